@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const optionalUrl = z.url().optional();
+
+const Env = z.object({
+  NIANBAO_DATA_DIR: z.string().default('.data'),
+  NIANBAO_REGISTRY: z.string().default('seeds/bodies.json'),
+  NIANBAO_TABLE: z.string().default('nianbao'),
+  NIANBAO_BUCKET: z.string().default('nianbao-raw'),
+  AWS_REGION: z.string().default('cn-north-1'),
+  /** Point at real services instead of the embedded stand-ins. */
+  NIANBAO_DYNAMODB_ENDPOINT: optionalUrl,
+  NIANBAO_S3_ENDPOINT: optionalUrl,
+  NIANBAO_SMTP_URL: optionalUrl,
+  NIANBAO_MAIL_TRANSPORT: z.enum(['smtp', 'ses']).default('smtp'),
+  NIANBAO_MAIL_FROM: z.string().default('nianbao-watch <alerts@nianbao-watch.local>'),
+  NIANBAO_ADMIN_EMAIL: z.string().default('admin@nianbao-watch.local'),
+  NIANBAO_USER_AGENT: z
+    .string()
+    .default('nianbao-watch/0.1 (+https://github.com/nianbao-watch/nianbao-watch)'),
+  NIANBAO_HOST_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  NIANBAO_CONCURRENCY: z.coerce.number().int().min(1).default(8),
+  NIANBAO_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  NIANBAO_TICK_MINUTES: z.coerce.number().min(0.1).default(60),
+  /** Freeze "today" (YYYY-MM-DD) for demos and reproducible runs. */
+  NIANBAO_TODAY: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  NIANBAO_FAILURES_BEFORE_ADMIN_ALERT: z.coerce.number().int().min(1).default(3),
+});
+export type Config = z.infer<typeof Env>;
+
+/** Reads the environment once and fails fast with every problem named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

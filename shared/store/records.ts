@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { Finding } from '../domain/finding.ts';
+
+export const BodyState = z.object({
+  bodyId: z.string(),
+  etag: z.string().optional(),
+  lastModified: z.string().optional(),
+  lastCheckedAt: z.string().optional(),
+  lastSuccessAt: z.string().optional(),
+  lastStatus: z.number().int().optional(),
+  lastErrorClass: z.string().optional(),
+  lastError: z.string().optional(),
+  consecutiveFailures: z.number().int().default(0),
+  adminAlertedAt: z.string().optional(),
+});
+export type BodyState = z.infer<typeof BodyState>;
+
+export const ReportItem = z.object({
+  bodyId: z.string(),
+  year: z.number().int(),
+  title: z.string(),
+  url: z.string(),
+  host: z.string(),
+  sha256: z.string(),
+  rawKey: z.string(),
+  parsedKey: z.string(),
+  publishedAt: z.string().nullable(),
+  publishedAtSource: z.string(),
+  /** When nianbao-watch first saw any copy of this report. */
+  firstSeen: z.string(),
+  /** When the current version was first seen. */
+  versionSeen: z.string(),
+  deadline: z.string(),
+  timeliness: z.enum(['on-time', 'late', 'undated']),
+  format: z.string(),
+  findings: z.array(Finding),
+  revisions: z.number().int(),
+});
+export type ReportItem = z.infer<typeof ReportItem>;
+
+export const RevisionItem = z.object({
+  bodyId: z.string(),
+  year: z.number().int(),
+  sha256: z.string(),
+  firstSeen: z.string(),
+  url: z.string(),
+  rawKey: z.string(),
+  parsedKey: z.string(),
+});
+export type RevisionItem = z.infer<typeof RevisionItem>;
+
+export const LinkItem = z.object({
+  url: z.string(),
+  bodyId: z.string(),
+  title: z.string(),
+  firstSeen: z.string(),
+  lastHash: z.string().optional(),
+  isReport: z.boolean(),
+});
+export type LinkItem = z.infer<typeof LinkItem>;
+
+export const AlertRecord = z.object({
+  alertId: z.string(),
+  rule: z.string(),
+  bodyId: z.string(),
+  year: z.number().int(),
+  audience: z.enum(['subscribers', 'admins']),
+  createdAt: z.string(),
+  finding: Finding,
+  reportUrl: z.string().optional(),
+  rawKey: z.string().optional(),
+});
+export type AlertRecord = z.infer<typeof AlertRecord>;
+
+export const Subscriber = z.object({
+  email: z.email(),
+  emailHash: z.string(),
+  confirmed: z.boolean(),
+  digest: z.enum(['immediate', 'daily']),
+  suppressed: z.boolean(),
+  createdAt: z.string(),
+});
+export type Subscriber = z.infer<typeof Subscriber>;

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed, withoutKeys } from './dynamo.ts';
+import { AlertRecord, BodyState, LinkItem, ReportItem, type RevisionItem } from './records.ts';
+import { keys } from './table.ts';
+
+export const sha1Hex = (s: string): string => createHash('sha1').update(s).digest('hex');
+
+export type ReportChange = 'new' | 'revised' | 'unchanged';
+
+/** Reports, revisions, crawl state, links and alerts in the one table (DESIGN.md, Data). */
+export class Repository {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly table: string,
+  ) {}
+
+  private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const res = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return res.Item;
+  }
+
+  /** Put that succeeds only for a new key; false when the item was already there. */
+  async putNew(item: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async getBodyState(bodyId: string): Promise<BodyState> {
+    const item = await this.get(keys.body(bodyId));
+    return item ? BodyState.parse(withoutKeys(item)) : { bodyId, consecutiveFailures: 0 };
+  }
+
+  async putBodyState(state: BodyState): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.body(state.bodyId), ...state } }),
+    );
+  }
+
+  async getReport(bodyId: string, year: number): Promise<ReportItem | undefined> {
+    const item = await this.get(keys.report(bodyId, year));
+    return item ? ReportItem.parse(withoutKeys(item)) : undefined;
+  }
+
+  async listReports(bodyId: string): Promise<ReportItem[]> {
+    const res = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': 'REPORT#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (res.Items ?? [])
+      .filter((i) => !String(i.sk).includes('#REV#'))
+      .map((i) => ReportItem.parse(withoutKeys(i)));
+  }
+
+  async listRevisions(bodyId: string, year: number): Promise<RevisionItem[]> {
+    const res = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': `REPORT#${year}#REV#` },
+        ConsistentRead: true,
+      }),
+    );
+    return (res.Items ?? []) as RevisionItem[];
+  }
+
+  /**
+   * Records a version of a report. Every distinct content is kept as a revision (silent edits are news);
+   * the current item keeps the first-seen time of the first copy, which decides on-time or late.
+   */
+  async recordReport(next: ReportItem): Promise<ReportChange> {
+    const existing = await this.getReport(next.bodyId, next.year);
+    if (existing?.sha256 === next.sha256) return 'unchanged';
+    const revision: RevisionItem = {
+      bodyId: next.bodyId,
+      year: next.year,
+      sha256: next.sha256,
+      firstSeen: next.versionSeen,
+      url: next.url,
+      rawKey: next.rawKey,
+      parsedKey: next.parsedKey,
+    };
+    await this.putNew({
+      ...keys.revision(next.bodyId, next.year, next.versionSeen, next.sha256),
+      ...revision,
+    });
+    if (!existing) {
+      if (await this.putNew({ ...keys.report(next.bodyId, next.year), ...next, revisions: 1 })) return 'new';
+      return this.recordReport(next);
+    }
+    const merged: ReportItem = {
+      ...next,
+      firstSeen: existing.firstSeen,
+      // The first copy decides timeliness: a later edit does not make a late report on time.
+      publishedAt: existing.publishedAt ?? next.publishedAt,
+      publishedAtSource: existing.publishedAt ? existing.publishedAtSource : next.publishedAtSource,
+      timeliness: existing.publishedAt ? existing.timeliness : next.timeliness,
+      revisions: existing.revisions + 1,
+    };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.report(next.bodyId, next.year), ...merged },
+        ConditionExpression: 'sha256 = :old',
+        ExpressionAttributeValues: { ':old': existing.sha256 },
+      }),
+    );
+    return 'revised';
+  }
+
+  /** Replaces the stored findings (after a re-parse or rule change) without touching the version. */
+  async setFindings(bodyId: string, year: number, findings: ReportItem['findings']): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.report(bodyId, year),
+        UpdateExpression: 'SET findings = :f',
+        ExpressionAttributeValues: { ':f': findings },
+      }),
+    );
+  }
+
+  async getLink(url: string): Promise<LinkItem | undefined> {
+    const item = await this.get(keys.link(sha1Hex(url)));
+    return item ? LinkItem.parse(withoutKeys(item)) : undefined;
+  }
+
+  async putLink(link: LinkItem): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.link(sha1Hex(link.url)), ...link } }),
+    );
+  }
+
+  /** Stores an alert once; false when the same (rule, body, year) was already raised. */
+  async recordAlert(alert: AlertRecord): Promise<boolean> {
+    return this.putNew({ ...keys.alert(alert.alertId), ...alert });
+  }
+
+  async getAlert(alertId: string): Promise<AlertRecord | undefined> {
+    const item = await this.get(keys.alert(alertId));
+    return item ? AlertRecord.parse(withoutKeys(item)) : undefined;
+  }
+}
