@@ -87,7 +87,7 @@ ${prevNext(decoy('001', 1), decoy('001', 0))}`;
 function tieling(text: string): string {
   const title = '铁岭市2017年度政府信息公开工作报告';
   const main = `<table class="xxgk_table">
-<tr><td>索引号:</td><td>00119144-6/0300-0012</td><td>主题分类:</td><td>综合政务</td></tr>
+<tr><td>索引号:</td><td>001191446/ZW-00012</td><td>主题分类:</td><td>综合政务</td></tr>
 <tr><td>发布机构:</td><td>铁岭市人民政府办公室</td><td>文号:</td><td></td></tr>
 <tr><td>标题:</td><td colspan="3">${esc(title)}</td></tr>
 </table>
