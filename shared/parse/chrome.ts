@@ -1,0 +1,85 @@
+/**
+ * Separates the report from portal chrome at the level of lines, so HTML pages and scraped text are
+ * handled alike: metadata tables (索引号 | 发文日期 …), breadcrumbs, "作者/来源/点击数" bars before the
+ * body; footers (主办/ICP/公网安备), 主题词 tables and prev/next links after it.
+ */
+
+export interface Line {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Trimmed {
+  /** Kept line ranges in the given text, in order. */
+  ranges: Array<[number, number]>;
+  /** Text before the body (and chrome lines dropped at its top): where page metadata lives. */
+  head: string;
+  /** Text after the body. */
+  tail: string;
+}
+
+const LABEL =
+  /(索\s*引\s*号|分\s*类\s*[:|]|发文日期|发布日期|生成日期|发布时间|成文日期|责任部门|标\s*题\s*[:|]|公开方式|公开时限|公开范围|有\s*效\s*性|浏览(次数)?\s*[:|]|关\s*键\s*字|所属机构|发布机构|信息来源|文\s*号\s*[:|]|作\s*者\s*[:：]|来\s*源\s*[:：]|点击数|点击浏览|阅读次数|访问量|您的位置|当前位置|字号\s*[:：]|【\s*[大中小]\s*】|^首页$|^>$|导航)/;
+const FOOTER =
+  /^(主办|承办|协办|主管|技术支持|版权所有|copyright|©|.{0,8}icp备|.{0,8}ICP证|政府网站标识码|网站标识码|.{0,6}公网安备|网站地图|联系我们|主题词\s*[:：]|上一篇|下一篇|【?\s*打印|关闭窗口|分享到|扫一扫|相关链接|相关文章|相关阅读|责任编辑)/i;
+const TITLE = /(19|20)\d{2}\s*年.*(报告|年报)\s*$/;
+const HEADING = /^[一二三四五六七八九十]{1,3}、/;
+
+export function splitLines(text: string): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    lines.push({ start, end, text: text.slice(start, end) });
+    if (nl < 0) return lines;
+    start = nl + 1;
+  }
+}
+
+const isPipes = (s: string): boolean => /^[|\s]*$/.test(s);
+// Chrome lines are short; a long paragraph that mentions 发布时间 or 来源: is still text.
+const isLabel = (s: string): boolean => s.length <= 160 && LABEL.test(s);
+const isTitle = (s: string): boolean => s.length <= 90 && TITLE.test(s) && !/[。;；]/.test(s) && !isLabel(s);
+const isContent = (s: string): boolean =>
+  !isLabel(s) && (HEADING.test(s) || (s.length >= 30 && /[。，,；;]/.test(s)));
+
+export function trimChrome(text: string): Trimmed {
+  const lines = splitLines(text);
+  let first = lines.findIndex((l) => isContent(l.text));
+  if (first < 0) first = lines.findIndex((l) => isTitle(l.text));
+  if (first < 0) return { ranges: [], head: text, tail: '' };
+  let start = first;
+  for (let i = first; i >= 0 && i >= first - 15; i--) {
+    if (isTitle(lines[i]!.text)) {
+      start = i;
+      break;
+    }
+  }
+  let end = lines.length;
+  for (let i = first + 1; i < lines.length; i++) {
+    if (FOOTER.test(lines[i]!.text.trim())) {
+      end = i;
+      break;
+    }
+  }
+  const ranges: Array<[number, number]> = [];
+  for (let i = start; i < end; i++) {
+    const l = lines[i]!;
+    if (isPipes(l.text)) continue;
+    if (i < first && isLabel(l.text)) continue;
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] + 1 === l.start) last[1] = l.end;
+    else ranges.push([l.start, l.end]);
+  }
+  const headEnd = lines[first]!.start;
+  const droppedHead = lines
+    .slice(start, first)
+    .filter((l) => isLabel(l.text))
+    .map((l) => l.text);
+  const head = [text.slice(0, lines[start]!.start), ...droppedHead].join('\n');
+  void headEnd;
+  const tail = end < lines.length ? text.slice(lines[end]!.start) : '';
+  return { ranges, head, tail };
+}

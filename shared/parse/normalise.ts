@@ -1,0 +1,113 @@
+import * as OpenCC from 'opencc-js';
+import type { Damage } from '#shared/domain/report.ts';
+
+/**
+ * Normalised text plus `map`: `map[i]` is the offset in the original of normalised char `i`
+ * (`map[text.length]` is the original's length), so any span found in `text` can be cited in the original.
+ */
+export interface Normalised {
+  text: string;
+  map: Int32Array;
+  damage: Damage[];
+}
+
+// Built once: the dictionaries take a few ms to load.
+let toSimplified: ((s: string) => string) | null = null;
+function simplify(s: string): string {
+  toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' });
+  return toSimplified(s);
+}
+
+const TONED = 'āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ';
+// Pinyin in parentheses right after a Han character, as some CMS "annotate" characters (號(hào)).
+const PINYIN_NOISE = new RegExp(`(?<=[\\u4e00-\\u9fff])\\((?=[a-zü]*[${TONED}])[a-zü${TONED}]{1,7}\\)`, 'g');
+// `??` runs, or a lone ASCII `?` touching a Han character or digit: encoding damage, not punctuation
+// (Chinese text asks questions with the full-width ？).
+const QUESTION_MARKS = /\?{2,}|(?<=[\u4e00-\u9fff])\?|\?(?=[\u4e00-\u9fff])/g;
+const MASKED = /[*＊]{3,}|[×Ｘ]{3,}/g;
+
+/** Removes noise and damage, folds width and whitespace, converts traditional to simplified. */
+export function normalise(original: string): Normalised {
+  const damage: Damage[] = [];
+  const drop = new Uint8Array(original.length);
+  const mark = (re: RegExp, kind: Damage['kind'], remove: boolean): void => {
+    for (const m of original.matchAll(re)) {
+      const start = m.index;
+      damage.push({ kind, text: m[0], start, end: start + m[0].length });
+      if (remove) drop.fill(1, start, start + m[0].length);
+    }
+  };
+  mark(PINYIN_NOISE, 'pinyin-noise', true);
+  mark(QUESTION_MARKS, 'question-marks', true);
+  mark(/\uFFFD+/g, 'replacement-char', true);
+  mark(MASKED, 'masked', false);
+
+  const out: string[] = [];
+  const map: number[] = [];
+  let pendingSpace = -1;
+  let atLineStart = true;
+  for (let i = 0; i < original.length; i++) {
+    if (drop[i]) continue;
+    let c = original.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) {
+      if (c === 0x0d && original.charCodeAt(i + 1) === 0x0a) continue;
+      pendingSpace = -1;
+      if (!atLineStart) {
+        out.push('\n');
+        map.push(i);
+        atLineStart = true;
+      }
+      continue;
+    }
+    if (c === 0x20 || c === 0x09 || c === 0xa0 || c === 0x3000 || c === 0x200b || c === 0xfeff) {
+      if (!atLineStart && pendingSpace < 0) pendingSpace = i;
+      continue;
+    }
+    if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
+    if (pendingSpace >= 0) {
+      out.push(' ');
+      map.push(pendingSpace);
+      pendingSpace = -1;
+    }
+    out.push(String.fromCharCode(c));
+    map.push(i);
+    atLineStart = false;
+  }
+  if (out[out.length - 1] === '\n') {
+    out.pop();
+    map.pop();
+  }
+  map.push(original.length);
+  const folded = out.join('');
+  let text = simplify(folded);
+  if (text.length !== folded.length)
+    text = folded
+      .split('')
+      .map((ch) => {
+        const s = simplify(ch);
+        return s.length === 1 ? s : ch;
+      })
+      .join('');
+  recordTraditional(folded, text, map, original, damage);
+  damage.sort((a, b) => a.start - b.start);
+  return { text, map: Int32Array.from(map), damage };
+}
+
+/** One `traditional` damage entry covering the converted stretch: the fact matters, not every character. */
+function recordTraditional(before: string, after: string, map: number[], original: string, damage: Damage[]) {
+  let first = -1;
+  let last = -1;
+  let count = 0;
+  for (let i = 0; i < before.length; i++) {
+    if (before[i] !== after[i]) {
+      count++;
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  // A handful of isolated conversions are variant forms in simplified text, not a traditional page.
+  if (count < 5) return;
+  const start = map[first]!;
+  const end = map[last]! + 1;
+  damage.push({ kind: 'traditional', text: original.slice(start, Math.min(end, start + 40)), start, end });
+}

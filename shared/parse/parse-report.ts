@@ -1,0 +1,107 @@
+import type { Body } from '#shared/domain/body.ts';
+import type { Figures } from '#shared/domain/figures.ts';
+import type { Damage, ParseResult, Source } from '#shared/domain/report.ts';
+import { findAttachmentLinks } from './attachment-links.ts';
+import { notAReportReason } from './classify.ts';
+import { buildDoc, type Doc } from './doc.ts';
+import { findFigures } from './figures.ts';
+import { renderHtml } from './html.ts';
+import {
+  findIndexNumber,
+  findIssuer,
+  findPeriod,
+  findPublishedAt,
+  findSignature,
+  findTitle,
+  findYear,
+} from './metadata.ts';
+import { detectFormat, findSections, missingSections, toSections } from './structure.ts';
+
+export interface ParseInput {
+  html?: string;
+  text?: string;
+  url: string;
+  sha256?: string | null;
+  registry?: readonly Body[];
+}
+
+/** Parses a report page (HTML or scraped text) into one record. Pure and total: never throws. */
+export function parseReport(input: ParseInput): ParseResult {
+  const source = sourceOf(input);
+  try {
+    return parseUnsafe(input, source);
+  } catch (error) {
+    return { kind: 'not-a-report', reason: `parser error: ${String(error)}`, title: null, source };
+  }
+}
+
+function sourceOf(input: ParseInput): Source {
+  let host = '';
+  try {
+    host = new URL(input.url).host;
+  } catch {
+    // A file path or an invalid URL has no host; the record still says where it came from.
+  }
+  const sha = input.sha256 && /^[0-9a-f]{64}$/.test(input.sha256) ? input.sha256 : null;
+  return { url: input.url, host, sha256: sha };
+}
+
+function parseUnsafe(input: ParseInput, source: Source): ParseResult {
+  const rendered =
+    input.html !== undefined
+      ? renderHtml(input.html)
+      : { text: input.text ?? '', tables: [], titles: [], metaDates: [], links: [] };
+  const doc = buildDoc(rendered.text);
+  const title = findTitle(doc, rendered.titles);
+  const reason = notAReportReason(title, doc.text);
+  if (reason) return { kind: 'not-a-report', reason, title: title || null, source };
+
+  const damage: Damage[] = [...doc.damage];
+  const tables = rendered.tables.flatMap((t) => relocateTable(doc, t));
+  const year = findYear(title, doc);
+  const textSections = findSections(doc, tables);
+  const last = textSections[textSections.length - 1];
+  const figures: Figures = findFigures(doc, tables, damage);
+  const format = detectFormat(textSections, year, {
+    applications: figures.applications !== null,
+    is2021: figures.applications?.rows.some((r) => r.key.startsWith('result.other.')) ?? false,
+    pre2019: figures.pre2019 !== null,
+  });
+  const period = findPeriod(doc, damage);
+  const signatureDate = findSignature(doc, last?.start ?? 0, damage);
+  damage.sort((a, b) => a.start - b.start);
+  return {
+    kind: 'report',
+    title,
+    issuer: findIssuer(title, doc, input.registry),
+    year,
+    format,
+    publishedAt: findPublishedAt(doc, rendered.metaDates, input.url),
+    indexNumber: findIndexNumber(doc),
+    period,
+    signatureDate,
+    sections: toSections(doc, textSections),
+    missingSections: missingSections(textSections, format),
+    figures,
+    damage,
+    attachments: findAttachmentLinks(rendered.links, doc, input.url),
+    text: doc.text,
+    originalText: doc.originalText,
+    source,
+  };
+}
+
+/** Moves a rendered table into originalText coordinates; tables in the chrome are dropped. */
+function relocateTable(doc: Doc, t: Figures['tables'][number]): Figures['tables'] {
+  const start = doc.fromPage(t.start, true);
+  const end = doc.fromPage(t.end, true) ?? (start === null ? null : doc.originalText.length);
+  if (start === null || end === null) return [];
+  const rows = t.rows.map((row) =>
+    row.flatMap((c) => {
+      const s = doc.fromPage(c.start, true);
+      const e = c.end === c.start ? s : doc.fromPage(c.end, true);
+      return s === null || e === null ? [] : [{ text: c.text, start: s, end: e }];
+    }),
+  );
+  return [{ start, end, rows }];
+}

@@ -1,0 +1,105 @@
+import type { ReportFormat, Section } from '#shared/domain/report.ts';
+import { type Doc, span } from './doc.ts';
+import { chineseNumber } from './numbers.ts';
+
+/** A section in `doc.text` coordinates, before conversion to published offsets. */
+export interface TextSection {
+  id: string;
+  heading: string;
+  start: number;
+  bodyStart: number;
+  end: number;
+}
+
+const CANDIDATE = /(?<=^|\n|\s)([一二三四五六七八九十]{1,3})、/g;
+// Rows of the 2019/2021 Table 三 look like headings when a table is flattened to text.
+const TABLE_ROW =
+  /本年新收|上年结转|本年度办理结果|结转下年度|主动公开情况$|回应解读情况$|机构建设|会议和培训情况/;
+
+/**
+ * Numbered sections 一、二、… in order. Only the next numeral is accepted, which skips lists restarting at
+ * 一 inside a section; tables and the 附件 (statistics table) after the report do not count.
+ */
+export function findSections(doc: Doc, tables: ReadonlyArray<{ start: number; end: number }>): TextSection[] {
+  const text = doc.text;
+  const appendix = /\n附\s*件[:：]?[^\n]{0,40}(\n|$)/.exec(text);
+  const limit = appendix ? appendix.index : text.length;
+  const inTable = (i: number): boolean => {
+    const o = doc.map[i] ?? 0;
+    return tables.some((t) => o >= t.start && o < t.end);
+  };
+  const sections: TextSection[] = [];
+  let expected = 1;
+  for (const m of text.matchAll(CANDIDATE)) {
+    if (m.index >= limit) break;
+    if (chineseNumber(m[1]!) !== expected || inTable(m.index)) continue;
+    const afterMark = m.index + m[0].length;
+    const lineEnd = text.indexOf('\n', afterMark);
+    const rest = text.slice(afterMark, lineEnd < 0 ? text.length : lineEnd);
+    // A heading runs to the end of its line, or to the first space when the page ran paragraphs together.
+    let heading = rest.length > 40 || (rest.includes(' ') && rest.length > 20) ? rest.split(/\s/)[0]! : rest;
+    heading = heading.replace(/[。.]+$/, '').trim();
+    if (heading.length === 0 || heading.length > 40 || TABLE_ROW.test(heading) || /\d\s+\d/.test(rest))
+      continue;
+    const prev = sections[sections.length - 1];
+    if (prev) prev.end = m.index;
+    sections.push({ id: m[1]!, heading, start: m.index, bodyStart: afterMark + heading.length, end: limit });
+    expected++;
+  }
+  return sections;
+}
+
+export function toSections(doc: Doc, sections: readonly TextSection[]): Section[] {
+  return sections.map((s) => {
+    const { start, end } = span(doc, s.start, s.end);
+    const content = doc.text.slice(s.bodyStart, s.end).replace(/\s+/g, '');
+    return { id: s.id, heading: s.heading, start, end, empty: content.length < 8 };
+  });
+}
+
+const NEW_TEMPLATE: ReadonlyArray<[string, RegExp]> = [
+  ['一、总体情况', /总体/],
+  ['二、主动公开政府信息情况', /主动公开/],
+  ['三、收到和处理政府信息公开申请情况', /收到和处理|申请/],
+  ['四、政府信息公开行政复议、行政诉讼情况', /复议|诉讼/],
+  ['五、存在的主要问题及改进情况', /问题|改进/],
+  ['六、其他需要报告的事项', /其他/],
+];
+const OLD_TEMPLATE: ReadonlyArray<[string, RegExp]> = [
+  ['概述', /概述|概况|总体|基本情况/],
+  ['主动公开', /主动公开/],
+  ['依申请公开', /依申请|申请公开/],
+  ['收费及减免', /收费|费用|减免|支出/],
+  ['复议和诉讼', /复议|诉讼|申诉/],
+  ['问题及改进', /问题|改进|不足/],
+];
+
+export function detectFormat(
+  sections: readonly TextSection[],
+  year: number | null,
+  tables: { applications: boolean; is2021: boolean; pre2019: boolean },
+): ReportFormat {
+  if (tables.applications) return tables.is2021 ? '2021' : '2019';
+  if (tables.pre2019) return 'pre2019';
+  const byId = new Map(sections.map((s) => [s.id, s.heading]));
+  const newHits = [
+    /总体/.test(byId.get('一') ?? ''),
+    /收到和处理/.test(byId.get('三') ?? ''),
+    /复议|诉讼/.test(byId.get('四') ?? ''),
+  ].filter(Boolean).length;
+  if (newHits >= 2) return year !== null && year >= 2021 ? '2021' : '2019';
+  const oldHits = OLD_TEMPLATE.filter(([, re]) => sections.some((s) => re.test(s.heading))).length;
+  if (oldHits >= 3 || (year !== null && year <= 2018)) return 'pre2019';
+  return 'unknown';
+}
+
+export function missingSections(sections: readonly TextSection[], format: ReportFormat): string[] {
+  if (format === 'unknown') return [];
+  if (format === 'pre2019') {
+    return OLD_TEMPLATE.filter(([, re]) => !sections.some((s) => re.test(s.heading))).map(([name]) => name);
+  }
+  return NEW_TEMPLATE.filter(([name, re]) => {
+    const s = sections.find((x) => x.id === name[0]);
+    return !s || !re.test(s.heading);
+  }).map(([name]) => name);
+}
