@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { registerDemoPortal } from '#shared/local/commands/demo-portal.ts';
+import { registerReset } from '#shared/local/commands/reset.ts';
+import { registerStart } from '#shared/local/commands/start.ts';
 
 /** Each command lives in its own file and registers itself here, one line each. */
-const registrars: Array<(program: Command) => void> = [registerDemoPortal];
+const registrars: Array<(program: Command) => void> = [registerStart, registerReset, registerDemoPortal];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);

@@ -1,0 +1,87 @@
+import * as cheerio from 'cheerio';
+
+export interface Link {
+  url: string;
+  title: string;
+}
+
+const SKIP_HREF = /^(javascript:|mailto:|tel:|#)/i;
+
+/** Every followable link of a page, resolved against its URL, deduplicated, in page order. */
+export function extractLinks(html: string, baseUrl: string, selector = 'a[href]'): Link[] {
+  const $ = cheerio.load(html);
+  const seen = new Set<string>();
+  const links: Link[] = [];
+  $(selector).each((_, el) => {
+    const a = $(el);
+    const href = a.attr('href')?.trim();
+    if (!href || SKIP_HREF.test(href)) return;
+    let url: string;
+    try {
+      url = new URL(href, baseUrl).href.replace(/#.*$/, '');
+    } catch {
+      return;
+    }
+    if (!/^https?:/.test(url) || seen.has(url)) return;
+    seen.add(url);
+    const title = (a.attr('title')?.trim() || a.text()).replace(/\s+/g, ' ').trim();
+    links.push({ url, title });
+  });
+  return links;
+}
+
+/** The wording of an annual disclosure report title (年度报告 / 年报 about 信息公开 / 政务公开). */
+const REPORT_TITLE =
+  /(信息公开|政务公开)[^,。]{0,12}(年度报告|年报|工作报告)|(年度报告|年报).{0,4}(信息公开|政务公开)|政府信息公开年报/;
+/**
+ * Titles that mention reports without being one: notices about compiling them, work plans, guides,
+ * catalogues, rules. Rejected even when the report wording is present.
+ */
+const DECOY_TITLE =
+  /通知|通报|要点|指南|目录|方案|意见|办法|规定|制度|细则|编制|报送|考核|评估|解读|预算|决算|统计表$|工作计划/;
+const COLUMN_SLUG = /(zfxxgknb|xxgknb|bmxxgknb|gknb|ndbg|zfxxgkndbg|ndgzbg|zfxxgkgzndbg|xxgkAnnualReport)/i;
+const YEAR = /(19|20)\d{2}(?=\s*年)/;
+
+export type LinkKind = 'report' | 'decoy' | 'other';
+
+export function classifyLink(link: Link): LinkKind {
+  const t = link.title;
+  const reportWording = REPORT_TITLE.test(t) || (COLUMN_SLUG.test(link.url) && /年度报告|年报/.test(t));
+  if (!reportWording) return 'other';
+  if (DECOY_TITLE.test(t)) return 'decoy';
+  return YEAR.test(t) || /年度/.test(t) ? 'report' : 'decoy';
+}
+
+/** The report year a title names (`吉州区2017年政府信息公开工作年度报告` → 2017). */
+export function titleYear(title: string): number | null {
+  const m = title.match(YEAR);
+  return m ? Number(m[0]) : null;
+}
+
+const NEXT_PAGE = /^(下一页|下页|后一页|next|›|>|»)$/i;
+
+/** The listing's next page, if it links one. */
+export function nextPageLink(links: readonly Link[], current: string): Link | undefined {
+  return links.find((l) => NEXT_PAGE.test(l.title) && l.url !== current);
+}
+
+export type AttachmentType = 'pdf' | 'doc' | 'docx' | 'xls' | 'xlsx';
+const ATTACHMENT = /\.(pdf|docx?|xlsx?)$/i;
+
+export function attachmentType(url: string): AttachmentType | null {
+  const m = new URL(url).pathname.match(ATTACHMENT);
+  return m ? (m[1]!.toLowerCase() as AttachmentType) : null;
+}
+
+/** Attachment links of a detail page (PDF, DOC, DOCX, XLS, XLSX). */
+export function attachmentLinks(links: readonly Link[]): Array<Link & { type: AttachmentType }> {
+  return links.flatMap((l) => {
+    const type = attachmentType(l.url);
+    return type ? [{ ...l, type }] : [];
+  });
+}
+
+/** True for a page whose links come from script: a listing with scripts and no report wording in its links. */
+export function looksScriptRendered(html: string, links: readonly Link[]): boolean {
+  return /<script[\s>]/i.test(html) && !links.some((l) => classifyLink(l) === 'report');
+}

@@ -1,0 +1,63 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { tableDefinition } from '../store/table.ts';
+
+export interface EmbeddedStores {
+  dynamodbEndpoint: string;
+  s3Endpoint: string;
+  close(): Promise<void>;
+}
+
+/** dynalite (LevelDB) and s3rver (files), persisted under the data folder, on loopback only. */
+export async function startEmbeddedStores(dataDir: string, bucket: string): Promise<EmbeddedStores> {
+  const db: Server = dynalite({
+    path: join(dataDir, 'dynamodb'),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    db.once('error', reject);
+    db.listen(0, '127.0.0.1', () => resolve());
+  });
+  const s3 = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    directory: join(dataDir, 's3'),
+    silent: true,
+    configureBuckets: [{ name: bucket }],
+  });
+  const s3Address = await s3.run();
+  return {
+    dynamodbEndpoint: `http://127.0.0.1:${(db.address() as AddressInfo).port}`,
+    s3Endpoint: `http://127.0.0.1:${s3Address.port}`,
+    async close() {
+      await s3.close();
+      await new Promise<void>((resolve) => db.close(() => resolve()));
+    },
+  };
+}
+
+/** Creates the table when it is not there yet (the CDK stack does this in AWS). */
+export async function ensureTable(
+  endpoint: string | undefined,
+  region: string,
+  table: string,
+): Promise<void> {
+  const client = new DynamoDBClient({
+    region,
+    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: table }));
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+    await client.send(new CreateTableCommand(tableDefinition(table)));
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,180 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config.ts';
+import { BrowserPool } from '../crawl/browser.ts';
+import { HttpFetcher } from '../crawl/fetcher.ts';
+import { OriginMap } from '../crawl/origin-map.ts';
+import { HostGate } from '../crawl/politeness.ts';
+import type { Body } from '../domain/body.ts';
+import { sesTransport, smtpTransport } from '../mail/transport.ts';
+import { LocalQueue } from '../queue/local-queue.ts';
+import type { AlertMessage, CrawlMessage, ParseMessage } from '../queue/queue.ts';
+import { handleAlert } from '../stages/alert-stage.ts';
+import type { StageContext } from '../stages/context.ts';
+import { handleCrawl } from '../stages/crawl-stage.ts';
+import { handleParse } from '../stages/parse-stage.ts';
+import { RawArchive } from '../store/archive.ts';
+import { makeDocumentClient, makeS3Client } from '../store/clients.ts';
+import { Repository } from '../store/repository.ts';
+import { Subscribers } from '../store/subscribers.ts';
+import { ensureTable, startEmbeddedStores } from './embedded-services.ts';
+import { readRegistry } from './registry-file.ts';
+import { startSmtpSink } from './smtp-sink.ts';
+import { StageEvents } from './stage-events.ts';
+
+export interface Runtime {
+  ctx: StageContext;
+  queues: {
+    crawl: LocalQueue<CrawlMessage>;
+    parse: LocalQueue<ParseMessage>;
+    alert: LocalQueue<AlertMessage>;
+  };
+  events: StageEvents;
+  dataDir: string;
+  mailDir: string | null;
+  registryErrors: string[];
+  /** Waits until every queue is empty, including messages that handlers send on. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  config: Config;
+  /** Canonical portal origin → loopback origin (the demo portal). */
+  originMap?: Record<string, string>;
+  registry?: Body[];
+  log?: (line: string) => void;
+  now?: () => Date;
+}
+
+/** Beijing date, the calendar the deadlines are written in. */
+export const beijingDate = (d: Date): string =>
+  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+/**
+ * The embedded runtime: the same stage handlers as the Lambdas, with dynalite, s3rver, in-process
+ * queues and an SMTP sink, unless the configuration points at real services.
+ */
+export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
+  const { config } = o;
+  const log = o.log ?? (() => undefined);
+  const dataDir = resolve(config.NIANBAO_DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  const closers: Array<() => Promise<void> | void> = [];
+
+  let dynamodbEndpoint = config.NIANBAO_DYNAMODB_ENDPOINT;
+  let s3Endpoint = config.NIANBAO_S3_ENDPOINT;
+  if (!dynamodbEndpoint || !s3Endpoint) {
+    const stores = await startEmbeddedStores(dataDir, config.NIANBAO_BUCKET);
+    closers.push(() => stores.close());
+    dynamodbEndpoint ??= stores.dynamodbEndpoint;
+    s3Endpoint ??= stores.s3Endpoint;
+  }
+  await ensureTable(dynamodbEndpoint, config.AWS_REGION, config.NIANBAO_TABLE);
+  const endpoints = { region: config.AWS_REGION, dynamodbEndpoint, s3Endpoint };
+  const db = makeDocumentClient(endpoints);
+  const s3 = makeS3Client(endpoints);
+  closers.push(
+    () => db.destroy(),
+    () => s3.destroy(),
+  );
+
+  let smtpUrl = config.NIANBAO_SMTP_URL;
+  let mailDir: string | null = null;
+  if (config.NIANBAO_MAIL_TRANSPORT === 'smtp' && !smtpUrl) {
+    mailDir = join(dataDir, 'mail');
+    const sink = await startSmtpSink(mailDir);
+    closers.push(() => sink.close());
+    smtpUrl = sink.url;
+  }
+  const mail =
+    config.NIANBAO_MAIL_TRANSPORT === 'ses' ? sesTransport(config.AWS_REGION) : smtpTransport(smtpUrl!);
+  closers.push(() => mail.close());
+
+  let registryErrors: string[] = [];
+  let bodies = o.registry;
+  if (!bodies) {
+    const loaded = await readRegistry(config.NIANBAO_REGISTRY);
+    bodies = loaded.bodies;
+    registryErrors = loaded.errors.map((e) => e.message);
+  }
+
+  const now = o.now ?? (() => new Date());
+  const originMap = new OriginMap(o.originMap ?? {});
+  const gate = new HostGate(config.NIANBAO_HOST_DELAY_MS, config.NIANBAO_CONCURRENCY);
+  const fetcher = new HttpFetcher({
+    userAgent: config.NIANBAO_USER_AGENT,
+    timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
+    maxBytes: 20 * 1024 * 1024,
+    maxRedirects: 5,
+    retries: 2,
+    backoffBaseMs: 500,
+    gate,
+    originMap,
+    now,
+  });
+  const browser = new BrowserPool({
+    userAgent: config.NIANBAO_USER_AGENT,
+    timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
+    gate,
+    originMap,
+  });
+  closers.push(() => browser.close());
+
+  const events = new StageEvents(log);
+  const onDeadLetter = (letter: { error: string }, queue: string) =>
+    log(`dead letter on ${queue}: ${letter.error}`);
+  const queues = {
+    crawl: new LocalQueue<CrawlMessage>({
+      name: 'crawl',
+      concurrency: config.NIANBAO_CONCURRENCY,
+      onDeadLetter,
+    }),
+    parse: new LocalQueue<ParseMessage>({ name: 'parse', concurrency: 2, onDeadLetter }),
+    alert: new LocalQueue<AlertMessage>({ name: 'alert', concurrency: 2, onDeadLetter }),
+  };
+  const ctx: StageContext = {
+    registry: new Map(bodies.map((b) => [b.id, b])),
+    archive: new RawArchive(s3, config.NIANBAO_BUCKET),
+    repo: new Repository(db, config.NIANBAO_TABLE),
+    subscribers: new Subscribers(db, config.NIANBAO_TABLE),
+    crawlQueue: queues.crawl,
+    parseQueue: queues.parse,
+    alertQueue: queues.alert,
+    fetcher,
+    browser,
+    mail,
+    mailFrom: config.NIANBAO_MAIL_FROM,
+    adminEmail: config.NIANBAO_ADMIN_EMAIL,
+    archiveBase: config.NIANBAO_S3_ENDPOINT
+      ? `s3://${config.NIANBAO_BUCKET}`
+      : join(dataDir, 's3', config.NIANBAO_BUCKET),
+    failuresBeforeAdminAlert: config.NIANBAO_FAILURES_BEFORE_ADMIN_ALERT,
+    now,
+    today: () => config.NIANBAO_TODAY ?? beijingDate(now()),
+    log,
+  };
+  queues.crawl.consume(async (m) => events.crawled(await handleCrawl(m, ctx)));
+  queues.parse.consume(async (m) => events.parsed(await handleParse(m, ctx)));
+  queues.alert.consume(async (m) => events.alerted(await handleAlert(m, ctx)));
+  for (const q of Object.values(queues)) closers.push(() => q.close());
+
+  return {
+    ctx,
+    queues,
+    events,
+    dataDir,
+    mailDir,
+    registryErrors,
+    async settle() {
+      while (queues.crawl.depth + queues.parse.depth + queues.alert.depth > 0) {
+        await queues.crawl.drain();
+        await queues.parse.drain();
+        await queues.alert.drain();
+      }
+    },
+    async close() {
+      for (const c of closers.reverse()) await c();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import nodemailer from 'nodemailer';
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers?: Record<string, string>;
+}
+
+export interface MailTransport {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+  close(): void;
+}
+
+/** Real SMTP (the embedded sink locally, any relay via NIANBAO_SMTP_URL). */
+export function smtpTransport(url: string): MailTransport {
+  const transporter = nodemailer.createTransport(url);
+  return {
+    async send(mail) {
+      const info = await transporter.sendMail(mail);
+      return { messageId: info.messageId };
+    },
+    close: () => transporter.close(),
+  };
+}
+
+export function sesTransport(region: string): MailTransport {
+  const ses = new SESv2Client({ region });
+  return {
+    async send(mail) {
+      const res = await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: mail.from,
+          Destination: { ToAddresses: [mail.to] },
+          Content: {
+            Simple: {
+              Subject: { Data: mail.subject, Charset: 'UTF-8' },
+              Body: {
+                Text: { Data: mail.text, Charset: 'UTF-8' },
+                Html: { Data: mail.html, Charset: 'UTF-8' },
+              },
+              ...(mail.headers
+                ? { Headers: Object.entries(mail.headers).map(([Name, Value]) => ({ Name, Value })) }
+                : {}),
+            },
+          },
+        }),
+      );
+      return { messageId: res.MessageId ?? '' };
+    },
+    close: () => ses.destroy(),
+  };
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Messages between stages; every consumer parses them (events are a boundary). */
+export const CrawlMessage = z.object({ type: z.literal('crawl'), bodyId: z.string(), reason: z.string() });
+export type CrawlMessage = z.infer<typeof CrawlMessage>;
+
+export const ParseMessage = z.object({
+  type: z.literal('parse'),
+  bodyId: z.string(),
+  rawKey: z.string(),
+  /** Re-parse of archived content: re-run rules, alert only new findings. */
+  reparse: z.boolean().default(false),
+  /** Archived attachments of the page, parsed with it when the page itself only links the report. */
+  attachmentKeys: z.array(z.string()).default([]),
+});
+export type ParseMessage = z.infer<typeof ParseMessage>;
+
+export const AlertMessage = z.object({ type: z.literal('alert'), alertId: z.string() });
+export type AlertMessage = z.infer<typeof AlertMessage>;
+
+export interface SendOptions {
+  /** FIFO message group: one portal host is never crawled by two consumers at once. */
+  groupId?: string;
+  /** Duplicate sends with the same id inside the dedup window are dropped. */
+  dedupId?: string;
+}
+
+/** The producer side shared by SQS and the in-process queues. */
+export interface Queue<T> {
+  send(message: T, options?: SendOptions): Promise<void>;
+}

@@ -1,0 +1,108 @@
+import { decodeBody } from '../crawl/decode.ts';
+import { titleYear } from '../crawl/discover.ts';
+import { deadlineFor, timeliness } from '../domain/deadlines.ts';
+import type { Finding } from '../domain/finding.ts';
+import { ParsedReport } from '../domain/report.ts';
+import { parseReport } from '../parse/parse-report.ts';
+import type { ParseMessage } from '../queue/queue.ts';
+import { runRules } from '../rules/run-rules.ts';
+import type { ReportChange } from '../store/repository.ts';
+import { requireBody, type StageContext } from './context.ts';
+
+export interface ParseOutcome {
+  rawKey: string;
+  bodyId: string;
+  result: 'report' | 'not-a-report';
+  year?: number;
+  change?: ReportChange;
+  reason?: string;
+  newAlerts: string[];
+}
+
+/**
+ * Turns one archived page into the body's report for its year: parse, judge timeliness, run the rules,
+ * store the version (and a revision if the content is new), then raise each new finding as an alert.
+ * Idempotent: the same page parsed twice changes nothing and alerts nothing.
+ */
+export async function handleParse(message: ParseMessage, ctx: StageContext): Promise<ParseOutcome> {
+  const body = requireBody(ctx, message.bodyId);
+  const { bytes, meta } = await ctx.archive.get(message.rawKey);
+  const html = decodeBody(
+    bytes,
+    meta.contentType ?? (meta.charset ? `text/html; charset=${meta.charset}` : null),
+  ).text;
+  const parsed = parseReport({ html, url: meta.finalUrl, sha256: meta.sha256, registry: [body] });
+  const base = { rawKey: message.rawKey, bodyId: body.id, newAlerts: [] as string[] };
+  if (parsed.kind === 'not-a-report') return { ...base, result: 'not-a-report', reason: parsed.reason };
+  const year = parsed.year ?? titleYear(meta.linkTitle ?? '');
+  if (year === null)
+    return { ...base, result: 'not-a-report', reason: 'no report year in the title or text' };
+  const report: ParsedReport = { ...parsed, year };
+
+  const previous = await previousReports(ctx, body.id, year);
+  const findings = runRules({ report, body, previous, today: ctx.today() });
+  const parsedKey = await ctx.archive.putParsed(body.id, meta.sha256, { ...report, findings });
+  const deadline = deadlineFor(body, year);
+  const change = await ctx.repo.recordReport({
+    bodyId: body.id,
+    year,
+    title: report.title,
+    url: meta.finalUrl,
+    host: report.source.host,
+    sha256: meta.sha256,
+    rawKey: message.rawKey,
+    parsedKey,
+    publishedAt: report.publishedAt.date,
+    publishedAtSource: report.publishedAt.source,
+    firstSeen: meta.fetchedAt,
+    versionSeen: meta.fetchedAt,
+    deadline: deadline.date,
+    timeliness: timeliness(report.publishedAt.date, deadline),
+    format: report.format,
+    findings,
+    revisions: 1,
+  });
+  if (change === 'unchanged' && message.reparse) await ctx.repo.setFindings(body.id, year, findings);
+  const newAlerts = await raiseFindings(ctx, body.id, year, findings, meta.finalUrl, message.rawKey);
+  return { ...base, result: 'report', year, change, newAlerts };
+}
+
+async function previousReports(ctx: StageContext, bodyId: string, year: number): Promise<ParsedReport[]> {
+  const items = (await ctx.repo.listReports(bodyId)).filter((r) => r.year < year);
+  const out: ParsedReport[] = [];
+  for (const item of items) {
+    const parsed = ParsedReport.safeParse(await ctx.archive.getJson(item.parsedKey));
+    if (parsed.success) out.push(parsed.data);
+  }
+  return out;
+}
+
+/** One alert per (rule, body, year), ever: a conditional put decides, so re-runs alert only new findings. */
+export async function raiseFindings(
+  ctx: StageContext,
+  bodyId: string,
+  year: number,
+  findings: readonly Finding[],
+  reportUrl?: string,
+  rawKey?: string,
+): Promise<string[]> {
+  const raised: string[] = [];
+  for (const finding of findings) {
+    const alertId = `${finding.rule}/${bodyId}/${year}`;
+    const fresh = await ctx.repo.recordAlert({
+      alertId,
+      rule: finding.rule,
+      bodyId,
+      year,
+      audience: 'subscribers',
+      createdAt: ctx.now().toISOString(),
+      finding,
+      ...(reportUrl ? { reportUrl } : {}),
+      ...(rawKey ? { rawKey } : {}),
+    });
+    if (!fresh) continue;
+    await ctx.alertQueue.send({ type: 'alert', alertId }, { dedupId: alertId });
+    raised.push(alertId);
+  }
+  return raised;
+}

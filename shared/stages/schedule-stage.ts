@@ -1,0 +1,43 @@
+import type { BodyState } from '../store/records.ts';
+import type { StageContext } from './context.ts';
+
+export interface SchedulePolicy {
+  /** Days between crawls in the reporting season (January to April, when reports fall due). */
+  seasonDays: number;
+  offSeasonDays: number;
+}
+
+export const DEFAULT_POLICY: SchedulePolicy = { seasonDays: 1, offSeasonDays: 7 };
+
+/** Due when never checked, or when the interval for the season has passed. Pure. */
+export function isDue(state: BodyState, now: Date, policy: SchedulePolicy = DEFAULT_POLICY): boolean {
+  if (!state.lastCheckedAt) return true;
+  // Beijing time decides the season: the deadlines are Chinese calendar dates.
+  const month = new Date(now.getTime() + 8 * 3600_000).getUTCMonth() + 1;
+  const days = month <= 4 ? policy.seasonDays : policy.offSeasonDays;
+  // A little slack so a daily tick never slips a whole day behind.
+  return now.getTime() - Date.parse(state.lastCheckedAt) >= days * 86_400_000 - 3_600_000;
+}
+
+/**
+ * Sends each due body to the crawl queue, grouped by portal origin so one host is never crawled by
+ * two consumers at once (the FIFO message group in AWS, the same rule in the local queue).
+ */
+export async function runSchedule(
+  ctx: StageContext,
+  options: { force?: boolean; bodyIds?: readonly string[]; policy?: SchedulePolicy } = {},
+): Promise<{ queued: string[] }> {
+  const queued: string[] = [];
+  const now = ctx.now();
+  for (const body of ctx.registry.values()) {
+    if (options.bodyIds && !options.bodyIds.includes(body.id)) continue;
+    if (!options.force && !isDue(await ctx.repo.getBodyState(body.id), now, options.policy)) continue;
+    const origin = new URL(body.listingUrl).origin;
+    await ctx.crawlQueue.send(
+      { type: 'crawl', bodyId: body.id, reason: options.force ? 'manual' : 'schedule' },
+      { groupId: origin, dedupId: `${body.id}@${now.toISOString().slice(0, 13)}${options.force ? '!' : ''}` },
+    );
+    queued.push(body.id);
+  }
+  return { queued };
+}
