@@ -1,0 +1,147 @@
+import type { Finding } from '#shared/domain/finding.ts';
+import type { ParsedReport } from '#shared/domain/report.ts';
+import { finding } from './findings.ts';
+import { matchAll, quoteView, type TextView, viewOf } from './text-view.ts';
+import type { Rule, RuleContext } from './types.ts';
+
+export const copyPreviousYear: Rule = {
+  id: 'copy.previous-year',
+  severity: 'warning',
+  description: {
+    zh: '报告与本机关上一年度报告高度雷同',
+    en: 'The report is nearly identical to the same body’s previous report',
+  },
+  run: runPreviousYear,
+};
+
+export const copyOtherReportType: Rule = {
+  id: 'copy.other-report-type',
+  severity: 'warning',
+  description: {
+    zh: '发布的是其他类型的报告(如信访工作报告),而非政府信息公开工作年度报告',
+    en: 'The text is another kind of report (e.g. a 信访 work report), not a disclosure report',
+  },
+  run: runOtherReportType,
+};
+
+/** Evaluators flagged reports that repeat 90% of the previous year's; 80% leaves room for updated figures. */
+export const SIMILARITY_THRESHOLD = 0.8;
+const SHINGLE = 8;
+/** Below this many characters of prose there is too little text to call a copy. */
+const MIN_CHARS = 300;
+
+/**
+ * Share of this report's 8-character passages that also occur in an earlier report of the same body,
+ * computed on Han characters only (digits and punctuation dropped: a copy with this year's numbers
+ * typed in is still a copy). The best-matching earlier report is named, with the longest shared passage.
+ */
+function runPreviousYear({ report, previous }: RuleContext): Finding[] {
+  const cur = hanOnly(viewOf(report));
+  if (cur.text.length < MIN_CHARS) return [];
+  const mine = shingles(cur.text);
+  let best: { prev: ParsedReport; ratio: number; set: Set<string> } | null = null;
+  for (const prev of previous) {
+    if (report.year !== null && prev.year !== null && prev.year >= report.year) continue;
+    const set = new Set(shingles(hanOnly(viewOf(prev)).text));
+    const ratio = mine.filter((s) => set.has(s)).length / mine.length;
+    if (!best || ratio > best.ratio) best = { prev, ratio, set };
+  }
+  if (!best || best.ratio < SIMILARITY_THRESHOLD) return [];
+  const run = longestSharedRun(mine, best.set);
+  const share = Math.round(best.ratio * 1000) / 10;
+  const prevYear = best.prev.year ?? '?';
+  const view = viewOf(report);
+  const startView = cur.map[run.start] ?? 0;
+  const endView = (cur.map[run.end + SHINGLE - 2] ?? startView) + 1;
+  return [
+    finding(
+      copyPreviousYear,
+      {
+        zh: `本报告${share}%的文字与${prevYear}年度报告相同`,
+        en: `${share}% of this report's text repeats the ${prevYear} report`,
+      },
+      [
+        {
+          ...quoteView(view, startView, endView, 'text (longest passage shared with the earlier report)'),
+          figures: { similarity: share, shared: Math.round(best.ratio * mine.length), passages: mine.length },
+          computation: `${Math.round(best.ratio * mine.length)} / ${mine.length} ${SHINGLE}-character passages also in the ${prevYear} report = ${share}% ≥ ${SIMILARITY_THRESHOLD * 100}%`,
+        },
+        { quote: best.prev.title, where: `previous report ${prevYear}: ${best.prev.source.url}` },
+      ],
+    ),
+  ];
+}
+
+function hanOnly(view: TextView): { text: string; map: number[] } {
+  let text = '';
+  const map: number[] = [];
+  for (let i = 0; i < view.text.length; i += 1) {
+    const ch = view.text[i] ?? '';
+    if (/\p{Script=Han}/u.test(ch)) {
+      text += ch;
+      map.push(i);
+    }
+  }
+  return { text, map };
+}
+
+function shingles(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + SHINGLE <= text.length; i += 1) out.push(text.slice(i, i + SHINGLE));
+  return out;
+}
+
+function longestSharedRun(mine: string[], theirs: Set<string>): { start: number; end: number } {
+  let best = { start: 0, end: 0 };
+  let start = -1;
+  for (let i = 0; i <= mine.length; i += 1) {
+    const shared = i < mine.length && theirs.has(mine[i] ?? '');
+    if (shared && start < 0) start = i;
+    if (!shared && start >= 0) {
+      if (i - start > best.end - best.start) best = { start, end: i };
+      start = -1;
+    }
+  }
+  return best;
+}
+
+const OTHER_TYPE =
+  /信访工作|政府工作报告|法治政府建设|依法行政工作|述职报告|统计公报|预算执行|决算|审计工作报告|工作总结|营商环境/;
+
+/**
+ * Either the title names another report type and not 信息公开/政务公开, or the text hardly mentions
+ * 信息公开 (fewer than 3 times) while it is full of another type's subject (信访 8+ times).
+ */
+function runOtherReportType({ report }: RuleContext): Finding[] {
+  const view = viewOf(report);
+  const title = report.title;
+  const otherTitle = OTHER_TYPE.exec(title);
+  if (otherTitle && !/信息公开|政务公开/.test(title))
+    return [
+      finding(
+        copyOtherReportType,
+        {
+          zh: `标题表明这是“${otherTitle[0]}”类报告,而非政府信息公开工作年度报告`,
+          en: `The title names a different report type (${otherTitle[0]}), not a disclosure report`,
+        },
+        [{ quote: title, where: 'title' }],
+      ),
+    ];
+  const disclosure = [...matchAll(view, /信息公开|政务公开/)].length;
+  const petitions = [...matchAll(view, /信访/)];
+  if (disclosure >= 3 || petitions.length < 8) return [];
+  return [
+    finding(
+      copyOtherReportType,
+      {
+        zh: `正文提及“信访”${petitions.length}次而“信息公开”仅${disclosure}次,疑为信访工作报告`,
+        en: `The text mentions 信访 ${petitions.length} times and 信息公开 only ${disclosure}: likely a 信访 work report`,
+      },
+      petitions
+        .slice(0, 3)
+        .map((m) =>
+          quoteView(view, Math.max(0, m.index - 10), Math.min(view.text.length, m.index + 12), 'text'),
+        ),
+    ),
+  ];
+}

@@ -1,0 +1,135 @@
+import type { Evidence, Finding } from '#shared/domain/finding.ts';
+import type { ParsedReport } from '#shared/domain/report.ts';
+import { finding } from './findings.ts';
+import { readingsOf } from './loose-date.ts';
+import { matchAll, quoteOriginal, quoteView, viewOf } from './text-view.ts';
+import type { Rule, RuleContext } from './types.ts';
+
+export const dateInconsistent: Rule = {
+  id: 'date.inconsistent',
+  severity: 'warning',
+  description: {
+    zh: '日期自相矛盾:落款早于统计期结束、统计期年份与标题不符,或出现1970之类的占位日期',
+    en: 'Dates contradict each other: signed before the period ends, period year ≠ title year, or a 1970 placeholder',
+  },
+  run: (ctx) => [...signedTooEarly(ctx), ...placeholder1970(ctx), ...periodYear(ctx)],
+};
+
+/**
+ * A report cannot be signed before the period it covers has ended. The signature comes from the parser or,
+ * failing that, the last line of the text that is nothing but a date. Digit runs that lost 年月日 are
+ * read every possible way (`2018314`); the finding stands only if every reading is before the period end.
+ */
+function signedTooEarly({ report }: RuleContext): Finding[] {
+  const periodEnd = report.period?.end ?? (report.year !== null ? `${report.year}-12-31` : null);
+  const sig = signatureOf(report);
+  if (!periodEnd || !sig) return [];
+  const readings = sig.date ? [sig.date] : readingsOf(sig.raw);
+  if (readings.length === 0 || !readings.every((d) => d < periodEnd)) return [];
+  const evidence: Evidence[] = [
+    {
+      ...quoteOriginal(report.originalText, sig.start, sig.start + sig.raw.length, 'signature'),
+      computation: `${readings.join(' / ')} < ${periodEnd} (period end)`,
+    },
+  ];
+  const view = viewOf(report);
+  for (const m of matchAll(view, /(填报日期|成文日期|印发日期)[\s:|]*([0-9年月日.\-/]{6,12})/)) {
+    const filed = readingsOf(m[2] ?? '');
+    if (filed.length > 0)
+      evidence.push({
+        ...quoteView(view, m.index, m.index + m[0].length, 'text'),
+        computation: filed.join(' / '),
+      });
+  }
+  return [
+    finding(
+      dateInconsistent,
+      {
+        zh: `落款日期(${sig.raw.trim()})早于统计期结束日${periodEnd}`,
+        en: `The signature date (${sig.raw.trim()}, read as ${readings.join(' or ')}) is before the period ends (${periodEnd})`,
+      },
+      evidence,
+    ),
+  ];
+}
+
+function signatureOf(report: ParsedReport): { raw: string; start: number; date: string | null } | null {
+  const s = report.signatureDate;
+  if (s && (s.date || readingsOf(s.raw).length > 0)) return { raw: s.raw, start: s.start, date: s.date };
+  const text = report.originalText;
+  let found: { raw: string; start: number; date: null } | null = null;
+  for (const m of text.matchAll(DATE_LINE)) {
+    const raw = m[1] ?? '';
+    // A bare digit run (年月日 lost) counts only right under an issuer line, so table cells never pass.
+    if (/^\d+$/.test(raw) && !ISSUER_LINE.test(text.slice(Math.max(0, m.index - 80), m.index))) continue;
+    found = { raw, start: m.index + m[0].indexOf(raw), date: null };
+  }
+  return found;
+}
+
+const DATE_LINE =
+  /^[ \t\u3000\u00a0]*((?:19|20|[〇○零一二][〇○零一二三四五六七八九]{3})[0-9〇○零一二三四五六七八九]{0,2}年?[0-9一二三四五六七八九十]{1,3}月?[0-9一二三四五六七八九十]{1,3}日?)[ \t\u3000\u00a0]*$/gmu;
+const ISSUER_LINE =
+  /(政府|办公室|办|局|委员会|委|中心|院|厅|部|处|所|站|队|会)[ \t\u3000\u00a0]*\n[\s\u3000\u00a0]*$/u;
+
+/** An index number or date carrying 1970 is the Unix epoch shown for an empty date field (seed 001). */
+function placeholder1970({ report }: RuleContext): Finding[] {
+  const view = viewOf(report);
+  const out: Finding[] = [];
+  const index = report.indexNumber;
+  const at = index ? report.originalText.indexOf(index) : -1;
+  const hits: Evidence[] = [];
+  if (index && /(?<!\d)1970(?!\d)/.test(index))
+    hits.push(
+      at >= 0
+        ? quoteOriginal(report.originalText, at, at + index.length, 'index number')
+        : { quote: index, where: 'index number' },
+    );
+  else if (!index)
+    for (const m of matchAll(
+      view,
+      /索[\s?]*引[\s?]*号[\s:|]*([A-Za-z0-9\-/]*(?<!\d)1970(?!\d)[A-Za-z0-9\-/]*)/,
+    ))
+      hits.push(
+        quoteView(view, m.index + m[0].length - (m[1]?.length ?? 0), m.index + m[0].length, 'index number'),
+      );
+  for (const m of matchAll(view, /1970-01-01/))
+    hits.push(quoteView(view, m.index, m.index + m[0].length, 'text'));
+  if (hits.length > 0)
+    out.push(
+      finding(
+        dateInconsistent,
+        {
+          zh: '索引号或日期中出现“1970”,系空日期字段的默认值',
+          en: 'The index number or a date carries "1970", the default of an empty date field',
+        },
+        hits,
+      ),
+    );
+  return out;
+}
+
+/** The statistics period must be the year the title names (`2017年1月1日至2017年12月31日` in a 2017 report). */
+function periodYear({ report }: RuleContext): Finding[] {
+  const p = report.period;
+  const titleYear = Number(/(?:19|20)\d{2}/.exec(report.title)?.[0] ?? report.year ?? Number.NaN);
+  if (!p?.start || !p.end || Number.isNaN(titleYear)) return [];
+  const y = Number(p.start.slice(0, 4));
+  if (y !== Number(p.end.slice(0, 4)) || y === titleYear) return [];
+  const at = report.originalText.indexOf(p.raw);
+  return [
+    finding(
+      dateInconsistent,
+      {
+        zh: `统计期(${y}年)与标题年份(${titleYear}年)不符`,
+        en: `The statistics period (${y}) is not the year in the title (${titleYear})`,
+      },
+      [
+        at >= 0
+          ? quoteOriginal(report.originalText, at, at + p.raw.length, 'period')
+          : { quote: p.raw, where: 'period' },
+        { quote: report.title, where: 'title' },
+      ],
+    ),
+  ];
+}

@@ -1,0 +1,53 @@
+import type { BodyLevel } from '#shared/domain/body.ts';
+import { deadlineFor, timeliness } from '#shared/domain/deadlines.ts';
+import type { Finding } from '#shared/domain/finding.ts';
+import { finding } from './findings.ts';
+import type { Rule, RuleContext } from './types.ts';
+
+export const deadlineLate: Rule = {
+  id: 'deadline.late',
+  severity: 'error',
+  description: {
+    zh: '年度报告的发布日期晚于法定期限',
+    en: 'The report was published after its legal deadline',
+  },
+  run: runDeadlineLate,
+};
+
+/**
+ * Late = page date after the deadline for the report's year (DOMAIN.md table). Without a registry entry the
+ * parser's issuer level stands in; when the level is unknown a 2019+ report is judged against the latest
+ * possible deadline (3月31日), so a department report dated 15 February is not called late on a guess.
+ * A date read from the body text (not the page's 发布日期 field) may be a signature: warning, not error.
+ */
+function runDeadlineLate({ report, body }: RuleContext): Finding[] {
+  const date = report.publishedAt.date;
+  if (report.year === null || date === null) return [];
+  const level: BodyLevel | null = body?.level ?? report.issuer.level;
+  const deadline = deadlineFor(
+    { level: level ?? 'county', ...(body?.localRule ? { localRule: body.localRule } : {}) },
+    report.year,
+  );
+  if (timeliness(date, deadline) !== 'late') return [];
+  const days = Math.round((Date.parse(date) - Date.parse(deadline.date)) / 86_400_000);
+  const raw = report.publishedAt.raw ?? date;
+  const at = report.originalText.indexOf(raw);
+  return [
+    finding(
+      deadlineLate,
+      {
+        zh: `${report.year}年度报告于${date}发布,晚于法定期限${deadline.date}(${days}天)`,
+        en: `The ${report.year} report was published on ${date}, ${days} day(s) after the deadline ${deadline.date}`,
+      },
+      [
+        {
+          quote: raw,
+          ...(at >= 0 ? { start: at, end: at + raw.length } : {}),
+          where: `published date (${report.publishedAt.source})`,
+          computation: `${date} > ${deadline.date} (${deadline.basis}; ${deadline.regime} rules${level ? `, ${level}` : ''})`,
+        },
+      ],
+      report.publishedAt.source === 'text' || !deadline.verified ? 'warning' : 'error',
+    ),
+  ];
+}

@@ -1,0 +1,78 @@
+import type { Finding } from '#shared/domain/finding.ts';
+import { copyOtherBody } from './copy-rules.ts';
+import { copyOtherReportType, copyPreviousYear } from './copy-similarity.ts';
+import { dateInconsistent } from './date-rules.ts';
+import { deadlineLate } from './deadline-rules.ts';
+import { hostMirror } from './host-rules.ts';
+import { arithPercent } from './percent-rules.ts';
+import { spamInjection } from './spam-rules.ts';
+import { placeholderUnfilled, textGarbled } from './text-rules.ts';
+import type { Rule, RuleContext, RuleInfo } from './types.ts';
+
+export type { Rule, RuleContext, RuleInfo } from './types.ts';
+
+/** Report-level rules, in the order their findings are listed (most serious kinds first). */
+const REPORT_RULES: readonly Rule[] = [
+  deadlineLate,
+  spamInjection,
+  hostMirror,
+  copyOtherBody,
+  copyPreviousYear,
+  copyOtherReportType,
+  arithPercent,
+  dateInconsistent,
+  placeholderUnfilled,
+  textGarbled,
+];
+
+/** Produced by the deadline sweep (shared/rules/sweep.ts), listed here for the docs. */
+const SWEEP_RULES: readonly RuleInfo[] = [
+  {
+    id: 'deadline.missing',
+    severity: 'error',
+    description: { zh: '期限已过仍未找到年度报告', en: 'No report found after the deadline' },
+  },
+  {
+    id: 'deadline.published-late',
+    severity: 'warning',
+    description: {
+      zh: '发出“未发布”提醒后,报告迟发布',
+      en: 'The report appeared after a missing alert was sent',
+    },
+  },
+  {
+    id: 'deadline.retracted',
+    severity: 'info',
+    description: {
+      zh: '更正:发出“未发布”提醒后找到的报告页面日期在期限内',
+      en: 'Correction: a report found after a missing alert carries an on-time page date',
+    },
+  },
+  {
+    id: 'portal.unreachable',
+    severity: 'warning',
+    description: { zh: '门户网站无法读取(仅通知管理员)', en: 'The portal could not be read (admins only)' },
+  },
+];
+
+/** The catalogue for docs: id, usual severity, one-line explanation. */
+export const RULES: readonly RuleInfo[] = [...REPORT_RULES, ...SWEEP_RULES].map(
+  ({ id, severity, description }) => ({
+    id,
+    severity,
+    description,
+  }),
+);
+
+/**
+ * Every report-level rule over one report. Pure and deterministic: rules in catalogue order, each rule's
+ * findings by the position of their first evidence. A rule that throws is a bug in the rule, not in the
+ * report: it propagates so tests catch it.
+ */
+export function runRules(ctx: RuleContext): Finding[] {
+  return REPORT_RULES.flatMap((rule) => rule.run(ctx).sort((a, b) => firstStart(a) - firstStart(b)));
+}
+
+function firstStart(f: Finding): number {
+  return f.evidence[0]?.start ?? Number.MAX_SAFE_INTEGER;
+}

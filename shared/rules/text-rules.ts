@@ -1,0 +1,126 @@
+import type { Finding } from '#shared/domain/finding.ts';
+import type { Damage } from '#shared/domain/report.ts';
+import { finding, MAX_EVIDENCE } from './findings.ts';
+import { matchAll, quoteOriginal, quoteView, viewOf } from './text-view.ts';
+import type { Rule, RuleContext } from './types.ts';
+
+export const placeholderUnfilled: Rule = {
+  id: 'placeholder.unfilled',
+  severity: 'warning',
+  description: {
+    zh: '发布系统的默认占位内容未填写(请选择、XX、×××、空的发布机构)',
+    en: 'CMS placeholders were left in place (请选择, XX, ×××, an empty 发布机构)',
+  },
+  run: runPlaceholder,
+};
+
+export const textGarbled: Rule = {
+  id: 'text.garbled',
+  severity: 'warning',
+  description: {
+    zh: '正文存在乱码或编码损坏(??、�、夹杂拼音、***)',
+    en: 'The text shows encoding damage (??, �, stray pinyin, ***)',
+  },
+  run: runGarbled,
+};
+
+const META_LABEL =
+  /^(发布日期|发文日期|成文日期|生成日期|发布时间|公开方式|公开范围|公开时限|有效性|索引号|文号|主题分类|关键字|关键词|所属机构|信息来源|浏览次数|分类|标题)/;
+
+/**
+ * `请选择` is the unselected default of a CMS drop-down (seed 001 信息来源); `XX`/`×××` stand for a name or
+ * date never filled in. An empty 发布机构 is the label followed directly by the next label or the end.
+ * `XX` must touch a Han character or digit (`XX县`, `20XX年`) so Latin words and roman numerals never match.
+ */
+function runPlaceholder({ report }: RuleContext): Finding[] {
+  const view = viewOf(report);
+  const hits: Array<{ start: number; end: number; what: string }> = [];
+  for (const m of matchAll(view, /请选择/))
+    hits.push({ start: m.index, end: m.index + m[0].length, what: '请选择' });
+  for (const m of matchAll(view, /(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|╳{2,})(?![A-Za-z])/)) {
+    const before = view.text[m.index - 1] ?? '';
+    const after = view.text[m.index + m[0].length] ?? '';
+    if (/[\p{Script=Han}\d]/u.test(before + after))
+      hits.push({ start: m.index, end: m.index + m[0].length, what: m[0] });
+  }
+  for (const m of matchAll(view, /发布机构[\s:|]*/)) {
+    const rest = view.text.slice(m.index + m[0].length);
+    if (rest.length === 0 || META_LABEL.test(rest))
+      hits.push({ start: m.index, end: m.index + m[0].length, what: '发布机构(空)' });
+  }
+  if (hits.length === 0) return [];
+  hits.sort((a, b) => a.start - b.start);
+  const kinds = [...new Set(hits.map((h) => h.what))];
+  return [
+    finding(
+      placeholderUnfilled,
+      {
+        zh: `页面保留了未填写的占位内容:${kinds.join('、')}`,
+        en: `Unfilled placeholder(s) left on the page: ${kinds.join(', ')}`,
+      },
+      hits.slice(0, MAX_EVIDENCE).map((h) => quoteView(view, h.start, h.end, 'text')),
+    ),
+  ];
+}
+
+const TONE = 'āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ';
+/** Detected on the original text (the view strips pinyin noise). */
+const GARBLE: Array<{ kind: Damage['kind']; pattern: RegExp }> = [
+  // `??` anywhere but a URL query; a lone `?` only between a Han character and a Han character or digit,
+  // where a genuine question mark (full-width ？ in Chinese prose) cannot stand.
+  {
+    kind: 'question-marks',
+    pattern: /(?<![A-Za-z0-9=&/])\?{2,}|(?<=\p{Script=Han})\?(?=[\p{Script=Han}\d])/gu,
+  },
+  { kind: 'replacement-char', pattern: /\uFFFD+/g },
+  {
+    kind: 'pinyin-noise',
+    pattern: new RegExp(`(?<=\\p{Script=Han})[(（][a-z${TONE}]*[${TONE}][a-z${TONE}]*[)）]`, 'gu'),
+  },
+  { kind: 'masked', pattern: /\*{3,}/g },
+];
+const COUNTED: ReadonlySet<Damage['kind']> = new Set([
+  'question-marks',
+  'replacement-char',
+  'pinyin-noise',
+  'masked',
+]);
+
+/**
+ * Encoding damage, from the parser's `damage` and our own scan (merged, so the parser and the rule never
+ * double count). Traditional characters and digits lost in scraping are not garbling. Nearby hits are
+ * merged and quoted with a little context so the quote is readable (`索??引??號(hào)`).
+ */
+function runGarbled({ report }: RuleContext): Finding[] {
+  const text = report.originalText;
+  const spans: Array<{ start: number; end: number; kind: Damage['kind'] }> = [];
+  for (const d of report.damage)
+    if (COUNTED.has(d.kind)) spans.push({ start: d.start, end: d.end, kind: d.kind });
+  for (const { kind, pattern } of GARBLE)
+    for (const m of text.matchAll(pattern)) spans.push({ start: m.index, end: m.index + m[0].length, kind });
+  if (spans.length === 0) return [];
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const counts = new Map<Damage['kind'], number>();
+  const merged: Array<{ start: number; end: number }> = [];
+  let lastEnd = -1;
+  for (const s of spans) {
+    if (s.start < lastEnd) continue; // same damage reported twice
+    counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
+    lastEnd = s.end;
+    const prev = merged.at(-1);
+    if (prev && s.start - prev.end <= 4) prev.end = Math.max(prev.end, s.end);
+    else merged.push({ start: s.start, end: s.end });
+  }
+  const summary = [...counts].map(([k, n]) => `${k} ×${n}`).join(', ');
+  return [
+    finding(
+      textGarbled,
+      { zh: `正文存在编码损坏(${summary})`, en: `The text shows encoding damage (${summary})` },
+      merged.slice(0, MAX_EVIDENCE).map((m) => {
+        const start = Math.max(0, m.start - 2);
+        const end = Math.min(text.length, m.end + 2);
+        return quoteOriginal(text, start, end, 'text');
+      }),
+    ),
+  ];
+}

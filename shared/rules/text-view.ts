@@ -1,0 +1,118 @@
+import * as OpenCC from 'opencc-js/t2cn';
+import type { Evidence } from '#shared/domain/finding.ts';
+import type { ParsedReport } from '#shared/domain/report.ts';
+
+/**
+ * A searchable view of `originalText` that keeps a map back to it, so every match can be quoted from the
+ * original with exact offsets. The view is simplified Chinese (seed 001 is traditional), has ASCII instead
+ * of full-width letters/digits/punctuation, and drops pinyin noise such as `號(hào)` → `号`. The parser's
+ * normalised `text` cannot serve: it has no offset map.
+ */
+export interface TextView {
+  text: string;
+  /** Original offset of view index i; `map[text.length]` is `originalText.length`. */
+  map: number[];
+  original: string;
+}
+
+const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
+/** Pinyin with tone marks in brackets right after a Han character: scraping noise, not content. */
+const PINYIN_NOISE = /^[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}[)）]/;
+const HAN = /\p{Script=Han}/u;
+
+const cache = new WeakMap<ParsedReport, TextView>();
+
+export function viewOf(report: ParsedReport): TextView {
+  const hit = cache.get(report);
+  if (hit) return hit;
+  const view = buildView(report.originalText);
+  cache.set(report, view);
+  return view;
+}
+
+export function buildView(original: string): TextView {
+  let kept = '';
+  const map: number[] = [];
+  for (let i = 0; i < original.length; i += 1) {
+    const ch = original[i] ?? '';
+    if ((ch === '(' || ch === '（') && i > 0 && HAN.test(original[i - 1] ?? '')) {
+      const noise = PINYIN_NOISE.exec(original.slice(i, i + 10));
+      // Tone marks are required: a bare `(doc)` after a Han character is content, not noise.
+      if (noise && /[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]/.test(noise[0])) {
+        i += noise[0].length - 1;
+        continue;
+      }
+    }
+    kept += fullWidthToAscii(ch);
+    map.push(i);
+  }
+  map.push(original.length);
+  return { text: simplifyAligned(kept), map, original };
+}
+
+function fullWidthToAscii(ch: string): string {
+  const code = ch.charCodeAt(0);
+  if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0);
+  if (code === 0x3000) return ' ';
+  return ch;
+}
+
+/** OpenCC converts character by character for these texts; fall back per character if lengths drift. */
+function simplifyAligned(text: string): string {
+  const whole = toSimplified(text);
+  if (whole.length === text.length) return whole;
+  let out = '';
+  for (const ch of text) {
+    const one = toSimplified(ch);
+    out += one.length === ch.length ? one : ch;
+  }
+  return out;
+}
+
+/** Original offsets of a view span. */
+export function toOriginal(view: TextView, start: number, end: number): { start: number; end: number } {
+  const s = view.map[start] ?? view.original.length;
+  const e = end > start ? (view.map[end - 1] ?? s) + 1 : s;
+  return { start: s, end: e };
+}
+
+/** Evidence quoting the original text behind a view span. */
+export function quoteView(
+  view: TextView,
+  start: number,
+  end: number,
+  where: string,
+  extra: Pick<Evidence, 'figures' | 'computation'> = {},
+): Evidence {
+  const span = toOriginal(view, start, end);
+  return quoteOriginal(view.original, span.start, span.end, where, extra);
+}
+
+export function quoteOriginal(
+  original: string,
+  start: number,
+  end: number,
+  where: string,
+  extra: Pick<Evidence, 'figures' | 'computation'> = {},
+): Evidence {
+  return { quote: original.slice(start, end), start, end, where, ...extra };
+}
+
+/** All matches of a global regex in the view. */
+export function* matchAll(view: TextView, pattern: RegExp): Generator<RegExpExecArray> {
+  const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  for (let m = re.exec(view.text); m; m = re.exec(view.text)) {
+    if (m[0].length === 0) re.lastIndex += 1;
+    yield m;
+  }
+}
+
+/** The sentence (between 。；! ? or line breaks) around view index i. */
+export function sentenceAround(text: string, i: number): { start: number; end: number } {
+  const stop = /[。;!?\n]/;
+  let start = i;
+  while (start > 0 && !stop.test(text[start - 1] ?? '')) start -= 1;
+  let end = i;
+  while (end < text.length && !stop.test(text[end] ?? '')) end += 1;
+  return { start, end };
+}
