@@ -49,7 +49,8 @@ export function classifyLink(link: Link): LinkKind {
   const reportWording = REPORT_TITLE.test(t) || (COLUMN_SLUG.test(link.url) && /年度报告|年报/.test(t));
   if (!reportWording) return 'other';
   if (DECOY_TITLE.test(t)) return 'decoy';
-  return YEAR.test(t) || /年度/.test(t) ? 'report' : 'decoy';
+  // A title with no year is the column itself (政府信息公开年度报告) or a generic page, not one report.
+  return YEAR.test(t) ? 'report' : 'other';
 }
 
 /** The report year a title names (`吉州区2017年政府信息公开工作年度报告` → 2017). */
