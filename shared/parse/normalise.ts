@@ -14,8 +14,9 @@ export interface Normalised {
 // Built once: the dictionaries take a few ms to load.
 let toSimplified: ((s: string) => string) | null = null;
 function simplify(s: string): string {
-  toSimplified ??= OpenCC.Converter({ from: 't', to: 'cn' });
-  return toSimplified(s);
+  const convert = toSimplified ?? OpenCC.Converter({ from: 't', to: 'cn' });
+  toSimplified = convert;
+  return convert(s);
 }
 
 const TONED = 'āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ';
