@@ -35,7 +35,8 @@ export async function runSchedule(
     const origin = new URL(body.listingUrl).origin;
     await ctx.crawlQueue.send(
       { type: 'crawl', bodyId: body.id, reason: options.force ? 'manual' : 'schedule' },
-      { groupId: origin, dedupId: `${body.id}@${now.toISOString().slice(0, 13)}${options.force ? '!' : ''}` },
+      // Scheduled sends dedupe per hour (a retried tick queues nothing twice); a manual re-crawl always goes.
+      { groupId: origin, dedupId: `${body.id}@${options.force ? now.toISOString() : now.toISOString().slice(0, 13)}` },
     );
     queued.push(body.id);
   }
