@@ -38,7 +38,7 @@ export function findAttachmentLinks(
     if (!href || /^(javascript|mailto|tel):/i.test(href)) continue;
     const path = href.split(/[?#]/)[0] ?? '';
     if (!EXT.test(path) && !EXT.test(link.text)) continue;
-    const name = link.text || decodeURIComponentSafe(path.split('/').pop() ?? href);
+    const name = cleanName(link.text) || decodeURIComponentSafe(path.split('/').pop() ?? href);
     add(resolve(href, pageUrl), name);
   }
   if (links.length === 0) {
@@ -49,6 +49,14 @@ export function findAttachmentLinks(
     }
   }
   return out;
+}
+
+/** `[点击浏览该文件:榆次区2011….doc]` → `榆次区2011….doc`. */
+function cleanName(text: string): string {
+  return text
+    .replace(/^[\s[【(（]*(点击浏览该文件|点击下载|下载附件|附件\d*)?\s*[:：]?\s*/, '')
+    .replace(/[\s\]】)）]+$/, '')
+    .trim();
 }
 
 function decodeURIComponentSafe(s: string): string {
