@@ -77,7 +77,34 @@ async function previousReports(ctx: StageContext, bodyId: string, year: number):
   return out;
 }
 
-/** One alert per (rule, body, year), ever: a conditional put decides, so re-runs alert only new findings. */
+export interface AlertToRaise {
+  alertId: string;
+  audience: 'subscribers' | 'admins';
+  finding: Finding;
+  bodyId: string;
+  year: number;
+  reportUrl?: string;
+  rawKey?: string;
+}
+
+/** Records an alert once (a conditional put decides) and queues it; false when it was raised before. */
+export async function raiseAlert(ctx: StageContext, a: AlertToRaise): Promise<boolean> {
+  const fresh = await ctx.repo.recordAlert({
+    alertId: a.alertId,
+    rule: a.finding.rule,
+    bodyId: a.bodyId,
+    year: a.year,
+    audience: a.audience,
+    createdAt: ctx.now().toISOString(),
+    finding: a.finding,
+    ...(a.reportUrl ? { reportUrl: a.reportUrl } : {}),
+    ...(a.rawKey ? { rawKey: a.rawKey } : {}),
+  });
+  if (fresh) await ctx.alertQueue.send({ type: 'alert', alertId: a.alertId }, { dedupId: a.alertId });
+  return fresh;
+}
+
+/** One alert per (rule, body, year), ever: re-runs alert only new findings. */
 export async function raiseFindings(
   ctx: StageContext,
   bodyId: string,
@@ -89,20 +116,10 @@ export async function raiseFindings(
   const raised: string[] = [];
   for (const finding of groupByRule(findings)) {
     const alertId = `${finding.rule}/${bodyId}/${year}`;
-    const fresh = await ctx.repo.recordAlert({
-      alertId,
-      rule: finding.rule,
-      bodyId,
-      year,
-      audience: 'subscribers',
-      createdAt: ctx.now().toISOString(),
-      finding,
-      ...(reportUrl ? { reportUrl } : {}),
-      ...(rawKey ? { rawKey } : {}),
-    });
-    if (!fresh) continue;
-    await ctx.alertQueue.send({ type: 'alert', alertId }, { dedupId: alertId });
-    raised.push(alertId);
+    const a: AlertToRaise = { alertId, audience: 'subscribers', finding, bodyId, year };
+    if (reportUrl) a.reportUrl = reportUrl;
+    if (rawKey) a.rawKey = rawKey;
+    if (await raiseAlert(ctx, a)) raised.push(alertId);
   }
   return raised;
 }

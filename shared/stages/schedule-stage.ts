@@ -36,7 +36,10 @@ export async function runSchedule(
     await ctx.crawlQueue.send(
       { type: 'crawl', bodyId: body.id, reason: options.force ? 'manual' : 'schedule' },
       // Scheduled sends dedupe per hour (a retried tick queues nothing twice); a manual re-crawl always goes.
-      { groupId: origin, dedupId: `${body.id}@${options.force ? now.toISOString() : now.toISOString().slice(0, 13)}` },
+      {
+        groupId: origin,
+        dedupId: `${body.id}@${options.force ? now.toISOString() : now.toISOString().slice(0, 13)}`,
+      },
     );
     queued.push(body.id);
   }

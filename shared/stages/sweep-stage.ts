@@ -1,11 +1,8 @@
-import type { Body } from '../domain/body.ts';
-import { deadlineFor, dueYears } from '../domain/deadlines.ts';
-import type { Finding } from '../domain/finding.ts';
+import { dueYears } from '../domain/deadlines.ts';
+import { sweepBody, type YearStatus } from '../rules/sweep.ts';
 import type { BodyState } from '../store/records.ts';
 import type { StageContext } from './context.ts';
-import { raiseFindings } from './parse-stage.ts';
-
-export type YearStatus = 'on-time' | 'late' | 'undated' | 'missing' | 'unreachable';
+import { raiseAlert } from './parse-stage.ts';
 
 export interface SweepRow {
   bodyId: string;
@@ -19,31 +16,20 @@ export interface SweepOutcome {
   newAlerts: string[];
 }
 
-function missingFinding(body: Body, year: number, today: string): Finding {
-  const d = deadlineFor(body, year);
-  const unverified = d.verified ? '' : '(截止日期未经核实 / deadline unverified)';
-  return {
-    rule: 'deadline.missing',
-    severity: d.verified ? 'error' : 'warning',
-    message: {
-      zh: `截至${today}未发现${year}年度政府信息公开工作年度报告(截止日期${d.date})${unverified}`,
-      en: `No ${year} annual report found as of ${today}; the deadline was ${d.date}${d.verified ? '' : ' (unverified)'}`,
-    },
-    evidence: [
-      { quote: body.listingUrl, where: 'listing' },
-      { quote: `${d.basis}: ${d.date}`, where: 'deadline' },
-    ],
-  };
-}
-
 /** A portal that could not be read yields no "missing": the absence of evidence is not evidence. */
-function reachable(state: BodyState): boolean {
-  return state.lastSuccessAt !== undefined && state.consecutiveFailures === 0;
-}
+const reachable = (state: BodyState): boolean =>
+  state.lastSuccessAt !== undefined && state.consecutiveFailures === 0;
+
+const SWEEP_RULES = [
+  'deadline.missing',
+  'deadline.published-late',
+  'deadline.retracted',
+  'portal.unreachable',
+];
 
 /**
  * The deadline sweep: for every body and every due year, on time / late / undated / missing /
- * unreachable, raising `deadline.missing` once per (body, year).
+ * unreachable (decided by the pure `sweepBody`), raising each alert it decides once.
  */
 export async function runSweep(ctx: StageContext): Promise<SweepOutcome> {
   const today = ctx.today();
@@ -51,19 +37,37 @@ export async function runSweep(ctx: StageContext): Promise<SweepOutcome> {
   const newAlerts: string[] = [];
   for (const body of ctx.registry.values()) {
     const state = await ctx.repo.getBodyState(body.id);
+    const reports = await ctx.repo.listReports(body.id);
+    const alreadyAlerted = new Set<string>();
     for (const year of dueYears(body, today)) {
-      const deadline = deadlineFor(body, year).date;
-      const report = await ctx.repo.getReport(body.id, year);
-      if (report) {
-        rows.push({ bodyId: body.id, year, status: report.timeliness, deadline });
-        continue;
+      for (const rule of SWEEP_RULES) {
+        const id = `${rule}/${body.id}/${year}`;
+        if (await ctx.repo.getAlert(id)) alreadyAlerted.add(id);
       }
-      if (!reachable(state)) {
-        rows.push({ bodyId: body.id, year, status: 'unreachable', deadline });
-        continue;
-      }
-      rows.push({ bodyId: body.id, year, status: 'missing', deadline });
-      newAlerts.push(...(await raiseFindings(ctx, body.id, year, [missingFinding(body, year, today)])));
+    }
+    const result = sweepBody({
+      body,
+      today,
+      reports: reports.map((r) => ({ year: r.year, publishedAt: r.publishedAt })),
+      health: {
+        reachable: reachable(state),
+        ...(state.lastSuccessAt ? { lastSuccess: state.lastSuccessAt } : {}),
+        ...(state.lastErrorClass ? { lastErrorClass: state.lastErrorClass } : {}),
+      },
+      alreadyAlerted,
+    });
+    for (const y of result.years)
+      rows.push({ bodyId: body.id, year: y.year, status: y.status, deadline: y.deadline.date });
+    for (const decision of result.alerts) {
+      const year = Number(decision.alertId.split('/').at(-1));
+      const report = reports.find((r) => r.year === year);
+      const raised = await raiseAlert(ctx, {
+        ...decision,
+        bodyId: body.id,
+        year,
+        ...(report ? { reportUrl: report.url, rawKey: report.rawKey } : {}),
+      });
+      if (raised) newAlerts.push(decision.alertId);
     }
   }
   return { rows, newAlerts };
