@@ -6,6 +6,7 @@ import { deadlineLate } from './deadline-rules.ts';
 import { hostMirror } from './host-rules.ts';
 import { arithPercent } from './percent-rules.ts';
 import { spamInjection } from './spam-rules.ts';
+import { arithIdentity, arithSum } from './table-rules.ts';
 import { placeholderUnfilled, textGarbled } from './text-rules.ts';
 import type { Rule, RuleContext, RuleInfo } from './types.ts';
 
@@ -19,6 +20,8 @@ const REPORT_RULES: readonly Rule[] = [
   copyOtherBody,
   copyPreviousYear,
   copyOtherReportType,
+  arithSum,
+  arithIdentity,
   arithPercent,
   dateInconsistent,
   placeholderUnfilled,

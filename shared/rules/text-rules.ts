@@ -79,6 +79,8 @@ const GARBLE: Array<{ kind: Damage['kind']; pattern: RegExp }> = [
   },
   { kind: 'masked', pattern: /\*{3,}/g },
 ];
+/** A question word shortly before a lone `?` makes it a genuine question mark: 是否公开?另请… */
+const QUESTION = /(是否|吗|呢|什么|怎么|如何|哪|为何|能否|可否|有没有)[^。,;!\n]{0,10}$/;
 const COUNTED: ReadonlySet<Damage['kind']> = new Set([
   'question-marks',
   'replacement-char',
@@ -97,7 +99,10 @@ function runGarbled({ report }: RuleContext): Finding[] {
   for (const d of report.damage)
     if (COUNTED.has(d.kind)) spans.push({ start: d.start, end: d.end, kind: d.kind });
   for (const { kind, pattern } of GARBLE)
-    for (const m of text.matchAll(pattern)) spans.push({ start: m.index, end: m.index + m[0].length, kind });
+    for (const m of text.matchAll(pattern)) {
+      if (m[0] === '?' && QUESTION.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
+      spans.push({ start: m.index, end: m.index + m[0].length, kind });
+    }
   if (spans.length === 0) return [];
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   const counts = new Map<Damage['kind'], number>();
@@ -117,8 +122,11 @@ function runGarbled({ report }: RuleContext): Finding[] {
       textGarbled,
       { zh: `正文存在编码损坏(${summary})`, en: `The text shows encoding damage (${summary})` },
       merged.slice(0, MAX_EVIDENCE).map((m) => {
-        const start = Math.max(0, m.start - 2);
-        const end = Math.min(text.length, m.end + 2);
+        // Two characters of context each side, never across white space, so the quote reads as a phrase.
+        let start = m.start;
+        while (start > 0 && m.start - start < 2 && !/\s/.test(text[start - 1] ?? ' ')) start -= 1;
+        let end = m.end;
+        while (end < text.length && end - m.end < 2 && !/\s/.test(text[end] ?? ' ')) end += 1;
         return quoteOriginal(text, start, end, 'text');
       }),
     ),

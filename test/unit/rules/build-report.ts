@@ -1,0 +1,60 @@
+import type { Body } from '#shared/domain/body.ts';
+import type { Figures } from '#shared/domain/figures.ts';
+import type { ParsedReport } from '#shared/domain/report.ts';
+import type { RuleContext } from '#shared/rules/run-rules.ts';
+
+/** A hand-made ParsedReport: text doubles as originalText unless given, everything else neutral. */
+export function buildReport(over: Partial<ParsedReport> & { text?: string } = {}): ParsedReport {
+  const text = over.text ?? '某县2023年政府信息公开工作年度报告';
+  const figures: Figures = {
+    narrative: [],
+    percentages: [],
+    pre2019: null,
+    active: null,
+    applications: null,
+    reviews: null,
+    tables: [],
+    ...over.figures,
+  };
+  return {
+    kind: 'report',
+    title: '某县2023年政府信息公开工作年度报告',
+    issuer: { name: null, level: null, code: null },
+    year: 2023,
+    format: 'unknown',
+    publishedAt: { date: null, source: 'none', raw: null },
+    indexNumber: null,
+    period: null,
+    signatureDate: null,
+    sections: [],
+    missingSections: [],
+    damage: [],
+    attachments: [],
+    source: {
+      url: 'http://www.example.gov.cn/nb/t20240115_1.html',
+      host: 'www.example.gov.cn',
+      sha256: null,
+    },
+    ...over,
+    figures,
+    text,
+    originalText: over.originalText ?? text,
+  };
+}
+
+export function buildBody(over: Partial<Body> = {}): Body {
+  return {
+    id: '620421-rsj',
+    name: '靖远县人力资源和社会保障局',
+    level: 'department',
+    divisionCode: '620421',
+    parents: [],
+    listingUrl: 'http://www.jingyuan.gov.cn/xxgk/ndbg/index.html',
+    render: 'auto',
+    ...over,
+  };
+}
+
+export function context(report: ParsedReport, over: Partial<RuleContext> = {}): RuleContext {
+  return { report, body: null, previous: [], today: '2025-06-01', ...over };
+}
