@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.ts';
 
+// The SDK's notice that its 2027 releases need Node 22 is for maintainers (README), not for every CLI run.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const program = new Command('nianbao')
   .description('nianbao-watch: watch government portals for their annual disclosure reports')
   .showHelpAfterError()

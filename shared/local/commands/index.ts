@@ -1,10 +1,20 @@
 import type { Command } from 'commander';
 import { registerDemoPortal } from '#shared/local/commands/demo-portal.ts';
+import { registerReparse } from '#shared/local/commands/reparse.ts';
 import { registerReset } from '#shared/local/commands/reset.ts';
 import { registerStart } from '#shared/local/commands/start.ts';
+import { registerStatus } from '#shared/local/commands/status.ts';
+import { registerSubscribe } from '#shared/local/commands/subscribe.ts';
 
 /** Each command lives in its own file and registers itself here, one line each. */
-const registrars: Array<(program: Command) => void> = [registerStart, registerReset, registerDemoPortal];
+const registrars: Array<(program: Command) => void> = [
+  registerStart,
+  registerStatus,
+  registerSubscribe,
+  registerReparse,
+  registerReset,
+  registerDemoPortal,
+];
 
 export function registerCommands(program: Command): void {
   for (const register of registrars) register(program);
