@@ -22,6 +22,7 @@ const PATTERNS: ReadonlyArray<[NarrativeKey, RegExp[]]> = [
     [
       new RegExp(`依申请公开${STOP}{0,10}?(?<n>${NUM})\\s*(?<u>条|件|项|起)`, 'g'),
       new RegExp(`(?:收到|接到)${STOP}{0,6}?(?<n>${NUM})\\s*(?<u>件|起|条|项|份)${STOP}{0,6}?申请`, 'g'),
+      new RegExp(`(?:收到|接到|受理)${STOP}{0,10}?公开申请\\s*(?<n>${NUM})\\s*(?<u>件|起|条|项|份)`, 'g'),
     ],
   ],
   ['review.total', [new RegExp(`行政复议(?:申请|案件)?\\s*(?<n>${NUM})\\s*(?<u>件|起)`, 'g')]],
@@ -53,7 +54,10 @@ export function findNarrative(doc: Doc, limit: number): Figure[] {
     for (const re of patterns) {
       for (const m of text.matchAll(re)) {
         // "历年累计主动公开…" is the cumulative figure, not this year's.
-        if (key === 'active.total' && /累计|历年|至今/.test(text.slice(Math.max(0, m.index - 12), m.index)))
+        if (
+          key !== 'active.cumulative' &&
+          /累计|历年|至今/.test(text.slice(Math.max(0, m.index - 12), m.index))
+        )
           continue;
         const f = figure(doc, key, m);
         if (f && (!best || f.start < best.start)) best = f;

@@ -11,7 +11,7 @@ import { readNumber } from './numbers.ts';
 
 type RawCell = RawTable['rows'][number][number];
 
-const VALUE_CELL = /^(\d+(\.\d+)?|\d{1,3}(,\d{3})+|[-—–/无]?)$/;
+const VALUE_CELL = /^([+-]?\d+(\.\d+)?|\d{1,3}(,\d{3})+|[-—–/无]?)$/;
 const isValue = (c: RawCell): boolean => VALUE_CELL.test(c.text.trim());
 
 function cell(c: RawCell): Cell {

@@ -55,9 +55,14 @@ export function chineseNumber(raw: string): number | null {
 
 /** Arabic (with thousands separators) or Chinese numeral; null when it is neither. */
 export function readNumber(raw: string): number | null {
-  const s = raw.trim();
+  const n = readAny(raw.trim());
+  // Runs of thousands of digits are garbage, not figures (and Infinity is not JSON).
+  return n !== null && Number.isFinite(n) && Math.abs(n) < 1e15 ? n : null;
+}
+
+function readAny(s: string): number | null {
   if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(s)) return Number(s.replaceAll(',', ''));
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+  if (/^[+-]?\d+(\.\d+)?$/.test(s)) return Number(s);
   return chineseNumber(s);
 }
 
