@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import type { CrawlOutcome } from '../crawl/crawl-body.ts';
+import { redriveAlerts } from '../stages/alert-stage.ts';
 import { runSchedule } from '../stages/schedule-stage.ts';
 import { runSweep, type SweepRow } from '../stages/sweep-stage.ts';
 import type { ReportItem } from '../store/records.ts';
@@ -25,6 +26,8 @@ export interface CycleSummary {
 export async function runCycle(rt: Runtime, options: { force?: boolean } = {}): Promise<CycleSummary> {
   const { ctx, events } = rt;
   events.reset();
+  const redriven = await redriveAlerts(ctx);
+  if (redriven.length) ctx.log(`  alerts: ${redriven.length} undelivered alert(s) queued again`);
   ctx.log(`cycle ${ctx.today()}: scheduling`);
   const { queued } = await runSchedule(ctx, { force: options.force ?? false });
   ctx.log(`  schedule: ${queued.length} body(ies) due`);

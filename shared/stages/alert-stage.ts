@@ -1,5 +1,6 @@
 import { renderAlertMail } from '../mail/render.ts';
 import type { AlertMessage } from '../queue/queue.ts';
+import { markAlertDelivered, undeliveredAlerts } from '../store/alert-delivery.ts';
 import { emailHash } from '../store/subscribers.ts';
 import { requireBody, type StageContext } from './context.ts';
 
@@ -40,5 +41,16 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     await ctx.subscribers.markDelivered(alert.alertId, r.emailHash, sent.messageId, ctx.now().toISOString());
     delivered += 1;
   }
+  await markAlertDelivered(ctx.repo, alert.alertId, ctx.now().toISOString());
   return { alertId: alert.alertId, delivered, skipped };
+}
+
+/**
+ * Queues again every alert not yet delivered to all its recipients (after a mail outage outlasted the
+ * queue's retries). Deliveries already made are not repeated: each is a claimed, once-only write.
+ */
+export async function redriveAlerts(ctx: StageContext): Promise<string[]> {
+  const pending = await undeliveredAlerts(ctx.repo);
+  for (const a of pending) await ctx.alertQueue.send({ type: 'alert', alertId: a.alertId });
+  return pending.map((a) => a.alertId);
 }
