@@ -1,7 +1,8 @@
+import type { Figure, StatedPercent } from '#shared/domain/figures.ts';
 import type { Finding } from '#shared/domain/finding.ts';
 import { finding } from './findings.ts';
 import { type PercentClaim, percentClaims } from './percent-claims.ts';
-import { quoteView, viewOf } from './text-view.ts';
+import { quoteOriginal, quoteView, toOriginal, viewOf } from './text-view.ts';
 import type { Rule, RuleContext } from './types.ts';
 
 export const arithPercent: Rule = {
@@ -31,11 +32,54 @@ export function percentHolds(part: number, whole: number, stated: number, decima
   );
 }
 
+/**
+ * Claims come from our own reading of the text (percent-claims.ts) and from the parser's
+ * `figures.percentages` where it named both part and whole; a parser claim whose % sign lies inside one
+ * of ours is the same claim and is not checked twice.
+ */
 function runPercent({ report }: RuleContext): Finding[] {
   const view = viewOf(report);
-  return percentClaims(view)
+  const own = percentClaims(view);
+  const spans = own.map((c) => toOriginal(view, c.start, c.end));
+  const out = own
     .filter((c) => !percentHolds(c.part.value, c.whole.value, c.stated, c.decimals))
     .map((c) => claimFinding(view, c));
+  for (const p of report.figures.percentages) {
+    if (!p.part || !p.whole || spans.some((s) => p.percent.start >= s.start && p.percent.start < s.end))
+      continue;
+    const decimals = (p.percent.raw.split('.')[1] ?? '').replace(/\D/g, '').length;
+    if (percentHolds(p.part.value, p.whole.value, p.percent.value, decimals)) continue;
+    out.push(parserFinding(report.originalText, p, decimals));
+  }
+  return out;
+}
+
+function parserFinding(original: string, p: StatedPercent, decimals: number): Finding {
+  const part = p.part as Figure;
+  const whole = p.whole as Figure;
+  const computed = (part.value / whole.value) * 100;
+  const shown = `${computed.toFixed(Math.max(1, decimals))}%`;
+  const start = Math.min(part.start, p.percent.start);
+  const end = Math.max(part.end, p.percent.end);
+  return finding(
+    arithPercent,
+    {
+      zh: `所述${p.percent.value}%与${part.value}/${whole.value}=${shown}不符`,
+      en: `Stated ${p.percent.value}% but ${part.value} of ${whole.value} is ${shown}`,
+    },
+    [
+      quoteOriginal(original, start, end, 'text', {
+        figures: {
+          part: part.value,
+          whole: whole.value,
+          stated: p.percent.value,
+          computed: Number(computed.toFixed(4)),
+        },
+        computation: `${part.value} / ${whole.value} = ${shown}, stated ${p.percent.value}% (tolerance ±${PERCENT_TOLERANCE} point)`,
+      }),
+      quoteOriginal(original, whole.start, whole.end, 'text (the total)'),
+    ],
+  );
 }
 
 function claimFinding(view: ReturnType<typeof viewOf>, c: PercentClaim): Finding {

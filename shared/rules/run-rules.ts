@@ -6,7 +6,15 @@ import { deadlineLate } from './deadline-rules.ts';
 import { hostMirror } from './host-rules.ts';
 import { arithPercent } from './percent-rules.ts';
 import { spamInjection } from './spam-rules.ts';
+import { statsSwing, statsZeroApplications, textTableMismatch } from './stats-rules.ts';
 import { arithIdentity, arithSum } from './table-rules.ts';
+import {
+  templateEmptySection,
+  templateMissingSection,
+  templateMissingTable,
+  templateOutdated,
+  textFeeUnexplained,
+} from './template-rules.ts';
 import { placeholderUnfilled, textGarbled } from './text-rules.ts';
 import type { Rule, RuleContext, RuleInfo } from './types.ts';
 
@@ -23,9 +31,17 @@ const REPORT_RULES: readonly Rule[] = [
   arithSum,
   arithIdentity,
   arithPercent,
+  textTableMismatch,
   dateInconsistent,
+  templateOutdated,
+  templateMissingSection,
+  templateMissingTable,
+  templateEmptySection,
+  textFeeUnexplained,
   placeholderUnfilled,
   textGarbled,
+  statsZeroApplications,
+  statsSwing,
 ];
 
 /** Produced by the deadline sweep (shared/rules/sweep.ts), listed here for the docs. */

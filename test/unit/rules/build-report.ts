@@ -4,7 +4,9 @@ import type { ParsedReport } from '#shared/domain/report.ts';
 import type { RuleContext } from '#shared/rules/run-rules.ts';
 
 /** A hand-made ParsedReport: text doubles as originalText unless given, everything else neutral. */
-export function buildReport(over: Partial<ParsedReport> & { text?: string } = {}): ParsedReport {
+export function buildReport(
+  over: Partial<Omit<ParsedReport, 'figures'>> & { text?: string; figures?: Partial<Figures> } = {},
+): ParsedReport {
   const text = over.text ?? '某县2023年政府信息公开工作年度报告';
   const figures: Figures = {
     narrative: [],
@@ -57,4 +59,27 @@ export function buildBody(over: Partial<Body> = {}): Body {
 
 export function context(report: ParsedReport, over: Partial<RuleContext> = {}): RuleContext {
   return { report, body: null, previous: [], today: '2025-06-01', ...over };
+}
+
+/** A table cell; null = blank. Offsets are fake but consistent (cells are not in the text). */
+export function cell(value: number | null, at = 0): import('#shared/domain/figures.ts').Cell {
+  return {
+    value,
+    raw: value === null ? '' : String(value),
+    start: at,
+    end: at + (value === null ? 0 : String(value).length),
+  };
+}
+
+/** Table 三 from rows of seven numbers (six applicant columns + 总计). */
+export function applications(
+  rows: Record<string, Array<number | null>>,
+): import('#shared/domain/figures.ts').ApplicationsTable {
+  return {
+    rows: Object.entries(rows).map(([key, values]) => ({
+      key,
+      label: key,
+      cells: values.map((v) => cell(v)),
+    })),
+  };
 }
