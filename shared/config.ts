@@ -29,6 +29,8 @@ const Env = z.object({
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
   NIANBAO_FAILURES_BEFORE_ADMIN_ALERT: z.coerce.number().int().min(1).default(3),
+  /** Days between re-checks of a known report page for silent edits (0: every cycle). */
+  NIANBAO_REPORT_RECHECK_DAYS: z.coerce.number().min(0).default(7),
 });
 export type Config = z.infer<typeof Env>;
 

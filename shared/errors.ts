@@ -35,6 +35,7 @@ export type FetchErrorClass =
   | 'timeout'
   | 'http-4xx'
   | 'http-5xx'
+  | 'rate-limited'
   | 'blocked'
   | 'robots-denied'
   | 'dns'

@@ -9,6 +9,11 @@ export interface Decoded {
   /** What was actually used to decode: gb2312/gbk are decoded as their superset gb18030. */
   decoder: string;
   source: CharsetSource;
+  /**
+   * Set when a declaration was overruled because decoding by it damaged the text (U+FFFD): the
+   * declaration that lied, e.g. `header:utf-8`.
+   */
+  overruled?: string;
 }
 
 /** Portals declare gb2312 but serve GBK/GB18030 characters; the superset decodes all of them. */
@@ -39,24 +44,45 @@ function looksLikeUtf8(bytes: Uint8Array): boolean {
   }
 }
 
-/** Charset from the header, then `<meta>`, then BOM/sniffing (DOMAIN.md, Hazards: Encodings). */
+function countReplacements(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) n += 1;
+  return n;
+}
+
+interface Candidate {
+  label: string;
+  source: CharsetSource;
+}
+
+/**
+ * Charset from the header, then `<meta>`, then sniffing (DOMAIN.md, Hazards: Encodings). A declaration
+ * is trusted unless decoding by it produces U+FFFD that the bytes do not contain: then the next
+ * candidate that decodes with less damage wins (a header saying utf-8 over GBK bytes is common).
+ */
 export function decodeBody(bytes: Uint8Array, contentType: string | null | undefined): Decoded {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
     return { text: buf.subarray(3).toString('utf8'), charset: 'utf-8', decoder: 'utf-8', source: 'bom' };
   }
+  const candidates: Candidate[] = [];
   const header = charsetParam(contentType);
-  const meta = header ? null : metaCharset(bytes);
-  const declared = header ?? meta;
-  if (declared) {
-    const decoder = decoderFor(declared);
-    return {
-      text: iconv.decode(buf, decoder),
-      charset: declared,
-      decoder,
-      source: header ? 'header' : 'meta',
-    };
+  if (header) candidates.push({ label: header, source: 'header' });
+  const meta = metaCharset(bytes);
+  if (meta) candidates.push({ label: meta, source: 'meta' });
+  candidates.push({ label: looksLikeUtf8(bytes) ? 'utf-8' : 'gb18030', source: 'sniff' });
+
+  // Literal U+FFFD in the source (UTF-8 EF BF BD) is the page's own damage, not ours.
+  const inherent = buf.includes(Buffer.from([0xef, 0xbf, 0xbd])) ? Number.POSITIVE_INFINITY : 0;
+  let best: (Decoded & { damage: number }) | undefined;
+  for (const c of candidates) {
+    const decoder = decoderFor(c.label);
+    const text = iconv.decode(buf, decoder);
+    const damage = countReplacements(text);
+    if (!best || damage < best.damage) best = { text, charset: c.label, decoder, source: c.source, damage };
+    if (damage === 0 || inherent > 0) break;
   }
-  const decoder = looksLikeUtf8(bytes) ? 'utf-8' : 'gb18030';
-  return { text: iconv.decode(buf, decoder), charset: decoder, decoder, source: 'sniff' };
+  const { damage: _d, ...chosen } = best!;
+  const first = candidates[0]!;
+  return chosen.source === first.source ? chosen : { ...chosen, overruled: `${first.source}:${first.label}` };
 }

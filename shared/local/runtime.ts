@@ -150,6 +150,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       ? `s3://${config.NIANBAO_BUCKET}`
       : join(dataDir, 's3', config.NIANBAO_BUCKET),
     failuresBeforeAdminAlert: config.NIANBAO_FAILURES_BEFORE_ADMIN_ALERT,
+    reportRecheckMs: config.NIANBAO_REPORT_RECHECK_DAYS * 86_400_000,
     now,
     today: () => config.NIANBAO_TODAY ?? beijingDate(now()),
     log,

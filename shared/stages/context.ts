@@ -24,6 +24,8 @@ export interface StageContext {
   /** Where a reader finds archived objects (s3://bucket or the local .data path). */
   archiveBase: string;
   failuresBeforeAdminAlert: number;
+  /** How often a known report page is re-fetched for edits (default 7 days). */
+  reportRecheckMs?: number;
   now: () => Date;
   /** The date deadlines are judged against (YYYY-MM-DD, Beijing). */
   today: () => string;

@@ -1,10 +1,15 @@
 import { type CrawlOutcome, crawlBody } from '../crawl/crawl-body.ts';
+import type { Body } from '../domain/body.ts';
 import type { CrawlMessage } from '../queue/queue.ts';
+import type { BodyState } from '../store/records.ts';
 import { requireBody, type StageContext } from './context.ts';
+
+const WEEK_MS = 7 * 86_400_000;
 
 /**
  * Crawls one body. A failing portal is recorded in the body's health, never thrown: the fetcher has
- * already retried, and a body failing N cycles in a row is reported to the admins (not to subscribers).
+ * already retried. A body failing N cycles in a row is reported to the admins (not to subscribers),
+ * once per failure streak: the streak ends with the next success.
  */
 export async function handleCrawl(message: CrawlMessage, ctx: StageContext): Promise<CrawlOutcome> {
   const body = requireBody(ctx, message.bodyId);
@@ -16,31 +21,40 @@ export async function handleCrawl(message: CrawlMessage, ctx: StageContext): Pro
     parseQueue: ctx.parseQueue,
     now: ctx.now,
     maxListingPages: 10,
+    recheckMs: ctx.reportRecheckMs ?? WEEK_MS,
   });
-  if (outcome.status === 'failed') {
-    const state = await ctx.repo.getBodyState(body.id);
-    if (state.consecutiveFailures >= ctx.failuresBeforeAdminAlert) {
-      const since = ctx.today();
-      const alertId = `crawl.failing/${body.id}/${since.slice(0, 4)}`;
-      const fresh = await ctx.repo.recordAlert({
-        alertId,
-        rule: 'crawl.failing',
-        bodyId: body.id,
-        year: Number(since.slice(0, 4)),
-        audience: 'admins',
-        createdAt: ctx.now().toISOString(),
-        finding: {
-          rule: 'crawl.failing',
-          severity: 'warning',
-          message: {
-            zh: `门户连续${state.consecutiveFailures}次抓取失败(${state.lastErrorClass ?? '未知'})`,
-            en: `Portal failed ${state.consecutiveFailures} crawls in a row (${state.lastErrorClass ?? 'unknown'})`,
-          },
-          evidence: [{ quote: state.lastError ?? '', where: body.listingUrl }],
-        },
-      });
-      if (fresh) await ctx.alertQueue.send({ type: 'alert', alertId }, { dedupId: alertId });
-    }
-  }
+  if (outcome.status === 'failed') await alertIfFailing(body, ctx);
   return outcome;
+}
+
+async function alertIfFailing(body: Body, ctx: StageContext): Promise<void> {
+  const state = await ctx.repo.getBodyState(body.id);
+  if (state.consecutiveFailures < ctx.failuresBeforeAdminAlert || state.adminAlertedAt) return;
+  const year = Number(ctx.today().slice(0, 4));
+  // The streak's start makes the id unique per streak; the conditional put still dedups a replayed message.
+  const alertId = `crawl.failing/${body.id}/${year}@${state.failingSince ?? state.lastCheckedAt ?? ''}`;
+  const fresh = await ctx.repo.recordAlert({
+    alertId,
+    rule: 'crawl.failing',
+    bodyId: body.id,
+    year,
+    audience: 'admins',
+    createdAt: ctx.now().toISOString(),
+    finding: failingFinding(body, state),
+  });
+  await ctx.repo.putBodyState({ ...state, adminAlertedAt: ctx.now().toISOString() });
+  if (fresh) await ctx.alertQueue.send({ type: 'alert', alertId }, { dedupId: alertId });
+}
+
+function failingFinding(body: Body, state: BodyState) {
+  const cls = state.lastErrorClass;
+  return {
+    rule: 'crawl.failing',
+    severity: 'warning' as const,
+    message: {
+      zh: `门户连续${state.consecutiveFailures}次抓取失败(${cls ?? '未知'})`,
+      en: `Portal failed ${state.consecutiveFailures} crawls in a row (${cls ?? 'unknown'})`,
+    },
+    evidence: [{ quote: state.lastError ?? '', where: body.listingUrl }],
+  };
 }

@@ -12,6 +12,10 @@ export const BodyState = z.object({
   lastError: z.string().optional(),
   consecutiveFailures: z.number().int().default(0),
   adminAlertedAt: z.string().optional(),
+  /** When the current failure streak began (cleared on success): one admin alert per streak. */
+  failingSince: z.string().optional(),
+  /** URLs of this body's known report pages, re-checked for silent edits. */
+  reportLinks: z.array(z.string()).optional(),
 });
 export type BodyState = z.infer<typeof BodyState>;
 
@@ -56,6 +60,10 @@ export const LinkItem = z.object({
   firstSeen: z.string(),
   lastHash: z.string().optional(),
   isReport: z.boolean(),
+  /** Report pages only: the last re-check and its validators, for a conditional GET next time. */
+  lastCheckedAt: z.string().optional(),
+  etag: z.string().optional(),
+  lastModified: z.string().optional(),
 });
 export type LinkItem = z.infer<typeof LinkItem>;
 

@@ -1,0 +1,149 @@
+import type { Body } from '../domain/body.ts';
+import { FetchError } from '../errors.ts';
+import type { ParseMessage, Queue } from '../queue/queue.ts';
+import { type RawArchive, sha256Hex } from '../store/archive.ts';
+import type { LinkItem } from '../store/records.ts';
+import type { Repository } from '../store/repository.ts';
+import { attachmentLinks, extractLinks, type Link } from './discover.ts';
+import type { ConditionalHeaders } from './fetcher.ts';
+import { loadPage, type Page, type PageDeps, validatorsOf } from './load-page.ts';
+
+export interface ReportDeps extends PageDeps {
+  archive: RawArchive;
+  repo: Repository;
+  parseQueue: Queue<ParseMessage>;
+  now: () => Date;
+  /** A known report page is fetched again (conditionally) at most this often. */
+  recheckMs: number;
+}
+
+/** Validators as stored: absent rather than undefined. */
+function definedOnly(v: ConditionalHeaders): { etag?: string; lastModified?: string } {
+  return { ...(v.etag ? { etag: v.etag } : {}), ...(v.lastModified ? { lastModified: v.lastModified } : {}) };
+}
+
+/** Archives a loaded report page and its attachments, then asks for it to be parsed. Returns objects written. */
+export async function archivePage(
+  body: Body,
+  page: Page,
+  linkTitle: string,
+  parentUrl: string | undefined,
+  deps: ReportDeps,
+): Promise<number> {
+  let written = 0;
+  const attachmentKeys: string[] = [];
+  for (const att of attachmentLinks(extractLinks(page.html, page.fetch.finalUrl))) {
+    const res = await deps.fetcher.fetch(att.url);
+    const put = await deps.archive.put(res.bytes, att.type, {
+      bodyId: body.id,
+      kind: 'attachment',
+      url: res.url,
+      finalUrl: res.finalUrl,
+      fetchedFrom: res.fetchedFrom,
+      parentUrl: page.fetch.finalUrl,
+      linkTitle: att.title,
+      fetchedAt: res.fetchedAt,
+      status: res.status,
+      headers: res.headers,
+      contentType: res.contentType,
+      charset: null,
+    });
+    attachmentKeys.push(put.key);
+    if (put.created) written += 1;
+  }
+  const put = await deps.archive.put(page.bytes, 'html', {
+    bodyId: body.id,
+    kind: 'detail',
+    url: page.fetch.url,
+    finalUrl: page.fetch.finalUrl,
+    fetchedFrom: page.fetch.fetchedFrom,
+    ...(parentUrl ? { parentUrl } : {}),
+    linkTitle,
+    fetchedAt: page.fetch.fetchedAt,
+    status: page.fetch.status,
+    headers: page.fetch.headers,
+    contentType: page.fetch.contentType,
+    charset: page.fetch.charset,
+  });
+  if (put.created) written += 1;
+  await deps.parseQueue.send(
+    { type: 'parse', bodyId: body.id, rawKey: put.key, reparse: false, attachmentKeys },
+    { dedupId: put.key },
+  );
+  return written;
+}
+
+/** A newly discovered report link: its page archived, and the link remembered with its hash and validators. */
+export async function archiveNewReport(
+  body: Body,
+  link: Link,
+  listingUrl: string,
+  deps: ReportDeps,
+): Promise<number> {
+  const page = await loadPage(link.url, body, deps);
+  if (page === 'not-modified') return 0;
+  const written = await archivePage(body, page, link.title, listingUrl, deps);
+  const at = deps.now().toISOString();
+  await deps.repo.putLink({
+    url: link.url,
+    bodyId: body.id,
+    title: link.title,
+    firstSeen: at,
+    isReport: true,
+    lastHash: sha256Hex(page.bytes),
+    lastCheckedAt: at,
+    ...definedOnly(validatorsOf(page)),
+  });
+  return written;
+}
+
+export interface RecheckOutcome {
+  checked: number;
+  revised: number;
+  archived: number;
+}
+
+/**
+ * Pages change after publication (DOMAIN.md): each known report page is re-fetched, conditionally, once
+ * its interval has passed; content with a new hash is archived as a new object and parsed (the parse
+ * stage records it as a revision). A page that fails to load now is left for the next cycle: the
+ * listing, not an old report page, decides the body's health.
+ */
+export async function recheckReports(
+  body: Body,
+  urls: readonly string[],
+  deps: ReportDeps,
+): Promise<RecheckOutcome> {
+  const out: RecheckOutcome = { checked: 0, revised: 0, archived: 0 };
+  const now = deps.now();
+  for (const url of urls) {
+    const link = await deps.repo.getLink(url);
+    if (!link?.isReport || !isDue(link, now, deps.recheckMs)) continue;
+    out.checked += 1;
+    let page: Page | 'not-modified';
+    try {
+      page = await loadPage(url, body, deps, { etag: link.etag, lastModified: link.lastModified });
+    } catch (error) {
+      if (error instanceof FetchError) continue;
+      throw error;
+    }
+    const next: LinkItem = { ...link, lastCheckedAt: now.toISOString() };
+    if (page !== 'not-modified') {
+      const sha = sha256Hex(page.bytes);
+      if (sha !== link.lastHash) {
+        out.revised += 1;
+        out.archived += await archivePage(body, page, link.title, undefined, deps);
+      }
+      const { etag: _e, lastModified: _l, ...rest } = next;
+      await deps.repo.putLink({ ...rest, lastHash: sha, ...definedOnly(validatorsOf(page)) });
+    } else {
+      await deps.repo.putLink(next);
+    }
+  }
+  return out;
+}
+
+function isDue(link: LinkItem, now: Date, recheckMs: number): boolean {
+  const last = link.lastCheckedAt ?? link.firstSeen;
+  return now.getTime() - Date.parse(last) >= recheckMs;
+}
