@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCheck } from '#shared/local/commands/check.ts';
 import { registerDemoPortal } from '#shared/local/commands/demo-portal.ts';
 import { registerReparse } from '#shared/local/commands/reparse.ts';
 import { registerReset } from '#shared/local/commands/reset.ts';
@@ -14,6 +15,7 @@ const registrars: Array<(program: Command) => void> = [
   registerReparse,
   registerReset,
   registerDemoPortal,
+  registerCheck,
 ];
 
 export function registerCommands(program: Command): void {

@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { decodeBody } from '#shared/crawl/decode.ts';
+import type { Body } from '#shared/domain/body.ts';
+import type { Finding } from '#shared/domain/finding.ts';
+import { loadRegistry } from '#shared/domain/registry.ts';
+import { IsoDate, type ParsedReport } from '#shared/domain/report.ts';
+import { parseReport } from '#shared/parse/parse-report.ts';
+import { runRules } from '#shared/rules/run-rules.ts';
+
+interface CheckOptions {
+  url?: string;
+  today?: string;
+  json?: boolean;
+  registry: string;
+}
+
+/**
+ * `nianbao check <file-or-url>`: parse one page and run the anomaly rules on it, without the pipeline.
+ * A file is decoded like a crawled page (<meta charset>, gb2312/gbk as gb18030); `--url` says where it was
+ * served from, which is the host host.mirror judges. The body is matched from the registry when it exists.
+ */
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('parse one report page (file or URL) and list its anomalies')
+    .argument('<file-or-url>', 'a saved page (.html/.txt) or an http(s) address')
+    .option('--url <url>', 'the address the file was served from (its host is judged by host.mirror)')
+    .option('--today <date>', 'the date to judge deadlines on (YYYY-MM-DD)')
+    .option('--json', "print the parser's record plus `findings` as JSON")
+    .option('--registry <file>', 'bodies registry', 'seeds/bodies.json')
+    .action(async (target: string, options: CheckOptions) => {
+      const today = IsoDate.parse(options.today ?? new Date().toISOString().slice(0, 10));
+      const page = await readPage(target);
+      const url = options.url ?? (isUrl(target) ? target : `file://${target}`);
+      const registry = readRegistry(options.registry);
+      const input = page.html ? { html: page.text } : { text: page.text };
+      const result = parseReport({ ...input, url, registry });
+      if (result.kind !== 'report') {
+        if (options.json) console.log(JSON.stringify({ ...result, findings: [] }, null, 2));
+        else console.log(`not a report: ${result.reason}`);
+        process.exitCode = 2;
+        return;
+      }
+      const body = matchBody(result, registry);
+      const findings = runRules({ report: result, body, previous: [], today });
+      if (options.json) console.log(JSON.stringify({ ...result, findings }, null, 2));
+      else console.log(render(result, body, findings));
+      if (findings.some((f) => f.severity === 'error')) process.exitCode = 1;
+    });
+}
+
+function isUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}
+
+async function readPage(target: string): Promise<{ text: string; html: boolean }> {
+  if (isUrl(target)) {
+    const res = await fetch(target, { redirect: 'follow' });
+    if (!res.ok) throw new Error(`${target}: HTTP ${res.status}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const type = res.headers.get('content-type');
+    return { text: decodeBody(bytes, type).text, html: !type || /html/i.test(type) };
+  }
+  if (!existsSync(target)) throw new Error(`no such file: ${target}`);
+  const bytes = new Uint8Array(readFileSync(target));
+  const text = decodeBody(bytes, null).text;
+  return { text, html: /\.x?html?$/i.test(target) || /<(html|body|div|p)[\s>]/i.test(text.slice(0, 4096)) };
+}
+
+/** The registry is optional here: a missing or broken file means "no body", not a failed check. */
+function readRegistry(file: string): Body[] {
+  if (!existsSync(file)) return [];
+  try {
+    return loadRegistry(JSON.parse(readFileSync(file, 'utf8'))).bodies;
+  } catch {
+    return [];
+  }
+}
+
+function matchBody(report: ParsedReport, registry: Body[]): Body | null {
+  const code = report.issuer.code;
+  const host = report.source.host;
+  return (
+    registry.find((b) => code !== null && b.id === code) ??
+    registry.find((b) => report.issuer.name !== null && b.name.startsWith(report.issuer.name)) ??
+    registry.find((b) => host !== '' && new URL(b.listingUrl).host === host && b.level !== 'department') ??
+    null
+  );
+}
+
+function render(report: ParsedReport, body: Body | null, findings: Finding[]): string {
+  const lines = [
+    `${report.title}`,
+    `  year ${report.year ?? '?'} · format ${report.format} · published ${report.publishedAt.date ?? 'undated'} · ${report.source.url}`,
+    `  body ${body ? `${body.id} ${body.name}` : '(not in the registry)'}`,
+    '',
+  ];
+  if (findings.length === 0) lines.push('no findings');
+  for (const f of findings) {
+    lines.push(`${f.severity.toUpperCase().padEnd(7)} ${f.rule}  ${f.message.zh}`);
+    lines.push(`        ${f.message.en}`);
+    for (const e of f.evidence) {
+      const at = e.start !== undefined ? ` @${e.start}-${e.end}` : '';
+      lines.push(
+        `        · [${e.where}${at}] “${e.quote.length > 80 ? `${e.quote.slice(0, 80)}…` : e.quote}”`,
+      );
+      if (e.computation) lines.push(`          ${e.computation}`);
+    }
+  }
+  return lines.join('\n');
+}
