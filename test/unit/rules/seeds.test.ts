@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '#shared/domain/finding.ts';
+import { Finding } from '#shared/domain/finding.ts';
 import type { ParsedReport } from '#shared/domain/report.ts';
-import { runRules } from '#shared/rules/run-rules.ts';
+import { RULES, runRules } from '#shared/rules/run-rules.ts';
 import { buildView } from '#shared/rules/text-view.ts';
 import { loadSeedReport, SEED_KEYS, type SeedKey, seedBody } from './seed-reports.ts';
 
@@ -48,6 +48,17 @@ describe('runRules() on the seed reports', () => {
   it.each(SEED_KEYS)('seed %s: quotes are exact slices of the original text', (key) => {
     expectExactQuotes(key);
   });
+
+  it.each(SEED_KEYS)(
+    'seed %s: findings match the Finding schema, are catalogued and deterministic',
+    (key) => {
+      const all = findings.get(key) ?? [];
+      for (const f of all) expect(Finding.parse(f)).toEqual(f);
+      expect(all.every((f) => RULES.some((r) => r.id === f.rule))).toBe(true);
+      const report = reports.get(key) as ParsedReport;
+      expect(runRules({ report, body: seedBody(key), previous: [], today: '2025-06-01' })).toEqual(all);
+    },
+  );
 
   it('000 and 002: spam.injection quotes every injected span the report carries', () => {
     for (const [key, spam] of [
