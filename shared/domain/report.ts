@@ -88,6 +88,8 @@ export const ParsedReport = z.object({
   /** The text as published (chrome removed): every evidence offset points here. */
   originalText: z.string(),
   source: Source,
+  /** For a report read from an attachment (PDF/DOC/XLS…): the detail page that linked it. Absent for pages. */
+  linkedFrom: z.string().optional(),
 });
 export type ParsedReport = z.infer<typeof ParsedReport>;
 

@@ -36,14 +36,18 @@ export function parseReport(input: ParseInput): ParseResult {
 }
 
 function sourceOf(input: ParseInput): Source {
+  return sourceFor(input.url, input.sha256 ?? null);
+}
+
+/** The record's source: the URL as given, its host (empty for a file path), the hash when well-formed. */
+export function sourceFor(url: string, sha256: string | null): Source {
   let host = '';
   try {
-    host = new URL(input.url).host;
+    host = new URL(url).host;
   } catch {
     // A file path or an invalid URL has no host; the record still says where it came from.
   }
-  const sha = input.sha256 && /^[0-9a-f]{64}$/.test(input.sha256) ? input.sha256 : null;
-  return { url: input.url, host, sha256: sha };
+  return { url, host, sha256: sha256 && /^[0-9a-f]{64}$/.test(sha256) ? sha256 : null };
 }
 
 function parseUnsafe(input: ParseInput, source: Source): ParseResult {
