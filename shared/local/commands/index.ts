@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerCheck } from '#shared/local/commands/check.ts';
 import { registerDemoPortal } from '#shared/local/commands/demo-portal.ts';
+import { registerParse } from '#shared/local/commands/parse.ts';
 import { registerReparse } from '#shared/local/commands/reparse.ts';
 import { registerReset } from '#shared/local/commands/reset.ts';
 import { registerStart } from '#shared/local/commands/start.ts';
@@ -16,6 +17,7 @@ const registrars: Array<(program: Command) => void> = [
   registerReset,
   registerDemoPortal,
   registerCheck,
+  registerParse,
 ];
 
 export function registerCommands(program: Command): void {
