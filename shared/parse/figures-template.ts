@@ -105,6 +105,8 @@ export function findActive(tables: readonly RawTable[]): ActiveTable | null {
   let columns: string[] = [];
   for (const row of table.rows) {
     const text = row.map((c) => c.text.trim());
+    // A table rebuilt from text runs on into Tables 三 and 四: Table 二 ends where they start.
+    if (/本年新收|收到和处理|申请人情况|结果维持|行政复议/.test(text.join(' '))) break;
     const heading = /第二十条第\s*[(（]([一二三四五六七八九十]+)[)）]\s*项/.exec(text.join(' '));
     if (heading) item = heading[1]!;
     if (text[0] === '信息内容') {

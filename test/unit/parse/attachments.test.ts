@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import * as XLSX from '@e965/xlsx';
 import { AlignmentType, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
 import { describe, expect, it } from 'vitest';
+import type { ParsedReport } from '#shared/domain/report.ts';
 import { extractAttachmentText, parseAttachment } from '#shared/parse/attachments.ts';
+import { parseReport } from '#shared/parse/parse-report.ts';
 import { minimalPdf } from './minimal-pdf.ts';
 import { asReport } from './seed-helpers.ts';
 
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/parse/${name}`, import.meta.url), 'utf8');
 const PAGE = 'http://www.sfx.gov.cn/zwgk/ndbg/202201/t20220125_1.html';
 const REPORT_LINES = [
   '示范县2021年政府信息公开工作年度报告',
@@ -108,6 +112,44 @@ describe('parseAttachment()', () => {
       ],
       percent: [[12, 148, 1234]],
     });
+  });
+
+  it('rebuilds Tables 二, 三 and 四 from the text of a PDF (no table markup left)', async () => {
+    // Prepare: the 2021 fixture printed to PDF, one table row per line; blank cells printed as 0.
+    const page = asReport(parseReport({ html: fixture('template-2021.html'), url: PAGE }));
+    const lines = page.originalText.split('\n').map((l) =>
+      l
+        .split('\t')
+        .map((c) => c.trim() || '0')
+        .join(' '),
+    );
+    // Act
+    const report = asReport(
+      await parseAttachment({
+        bytes: minimalPdf(lines),
+        type: 'pdf',
+        url: 'http://x.gov.cn/a.pdf',
+        pageUrl: PAGE,
+      }),
+    );
+    // Assess: the same tables as the HTML page, blanks now read as the zeros printed.
+    const values = (r: ParsedReport) => ({
+      active: r.figures.active?.rows.map((x) => [x.item, x.label, x.columns, x.cells.map((c) => c.value)]),
+      applications: r.figures.applications?.rows.map((x) => [x.key, x.cells.map((c) => c.value ?? 0)]),
+      reviews: r.figures.reviews,
+    });
+    const fromPdf = values(report);
+    const fromHtml = values(page);
+    expect(report.format).toBe('2021');
+    expect(fromPdf.active).toEqual(fromHtml.active);
+    expect(fromPdf.applications).toEqual(fromHtml.applications);
+    expect(
+      Object.values(report.figures.reviews ?? {}).map((o) => Object.values(o).map((c) => c.value)),
+    ).toEqual([
+      [2, 1, 0, 0, 3],
+      [1, 0, 0, 1, 2],
+      [0, 0, 0, 0, 0],
+    ]);
   });
 
   it('parses a DOCX report with its Table 四 kept as a table', async () => {
