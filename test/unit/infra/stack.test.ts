@@ -1,17 +1,31 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { NianbaoStack, PipelineSettings } from '../../../infra/stack.ts';
 
-type Resources = Record<string, { Properties: Record<string, unknown> }>;
+const Resource = z.object({ Properties: z.record(z.string(), z.unknown()) });
+const FunctionProps = z.object({
+  Description: z.string(),
+  Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }),
+});
+const ScheduleProps = z.object({
+  ScheduleExpression: z.string(),
+  ScheduleExpressionTimezone: z.string(),
+  Target: z.object({ Input: z.string() }),
+});
 
 describe('NianbaoStack', () => {
   let template: Template;
+  /** The properties of every resource of a type (the template is data: parsed, not cast). */
+  const propertiesOf = (type: string) =>
+    Object.values(template.findResources(type)).map((r) => Resource.parse(r).Properties);
   const functionByDescription = (fragment: string) => {
-    const all: Resources = template.findResources('AWS::Lambda::Function');
-    const found = Object.values(all).find((f) => String(f.Properties.Description).includes(fragment));
+    const found = propertiesOf('AWS::Lambda::Function').find((p) =>
+      FunctionProps.parse(p).Description.includes(fragment),
+    );
     if (!found) throw new Error(`no function described as …${fragment}…`);
-    return found.Properties;
+    return found;
   };
 
   beforeAll(() => {
@@ -69,8 +83,7 @@ describe('NianbaoStack', () => {
   });
 
   it('has a FIFO crawl queue without content dedup, a FIFO dead-letter queue, and a DLQ per work queue', () => {
-    const queues: Resources = template.findResources('AWS::SQS::Queue');
-    const props = Object.values(queues).map((q) => q.Properties);
+    const props = propertiesOf('AWS::SQS::Queue');
     const fifo = props.filter((p) => p.FifoQueue === true);
     // Crawl queue and its DLQ; the others are standard.
     expect(fifo).toHaveLength(2);
@@ -100,9 +113,7 @@ describe('NianbaoStack', () => {
 
   it('gives each function only the queues it sends to', () => {
     const queueVariables = (fragment: string) =>
-      Object.keys(
-        (functionByDescription(fragment).Environment as { Variables: Record<string, unknown> }).Variables,
-      )
+      Object.keys(FunctionProps.parse(functionByDescription(fragment)).Environment.Variables)
         .filter((k) => k.endsWith('_QUEUE_URL'))
         .sort();
     expect({
@@ -136,12 +147,12 @@ describe('NianbaoStack', () => {
   });
 
   it('ticks the crawl and sweeps the deadlines daily on Beijing time', () => {
-    const schedules: Resources = template.findResources('AWS::Scheduler::Schedule');
-    const summary = Object.values(schedules)
+    const summary = propertiesOf('AWS::Scheduler::Schedule')
+      .map((p) => ScheduleProps.parse(p))
       .map((s) => ({
-        expression: s.Properties.ScheduleExpression,
-        timezone: s.Properties.ScheduleExpressionTimezone,
-        input: (s.Properties.Target as { Input: string }).Input,
+        expression: s.ScheduleExpression,
+        timezone: s.ScheduleExpressionTimezone,
+        input: s.Target.Input,
       }))
       .sort((a, b) => a.input.localeCompare(b.input));
     expect(summary).toEqual([
@@ -152,10 +163,9 @@ describe('NianbaoStack', () => {
 
   it('serves the HTTP API routes through one Lambda integration', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    const routes: Resources = template.findResources('AWS::ApiGatewayV2::Route');
     expect(
-      Object.values(routes)
-        .map((r) => r.Properties.RouteKey)
+      propertiesOf('AWS::ApiGatewayV2::Route')
+        .map((r) => r.RouteKey)
         .sort(),
     ).toEqual(['GET /health', 'GET /status/{bodyId}', 'POST /admin/recrawl', 'POST /subscriptions']);
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0' });
