@@ -73,13 +73,11 @@ export function trimChrome(text: string): Trimmed {
     if (last && last[1] + 1 === l.start) last[1] = l.end;
     else ranges.push([l.start, l.end]);
   }
-  const headEnd = lines[first]!.start;
   const droppedHead = lines
     .slice(start, first)
     .filter((l) => isLabel(l.text))
     .map((l) => l.text);
   const head = [text.slice(0, lines[start]!.start), ...droppedHead].join('\n');
-  void headEnd;
   const tail = end < lines.length ? text.slice(lines[end]!.start) : '';
   return { ranges, head, tail };
 }

@@ -164,7 +164,6 @@ export function findSignature(doc: Doc, from: number, damage: Damage[]): ParsedR
         candidate = { index, raw: m[1]! };
         break;
       }
-      candidate ??= null;
     }
     offset += line.length + 1;
   }
