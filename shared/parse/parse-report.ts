@@ -17,6 +17,19 @@ import {
 } from './metadata.ts';
 import { detectFormat, findSections, missingSections, toSections } from './structure.ts';
 
+/*
+ * The pipeline, each step in its own file:
+ *   html.ts        HTML → page text (blocks on lines, cells tab-separated) + tables, titles, meta dates, links
+ *   normalise.ts   traditional → simplified, pinyin noise / ?? / U+FFFD removed (recorded as damage), widths,
+ *                  whitespace; with an offset map back to the published characters
+ *   chrome.ts      the report body apart from metadata bars, breadcrumbs, footers (line level, so scraped
+ *                  text and HTML are handled alike); doc.ts joins the two into one Doc
+ *   classify.ts    not-a-report (notices, work plans, empty pages)
+ *   metadata.ts    title, issuer (+ registry), year, page date, 索引号, period, signature
+ *   structure.ts   sections 一、二、…, format, missing sections
+ *   figures*.ts    narrative figures, stated percentages, 统计表, template tables 二/三/四
+ */
+
 export interface ParseInput {
   html?: string;
   text?: string;
