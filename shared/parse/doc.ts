@@ -30,13 +30,16 @@ export function buildDoc(pageOriginal: string): Doc {
   const origParts: string[] = [];
   const normParts: string[] = [];
   const segments: Array<{ pageStart: number; pageEnd: number; docStart: number }> = [];
-  const map: number[] = [];
+  let size = ranges.length;
+  for (const [s, e] of ranges) size += e - s;
+  const map = new Int32Array(size + 1);
+  let m = 0;
   let docLength = 0;
   for (const [s, e] of ranges) {
     if (origParts.length > 0) {
       origParts.push('\n');
       normParts.push('\n');
-      map.push(docLength);
+      map[m++] = docLength;
       docLength += 1;
     }
     const pageStart = n.map[s]!;
@@ -44,10 +47,11 @@ export function buildDoc(pageOriginal: string): Doc {
     segments.push({ pageStart, pageEnd, docStart: docLength });
     origParts.push(pageOriginal.slice(pageStart, pageEnd));
     normParts.push(n.text.slice(s, e));
-    for (let i = s; i < e; i++) map.push(n.map[i]! - pageStart + docLength);
+    const shift = docLength - pageStart;
+    for (let i = s; i < e; i++) map[m++] = n.map[i]! + shift;
     docLength += pageEnd - pageStart;
   }
-  map.push(docLength);
+  map[m] = docLength;
   const fromPage = (offset: number, clamp = false): number | null => {
     for (let i = 0; i < segments.length; i++) {
       const seg = segments[i]!;
@@ -75,7 +79,7 @@ export function buildDoc(pageOriginal: string): Doc {
   return {
     originalText,
     text: normParts.join(''),
-    map: Int32Array.from(map),
+    map: map.subarray(0, m + 1),
     damage,
     head,
     tail,

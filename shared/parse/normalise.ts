@@ -43,8 +43,10 @@ export function normalise(original: string): Normalised {
   mark(/\uFFFD+/g, 'replacement-char', true);
   mark(MASKED, 'masked', false);
 
-  const out: string[] = [];
-  const map: number[] = [];
+  // Typed buffers: this loop sees every character of the page, and string/array pushes cost 5× more.
+  const out = new Uint16Array(original.length);
+  const offsets = new Int32Array(original.length + 1);
+  let n = 0;
   let pendingSpace = -1;
   let atLineStart = true;
   for (let i = 0; i < original.length; i++) {
@@ -54,8 +56,8 @@ export function normalise(original: string): Normalised {
       if (c === 0x0d && original.charCodeAt(i + 1) === 0x0a) continue;
       pendingSpace = -1;
       if (!atLineStart) {
-        out.push('\n');
-        map.push(i);
+        out[n] = 0x0a;
+        offsets[n++] = i;
         atLineStart = true;
       }
       continue;
@@ -66,20 +68,18 @@ export function normalise(original: string): Normalised {
     }
     if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
     if (pendingSpace >= 0) {
-      out.push(' ');
-      map.push(pendingSpace);
+      out[n] = 0x20;
+      offsets[n++] = pendingSpace;
       pendingSpace = -1;
     }
-    out.push(String.fromCharCode(c));
-    map.push(i);
+    out[n] = c;
+    offsets[n++] = i;
     atLineStart = false;
   }
-  if (out[out.length - 1] === '\n') {
-    out.pop();
-    map.pop();
-  }
-  map.push(original.length);
-  const folded = out.join('');
+  if (n > 0 && out[n - 1] === 0x0a) n--;
+  offsets[n] = original.length;
+  const map = offsets.subarray(0, n + 1);
+  const folded = utf16(out.subarray(0, n));
   let text = simplify(folded);
   if (text.length !== folded.length)
     text = folded
@@ -91,11 +91,24 @@ export function normalise(original: string): Normalised {
       .join('');
   recordTraditional(folded, text, map, original, damage);
   damage.sort((a, b) => a.start - b.start);
-  return { text, map: Int32Array.from(map), damage };
+  return { text, map, damage };
+}
+
+/** UTF-16 code units to a string, in chunks (spreading a whole page into one call overflows the stack). */
+function utf16(units: Uint16Array): string {
+  let s = '';
+  for (let i = 0; i < units.length; i += 8192) s += String.fromCharCode(...units.subarray(i, i + 8192));
+  return s;
 }
 
 /** One `traditional` damage entry covering the converted stretch: the fact matters, not every character. */
-function recordTraditional(before: string, after: string, map: number[], original: string, damage: Damage[]) {
+function recordTraditional(
+  before: string,
+  after: string,
+  map: Int32Array,
+  original: string,
+  damage: Damage[],
+) {
   let first = -1;
   let last = -1;
   let count = 0;
