@@ -60,7 +60,7 @@ export class AppFunction extends nodejs.NodejsFunction {
         sourceMap: true,
         sourcesContent: false,
         tsconfig: path('tsconfig.json'),
-        // The runtime's SDK is older than ours (we rely on the newer checksum options): ship our own.
+        // Ship the AWS SDK we pinned and tested with, not whichever version the runtime happens to carry.
         externalModules: [],
         // ESM bundles of CommonJS packages still call require(); give them one.
         banner:

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import bodiesJson from '#seeds/bodies.json' with { type: 'json' };
 import { type DemoPortal, startDemoPortal } from '#seeds/portal/server.ts';
 import { createApp } from '#shared/api/app.ts';
+import { serveApi } from '#shared/api/serve.ts';
 import { loadConfig } from '#shared/config.ts';
 import { loadRegistry } from '#shared/domain/registry.ts';
 import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
@@ -139,6 +140,17 @@ describe('HTTP API (shared/api/app.ts) on the embedded services', () => {
       bodyId: '360802',
       url: expect.stringMatching(/^http:\/\/www\.jzq\.gov\.cn\//),
     });
+  });
+
+  it('serveApi() serves the same app over loopback HTTP', async () => {
+    const server = await serveApi(rt.ctx, { adminToken: ADMIN_TOKEN });
+    try {
+      const res = await fetch(`${server.url}/status/2112`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ body: { id: '2112', name: '铁岭市人民政府' } });
+    } finally {
+      await server.close();
+    }
   });
 
   it('answers unknown routes with a JSON 404', async () => {
