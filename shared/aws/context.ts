@@ -55,7 +55,10 @@ export function parseAwsEnv(env: NodeJS.ProcessEnv): AwsEnv {
   return parsed.data;
 }
 
-/** Beijing date, the calendar the deadlines are written in. */
+/**
+ * Beijing date, the calendar the deadlines are written in. A copy of shared/local/runtime.ts's: importing
+ * it from there would bundle dynalite, s3rver and the SMTP sink into every Lambda.
+ */
 const beijingDate = (d: Date): string => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** The registry, validated; any rejected entry fails the cold start (a deploy must not half-load it). */
