@@ -16,6 +16,7 @@ import { RawArchive } from '#shared/store/archive.ts';
 import { makeDocumentClient, makeS3Client } from '#shared/store/clients.ts';
 import { Repository } from '#shared/store/repository.ts';
 import { Subscribers } from '#shared/store/subscribers.ts';
+import { beijingDate } from '../domain/clock.ts';
 
 /** The Lambda environment, as the CDK bind helpers (infra/constructs/function.ts) set it. */
 export const AwsEnv = z.object({
@@ -59,7 +60,6 @@ export function parseAwsEnv(env: NodeJS.ProcessEnv): AwsEnv {
  * Beijing date, the calendar the deadlines are written in. A copy of shared/local/runtime.ts's: importing
  * it from there would bundle dynalite, s3rver and the SMTP sink into every Lambda.
  */
-const beijingDate = (d: Date): string => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** The registry, validated; any rejected entry fails the cold start (a deploy must not half-load it). */
 export function readAwsRegistry(path: string | undefined): Body[] {

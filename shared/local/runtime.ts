@@ -6,6 +6,7 @@ import { HttpFetcher } from '../crawl/fetcher.ts';
 import { OriginMap } from '../crawl/origin-map.ts';
 import { HostGate } from '../crawl/politeness.ts';
 import type { Body } from '../domain/body.ts';
+import { beijingDate } from '../domain/clock.ts';
 import { sesTransport, smtpTransport } from '../mail/transport.ts';
 import { LocalQueue } from '../queue/local-queue.ts';
 import type { AlertMessage, CrawlMessage, ParseMessage } from '../queue/queue.ts';
@@ -46,10 +47,6 @@ export interface RuntimeOptions {
   log?: (line: string) => void;
   now?: () => Date;
 }
-
-/** Beijing date, the calendar the deadlines are written in. */
-export const beijingDate = (d: Date): string =>
-  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * The embedded runtime: the same stage handlers as the Lambdas, with dynalite, s3rver, in-process
