@@ -28,6 +28,10 @@ const Env = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
+  /** Port of the local HTTP API (0: any free port, printed at start). */
+  NIANBAO_API_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Secret for the API's /admin routes; `start` generates and prints one when unset. */
+  NIANBAO_ADMIN_TOKEN: z.string().min(16).optional(),
   NIANBAO_FAILURES_BEFORE_ADMIN_ALERT: z.coerce.number().int().min(1).default(3),
   /** Days between re-checks of a known report page for silent edits (0: every cycle). */
   NIANBAO_REPORT_RECHECK_DAYS: z.coerce.number().min(0).default(7),

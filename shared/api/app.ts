@@ -7,6 +7,8 @@ import { tokenMatches } from './admin-token.ts';
 export interface ApiOptions {
   /** Shared secret for the /admin routes; without it they refuse every request. */
   adminToken?: string | undefined;
+  /** Public base URL for links in confirmation mails; by default the origin the request came to. */
+  publicUrl?: string | undefined;
 }
 
 /** `*`, a body id, or a GB/T 2260 code prefix (`36`, `3608`, `360802`). */
@@ -16,6 +18,24 @@ export const SubscriptionRequest = z.object({
   email: z.email(),
   scopes: z.array(Scope).min(1).max(100),
 });
+
+const ConfirmQuery = z.object({ e: z.string().regex(/^[0-9a-f]{32}$/), t: z.string().min(16).max(64) });
+
+function confirmationMail(
+  scopes: readonly string[],
+  link: string,
+): { subject: string; text: string; html: string } {
+  const text = [
+    `请点击以下链接确认订阅 nianbao-watch 提醒(范围:${scopes.join(', ')}):`,
+    `Confirm your nianbao-watch alerts for ${scopes.join(', ')} by opening:`,
+    '',
+    link,
+    '',
+    '如非本人操作,请忽略本邮件。 If you did not ask for this, ignore this mail: nothing will be sent.',
+  ].join('\n');
+  const html = `<p>${text.split('\n').filter(Boolean).slice(0, 2).join('<br>')}</p><p><a href="${link}">${link}</a></p>`;
+  return { subject: '[nianbao-watch] 请确认订阅 / Confirm your subscription', text, html };
+}
 
 export const RecrawlRequest = z.object({ bodyIds: z.array(z.string().min(1)).min(1).optional() });
 
@@ -72,7 +92,26 @@ export function createApp(ctx: StageContext, options: ApiOptions = {}): Hono {
       { confirmed: false },
       ctx.now().toISOString(),
     );
+    if (!sub.confirmed) {
+      const token = await ctx.subscribers.issueConfirmToken(sub.emailHash);
+      const base = options.publicUrl ?? new URL(c.req.url).origin;
+      const link = `${base}/subscriptions/confirm?e=${sub.emailHash}&t=${token}`;
+      await ctx.mail.send({
+        from: ctx.mailFrom,
+        to: sub.email,
+        ...confirmationMail(parsed.data.scopes, link),
+      });
+    }
     return c.json({ emailHash: sub.emailHash, scopes: parsed.data.scopes, confirmed: sub.confirmed }, 202);
+  });
+
+  app.get('/subscriptions/confirm', async (c) => {
+    const q = ConfirmQuery.safeParse({ e: c.req.query('e'), t: c.req.query('t') });
+    if (!q.success) return c.json({ error: 'missing or malformed confirmation link' }, 400);
+    if (!(await ctx.subscribers.confirm(q.data.e, q.data.t))) {
+      return c.json({ error: 'this confirmation link is not valid (expired or already replaced)' }, 400);
+    }
+    return c.html('<!doctype html><meta charset="utf-8"><p>订阅已确认 / Subscription confirmed.</p>');
   });
 
   app.post('/admin/recrawl', async (c) => {

@@ -87,5 +87,7 @@ export const Subscriber = z.object({
   digest: z.enum(['immediate', 'daily']),
   suppressed: z.boolean(),
   createdAt: z.string(),
+  /** sha256 of the pending double-opt-in token; the token itself only travels in the confirmation mail. */
+  confirmTokenHash: z.string().optional(),
 });
 export type Subscriber = z.infer<typeof Subscriber>;

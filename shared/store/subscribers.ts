@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -10,6 +10,8 @@ import type { Body } from '../domain/body.ts';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
 import { Subscriber } from './records.ts';
 import { keys, SCOPE_INDEX } from './table.ts';
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 export const emailHash = (email: string): string =>
   createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
@@ -98,6 +100,39 @@ export class Subscribers {
         ExpressionAttributeValues: { ':s': suppressed },
       }),
     );
+  }
+
+  /** A fresh double-opt-in token for an unconfirmed subscriber (only its hash is stored). */
+  async issueConfirmToken(hash: string): Promise<string> {
+    const token = randomBytes(24).toString('base64url');
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.subscriber(hash),
+        UpdateExpression: 'SET confirmTokenHash = :t',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':t': sha256(token) },
+      }),
+    );
+    return token;
+  }
+
+  /** Confirms the subscriber when the token matches (constant-time); false otherwise. */
+  async confirm(hash: string, token: string): Promise<boolean> {
+    const s = await this.get(hash);
+    if (!s?.confirmTokenHash) return s?.confirmed ?? false;
+    const want = Buffer.from(s.confirmTokenHash, 'hex');
+    const got = Buffer.from(sha256(token), 'hex');
+    if (want.length !== got.length || !timingSafeEqual(want, got)) return false;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.subscriber(hash),
+        UpdateExpression: 'SET confirmed = :y REMOVE confirmTokenHash',
+        ExpressionAttributeValues: { ':y': true },
+      }),
+    );
+    return true;
   }
 
   /** Confirmed, unsuppressed subscribers whose scope covers the body, each once. */

@@ -10,6 +10,7 @@ import { loadConfig } from '#shared/config.ts';
 import { loadRegistry } from '#shared/domain/registry.ts';
 import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
 import { emailHash } from '#shared/store/subscribers.ts';
+import { readMailbox } from '#test/support/mailbox.ts';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -64,6 +65,27 @@ describe('HTTP API (shared/api/app.ts) on the embedded services', () => {
       confirmed: false,
       suppressed: false,
     });
+  });
+
+  it('mails a double-opt-in link; only opening it confirms the subscriber, and a forged token does not', async () => {
+    const email = 'reporter@example.org';
+    const res = await post('/subscriptions', JSON.stringify({ email, scopes: ['360802'] }));
+    expect(res.status).toBe(202);
+    const mails = (await readMailbox(rt.mailDir!)).filter((m) => m.to === email);
+    expect(mails).toHaveLength(1);
+    const link = mails[0]!.text.match(/http\S+\/subscriptions\/confirm\?e=[0-9a-f]{32}&t=[\w-]+/)?.[0];
+    expect(link).toBeDefined();
+    const url = new URL(link!);
+
+    const forged = await app.request(
+      `/subscriptions/confirm?e=${url.searchParams.get('e')}&t=${'x'.repeat(32)}`,
+    );
+    expect(forged.status).toBe(400);
+    expect((await rt.ctx.subscribers.get(emailHash(email)))?.confirmed).toBe(false);
+
+    const ok = await app.request(`${url.pathname}${url.search}`);
+    expect(ok.status).toBe(200);
+    expect((await rt.ctx.subscribers.get(emailHash(email)))?.confirmed).toBe(true);
   });
 
   it('POST /subscriptions answers 400 with the reasons on bad input', async () => {

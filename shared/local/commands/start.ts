@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { startDemoPortal } from '#seeds/portal/server.ts';
+import { serveApi } from '#shared/api/serve.ts';
 import { loadConfig } from '#shared/config.ts';
 import { formatSummary, runCycle } from '#shared/local/cycle.ts';
 import { startRuntime } from '#shared/local/runtime.ts';
@@ -29,7 +31,12 @@ export function registerStart(program: Command): void {
       const portal = options.demoPortal ? await startDemoPortal() : undefined;
       if (portal) log(`demo portal: ${portal.sites.map((s) => `${s.origin} → ${s.localOrigin}`).join(', ')}`);
       const rt = await startRuntime({ config, log, ...(portal ? { originMap: portal.originMap } : {}) });
+      const adminToken = config.NIANBAO_ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
+      const api = await serveApi(rt.ctx, { adminToken, port: config.NIANBAO_API_PORT });
+      log(`api: ${api.url} (GET /health, GET /status/:bodyId, POST /subscriptions, POST /admin/recrawl)`);
+      if (!config.NIANBAO_ADMIN_TOKEN) log(`api: admin token for this run: ${adminToken}`);
       const shutdown = async () => {
+        await api.close();
         await rt.close();
         await portal?.close();
       };
