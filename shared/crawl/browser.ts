@@ -71,13 +71,7 @@ export class BrowserPool {
   private context(origin: string): Promise<BrowserContext> {
     let ctx = this.contexts.get(origin);
     if (!ctx) {
-      ctx = this.launch().then(async (b) => {
-        const c = await b.newContext({ userAgent: this.o.userAgent, locale: 'zh-CN' });
-        await c.route('**/*', (route) =>
-          SKIPPED_RESOURCES.has(route.request().resourceType()) ? route.abort() : route.continue(),
-        );
-        return c;
-      });
+      ctx = this.launch().then((b) => b.newContext({ userAgent: this.o.userAgent, locale: 'zh-CN' }));
       this.contexts.set(origin, ctx);
     }
     return ctx;
@@ -94,16 +88,15 @@ export class BrowserPool {
     return this.o.gate.run(origin, async () => {
       this.renders += 1;
       const page = await (await this.context(origin)).newPage();
-      const docs = documentTracker(page);
+      const maxReloads = this.o.maxChallengeReloads ?? 3;
+      const docs = await watchPage(page, maxReloads);
       try {
-        await page.goto(actual, { waitUntil: 'networkidle', timeout: this.o.timeoutMs });
+        // 'domcontentloaded', not 'networkidle': a wall that keeps reloading never goes idle.
+        await page.goto(actual, { waitUntil: 'domcontentloaded', timeout: this.o.timeoutMs });
+        await page.waitForLoadState('networkidle', { timeout: this.o.timeoutMs }).catch(() => undefined);
         let seen = docs.count();
         let status = docs.latest();
-        for (
-          let reload = 0;
-          WALL_STATUS.has(status) && reload < (this.o.maxChallengeReloads ?? 3);
-          reload += 1
-        ) {
+        for (let reload = 0; WALL_STATUS.has(status) && reload < maxReloads; reload += 1) {
           // The challenge's own script sets its cookie and reloads; give it the time a person would wait.
           if (!(await docs.next(seen, Math.min(this.o.timeoutMs, 10_000)))) break;
           await page.waitForLoadState('networkidle', { timeout: this.o.timeoutMs }).catch(() => undefined);
@@ -154,27 +147,52 @@ export class BrowserPool {
   }
 }
 
-/** Statuses of the main frame's documents as they arrive, so a reload that beats us is not missed. */
-function documentTracker(page: Page) {
+/**
+ * Watches one page: the statuses of its main-frame documents as they arrive (a challenge's reload that
+ * beats us is not missed), no pictures, fonts or media (a listing needs scripts and data, the host fewer
+ * requests), and at most `maxReloads` reloads, so a wall that reloads forever cannot hammer the host.
+ */
+async function watchPage(page: Page, maxReloads: number) {
   const statuses: number[] = [];
-  let waiter: (() => void) | undefined;
+  let documents = 0;
+  let exhausted = false;
+  let wake: (() => void) | undefined;
   page.on('response', (r: Response) => {
     if (!r.request().isNavigationRequest() || r.frame() !== page.mainFrame()) return;
     statuses.push(r.status());
-    waiter?.();
+    wake?.();
+  });
+  await page.route('**/*', (route) => {
+    const req = route.request();
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) {
+      documents += 1;
+      if (documents > 1 + maxReloads) {
+        exhausted = true;
+        wake?.();
+        return route.abort('blockedbyclient');
+      }
+    }
+    return SKIPPED_RESOURCES.has(req.resourceType()) ? route.abort() : route.continue();
   });
   return {
     latest: () => statuses.at(-1) ?? 0,
     count: () => statuses.length,
-    /** Resolves true once more than `seen` documents have arrived, false after the timeout. */
+    /** True once more than `seen` documents arrived; false after the timeout or once reloads ran out. */
     next(seen: number, timeoutMs: number): Promise<boolean> {
-      if (statuses.length > seen) return Promise.resolve(true);
       return new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(statuses.length > seen), timeoutMs);
-        waiter = () => {
-          clearTimeout(timer);
-          resolve(true);
+        const check = () => {
+          if (statuses.length > seen || exhausted) {
+            clearTimeout(timer);
+            wake = undefined;
+            resolve(statuses.length > seen);
+          }
         };
+        const timer = setTimeout(() => {
+          wake = undefined;
+          resolve(statuses.length > seen);
+        }, timeoutMs);
+        wake = check;
+        check();
       });
     },
   };
