@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crawlOnce, startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
+import { type HazardPortal, REPORT_PATH, startHazardPortal } from '#test/support/hazard-portal.ts';
+
+describe('crawler on a report page edited after publication', () => {
+  let portal: HazardPortal;
+  let t: TestRuntime;
+  const bodyId = () => portal.sites.edited.body.id;
+  const detailRequests = () => portal.sites.edited.requests.filter((r) => r.path === REPORT_PATH);
+
+  beforeAll(async () => {
+    // Prepare: known report pages are re-checked every cycle (interval 0 days).
+    portal = await startHazardPortal(['edited']);
+    t = await startCrawlRuntime(portal.bodies, { NIANBAO_REPORT_RECHECK_DAYS: '0' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await portal?.close();
+  });
+
+  it('finds the report once, then costs one conditional request per page while nothing changes', async () => {
+    await crawlOnce(t.rt);
+    const before = portal.sites.edited.requests.length;
+    await crawlOnce(t.rt);
+    const unchanged = portal.sites.edited.requests.slice(before);
+    expect(await t.rt.ctx.repo.listRevisions(bodyId(), 2017)).toHaveLength(1);
+    // The listing and the known report page, both answered 304 (robots.txt is cached for the run).
+    expect(unchanged.map((r) => r.path)).toEqual(['/xxgk/ndbg/index.html', REPORT_PATH]);
+    expect(await t.rt.ctx.archive.list(bodyId())).toHaveLength(1);
+  });
+
+  it('archives the edited page as a new object and records it as a second revision', async () => {
+    portal.edit();
+    await crawlOnce(t.rt);
+    const revisions = await t.rt.ctx.repo.listRevisions(bodyId(), 2017);
+    const report = await t.rt.ctx.repo.getReport(bodyId(), 2017);
+    const keys = await t.rt.ctx.archive.list(bodyId());
+    expect(revisions).toHaveLength(2);
+    expect(new Set(revisions.map((r) => r.sha256)).size).toBe(2);
+    expect(report).toMatchObject({ revisions: 2, url: portal.sites.edited.origin + REPORT_PATH });
+    expect(keys).toHaveLength(2);
+    expect(keys).toContain(report?.rawKey);
+  });
+
+  it('does not archive or revise again when the edited page stays as it is', async () => {
+    await crawlOnce(t.rt);
+    expect(await t.rt.ctx.repo.listRevisions(bodyId(), 2017)).toHaveLength(2);
+    expect(await t.rt.ctx.archive.list(bodyId())).toHaveLength(2);
+    expect(detailRequests()).toHaveLength(4);
+  });
+});
