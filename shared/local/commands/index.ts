@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerCheck } from '#shared/local/commands/check.ts';
 import { registerDemoPortal } from '#shared/local/commands/demo-portal.ts';
+import { registerDiscover } from '#shared/local/commands/discover.ts';
 import { registerParse } from '#shared/local/commands/parse.ts';
 import { registerReparse } from '#shared/local/commands/reparse.ts';
 import { registerReset } from '#shared/local/commands/reset.ts';
@@ -18,6 +19,7 @@ const registrars: Array<(program: Command) => void> = [
   registerDemoPortal,
   registerCheck,
   registerParse,
+  registerDiscover,
 ];
 
 export function registerCommands(program: Command): void {
