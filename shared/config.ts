@@ -21,6 +21,8 @@ const Env = z.object({
     .default('nianbao-watch/0.1 (+https://github.com/nianbao-watch/nianbao-watch)'),
   NIANBAO_HOST_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   NIANBAO_CONCURRENCY: z.coerce.number().int().min(1).default(8),
+  /** Bodies crawled at once: most wait out host delays, so there are more of them than requests in flight (NIANBAO_CONCURRENCY). */
+  NIANBAO_CRAWL_WORKERS: z.coerce.number().int().min(1).default(32),
   NIANBAO_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
   NIANBAO_TICK_MINUTES: z.coerce.number().min(0.1).default(60),
   /** Freeze "today" (YYYY-MM-DD) for demos and reproducible runs. */

@@ -124,7 +124,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const queues = {
     crawl: new LocalQueue<CrawlMessage>({
       name: 'crawl',
-      concurrency: config.NIANBAO_CONCURRENCY,
+      concurrency: config.NIANBAO_CRAWL_WORKERS,
       onDeadLetter,
     }),
     parse: new LocalQueue<ParseMessage>({ name: 'parse', concurrency: 2, onDeadLetter }),
