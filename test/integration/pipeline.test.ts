@@ -64,7 +64,9 @@ describe('the embedded pipeline on the demo portal', () => {
       kind: 'detail',
       url: 'http://www.jingyuan.gov.cn/art/2017/1/6/art_2134_458921.html',
       status: 200,
-      charset: 'gb2312',
+      // Declared gb2312 (kept in the headers), decoded as its superset gb18030 (recorded as used).
+      charset: 'gb18030',
+      headers: expect.objectContaining({ 'content-type': 'text/html; charset=gb2312' }),
     });
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
   });
