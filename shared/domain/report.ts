@@ -56,6 +56,22 @@ export const Damage = z.object({
 });
 export type Damage = z.infer<typeof Damage>;
 
+/**
+ * One label/value pair of the page's CMS metadata block or footer (索引号, 发布机构, 信息来源 请选择, 主办 …).
+ * `label` and `value` are normalised (simplified, noise removed); the offsets point into `originalText`:
+ * `start`/`end` the whole entry as published (`索??引??號(hào):\t1162…`), `valueStart`/`valueEnd` its value
+ * (equal to `end` when the value is empty).
+ */
+export const MetaEntry = z.object({
+  label: z.string(),
+  value: z.string(),
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  valueStart: z.number().int().nonnegative(),
+  valueEnd: z.number().int().nonnegative(),
+});
+export type MetaEntry = z.infer<typeof MetaEntry>;
+
 export const Attachment = z.object({
   url: z.string(),
   name: z.string(),
@@ -83,9 +99,15 @@ export const ParsedReport = z.object({
   figures: Figures,
   damage: z.array(Damage),
   attachments: z.array(Attachment),
-  /** Normalised text (simplified, noise removed): for reading and matching. */
+  /** The page's metadata block and footer entries, in `originalText` order. Records stored before it: []. */
+  meta: z.array(MetaEntry).default([]),
+  /** Normalised report body (simplified, noise removed): for reading and matching. */
   text: z.string(),
-  /** The text as published (chrome removed): every evidence offset points here. */
+  /**
+   * The text as published, chrome removed: every evidence offset points here. The page's metadata lines
+   * (a header region) come first, then the report body, then the metadata/footer lines printed after it
+   * (a trailer region), each region's lines joined by newlines. `sections` and figures lie in the body.
+   */
   originalText: z.string(),
   source: Source,
   /** For a report read from an attachment (PDF/DOC/XLS…): the detail page that linked it. Absent for pages. */

@@ -17,6 +17,9 @@ export interface Trimmed {
   head: string;
   /** Text after the body. */
   tail: string;
+  /** The lines `head` and `tail` are made of, in `text` coordinates: where metadata and footer lines are. */
+  headLines: Line[];
+  tailLines: Line[];
 }
 
 const LABEL =
@@ -45,11 +48,14 @@ const isTitle = (s: string): boolean => s.length <= 90 && TITLE.test(s) && !/[�
 const isContent = (s: string): boolean =>
   !isLabel(s) && (HEADING.test(s) || (s.length >= 30 && /[。，,；;]/.test(s)));
 
-export function trimChrome(text: string): Trimmed {
+/** `bodyEnd`: an offset the body never reaches (where the HTML footer starts). */
+export function trimChrome(text: string, bodyEnd = text.length): Trimmed {
   const lines = splitLines(text);
-  let first = lines.findIndex((l) => isContent(l.text));
-  if (first < 0) first = lines.findIndex((l) => isTitle(l.text));
-  if (first < 0) return { ranges: [], head: text, tail: '' };
+  const limit = lines.findIndex((l) => l.start >= bodyEnd);
+  const stop = limit < 0 ? lines.length : limit;
+  let first = lines.findIndex((l, i) => i < stop && isContent(l.text));
+  if (first < 0) first = lines.findIndex((l, i) => i < stop && isTitle(l.text));
+  if (first < 0) return { ranges: [], head: text, tail: '', headLines: lines, tailLines: [] };
   let start = first;
   for (let i = first; i >= 0 && i >= first - 15; i--) {
     if (isTitle(lines[i]!.text)) {
@@ -57,8 +63,8 @@ export function trimChrome(text: string): Trimmed {
       break;
     }
   }
-  let end = lines.length;
-  for (let i = first + 1; i < lines.length; i++) {
+  let end = stop;
+  for (let i = first + 1; i < stop; i++) {
     if (FOOTER.test(lines[i]!.text.trim())) {
       end = i;
       break;
@@ -73,11 +79,14 @@ export function trimChrome(text: string): Trimmed {
     if (last && last[1] + 1 === l.start) last[1] = l.end;
     else ranges.push([l.start, l.end]);
   }
-  const droppedHead = lines
-    .slice(start, first)
-    .filter((l) => isLabel(l.text))
-    .map((l) => l.text);
-  const head = [text.slice(0, lines[start]!.start), ...droppedHead].join('\n');
+  const droppedHead = lines.slice(start, first).filter((l) => isLabel(l.text));
+  const head = [text.slice(0, lines[start]!.start), ...droppedHead.map((l) => l.text)].join('\n');
   const tail = end < lines.length ? text.slice(lines[end]!.start) : '';
-  return { ranges, head, tail };
+  return {
+    ranges,
+    head,
+    tail,
+    headLines: [...lines.slice(0, start), ...droppedHead],
+    tailLines: lines.slice(end),
+  };
 }

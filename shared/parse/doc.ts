@@ -1,77 +1,142 @@
-import type { Damage } from '#shared/domain/report.ts';
-import { trimChrome } from './chrome.ts';
+import type { Damage, MetaEntry } from '#shared/domain/report.ts';
+import { type Line, trimChrome } from './chrome.ts';
+import { metaHits } from './meta-block.ts';
 import { normalise } from './normalise.ts';
 
 /**
- * The report body in two forms: `originalText` as published (chrome removed) and `text` normalised for
+ * The report in two forms: `originalText` as published (chrome removed) and `text`, the body normalised for
  * matching, with `map` from `text` offsets to `originalText` offsets. Every finder works on `text` and
  * reports spans through `span()`, so evidence always quotes the published characters.
+ *
+ * originalText = header region (the metadata lines before the body) + body + trailer region (metadata and
+ * 主办/承办 footer lines after it). The regions carry evidence (请选择, a 1970 index number, spam in the
+ * footer) but no report content, so `text` and every finder see the body only and cannot mistake a
+ * 发布日期 for a signature or a 索引号 for a figure.
  */
 export interface Doc {
   originalText: string;
   text: string;
   map: Int32Array;
   damage: Damage[];
+  meta: MetaEntry[];
   /** Normalised page text before and after the body: the portal's metadata and footer. */
   head: string;
   tail: string;
   /** Normalised whole page, for fallbacks. */
   page: string;
   /**
-   * A page-original offset in originalText coordinates, or null when it lies in the chrome. With `clamp`,
+   * A page-original offset in originalText coordinates, or null when it lies outside the body. With `clamp`,
    * an offset between two kept stretches (a blank table row folds to nothing) moves to the next one.
    */
   fromPage(offset: number, clamp?: boolean): number | null;
 }
 
-export function buildDoc(pageOriginal: string): Doc {
+interface Segment {
+  pageStart: number;
+  pageEnd: number;
+  docStart: number;
+}
+
+/** `footerAt`: where the HTML footer starts in `pageOriginal` (the body never reaches it). */
+export function buildDoc(pageOriginal: string, footerAt: number | null = null): Doc {
   const n = normalise(pageOriginal);
-  const { ranges, head, tail } = trimChrome(n.text);
+  const bodyEnd = footerAt === null ? n.text.length : normalisedOffset(n.map, footerAt);
+  const { ranges, head, tail, headLines, tailLines } = trimChrome(n.text, bodyEnd);
+  const metaLines = (lines: Line[]) =>
+    lines.flatMap((l) => {
+      const hits = metaHits(l.text);
+      return hits.length > 0 && l.end > l.start ? [{ line: l, hits }] : [];
+    });
+  const header = metaLines(headLines).sort((a, b) => a.line.start - b.line.start);
+  const trailer = metaLines(tailLines);
+
   const origParts: string[] = [];
   const normParts: string[] = [];
-  const segments: Array<{ pageStart: number; pageEnd: number; docStart: number }> = [];
+  let docLength = 0;
+  const pageSpan = (s: number, e: number) => ({ pageStart: n.map[s]!, pageEnd: n.map[e - 1]! + 1 });
+  const append = (s: number, e: number): Segment => {
+    if (docLength > 0) {
+      origParts.push('\n');
+      docLength += 1;
+    }
+    const { pageStart, pageEnd } = pageSpan(s, e);
+    origParts.push(pageOriginal.slice(pageStart, pageEnd));
+    const seg = { pageStart, pageEnd, docStart: docLength };
+    docLength += pageEnd - pageStart;
+    return seg;
+  };
+
+  const meta: MetaEntry[] = [];
+  const regionSegments: Segment[] = [];
+  const addMeta = (lines: typeof header): void => {
+    for (const { line, hits } of lines) {
+      const seg = append(line.start, line.end);
+      regionSegments.push(seg);
+      const at = (i: number) => seg.docStart + n.map[line.start + i]! - seg.pageStart;
+      const endAt = (i: number) => seg.docStart + n.map[line.start + i - 1]! + 1 - seg.pageStart;
+      hits.forEach((h, k) => {
+        const next = hits[k + 1];
+        const empty = h.valueEnd === h.valueStart;
+        const labelEnd = next ? next.labelStart : h.valueEnd;
+        const end = empty ? endAt(trimmedEnd(line.text, h.labelStart, labelEnd)) : endAt(h.valueEnd);
+        meta.push({
+          label: h.label,
+          value: line.text.slice(h.valueStart, h.valueEnd),
+          start: at(h.labelStart),
+          end,
+          valueStart: empty ? end : at(h.valueStart),
+          valueEnd: empty ? end : endAt(h.valueEnd),
+        });
+      });
+    }
+  };
+  addMeta(header);
+
+  // The body: `map` sends each normalised body character to its originalText offset.
   let size = ranges.length;
   for (const [s, e] of ranges) size += e - s;
   const map = new Int32Array(size + 1);
   let m = 0;
-  let docLength = 0;
+  const segments: Segment[] = [];
   for (const [s, e] of ranges) {
-    if (origParts.length > 0) {
-      origParts.push('\n');
+    if (normParts.length > 0) {
       normParts.push('\n');
       map[m++] = docLength;
-      docLength += 1;
     }
-    const pageStart = n.map[s]!;
-    const pageEnd = n.map[e - 1]! + 1;
-    segments.push({ pageStart, pageEnd, docStart: docLength });
-    origParts.push(pageOriginal.slice(pageStart, pageEnd));
+    const seg = append(s, e);
+    segments.push(seg);
     normParts.push(n.text.slice(s, e));
-    const shift = docLength - pageStart;
+    const shift = seg.docStart - seg.pageStart;
     for (let i = s; i < e; i++) map[m++] = n.map[i]! + shift;
-    docLength += pageEnd - pageStart;
   }
   map[m] = docLength;
-  const fromPage = (offset: number, clamp = false): number | null => {
-    for (let i = 0; i < segments.length; i++) {
-      const seg = segments[i]!;
+  addMeta(trailer);
+
+  const locate = (list: Segment[], offset: number, clamp: boolean): number | null => {
+    for (let i = 0; i < list.length; i++) {
+      const seg = list[i]!;
       if (offset >= seg.pageStart && offset <= seg.pageEnd) return seg.docStart + offset - seg.pageStart;
-      const next = segments[i + 1];
+      const next = list[i + 1];
       if (clamp && next && offset > seg.pageEnd && offset < next.pageStart) return next.docStart;
     }
     return null;
   };
+  const fromPage = (offset: number, clamp = false): number | null => locate(segments, offset, clamp);
+  // Damage in the header and trailer is recorded too (`索??引??號(hào)`): it is on the published page.
+  const everywhere = [...segments, ...regionSegments].sort((a, b) => a.pageStart - b.pageStart);
+  const fromAnywhere = (offset: number): number | null => locate(everywhere, offset, false);
   const originalText = origParts.join('');
   const damage: Damage[] = [];
   for (const d of n.damage) {
-    let start = fromPage(d.start);
-    let end = fromPage(d.end);
-    // The traditional-script stretch usually begins in the chrome: keep the part inside the body.
+    let start = fromAnywhere(d.start);
+    let end = fromAnywhere(d.end);
+    // The traditional-script stretch usually begins in the chrome: keep the part inside what was kept.
     if (d.kind === 'traditional' && docLength > 0 && (start !== null || end !== null)) {
       start ??= 0;
       end ??= docLength;
     }
-    if (start !== null && end !== null) damage.push({ ...d, start, end, text: origText(start, end, d) });
+    if (start !== null && end !== null && end >= start)
+      damage.push({ ...d, start, end, text: origText(start, end, d) });
   }
   function origText(start: number, end: number, d: Damage): string {
     return d.kind === 'traditional' ? originalText.slice(start, Math.min(end, start + 40)) : d.text;
@@ -81,11 +146,31 @@ export function buildDoc(pageOriginal: string): Doc {
     text: normParts.join(''),
     map: map.subarray(0, m + 1),
     damage,
+    meta,
     head,
     tail,
     page: n.text,
     fromPage,
   };
+}
+
+/** The first normalised offset at or after a page-original offset. */
+function normalisedOffset(map: Int32Array, pageOffset: number): number {
+  let lo = 0;
+  let hi = map.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (map[mid]! < pageOffset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** End of `text[from, to)` without trailing separators: an empty entry is quoted as `发布机构:`. */
+function trimmedEnd(text: string, from: number, to: number): number {
+  let end = to;
+  while (end > from && /[\s|]/.test(text[end - 1]!)) end--;
+  return end;
 }
 
 /** A span of `doc.text` as an originalText span with the published characters. */

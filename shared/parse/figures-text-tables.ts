@@ -55,5 +55,6 @@ export function tableFromText(doc: Doc): RawTable | null {
     rows.push(lead ? [lead, ...numbers] : numbers);
     pendingLabel = null;
   }
-  return { start: 0, end: doc.originalText.length, rows };
+  // The body's extent: the metadata header and footer trailer around it are not part of any table.
+  return { start: doc.map[0] ?? 0, end: doc.map[doc.text.length] ?? doc.originalText.length, rows };
 }

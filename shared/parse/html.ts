@@ -12,6 +12,12 @@ export interface RenderedPage {
   /** `<meta>` dates a CMS writes for search engines (PubDate, firstpublishedtime …). */
   metaDates: Array<{ name: string; content: string }>;
   links: Array<{ href: string; text: string }>;
+  /**
+   * Where the page footer starts in `text`, or null. Footers (`<footer>`, `.footer`) are rendered last, after
+   * everything else, so the body can never run into them: their 主办/承办/地址 lines are evidence (seed 000's
+   * spam sits there), but never report text.
+   */
+  footerAt: number | null;
 }
 
 const SKIP = new Set([
@@ -26,9 +32,9 @@ const SKIP = new Set([
   'select',
 ]);
 // Semantic chrome. Class/id based chrome is left to the text-level trimmer, which sees every CMS alike.
-const CHROME = new Set(['nav', 'footer', 'header']);
-const CHROME_CLASS =
-  /(^|[\s_-])(breadcrumbs?|crumbs?|navbar|nav|menu|footer|foot|topbar|share|sidebar)([\s_-]|$)/i;
+const CHROME = new Set(['nav', 'header']);
+const CHROME_CLASS = /(^|[\s_-])(breadcrumbs?|crumbs?|navbar|nav|menu|topbar|share|sidebar)([\s_-]|$)/i;
+const FOOTER_CLASS = /(^|[\s_-])(footer|foot)([\s_-]|$)/i;
 const BLOCK = new Set([
   'p',
   'div',
@@ -113,6 +119,10 @@ export function renderHtml(html: string): RenderedPage {
     if (SKIP.has(name) || CHROME.has(name)) return;
     const cls = `${el.attribs?.class ?? ''} ${el.attribs?.id ?? ''}`;
     if (name && cls.trim() && CHROME_CLASS.test(cls)) return;
+    if (!inFooter && (name === 'footer' || (name && FOOTER_CLASS.test(cls)))) {
+      footers.push(el);
+      return;
+    }
     if (name === 'td' || name === 'th') {
       if (currentRow && currentRow.length > 0) push('\t');
       const start = length;
@@ -155,6 +165,8 @@ export function renderHtml(html: string): RenderedPage {
     if (block) newline();
   };
   const openTables: RawTable[] = [];
+  const footers: Element[] = [];
+  let inFooter = false;
 
   /** Text pushed since offset `start` (cells are short, so the walk back is cheap). */
   function takeSince(start: number): string {
@@ -181,5 +193,15 @@ export function renderHtml(html: string): RenderedPage {
 
   const body = $('body').get(0) ?? $.root().get(0);
   if (body) walk(body as AnyNode);
-  return { text: parts.join(''), tables, titles, metaDates, links };
+  let footerAt: number | null = null;
+  if (footers.length > 0) {
+    newline();
+    footerAt = length;
+    inFooter = true;
+    for (const f of footers) {
+      walk(f);
+      newline();
+    }
+  }
+  return { text: parts.join(''), tables, titles, metaDates, links, footerAt };
 }

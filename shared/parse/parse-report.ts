@@ -24,6 +24,8 @@ import { detectFormat, findSections, missingSections, toSections } from './struc
  *                  whitespace; with an offset map back to the published characters
  *   chrome.ts      the report body apart from metadata bars, breadcrumbs, footers (line level, so scraped
  *                  text and HTML are handled alike); doc.ts joins the two into one Doc
+ *   meta-block.ts  the metadata bar and footer lines as label/value pairs: kept in originalText as a header
+ *                  and a trailer region around the body (evidence for placeholder/1970/spam rules)
  *   classify.ts    not-a-report (notices, work plans, empty pages)
  *   metadata.ts    title, issuer (+ registry), year, page date, 索引号, period, signature
  *   structure.ts   sections 一、二、…, format, missing sections
@@ -67,8 +69,8 @@ function parseUnsafe(input: ParseInput, source: Source): ParseResult {
   const rendered =
     input.html !== undefined
       ? renderHtml(input.html)
-      : { text: input.text ?? '', tables: [], titles: [], metaDates: [], links: [] };
-  const doc = buildDoc(rendered.text);
+      : { text: input.text ?? '', tables: [], titles: [], metaDates: [], links: [], footerAt: null };
+  const doc = buildDoc(rendered.text, rendered.footerAt);
   const title = findTitle(doc, rendered.titles);
   const reason = notAReportReason(title, doc.text);
   if (reason) return { kind: 'not-a-report', reason, title: title || null, source };
@@ -102,6 +104,7 @@ function parseUnsafe(input: ParseInput, source: Source): ParseResult {
     figures,
     damage,
     attachments: findAttachmentLinks(rendered.links, doc, input.url),
+    meta: doc.meta,
     text: doc.text,
     originalText: doc.originalText,
     source,

@@ -4,6 +4,7 @@ import { DEMO_SITES, type SiteKey } from '#seeds/portal/sites.ts';
 import type { Body } from '#shared/domain/body.ts';
 import { loadRegistry } from '#shared/domain/registry.ts';
 import { type ParsedReport, ParseResult } from '#shared/domain/report.ts';
+import { normalise } from '#shared/parse/normalise.ts';
 
 export const registry: Body[] = loadRegistry(
   JSON.parse(readFileSync(new URL('../../../seeds/bodies.json', import.meta.url), 'utf8')),
@@ -34,8 +35,18 @@ export function asReport(result: ParseResult): ParsedReport {
       quoted.startsWith(expected) && ('raw' in s || s.kind === 'traditional' || quoted === expected),
     ).toBe(true);
   }
+  // Metadata entries: the value span reads as the value once normalised, the entry span opens with the label.
+  const norm = (a: number, b: number) => normalise(r.originalText.slice(a, b)).text;
+  for (const m of r.meta) {
+    expect(norm(m.valueStart, m.valueEnd)).toBe(m.value);
+    expect(norm(m.start, m.end).replace(/\s+/g, '').startsWith(m.label)).toBe(true);
+    expect(m.start <= m.valueStart && m.valueEnd === m.end).toBe(true);
+  }
   return r;
 }
+
+/** The metadata block and footer entries as `label: value`, for one whole-list assertion. */
+export const metaOf = (r: ParsedReport) => r.meta.map((m) => `${m.label}: ${m.value}`);
 
 /** The metadata part of a report, for one whole-object assertion. */
 export function metadataOf(r: ParsedReport) {

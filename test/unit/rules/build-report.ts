@@ -38,6 +38,7 @@ export function buildReport(
       sha256: null,
     },
     ...over,
+    meta: over.meta ?? [],
     figures,
     text,
     originalText: over.originalText ?? text,
