@@ -72,41 +72,65 @@ const DATE_LINE =
 const ISSUER_LINE =
   /(政府|办公室|办|局|委员会|委|中心|院|厅|部|处|所|站|队|会)[ \t\u3000\u00a0]*\n[\s\u3000\u00a0]*$/u;
 
-/** An index number or date carrying 1970 is the Unix epoch shown for an empty date field (seed 001). */
+/**
+ * The year field of an index number is its first 4-digit group that reads as a year, standing alone
+ * (`…xj/1970-172822`, `D00000--2018-0026`); later groups are serial numbers (`2018-1923` is fine).
+ */
+function placeholderYear(indexNumber: string): boolean {
+  return /(?<!\d)(?:19|20)\d{2}(?!\d)/.exec(indexNumber)?.[0].startsWith('19') ?? false;
+}
+const DATE_LABEL = /日期|时间/;
+
+/**
+ * A 1970 (Unix epoch) or other pre-2000 year in the index number or a page date is the default of an
+ * empty date field, not a real date (seed 001: `1162042101391301xj/1970-172822`). Tolerance: a year
+ * 1900–1999 in the index number's year field (see placeholderYear) or opening a 日期/时间 value of the
+ * metadata block. No disclosure report predates the 2008 条例, so such a year is never real there; years
+ * from 2000 on are left alone, as this rule looks for defaults, not for wrong years. Quoted from the
+ * metadata block (ParsedReport.meta) with offsets; text without a readable block falls back to
+ * `indexNumber` and a 索引号 in the text.
+ */
 function placeholder1970({ report }: RuleContext): Finding[] {
   const view = viewOf(report);
-  const out: Finding[] = [];
-  const index = report.indexNumber;
-  const at = index ? report.originalText.indexOf(index) : -1;
   const hits: Evidence[] = [];
-  if (index && /(?<!\d)1970(?!\d)/.test(index))
+  for (const m of report.meta) {
+    if (m.label === '索引号' && placeholderYear(m.value))
+      hits.push(quoteOriginal(report.originalText, m.valueStart, m.valueEnd, 'index number'));
+    else if (DATE_LABEL.test(m.label) && /^\s*19\d{2}\D/.test(m.value))
+      hits.push(quoteOriginal(report.originalText, m.valueStart, m.valueEnd, `meta ${m.label}`));
+  }
+  const index = report.indexNumber;
+  const inMeta = report.meta.some((m) => m.label === '索引号');
+  if (!inMeta && index && placeholderYear(index)) {
+    const at = report.originalText.indexOf(index);
     hits.push(
       at >= 0
         ? quoteOriginal(report.originalText, at, at + index.length, 'index number')
         : { quote: index, where: 'index number' },
     );
-  else if (!index)
-    for (const m of matchAll(
-      view,
-      /索[\s?]*引[\s?]*号[\s:|]*([A-Za-z0-9\-/]*(?<!\d)1970(?!\d)[A-Za-z0-9\-/]*)/,
-    ))
-      hits.push(
-        quoteView(view, m.index + m[0].length - (m[1]?.length ?? 0), m.index + m[0].length, 'index number'),
-      );
-  for (const m of matchAll(view, /1970-01-01/))
-    hits.push(quoteView(view, m.index, m.index + m[0].length, 'text'));
-  if (hits.length > 0)
-    out.push(
-      finding(
-        dateInconsistent,
-        {
-          zh: '索引号或日期中出现“1970”,系空日期字段的默认值',
-          en: 'The index number or a date carries "1970", the default of an empty date field',
-        },
-        hits,
-      ),
-    );
-  return out;
+  } else if (!inMeta && !index)
+    for (const m of matchAll(view, /索[\s?]*引[\s?]*号[\s:|]*([A-Za-z0-9\-/]+)/))
+      if (placeholderYear(m[1] ?? ''))
+        hits.push(
+          quoteView(view, m.index + m[0].length - (m[1]?.length ?? 0), m.index + m[0].length, 'index number'),
+        );
+  // A 1970-01-01 anywhere else in the page, unless it is the meta value already quoted.
+  for (const m of matchAll(view, /1970-01-01/)) {
+    const e = quoteView(view, m.index, m.index + m[0].length, 'text');
+    const at = e.start ?? -1;
+    if (!hits.some((h) => h.start !== undefined && at >= h.start && at < (h.end ?? h.start))) hits.push(e);
+  }
+  if (hits.length === 0) return [];
+  return [
+    finding(
+      dateInconsistent,
+      {
+        zh: '索引号或页面日期中出现1970等2000年以前的年份,系空日期字段的默认值',
+        en: 'The index number or a page date carries 1970 (or another pre-2000 year), the default of an empty date field',
+      },
+      hits,
+    ),
+  ];
 }
 
 /** The statistics period must be the year the title names (`2017年1月1日至2017年12月31日` in a 2017 report). */

@@ -1,7 +1,7 @@
 import type { Finding } from '#shared/domain/finding.ts';
-import type { Damage } from '#shared/domain/report.ts';
+import type { Damage, ParsedReport } from '#shared/domain/report.ts';
 import { finding, MAX_EVIDENCE } from './findings.ts';
-import { matchAll, quoteOriginal, quoteView, viewOf } from './text-view.ts';
+import { matchAll, quoteOriginal, toOriginal, viewOf } from './text-view.ts';
 import type { Rule, RuleContext } from './types.ts';
 
 export const placeholderUnfilled: Rule = {
@@ -26,31 +26,30 @@ export const textGarbled: Rule = {
 
 const META_LABEL =
   /^(发布日期|发文日期|成文日期|生成日期|发布时间|公开方式|公开范围|公开时限|有效性|索引号|文号|主题分类|关键字|关键词|所属机构|信息来源|浏览次数|分类|标题)/;
+/** A CMS prompt left in a field: `请选择` (an unselected drop-down), `--请选择--`, `请输入…`, `请填写…`. */
+const PROMPT = /请(?:选择|输入|填写)/;
+/**
+ * `XX`/`×××` standing for a name, number or date never filled in. Outside the metadata block it must touch
+ * a Han character or digit (`XX县`, `20XX年`) so Latin words and roman numerals never match; a metadata
+ * value made of nothing else (`文号: XX`) is a placeholder by itself.
+ */
+const CROSSES = /(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|╳{2,})(?![A-Za-z])/;
+
+type Hit = { start: number; end: number; what: string; where: string };
 
 /**
- * `请选择` is the unselected default of a CMS drop-down (seed 001 信息来源); `XX`/`×××` stand for a name or
- * date never filled in. An empty 发布机构 is the label followed directly by the next label or the end.
- * `XX` must touch a Han character or digit (`XX县`, `20XX年`) so Latin words and roman numerals never match.
+ * Placeholders in the page's metadata block (ParsedReport.meta) and in the text. Only clear defaults count:
+ * 请选择-style prompts, XX/×××, and an empty 发布机构. `无` and an empty 文号/索引号/来源 are not flagged:
+ * many documents genuinely have no 文号, and 无 is a legitimate answer. Seed 001: 信息来源 请选择.
  */
 function runPlaceholder({ report }: RuleContext): Finding[] {
-  const view = viewOf(report);
-  const hits: Array<{ start: number; end: number; what: string }> = [];
-  for (const m of matchAll(view, /请选择/))
-    hits.push({ start: m.index, end: m.index + m[0].length, what: '请选择' });
-  for (const m of matchAll(view, /(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|╳{2,})(?![A-Za-z])/)) {
-    const before = view.text[m.index - 1] ?? '';
-    const after = view.text[m.index + m[0].length] ?? '';
-    if (/[\p{Script=Han}\d]/u.test(before + after))
-      hits.push({ start: m.index, end: m.index + m[0].length, what: m[0] });
-  }
-  for (const m of matchAll(view, /发布机构[\s:|]*/)) {
-    const rest = view.text.slice(m.index + m[0].length);
-    if (rest.length === 0 || META_LABEL.test(rest))
-      hits.push({ start: m.index, end: m.index + m[0].length, what: '发布机构(空)' });
-  }
-  if (hits.length === 0) return [];
-  hits.sort((a, b) => a.start - b.start);
-  const kinds = [...new Set(hits.map((h) => h.what))];
+  const hits: Hit[] = [...metaPlaceholders(report), ...textPlaceholders(report)];
+  // The text scan sees the metadata block too (it is part of originalText): keep the meta hit.
+  hits.sort((a, b) => a.start - b.start || (a.where.startsWith('meta') ? -1 : 1));
+  const kept: Hit[] = [];
+  for (const h of hits) if (h.start >= (kept.at(-1)?.end ?? 0)) kept.push(h);
+  if (kept.length === 0) return [];
+  const kinds = [...new Set(kept.map((h) => h.what))];
   return [
     finding(
       placeholderUnfilled,
@@ -58,9 +57,45 @@ function runPlaceholder({ report }: RuleContext): Finding[] {
         zh: `页面保留了未填写的占位内容:${kinds.join('、')}`,
         en: `Unfilled placeholder(s) left on the page: ${kinds.join(', ')}`,
       },
-      hits.slice(0, MAX_EVIDENCE).map((h) => quoteView(view, h.start, h.end, 'text')),
+      kept.slice(0, MAX_EVIDENCE).map((h) => quoteOriginal(report.originalText, h.start, h.end, h.where)),
     ),
   ];
+}
+
+function metaPlaceholders(report: ParsedReport): Hit[] {
+  const hits: Hit[] = [];
+  for (const m of report.meta) {
+    const where = `meta ${m.label}`;
+    if (m.label === '发布机构' && m.value.trim() === '')
+      hits.push({ start: m.start, end: m.end, what: '发布机构(空)', where });
+    else if (PROMPT.test(m.value) || /^\s*(?:[Xx]{2,}|[×╳*]{2,})\s*$/.test(m.value))
+      hits.push({ start: m.valueStart, end: m.valueEnd, what: m.value.trim(), where });
+    else if (CROSSES.test(m.value) && /[\p{Script=Han}\d]/u.test(m.value))
+      hits.push({ start: m.valueStart, end: m.valueEnd, what: 'XX', where });
+  }
+  return hits;
+}
+
+function textPlaceholders(report: ParsedReport): Hit[] {
+  const view = viewOf(report);
+  const hits: Hit[] = [];
+  const push = (start: number, end: number, what: string): void => {
+    const sp = toOriginal(view, start, end);
+    hits.push({ ...sp, what, where: 'text' });
+  };
+  for (const m of matchAll(view, /请选择/)) push(m.index, m.index + m[0].length, '请选择');
+  for (const m of matchAll(view, CROSSES)) {
+    const before = view.text[m.index - 1] ?? '';
+    const after = view.text[m.index + m[0].length] ?? '';
+    if (/[\p{Script=Han}\d]/u.test(before + after)) push(m.index, m.index + m[0].length, m[0]);
+  }
+  // A scraped page whose metadata block could not be read as label/value pairs.
+  if (report.meta.length === 0)
+    for (const m of matchAll(view, /发布机构[\s:|]*/)) {
+      const rest = view.text.slice(m.index + m[0].length);
+      if (rest.length === 0 || META_LABEL.test(rest)) push(m.index, m.index + m[0].length, '发布机构(空)');
+    }
+  return hits;
 }
 
 const TONE = 'āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ';

@@ -1,6 +1,6 @@
 import type { Body } from '#shared/domain/body.ts';
 import type { Figures } from '#shared/domain/figures.ts';
-import type { ParsedReport } from '#shared/domain/report.ts';
+import type { MetaEntry, ParsedReport } from '#shared/domain/report.ts';
 import type { RuleContext } from '#shared/rules/run-rules.ts';
 
 /** A hand-made ParsedReport: text doubles as originalText unless given, everything else neutral. */
@@ -83,4 +83,12 @@ export function applications(
       cells: values.map((v) => cell(v)),
     })),
   };
+}
+
+/** A metadata entry for `label`/`value` as found in `text` (the value's first occurrence after the label). */
+export function metaEntry(text: string, label: string, value: string): MetaEntry {
+  const start = text.indexOf(label);
+  const valueStart = value ? text.indexOf(value, start + label.length) : start + label.length + 1;
+  const valueEnd = valueStart + value.length;
+  return { label, value, start, end: valueEnd, valueStart, valueEnd };
 }

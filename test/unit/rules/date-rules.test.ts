@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ParsedReport } from '#shared/domain/report.ts';
 import { readingsOf } from '#shared/rules/loose-date.ts';
 import { runRules } from '#shared/rules/run-rules.ts';
-import { buildReport, context } from './build-report.ts';
+import { buildReport, context, metaEntry } from './build-report.ts';
 
 const dates = (report: ParsedReport) =>
   runRules(context(report)).filter((f) => f.rule === 'date.inconsistent');
@@ -52,6 +52,40 @@ describe('runRules() date.inconsistent', () => {
 
   it('does not take 01970 inside a serial for the epoch', () => {
     expect(dates(buildReport({ indexNumber: '000014349/2019-01970' }))).toEqual([]);
+  });
+});
+
+describe('runRules() date.inconsistent on the metadata block (ParsedReport.meta)', () => {
+  it('quotes a 1970 index number and a pre-2000 page date from their meta entries, once each', () => {
+    // Prepare
+    const text = '索??引??号:\t1162042101391301xj/1970-172822\t发布日期:\t1970-01-01 08:00\n一、概述';
+    const meta = [
+      { ...metaEntry(text, '索??引??号', '1162042101391301xj/1970-172822'), label: '索引号' },
+      metaEntry(text, '发布日期', '1970-01-01 08:00'),
+    ];
+    const report = buildReport({ text, meta, indexNumber: '1162042101391301xj/1970-172822' });
+    // Act
+    const found = dates(report);
+    // Assess
+    expect(found.map((f) => f.evidence)).toEqual([
+      [
+        { quote: '1162042101391301xj/1970-172822', start: 9, end: 39, where: 'index number' },
+        { quote: '1970-01-01 08:00', start: 46, end: 62, where: 'meta 发布日期' },
+      ],
+    ]);
+  });
+
+  it('takes any 19xx in the year field of the index number, but not a serial or a 2000s year', () => {
+    const withIndex = (value: string) => {
+      const text = `索引号: ${value}\n一、概述`;
+      return dates(buildReport({ text, meta: [metaEntry(text, '索引号', value)] }));
+    };
+    expect(withIndex('11410000/1999-00012')).toHaveLength(1);
+    expect(withIndex('D00000--2018-1923')).toEqual([]);
+    expect(withIndex('001191446/ZW-00012')).toEqual([]);
+    expect(withIndex('000014349/2005-01970')).toEqual([]);
+    const text = '生成日期: 2017-01-06\n一、概述';
+    expect(dates(buildReport({ text, meta: [metaEntry(text, '生成日期', '2017-01-06')] }))).toEqual([]);
   });
 });
 

@@ -27,14 +27,6 @@ function expectExactQuotes(key: SeedKey): void {
       if (e.start !== undefined) expect(original.slice(e.start, e.end)).toBe(e.quote);
 }
 
-/**
- * Seed 001's 信息来源 "请选择" sits in the page's metadata block, which the parser drops with the chrome
- * (it keeps only indexNumber/publishedAt from it). The rule finds it whenever the report carries it.
- */
-function carriesPlaceholder(): boolean {
-  return buildView(reports.get('001')?.originalText ?? '').text.includes('请选择');
-}
-
 /** The exact set of rules each seed must trigger: any other finding is a false alarm and fails. */
 const EXPECTED: Record<SeedKey, string[]> = {
   '000': ['host.mirror', 'spam.injection'],
@@ -60,17 +52,19 @@ describe('runRules() on the seed reports', () => {
     },
   );
 
-  it('000 and 002: spam.injection quotes every injected span the report carries', () => {
-    for (const [key, spam] of [
-      ['000', '体育365网投_365bet365用址_365bet官网提现说维护'],
-      ['002', '365体育投注'],
+  it('000 and 002: spam.injection quotes every injected span, the footer of 000 included', () => {
+    for (const [key, spam, count] of [
+      ['000', '体育365网投_365bet365用址_365bet官网提现说维护', 4],
+      ['002', '365体育投注', 2],
     ] as const) {
-      const original = reports.get(key)?.originalText ?? '';
-      const expected = original.split(spam).length - 1;
-      expect(expected).toBeGreaterThan(0);
-      expect(quotes(of(key, 'spam.injection'))).toEqual(Array(expected).fill(spam));
+      const found = of(key, 'spam.injection');
+      expect(found).toHaveLength(1);
+      expect(quotes(found)).toEqual(Array(count).fill(spam));
     }
-    expect(of('002', 'spam.injection')[0]?.evidence.length).toBe(2);
+    // Three of 000's four sit in the footer's 主办/承办/地址 entries, kept as the trailer of originalText.
+    const footer = (reports.get('000')?.meta ?? []).filter((m) => ['主办', '承办', '地址'].includes(m.label));
+    const starts = of('000', 'spam.injection')[0]!.evidence.map((e) => e.start!);
+    expect(footer.map((m) => m.valueStart)).toEqual(starts.slice(1));
   });
 
   it('000: the contact e-mail on beivbo.com is host evidence', () => {
@@ -81,10 +75,25 @@ describe('runRules() on the seed reports', () => {
     const other = quotes(of('001', 'copy.other-body')).join(' ');
     expect(other).toMatch(/區.*社保局/);
     expect(other).toContain('白銀區');
-    if (carriesPlaceholder()) expect(quotes(of('001', 'placeholder.unfilled')).join()).toMatch(/請.*選擇/);
     expect(of('001', 'text.garbled')[0]?.message.en).toContain('pinyin-noise');
-    expect(quotes(of('001', 'date.inconsistent'))).toContain('1162042101391301xj/1970-172822');
+    expect(quotes(of('001', 'text.garbled'))[0]).toBe('索??引??號(hào):');
     expect(of('001', 'arith.percent')).toEqual([]);
+  });
+
+  it('001: 信息来源 请选择 and the 1970 index number are quoted from the metadata block with offsets', () => {
+    const original = reports.get('001')?.originalText ?? '';
+    const [placeholder] = of('001', 'placeholder.unfilled');
+    expect(placeholder?.evidence).toEqual([
+      { quote: '請(qǐng)選擇', start: 178, end: 187, where: 'meta 信息来源' },
+    ]);
+    expect(buildView(original.slice(178, 187)).text).toBe('请选择');
+    const entry = reports.get('001')?.meta.find((m) => m.label === '信息来源');
+    expect(original.slice(entry?.start, entry?.end)).toBe('信息來(lái)源:請(qǐng)選擇');
+    const [epoch] = of('001', 'date.inconsistent');
+    expect(epoch?.evidence).toEqual([
+      { quote: '1162042101391301xj/1970-172822', start: 14, end: 44, where: 'index number' },
+    ]);
+    expect(original.slice(0, 44)).toBe('索??引??號(hào):\t1162042101391301xj/1970-172822');
   });
 
   it('003: the channel sum is a warning only, the signature is before the period end, identities hold', () => {
@@ -104,9 +113,6 @@ describe('runRules() on the seed reports', () => {
 
   it.each(SEED_KEYS)('seed %s: exactly the expected rules fire (precision)', (key) => {
     const rules = [...new Set((findings.get(key) ?? []).map((f) => f.rule))].sort();
-    const expected = EXPECTED[key].filter(
-      (r) => key !== '001' || r !== 'placeholder.unfilled' || carriesPlaceholder(),
-    );
-    expect(rules).toEqual(expected);
+    expect(rules).toEqual(EXPECTED[key]);
   });
 });

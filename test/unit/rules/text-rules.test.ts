@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParsedReport } from '#shared/domain/report.ts';
 import { runRules } from '#shared/rules/run-rules.ts';
-import { buildReport, context } from './build-report.ts';
+import { buildReport, context, metaEntry } from './build-report.ts';
 
 const rule = (id: string, report: ParsedReport) => runRules(context(report)).filter((f) => f.rule === id);
 
@@ -22,6 +22,40 @@ describe('runRules() placeholder.unfilled', () => {
   it('leaves filled fields, Latin words and roman numerals alone', () => {
     const text = '发布机构: | 靖远县融媒体中心 |\nXXL项目、Roman XX 选择题';
     expect(rule('placeholder.unfilled', buildReport({ text }))).toEqual([]);
+  });
+});
+
+describe('runRules() placeholder.unfilled on the metadata block (ParsedReport.meta)', () => {
+  it('quotes a 请选择 value, an empty 发布机构 and an XX 文号 as meta entries, each once', () => {
+    // Prepare
+    const text = '信息来源:请选择 发布机构: 文号:XX〔2016〕12号\n一、概述\n本局公开信息12条。';
+    const meta = [
+      metaEntry(text, '信息来源', '请选择'),
+      { ...metaEntry(text, '发布机构', ''), end: text.indexOf('发布机构') + 5 },
+      metaEntry(text, '文号', 'XX〔2016〕12号'),
+    ];
+    // Act
+    const [found] = rule('placeholder.unfilled', buildReport({ text, meta }));
+    // Assess
+    expect(found?.evidence).toEqual([
+      { quote: '请选择', start: 5, end: 8, where: 'meta 信息来源' },
+      { quote: '发布机构:', start: 9, end: 14, where: 'meta 发布机构' },
+      { quote: 'XX〔2016〕12号', start: 18, end: 29, where: 'meta 文号' },
+    ]);
+    expect(found?.message.zh).toBe('页面保留了未填写的占位内容:请选择、发布机构(空)、XX');
+  });
+
+  it('leaves 无, empty 文号/索引号/来源 and a filled 发布机构 alone', () => {
+    const text = '索引号: 文号: 来源:无 信息来源:本站 发布机构:唐河县政府办公室 浏览次数:\n一、概述';
+    const meta = [
+      metaEntry(text, '索引号', ''),
+      metaEntry(text, '文号', ''),
+      metaEntry(text, '来源', '无'),
+      metaEntry(text, '信息来源', '本站'),
+      metaEntry(text, '发布机构', '唐河县政府办公室'),
+      metaEntry(text, '浏览次数', ''),
+    ];
+    expect(rule('placeholder.unfilled', buildReport({ text, meta }))).toEqual([]);
   });
 });
 
