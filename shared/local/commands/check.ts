@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { decodeBody } from '#shared/crawl/decode.ts';
 import type { Body } from '#shared/domain/body.ts';
+import { beijingDate } from '#shared/domain/clock.ts';
 import type { Finding } from '#shared/domain/finding.ts';
-import { loadRegistry } from '#shared/domain/registry.ts';
 import { IsoDate, type ParsedReport } from '#shared/domain/report.ts';
-import { parseReport } from '#shared/parse/parse-report.ts';
+import { optionalRegistry, parsePage } from '#shared/local/read-page.ts';
 import { runRules } from '#shared/rules/run-rules.ts';
 
 interface CheckOptions {
@@ -30,12 +28,9 @@ export function registerCheck(program: Command): void {
     .option('--json', "print the parser's record plus `findings` as JSON")
     .option('--registry <file>', 'bodies registry', 'seeds/bodies.json')
     .action(async (target: string, options: CheckOptions) => {
-      const today = IsoDate.parse(options.today ?? new Date().toISOString().slice(0, 10));
-      const page = await readPage(target);
-      const url = options.url ?? (isUrl(target) ? target : `file://${target}`);
-      const registry = readRegistry(options.registry);
-      const input = page.html ? { html: page.text } : { text: page.text };
-      const result = parseReport({ ...input, url, registry });
+      const today = IsoDate.parse(options.today ?? beijingDate(new Date()));
+      const registry = await optionalRegistry(options.registry);
+      const result = await parsePage(target, { sourceUrl: options.url, registry });
       if (result.kind !== 'report') {
         if (options.json) console.log(JSON.stringify({ ...result, findings: [] }, null, 2));
         else console.log(`not a report: ${result.reason}`);
@@ -48,34 +43,6 @@ export function registerCheck(program: Command): void {
       else console.log(render(result, body, findings));
       if (findings.some((f) => f.severity === 'error')) process.exitCode = 1;
     });
-}
-
-function isUrl(s: string): boolean {
-  return /^https?:\/\//i.test(s);
-}
-
-async function readPage(target: string): Promise<{ text: string; html: boolean }> {
-  if (isUrl(target)) {
-    const res = await fetch(target, { redirect: 'follow' });
-    if (!res.ok) throw new Error(`${target}: HTTP ${res.status}`);
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    const type = res.headers.get('content-type');
-    return { text: decodeBody(bytes, type).text, html: !type || /html/i.test(type) };
-  }
-  if (!existsSync(target)) throw new Error(`no such file: ${target}`);
-  const bytes = new Uint8Array(readFileSync(target));
-  const text = decodeBody(bytes, null).text;
-  return { text, html: /\.x?html?$/i.test(target) || /<(html|body|div|p)[\s>]/i.test(text.slice(0, 4096)) };
-}
-
-/** The registry is optional here: a missing or broken file means "no body", not a failed check. */
-function readRegistry(file: string): Body[] {
-  if (!existsSync(file)) return [];
-  try {
-    return loadRegistry(JSON.parse(readFileSync(file, 'utf8'))).bodies;
-  } catch {
-    return [];
-  }
 }
 
 function matchBody(report: ParsedReport, registry: Body[]): Body | null {

@@ -1,10 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { decodeBody } from '#shared/crawl/decode.ts';
-import type { Body } from '#shared/domain/body.ts';
 import type { ParsedReport, ParseResult } from '#shared/domain/report.ts';
-import { readRegistry } from '#shared/local/registry-file.ts';
-import { parseReport } from '#shared/parse/parse-report.ts';
+import { optionalRegistry, parsePage } from '#shared/local/read-page.ts';
 
 interface ParseOptions {
   url?: string;
@@ -12,40 +8,11 @@ interface ParseOptions {
   registry?: string;
 }
 
-/** Bytes of a file or an http(s) URL, with the Content-Type when fetched. */
-async function load(target: string): Promise<{ bytes: Uint8Array; contentType: string | null; url: string }> {
-  if (/^https?:\/\//i.test(target)) {
-    // Plain fetch for now; the crawler's fetcher (politeness, WAF handling) will take over here.
-    const response = await fetch(target, { redirect: 'follow' });
-    if (!response.ok) throw new Error(`GET ${target}: HTTP ${response.status}`);
-    return {
-      bytes: new Uint8Array(await response.arrayBuffer()),
-      contentType: response.headers.get('content-type'),
-      url: response.url || target,
-    };
-  }
-  return { bytes: new Uint8Array(await readFile(target)), contentType: null, url: target };
-}
-
-const looksLikeHtml = (text: string): boolean =>
-  /^\s*(<!doctype|<html|<head|<body|<meta|<div|<p[\s>])/i.test(text);
-
 export async function runParse(target: string, options: ParseOptions): Promise<ParseResult> {
-  const { bytes, contentType, url } = await load(target);
-  // gb2312/gbk are decoded as gb18030; header, then <meta charset>, then sniffing.
-  const { text } = decodeBody(bytes, contentType);
-  let registry: Body[] | undefined;
-  try {
-    registry = (await readRegistry(options.registry ?? process.env.NIANBAO_REGISTRY ?? 'seeds/bodies.json'))
-      .bodies;
-  } catch {
-    // Without a registry the issuer is reported as written, unmatched.
-  }
-  const sourceUrl = options.url ?? url;
-  const base = { url: sourceUrl, ...(registry ? { registry } : {}) };
-  return parseReport(
-    looksLikeHtml(text) || /html?$/i.test(target) ? { ...base, html: text } : { ...base, text },
+  const registry = await optionalRegistry(
+    options.registry ?? process.env.NIANBAO_REGISTRY ?? 'seeds/bodies.json',
   );
+  return parsePage(target, { sourceUrl: options.url, registry });
 }
 
 function summary(r: ParsedReport): string {
