@@ -1,7 +1,8 @@
 import type { Body } from '../domain/body.ts';
 import { errorClass, messageOf } from '../errors.ts';
-import type { BodyState } from '../store/records.ts';
-import { classifyLink, extractLinks, type Link, looksScriptRendered, nextPageLink } from './discover.ts';
+import { putLinks, seenUrls } from '../store/link-batch.ts';
+import type { BodyState, LinkItem } from '../store/records.ts';
+import { classifyLink, extractLinks, looksScriptRendered, nextPageLink } from './discover.ts';
 import type { ConditionalHeaders } from './fetcher.ts';
 import { loadPage, renderPage, validatorsOf } from './load-page.ts';
 import { archiveNewReport, type ReportDeps, recheckReports } from './report-pages.ts';
@@ -106,7 +107,12 @@ async function crawlListing(
     }
     outcome.rendered ||= page.rendered;
     if (first) validators = validatorsOf(page);
-    const fresh = await unseenLinks(links, deps);
+    const seen = await seenUrls(
+      deps.repo,
+      links.map((l) => l.url),
+    );
+    const fresh = links.filter((l) => !seen.has(l.url));
+    const remembered: LinkItem[] = [];
     for (const link of fresh) {
       const kind = classifyLink(link);
       if (kind === 'report') {
@@ -117,7 +123,7 @@ async function crawlListing(
         continue;
       }
       // Remembered so the next cycle skips it; a report link is stored only once its page is archived.
-      await deps.repo.putLink({
+      remembered.push({
         url: link.url,
         bodyId: body.id,
         title: link.title,
@@ -125,6 +131,7 @@ async function crawlListing(
         isReport: false,
       });
     }
+    await putLinks(deps.repo, remembered);
     if (fresh.length === 0) break;
     url = nextPageLink(links, url)?.url;
   }
@@ -148,10 +155,4 @@ function healthy(state: BodyState): BodyState {
 /** Validators as stored: absent rather than undefined. */
 function definedOnly(v: ConditionalHeaders): { etag?: string; lastModified?: string } {
   return { ...(v.etag ? { etag: v.etag } : {}), ...(v.lastModified ? { lastModified: v.lastModified } : {}) };
-}
-
-async function unseenLinks(links: readonly Link[], deps: CrawlDeps): Promise<Link[]> {
-  const out: Link[] = [];
-  for (const link of links) if (!(await deps.repo.getLink(link.url))) out.push(link);
-  return out;
 }
