@@ -6,7 +6,6 @@ import {
   asReport,
   damageKinds,
   metadataOf,
-  metaOf,
   narrativeOf,
   percentagesOf,
   registry,
@@ -58,23 +57,6 @@ describe('parseReport() on the seed detail pages (HTML, as crawled)', () => {
     expect(report.damage).toEqual([]);
     // The metadata block heads originalText and the footer's labelled lines close it, spam included.
     const spam = '体育365网投_365bet365用址_365bet官网提现说维护';
-    expect(metaOf(report)).toEqual([
-      '索引号: D00000--2018-0026',
-      '分类: 县市区',
-      '责任部门: 吉州区政府办',
-      '发文日期: 2018-02-10 10:43:19',
-      '标题: 吉州区',
-      '公开方式: 主动公开',
-      '公开时限: 常年公开',
-      '公开范围: 面向全社会',
-      '有效性: 有效',
-      '浏览: ',
-      `主办: ${spam}人民政府办公室`,
-      `承办: ${spam}大数据中心`,
-      `地址: ${spam}城南行政中心`,
-      'ICP备案编号: 赣ICP备11005266号-3',
-      '政府网站标识码: 3608000051',
-    ]);
     expect(report.originalText.startsWith('索 引 号:\tD00000--2018-0026\t分 类:\t县市区\n')).toBe(true);
     expect(report.originalText).toContain('有效性:\t有效\t浏览:\n吉州区2017年政府信息公开工作年度报告\n根据');
     expect(report.originalText).toContain('\n2018年1月19日\n主办:');
@@ -127,22 +109,6 @@ describe('parseReport() on the seed detail pages (HTML, as crawled)', () => {
       '?',
     ]);
     expect(report.originalText.startsWith('索??引??號(hào):\t1162042101391301xj/1970-172822\t')).toBe(true);
-    expect(metaOf(report)).toEqual([
-      '索引号: 1162042101391301xj/1970-172822',
-      '生成日期: 2017-01-06',
-      '文号: ',
-      '关键字: 公开,信息,政府,工作,情况',
-      '所属机构: 靖远县融媒体中心',
-      '发布机构: 靖远县融媒体中心',
-      '信息来源: 请选择',
-      '发布时间: 2017-01-06 19:37',
-      '浏览次数: ',
-      '主办: 靖远县人民政府办公室',
-      '承办: 靖远县融媒体中心',
-    ]);
-    const source = report.meta.find((m) => m.label === '信息来源')!;
-    expect(report.originalText.slice(source.start, source.end)).toBe('信息來(lái)源:請(qǐng)選擇');
-    expect(report.originalText.slice(source.valueStart, source.valueEnd)).toBe('請(qǐng)選擇');
     expect(report.text).toContain(
       '2016年我局主动公开政府信息26条。其中我局公开16条,占61.5%;区社保局公开10条,占38.5%',
     );
@@ -175,15 +141,6 @@ describe('parseReport() on the seed detail pages (HTML, as crawled)', () => {
       attachments: [],
     });
     expect(meta.sections).toHaveLength(12);
-    expect(metaOf(report)).toEqual([
-      '索引号: 001191446/ZW-00012',
-      '主题分类: 综合政务',
-      '发布机构: 铁岭市人民政府办公室',
-      '文号: ',
-      '标题: 铁岭市2017年度政府信息公开工作报告',
-      '主办: 铁岭市人民政府办公室',
-      '政府网站标识码: 2112000001',
-    ]);
     expect(narrativeOf(report)).toEqual([
       { key: 'active.total', value: 45000, unit: '条', raw: '45000' },
       { key: 'proposals.handled', value: 424, unit: '件', raw: '424' },
@@ -226,25 +183,6 @@ describe('parseReport() on the seed detail pages (HTML, as crawled)', () => {
       'lost-digits:2019314',
     ]);
     expect(report.figures.pre2019?.filed).toMatchObject({ raw: '2019314', date: '2019-03-14' });
-    // 唐河 prints its metadata table after the body: it is the trailer, in page order, before the footer.
-    expect(metaOf(report)).toEqual([
-      '作者: ',
-      '编审: 刘延哲',
-      '时间: 2019-03-26 08:59:06',
-      '来源: ',
-      '索引号: ',
-      '文号: ',
-      '发布机构: 唐河县政府办公室',
-      '发布日期: 2019-03-26 08:59:06',
-      '公开范围: 面向社会',
-      '公开方式: 主动公开',
-      '有效性: 有效',
-      '主办: 唐河县人民政府办公室',
-      '承办: 唐河县电子政务办公室',
-    ]);
-    const issuer = report.meta.find((m) => m.label === '发布机构')!;
-    expect(report.originalText.slice(issuer.start, issuer.end)).toBe('发布机构\t唐河县政府办公室');
-    expect(issuer.start).toBeGreaterThan(report.signatureDate!.start);
     expect(report.figures.tables).toHaveLength(1);
     expect(Object.fromEntries(report.figures.pre2019!.rows.map((r) => [r.key, r.cell.value]))).toEqual(
       TANGHE_TABLE,
@@ -284,12 +222,6 @@ describe('parseReport() on the seed detail pages (HTML, as crawled)', () => {
       { label: '工作动态类信息', percent: 72.5, part: 1775, whole: 2450 },
       { label: '决策类信息', percent: 1, part: 22, whole: 2450 },
       { label: '其它信息', percent: 18.5, part: 452, whole: 2450 },
-    ]);
-    expect(metaOf(report)).toEqual([
-      '日期: 2012年03月14日',
-      '来源: 本站原创',
-      '点击数: ',
-      '主办: 晋中市榆次区人民政府办公室',
     ]);
     const p = report.figures.percentages[4]!;
     expect(report.originalText.slice(p.part!.start, p.percent.end + 1)).toBe('57条,占总数的3.2%');
