@@ -1,13 +1,19 @@
+import { z } from 'zod';
 import { decodeBody } from '../crawl/decode.ts';
 import { titleYear } from '../crawl/discover.ts';
+import type { Body } from '../domain/body.ts';
 import { deadlineFor, timeliness } from '../domain/deadlines.ts';
 import type { Finding } from '../domain/finding.ts';
-import { ParsedReport } from '../domain/report.ts';
+import { ParsedReport, type PublishedAt } from '../domain/report.ts';
+import { parseAttachment } from '../parse/attachments.ts';
+import { dateFromUrl } from '../parse/dates.ts';
 import { parseReport } from '../parse/parse-report.ts';
 import type { ParseMessage } from '../queue/queue.ts';
 import { runRules } from '../rules/run-rules.ts';
 import type { ReportChange } from '../store/repository.ts';
 import { requireBody, type StageContext } from './context.ts';
+
+const AttachmentType = z.enum(['pdf', 'doc', 'docx', 'xls', 'xlsx']);
 
 export interface ParseOutcome {
   rawKey: string;
@@ -31,8 +37,14 @@ export async function handleParse(message: ParseMessage, ctx: StageContext): Pro
     bytes,
     meta.contentType ?? (meta.charset ? `text/html; charset=${meta.charset}` : null),
   ).text;
-  const parsed = parseReport({ html, url: meta.finalUrl, sha256: meta.sha256, registry: [body] });
-  const base = { rawKey: message.rawKey, bodyId: body.id, newAlerts: [] as string[] };
+  const page = parseReport({ html, url: meta.finalUrl, sha256: meta.sha256, registry: [body] });
+  // Many portals publish the report only as an attachment of a near-empty detail page.
+  const found =
+    page.kind === 'report'
+      ? { parsed: page, key: message.rawKey, sha256: meta.sha256 }
+      : await fromAttachments(message, meta.finalUrl, body, ctx);
+  const parsed = found?.parsed ?? page;
+  const base = { rawKey: found?.key ?? message.rawKey, bodyId: body.id, newAlerts: [] as string[] };
   if (parsed.kind === 'not-a-report') return { ...base, result: 'not-a-report', reason: parsed.reason };
   const year = parsed.year ?? titleYear(meta.linkTitle ?? '');
   if (year === null)
@@ -41,7 +53,8 @@ export async function handleParse(message: ParseMessage, ctx: StageContext): Pro
 
   const previous = await previousReports(ctx, body.id, year);
   const findings = runRules({ report, body, previous, today: ctx.today() });
-  const parsedKey = await ctx.archive.putParsed(body.id, meta.sha256, { ...report, findings });
+  const sha256 = found?.sha256 ?? meta.sha256;
+  const parsedKey = await ctx.archive.putParsed(body.id, sha256, { ...report, findings });
   const deadline = deadlineFor(body, year);
   const change = await ctx.repo.recordReport({
     bodyId: body.id,
@@ -49,8 +62,8 @@ export async function handleParse(message: ParseMessage, ctx: StageContext): Pro
     title: report.title,
     url: meta.finalUrl,
     host: report.source.host,
-    sha256: meta.sha256,
-    rawKey: message.rawKey,
+    sha256,
+    rawKey: base.rawKey,
     parsedKey,
     publishedAt: report.publishedAt.date,
     publishedAtSource: report.publishedAt.source,
@@ -63,8 +76,38 @@ export async function handleParse(message: ParseMessage, ctx: StageContext): Pro
     revisions: 1,
   });
   if (change === 'unchanged' && message.reparse) await ctx.repo.setFindings(body.id, year, findings);
-  const newAlerts = await raiseFindings(ctx, body.id, year, findings, meta.finalUrl, message.rawKey);
+  const newAlerts = await raiseFindings(ctx, body.id, year, findings, meta.finalUrl, base.rawKey);
   return { ...base, result: 'report', year, change, newAlerts };
+}
+
+/** The first archived attachment of the page that parses as a report, with its own key and hash. */
+async function fromAttachments(
+  message: ParseMessage,
+  pageUrl: string,
+  body: Body,
+  ctx: StageContext,
+): Promise<{ parsed: ParsedReport; key: string; sha256: string } | undefined> {
+  const dated = dateFromUrl(pageUrl);
+  const pagePublishedAt: PublishedAt | undefined = dated
+    ? { date: dated.date, source: 'url', raw: dated.raw }
+    : undefined;
+  for (const key of message.attachmentKeys) {
+    const type = key.split('.').pop();
+    const known = AttachmentType.safeParse(type);
+    if (!known.success) continue;
+    const { bytes, meta } = await ctx.archive.get(key);
+    const result = await parseAttachment({
+      bytes,
+      type: known.data,
+      url: meta.finalUrl,
+      pageUrl,
+      sha256: meta.sha256,
+      registry: [body],
+      ...(pagePublishedAt ? { pagePublishedAt } : {}),
+    });
+    if (result.kind === 'report') return { parsed: result, key, sha256: meta.sha256 };
+  }
+  return undefined;
 }
 
 async function previousReports(ctx: StageContext, bodyId: string, year: number): Promise<ParsedReport[]> {
