@@ -1,11 +1,4 @@
-import chromium from '@sparticuz/chromium';
-import {
-  type Browser,
-  type BrowserContext,
-  type Page,
-  chromium as playwright,
-  type Response,
-} from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { BlockedByWafError, FetchError } from '../errors.ts';
 import { OriginMap } from './origin-map.ts';
 import type { HostGate } from './politeness.ts';
@@ -62,6 +55,11 @@ export class BrowserPool {
 
   private launch(): Promise<Browser> {
     this.browser ??= (async () => {
+      // Loaded on first use: playwright-core alone costs ~90 MB of memory, and most crawls never need it.
+      const [{ default: chromium }, { chromium: playwright }] = await Promise.all([
+        import('@sparticuz/chromium'),
+        import('playwright-core'),
+      ]);
       const executablePath = await chromium.executablePath();
       return playwright.launch({ executablePath, args: [...chromium.args, ...QUIET_ARGS], headless: true });
     })();

@@ -1,4 +1,4 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import nodemailer from 'nodemailer';
 
 export interface OutgoingMail {
@@ -28,9 +28,20 @@ export function smtpTransport(url: string): MailTransport {
 }
 
 export function sesTransport(region: string): MailTransport {
-  const ses = new SESv2Client({ region });
+  // The SES client is loaded on first send: the embedded runtime never needs it.
+  let client:
+    | Promise<{ ses: SESv2Client; SendEmailCommand: typeof import('@aws-sdk/client-sesv2').SendEmailCommand }>
+    | undefined;
+  const load = () => {
+    client ??= import('@aws-sdk/client-sesv2').then((m) => ({
+      ses: new m.SESv2Client({ region }),
+      SendEmailCommand: m.SendEmailCommand,
+    }));
+    return client;
+  };
   return {
     async send(mail) {
+      const { ses, SendEmailCommand } = await load();
       const res = await ses.send(
         new SendEmailCommand({
           FromEmailAddress: mail.from,
@@ -51,6 +62,8 @@ export function sesTransport(region: string): MailTransport {
       );
       return { messageId: res.MessageId ?? '' };
     },
-    close: () => ses.destroy(),
+    close: () => {
+      void client?.then(({ ses }) => ses.destroy());
+    },
   };
 }

@@ -1,7 +1,5 @@
-import * as XLSX from '@e965/xlsx';
-import mammoth from 'mammoth';
-import { extractText, getDocumentProxy } from 'unpdf';
-import WordExtractor from 'word-extractor';
+// The format libraries are loaded on first use: most pages have no attachment, and together they cost
+// tens of MB of memory in every process (and Lambda) that imports the parser.
 import type { Body } from '#shared/domain/body.ts';
 import type { ParseResult, PublishedAt } from '#shared/domain/report.ts';
 import { renderHtml } from './html.ts';
@@ -29,12 +27,14 @@ export interface ExtractedAttachment {
 
 async function pdfText(bytes: Uint8Array): Promise<string> {
   // pdf.js detaches the buffer it is given: hand it a copy so the caller's bytes stay usable.
+  const { extractText, getDocumentProxy } = await import('unpdf');
   const pdf = await getDocumentProxy(new Uint8Array(bytes));
   const { text } = await extractText(pdf, { mergePages: true });
   return text;
 }
 
-function sheetsHtml(bytes: Uint8Array): string {
+async function sheetsHtml(bytes: Uint8Array): Promise<string> {
+  const XLSX = await import('@e965/xlsx');
   const book = XLSX.read(bytes, { type: 'array', cellDates: false, dense: true });
   const tables = book.SheetNames.map((name) => {
     const sheet = book.Sheets[name];
@@ -51,17 +51,19 @@ export async function extractAttachment(
     case 'pdf':
       return { text: await pdfText(bytes), html: null };
     case 'docx': {
+      const { default: mammoth } = await import('mammoth');
       const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
       const html = `<html><body>${value}</body></html>`;
       return { text: renderHtml(html).text, html };
     }
     case 'doc': {
+      const { default: WordExtractor } = await import('word-extractor');
       const doc = await new WordExtractor().extract(Buffer.from(bytes));
       return { text: doc.getBody(), html: null };
     }
     case 'xls':
     case 'xlsx': {
-      const html = sheetsHtml(bytes);
+      const html = await sheetsHtml(bytes);
       return { text: renderHtml(html).text, html };
     }
   }

@@ -68,6 +68,9 @@ async function childOurs(portals: Portal[]): Promise<ChildResult> {
       NIANBAO_HOST_DELAY_MS: String(DELAY_MS),
       NIANBAO_CONCURRENCY: String(GLOBAL),
       NIANBAO_CRAWL_WORKERS: '64',
+      // The stores run in their own process, as DynamoDB and S3 do in production (see childStores).
+      ...(process.env.BENCH_DYNAMODB ? { NIANBAO_DYNAMODB_ENDPOINT: process.env.BENCH_DYNAMODB } : {}),
+      ...(process.env.BENCH_S3 ? { NIANBAO_S3_ENDPOINT: process.env.BENCH_S3 } : {}),
     },
     Object.fromEntries(portals.map((p) => [p.canonical, p.actual])),
   );
@@ -137,16 +140,55 @@ async function childCrawlee(portals: Portal[]): Promise<ChildResult> {
   return { cycles: [{ ms, requests }], peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
+/**
+ * dynalite and s3rver in a process of their own: in production the crawler's stores are remote services,
+ * so their memory is not the crawler's. Prints the endpoints, then serves until its stdin closes.
+ */
+async function childStores(): Promise<void> {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { startEmbeddedStores } = await import('#shared/local/embedded-services.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'nianbao-bench-stores-'));
+  const stores = await startEmbeddedStores(dir, 'nianbao-raw');
+  process.stdout.write(`\n${JSON.stringify({ dynamodb: stores.dynamodbEndpoint, s3: stores.s3Endpoint })}\n`);
+  for await (const _ of process.stdin) {
+    // Wait for the parent to close stdin.
+  }
+  await stores.close();
+}
+
+async function startStores(): Promise<{ env: Record<string, string>; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--stores'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const done = out.trim().split('\n').at(-1);
+      if (done?.startsWith('{')) resolve(done);
+    });
+    child.on('exit', (code) => reject(new Error(`stores child exited ${code}`)));
+  });
+  const { dynamodb, s3 } = JSON.parse(line) as { dynamodb: string; s3: string };
+  return { env: { BENCH_DYNAMODB: dynamodb, BENCH_S3: s3 }, stop: () => child.stdin.end() };
+}
+
 // ---- parent -----------------------------------------------------------------------------------
 
-function runChild(kind: 'ours' | 'crawlee', portals: Portal[]): Promise<ChildResult> {
+function runChild(
+  kind: 'ours' | 'crawlee',
+  portals: Portal[],
+  extraEnv: Record<string, string> = {},
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', kind],
       {
         stdio: ['pipe', 'pipe', 'inherit'],
-        env: { ...process.env, CRAWLEE_LOG_LEVEL: 'ERROR' },
+        env: { ...process.env, ...extraEnv, CRAWLEE_LOG_LEVEL: 'ERROR' },
       },
     );
     let out = '';
@@ -175,7 +217,8 @@ export async function runCrawlBench(): Promise<string> {
   const served = () => sites.reduce((a, s) => a + s.requests.length, 0);
   const maxInFlight = () => Math.max(...sites.map((s) => s.maxInFlight));
   try {
-    const ours = await runChild('ours', portals);
+    const stores = await startStores();
+    const ours = await runChild('ours', portals, stores.env).finally(() => stores.stop());
     const oursServed = served();
     const oursPeakHost = maxInFlight();
     for (const s of sites) s.maxInFlight = 0;
@@ -197,7 +240,7 @@ export async function runCrawlBench(): Promise<string> {
       '',
       `**Throughput ours/Crawlee (first cycle, pages/s): ${fmt(rate(c1) / rate(k), 2)}×** (target ≥ 1). **Peak memory ours/Crawlee: ${fmt(ours.peakRssMb / crawlee.peakRssMb, 2)}×** (target ≤ 1). Unchanged cycle: ${fmt(c2.requests / PORTALS, 2)} requests/body (target ≤ 1.05), ${c2.s3Puts} S3 writes (target 0).`,
       '',
-      `Ours counts robots.txt (1 per host, first cycle) and runs the whole pipeline in its process (dynalite, s3rver, parse stage); Crawlee fetches no robots.txt and keeps its queue in memory. Requests served: ours ${oursServed}, Crawlee ${crawleeServed}; most in flight at one host: ours ${oursPeakHost}, Crawlee ${maxInFlight()}.`,
+      `Ours counts robots.txt (1 per host, first cycle) and runs the whole pipeline in its process (crawl, parse and alert stages, the SMTP sink); dynalite and s3rver run in a separate process, as DynamoDB and S3 are remote in production (their memory is not counted). Crawlee fetches no robots.txt and keeps its queue in memory. Requests served: ours ${oursServed}, Crawlee ${crawleeServed}; most in flight at one host: ours ${oursPeakHost}, Crawlee ${maxInFlight()}.`,
     ].join('\n');
   } finally {
     await Promise.all(sites.map((s) => s.close()));
@@ -212,7 +255,10 @@ async function readStdin(): Promise<string> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--child');
-  if (i >= 0) {
+  if (process.argv.includes('--stores')) {
+    await childStores();
+    process.exit(0);
+  } else if (i >= 0) {
     const portals = JSON.parse(await readStdin()) as Portal[];
     const result = process.argv[i + 1] === 'ours' ? await childOurs(portals) : await childCrawlee(portals);
     process.stdout.write(`\n${JSON.stringify(result)}\n`);
