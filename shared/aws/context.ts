@@ -3,7 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import bundledRegistry from '#seeds/bodies.json' with { type: 'json' };
 import { BrowserPool } from '#shared/crawl/browser.ts';
-import { HttpFetcher } from '#shared/crawl/fetcher.ts';
+import { FETCH_DEFAULTS, HttpFetcher } from '#shared/crawl/fetcher.ts';
 import { HostGate } from '#shared/crawl/politeness.ts';
 import type { Body } from '#shared/domain/body.ts';
 import { loadRegistry } from '#shared/domain/registry.ts';
@@ -105,10 +105,7 @@ export function buildAwsContextFrom(env: AwsEnv, registry: Body[]): StageContext
     fetcher: new HttpFetcher({
       userAgent: env.USER_AGENT,
       timeoutMs: env.FETCH_TIMEOUT_MS,
-      maxBytes: 20 * 1024 * 1024,
-      maxRedirects: 5,
-      retries: 2,
-      backoffBaseMs: 500,
+      ...FETCH_DEFAULTS,
       gate,
       now,
     }),

@@ -39,6 +39,14 @@ export interface FetcherOptions {
   random?: () => number;
 }
 
+/** The crawler's limits, shared by every runtime: a 20 MB cap, 5 redirects, 2 retries from a 500 ms backoff. */
+export const FETCH_DEFAULTS = {
+  maxBytes: 20 * 1024 * 1024,
+  maxRedirects: 5,
+  retries: 2,
+  backoffBaseMs: 500,
+} as const;
+
 export interface ConditionalHeaders {
   etag?: string | undefined;
   lastModified?: string | undefined;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../config.ts';
 import { decodeBody } from '../crawl/decode.ts';
-import { HttpFetcher } from '../crawl/fetcher.ts';
+import { FETCH_DEFAULTS, HttpFetcher } from '../crawl/fetcher.ts';
 import { HostGate } from '../crawl/politeness.ts';
 import type { Body } from '../domain/body.ts';
 import type { ParseResult } from '../domain/report.ts';
@@ -31,10 +31,7 @@ export async function readPage(target: string): Promise<ReadPage> {
     const fetcher = new HttpFetcher({
       userAgent: config.NIANBAO_USER_AGENT,
       timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
-      maxBytes: 20 * 1024 * 1024,
-      maxRedirects: 5,
-      retries: 2,
-      backoffBaseMs: 500,
+      ...FETCH_DEFAULTS,
       gate: new HostGate(0, 1),
       // A person asking for one page is not a crawler; robots.txt governs the pipeline's crawls.
       robots: false,

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import { BrowserPool } from '../crawl/browser.ts';
-import { HttpFetcher } from '../crawl/fetcher.ts';
+import { FETCH_DEFAULTS, HttpFetcher } from '../crawl/fetcher.ts';
 import { OriginMap } from '../crawl/origin-map.ts';
 import { HostGate } from '../crawl/politeness.ts';
 import type { Body } from '../domain/body.ts';
@@ -102,10 +102,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const fetcher = new HttpFetcher({
     userAgent: config.NIANBAO_USER_AGENT,
     timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
-    maxBytes: 20 * 1024 * 1024,
-    maxRedirects: 5,
-    retries: 2,
-    backoffBaseMs: 500,
+    ...FETCH_DEFAULTS,
     gate,
     originMap,
     now,
