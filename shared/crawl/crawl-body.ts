@@ -117,12 +117,15 @@ async function crawlListing(
       const kind = classifyLink(link);
       if (kind === 'report') {
         outcome.reportLinks += 1;
-        outcome.archived += await archiveNewReport(body, link, page.fetch.finalUrl, deps);
+        const archived = await archiveNewReport(body, link, page.fetch.finalUrl, deps);
+        outcome.archived += archived.written;
         outcome.newReports += 1;
         found.push(link.url);
+        if (archived.link) remembered.push(archived.link);
         continue;
       }
-      // Remembered so the next cycle skips it; a report link is stored only once its page is archived.
+      // Remembered so the next cycle skips it; a report link is stored only once its page is archived
+      // (a crash before the batch below refetches it next cycle, and the archive writes nothing twice).
       remembered.push({
         url: link.url,
         bodyId: body.id,

@@ -2,6 +2,7 @@ import type { Body } from '../domain/body.ts';
 import { FetchError } from '../errors.ts';
 import type { ParseMessage, Queue } from '../queue/queue.ts';
 import { type RawArchive, sha256Hex } from '../store/archive.ts';
+import { getLinks, putLinks } from '../store/link-batch.ts';
 import type { LinkItem } from '../store/records.ts';
 import type { Repository } from '../store/repository.ts';
 import { attachmentLinks, extractLinks, type Link } from './discover.ts';
@@ -73,28 +74,34 @@ export async function archivePage(
   return written;
 }
 
-/** A newly discovered report link: its page archived, and the link remembered with its hash and validators. */
+/**
+ * A newly discovered report link: its page archived. Returns the objects written and the link item to
+ * remember (with its hash and validators), which the caller stores only after the page is archived and
+ * queued, together with the listing page's other links in one batch.
+ */
 export async function archiveNewReport(
   body: Body,
   link: Link,
   listingUrl: string,
   deps: ReportDeps,
-): Promise<number> {
+): Promise<{ written: number; link: LinkItem | null }> {
   const page = await loadPage(link.url, body, deps);
-  if (page === 'not-modified') return 0;
+  if (page === 'not-modified') return { written: 0, link: null };
   const written = await archivePage(body, page, link.title, listingUrl, deps);
   const at = deps.now().toISOString();
-  await deps.repo.putLink({
-    url: link.url,
-    bodyId: body.id,
-    title: link.title,
-    firstSeen: at,
-    isReport: true,
-    lastHash: sha256Hex(page.bytes),
-    lastCheckedAt: at,
-    ...definedOnly(validatorsOf(page)),
-  });
-  return written;
+  return {
+    written,
+    link: {
+      url: link.url,
+      bodyId: body.id,
+      title: link.title,
+      firstSeen: at,
+      isReport: true,
+      lastHash: sha256Hex(page.bytes),
+      lastCheckedAt: at,
+      ...definedOnly(validatorsOf(page)),
+    },
+  };
 }
 
 export interface RecheckOutcome {
@@ -116,31 +123,53 @@ export async function recheckReports(
 ): Promise<RecheckOutcome> {
   const out: RecheckOutcome = { checked: 0, revised: 0, archived: 0 };
   const now = deps.now();
-  for (const url of urls) {
-    const link = await deps.repo.getLink(url);
-    if (!link?.isReport || !isDue(link, now, deps.recheckMs)) continue;
-    out.checked += 1;
-    let page: Page | 'not-modified';
-    try {
-      page = await loadPage(url, body, deps, { etag: link.etag, lastModified: link.lastModified });
-    } catch (error) {
-      if (error instanceof FetchError) continue;
-      throw error;
+  // One batched read for all known links; the checked ones are written back together at the end.
+  const stored = urls.length > 0 ? await getLinks(deps.repo, urls) : new Map<string, LinkItem>();
+  const updated: LinkItem[] = [];
+  try {
+    for (const url of urls) {
+      const link = stored.get(url);
+      if (link?.isReport && isDue(link, now, deps.recheckMs))
+        out.archived += await recheckOne(body, link, now, deps, out, updated);
     }
-    const next: LinkItem = { ...link, lastCheckedAt: now.toISOString() };
-    if (page !== 'not-modified') {
-      const sha = sha256Hex(page.bytes);
-      if (sha !== link.lastHash) {
-        out.revised += 1;
-        out.archived += await archivePage(body, page, link.title, undefined, deps);
-      }
-      const { etag: _e, lastModified: _l, ...rest } = next;
-      await deps.repo.putLink({ ...rest, lastHash: sha, ...definedOnly(validatorsOf(page)) });
-    } else {
-      await deps.repo.putLink(next);
-    }
+  } finally {
+    await putLinks(deps.repo, updated);
   }
   return out;
+}
+
+/** One due report page, fetched conditionally; a new hash is archived (a revision). */
+async function recheckOne(
+  body: Body,
+  link: LinkItem,
+  now: Date,
+  deps: ReportDeps,
+  out: RecheckOutcome,
+  updated: LinkItem[],
+): Promise<number> {
+  const url = link.url;
+  out.checked += 1;
+  let page: Page | 'not-modified';
+  try {
+    page = await loadPage(url, body, deps, { etag: link.etag, lastModified: link.lastModified });
+  } catch (error) {
+    if (error instanceof FetchError) return 0;
+    throw error;
+  }
+  const next: LinkItem = { ...link, lastCheckedAt: now.toISOString() };
+  if (page === 'not-modified') {
+    updated.push(next);
+    return 0;
+  }
+  const sha = sha256Hex(page.bytes);
+  let archived = 0;
+  if (sha !== link.lastHash) {
+    out.revised += 1;
+    archived = await archivePage(body, page, link.title, undefined, deps);
+  }
+  const { etag: _e, lastModified: _l, ...rest } = next;
+  updated.push({ ...rest, lastHash: sha, ...definedOnly(validatorsOf(page)) });
+  return archived;
 }
 
 function isDue(link: LinkItem, now: Date, recheckMs: number): boolean {

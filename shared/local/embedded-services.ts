@@ -2,8 +2,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import S3rver from 's3rver';
 import { tableDefinition } from '../store/table.ts';
 
 export interface EmbeddedStores {
@@ -12,8 +10,15 @@ export interface EmbeddedStores {
   close(): Promise<void>;
 }
 
-/** dynalite (LevelDB) and s3rver (files), persisted under the data folder, on loopback only. */
+/**
+ * dynalite (LevelDB) and s3rver (files), persisted under the data folder, on loopback only. Both are
+ * loaded here, on first use (about 20 MB), so a runtime pointed at real stores never carries them.
+ */
 export async function startEmbeddedStores(dataDir: string, bucket: string): Promise<EmbeddedStores> {
+  const [{ default: dynalite }, { default: S3rver }] = await Promise.all([
+    import('dynalite'),
+    import('s3rver'),
+  ]);
   const db: Server = dynalite({
     path: join(dataDir, 'dynamodb'),
     createTableMs: 0,

@@ -20,7 +20,6 @@ import { Repository } from '../store/repository.ts';
 import { Subscribers } from '../store/subscribers.ts';
 import { ensureTable, startEmbeddedStores } from './embedded-services.ts';
 import { readRegistry } from './registry-file.ts';
-import { startSmtpSink } from './smtp-sink.ts';
 import { StageEvents } from './stage-events.ts';
 
 export interface Runtime {
@@ -80,6 +79,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   let mailDir: string | null = null;
   if (config.NIANBAO_MAIL_TRANSPORT === 'smtp' && !smtpUrl) {
     mailDir = join(dataDir, 'mail');
+    const { startSmtpSink } = await import('./smtp-sink.ts'); // only the embedded default needs a sink
     const sink = await startSmtpSink(mailDir);
     closers.push(() => sink.close());
     smtpUrl = sink.url;
