@@ -10,10 +10,7 @@ import { beijingDate } from '../domain/clock.ts';
 import { sesTransport, smtpTransport } from '../mail/transport.ts';
 import { LocalQueue } from '../queue/local-queue.ts';
 import type { AlertMessage, CrawlMessage, ParseMessage } from '../queue/queue.ts';
-import { handleAlert } from '../stages/alert-stage.ts';
 import type { StageContext } from '../stages/context.ts';
-import { handleCrawl } from '../stages/crawl-stage.ts';
-import { handleParse } from '../stages/parse-stage.ts';
 import { RawArchive } from '../store/archive.ts';
 import { makeDocumentClient, makeS3Client } from '../store/clients.ts';
 import { Repository } from '../store/repository.ts';
@@ -33,7 +30,7 @@ export interface Runtime {
   dataDir: string;
   mailDir: string | null;
   registryErrors: string[];
-  /** Waits until every queue is empty, including messages that handlers send on. */
+  /** Waits until every consumed queue is empty, including messages that handlers send on. */
   settle(): Promise<void>;
   close(): Promise<void>;
 }
@@ -45,6 +42,11 @@ export interface RuntimeOptions {
   registry?: Body[];
   log?: (line: string) => void;
   now?: () => Date;
+  /**
+   * Which stages consume their queue in this process (default all). The crawl benchmark runs the crawl
+   * stage alone, as its own Lambda does in AWS; messages for the others wait in their queues.
+   */
+  stages?: ReadonlyArray<'crawl' | 'parse' | 'alert'>;
 }
 
 /**
@@ -149,9 +151,20 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     today: () => config.NIANBAO_TODAY ?? beijingDate(now()),
     log,
   };
-  queues.crawl.consume(async (m) => events.crawled(await handleCrawl(m, ctx)));
-  queues.parse.consume(async (m) => events.parsed(await handleParse(m, ctx)));
-  queues.alert.consume(async (m) => events.alerted(await handleAlert(m, ctx)));
+  // Each stage's code is loaded only where it runs, as each Lambda bundles only its own.
+  const stages = new Set(o.stages ?? ['crawl', 'parse', 'alert']);
+  if (stages.has('crawl')) {
+    const { handleCrawl } = await import('../stages/crawl-stage.ts');
+    queues.crawl.consume(async (m) => events.crawled(await handleCrawl(m, ctx)));
+  }
+  if (stages.has('parse')) {
+    const { handleParse } = await import('../stages/parse-stage.ts');
+    queues.parse.consume(async (m) => events.parsed(await handleParse(m, ctx)));
+  }
+  if (stages.has('alert')) {
+    const { handleAlert } = await import('../stages/alert-stage.ts');
+    queues.alert.consume(async (m) => events.alerted(await handleAlert(m, ctx)));
+  }
   for (const q of Object.values(queues)) closers.push(() => q.close());
 
   return {
@@ -162,11 +175,9 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     mailDir,
     registryErrors,
     async settle() {
-      while (queues.crawl.depth + queues.parse.depth + queues.alert.depth > 0) {
-        await queues.crawl.drain();
-        await queues.parse.drain();
-        await queues.alert.drain();
-      }
+      // Only the queues consumed here: a stage left out keeps its messages.
+      const live = [queues.crawl, queues.parse, queues.alert].filter((q) => stages.has(q.name as never));
+      while (live.some((q) => q.depth > 0)) for (const q of live) await q.drain();
     },
     async close() {
       for (const c of closers.reverse()) await c();

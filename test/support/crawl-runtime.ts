@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '#shared/config.ts';
 import type { Body } from '#shared/domain/body.ts';
-import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
+import { type Runtime, type RuntimeOptions, startRuntime } from '#shared/local/runtime.ts';
 
 export interface TestRuntime {
   rt: Runtime;
@@ -15,6 +15,7 @@ export async function startCrawlRuntime(
   registry: Body[],
   env: Record<string, string> = {},
   originMap?: Record<string, string>,
+  stages?: RuntimeOptions['stages'],
 ): Promise<TestRuntime> {
   const dir = await mkdtemp(join(tmpdir(), 'nianbao-crawl-'));
   const config = loadConfig({
@@ -23,7 +24,12 @@ export async function startCrawlRuntime(
     NIANBAO_TODAY: '2024-06-01',
     ...env,
   });
-  const rt = await startRuntime({ config, registry, ...(originMap ? { originMap } : {}) });
+  const rt = await startRuntime({
+    config,
+    registry,
+    ...(originMap ? { originMap } : {}),
+    ...(stages ? { stages } : {}),
+  });
   return {
     rt,
     async close() {

@@ -1,0 +1,45 @@
+/**
+ * dynalite and s3rver in a process of their own for the crawl bench: in production the crawler's stores
+ * are remote services, so their memory and CPU are not the crawler's. Each start is a fresh data folder.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Child side: prints the endpoints, then serves until its stdin closes. */
+async function serveStores(): Promise<void> {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { startEmbeddedStores } = await import('#shared/local/embedded-services.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'nianbao-bench-stores-'));
+  const stores = await startEmbeddedStores(dir, 'nianbao-raw');
+  process.stdout.write(`\n${JSON.stringify({ dynamodb: stores.dynamodbEndpoint, s3: stores.s3Endpoint })}\n`);
+  for await (const _ of process.stdin) {
+    // Wait for the parent to close stdin.
+  }
+  await stores.close();
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Starts the stores process; `env` points a runtime at it. */
+export async function startStores(): Promise<{ env: Record<string, string>; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const done = out.trim().split('\n').at(-1);
+      if (done?.startsWith('{')) resolve(done);
+    });
+    child.on('exit', (code) => reject(new Error(`stores process exited ${code}`)));
+  });
+  const { dynamodb, s3 } = JSON.parse(line) as { dynamodb: string; s3: string };
+  return { env: { BENCH_DYNAMODB: dynamodb, BENCH_S3: s3 }, stop: () => child.stdin.end() };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await serveStores();
+  process.exit(0);
+}
