@@ -115,7 +115,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     gate,
     originMap,
   });
-  closers.push(() => browser.close());
+  closers.push(
+    () => browser.close(),
+    () => fetcher.close(),
+  );
 
   const events = new StageEvents(log);
   const onDeadLetter = (letter: { error: string }, queue: string) =>
