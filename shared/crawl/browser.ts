@@ -61,7 +61,10 @@ export class BrowserPool {
         import('playwright-core'),
       ]);
       const executablePath = await chromium.executablePath();
-      return playwright.launch({ executablePath, args: [...chromium.args, ...QUIET_ARGS], headless: true });
+      // Without --single-process: in that mode Chromium's contexts share one cookie jar, so a challenge
+      // cookie set by one host's page landed in another context and the wall was never passed.
+      const args = chromium.args.filter((a) => a !== '--single-process');
+      return playwright.launch({ executablePath, args: [...args, ...QUIET_ARGS], headless: true });
     })();
     return this.browser;
   }
