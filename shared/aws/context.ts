@@ -94,10 +94,11 @@ export function buildAwsContextFrom(env: AwsEnv, registry: Body[]): StageContext
   const now = () => new Date();
   // JSON lines land in CloudWatch as one event each, filterable by field.
   const log = (line: string) => console.log(JSON.stringify({ level: 'info', message: line }));
+  const repo = new Repository(db, env.TABLE_NAME);
   return {
     registry: new Map(registry.map((b) => [b.id, b])),
     archive: new RawArchive(makeS3Client(endpoints), env.BUCKET_NAME),
-    repo: new Repository(db, env.TABLE_NAME),
+    repo,
     subscribers: new Subscribers(db, env.TABLE_NAME),
     crawlQueue: queue<CrawlMessage>(sqs, env.CRAWL_QUEUE_URL, 'CRAWL_QUEUE_URL'),
     parseQueue: queue<ParseMessage>(sqs, env.PARSE_QUEUE_URL, 'PARSE_QUEUE_URL'),
@@ -108,6 +109,8 @@ export function buildAwsContextFrom(env: AwsEnv, registry: Body[]): StageContext
       ...FETCH_DEFAULTS,
       gate,
       now,
+      robotsStore: repo,
+      onRobotsStoreError: (e) => log(`robots.txt cache in the table failed: ${String(e)}`),
     }),
     // Launches Chromium only when a page needs it, so functions that never render pay nothing.
     browser: new BrowserPool({ userAgent: env.USER_AGENT, timeoutMs: env.FETCH_TIMEOUT_MS, gate }),

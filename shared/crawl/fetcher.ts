@@ -3,7 +3,7 @@ import { Agent, request } from 'undici';
 import { BlockedByWafError, FetchError, RetryableFetchError, RobotsDeniedError } from '../errors.ts';
 import { OriginMap } from './origin-map.ts';
 import type { HostGate } from './politeness.ts';
-import { RobotsCache } from './robots-cache.ts';
+import { RobotsCache, type RobotsStore } from './robots-cache.ts';
 
 export interface FetchResult {
   /** Canonical URL asked for. */
@@ -37,6 +37,9 @@ export interface FetcherOptions {
   now?: () => Date;
   /** robots.txt honoured (default true). */
   robots?: boolean;
+  /** Where robots.txt answers are kept between runs (the table); in memory only without it. */
+  robotsStore?: RobotsStore;
+  onRobotsStoreError?: (error: unknown) => void;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
@@ -157,7 +160,11 @@ export class HttpFetcher {
         : new RobotsCache({
             userAgent: o.userAgent,
             gate: o.gate,
-            get: (actual) => this.exchange(actual, {}, actual),
+            get: (url) => this.exchange(this.map.toActual(url), {}, url),
+            gateOrigin: (origin) => new URL(this.map.toActual(`${origin}/`)).origin,
+            clock: () => (o.now?.() ?? new Date()).getTime(),
+            ...(o.robotsStore ? { store: o.robotsStore } : {}),
+            ...(o.onRobotsStoreError ? { onStoreError: o.onRobotsStoreError } : {}),
           });
   }
 
@@ -168,7 +175,7 @@ export class HttpFetcher {
 
   /** Throws RobotsDeniedError when robots.txt keeps us off this (canonical) URL. */
   async assertAllowed(url: string): Promise<void> {
-    if (this.robots && !(await this.robots.allowed(this.map.toActual(url)))) throw new RobotsDeniedError(url);
+    if (this.robots && !(await this.robots.allowed(url))) throw new RobotsDeniedError(url);
   }
 
   async fetch(url: string, conditional: ConditionalHeaders = {}): Promise<FetchResult> {

@@ -101,7 +101,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const now = o.now ?? (() => new Date());
   const originMap = new OriginMap(o.originMap ?? {});
   const gate = new HostGate(config.NIANBAO_HOST_DELAY_MS, config.NIANBAO_CONCURRENCY);
+  const repo = new Repository(db, config.NIANBAO_TABLE);
   const fetcher = new HttpFetcher({
+    robotsStore: repo,
+    onRobotsStoreError: (e) => log(`robots.txt cache in the table failed: ${String(e)}`),
     userAgent: config.NIANBAO_USER_AGENT,
     timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
     ...FETCH_DEFAULTS,
@@ -135,7 +138,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const ctx: StageContext = {
     registry: new Map(bodies.map((b) => [b.id, b])),
     archive: new RawArchive(s3, config.NIANBAO_BUCKET),
-    repo: new Repository(db, config.NIANBAO_TABLE),
+    repo,
     subscribers: new Subscribers(db, config.NIANBAO_TABLE),
     crawlQueue: queues.crawl,
     parseQueue: queues.parse,

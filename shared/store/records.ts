@@ -91,3 +91,14 @@ export const Subscriber = z.object({
   confirmTokenHash: z.string().optional(),
 });
 export type Subscriber = z.infer<typeof Subscriber>;
+
+/** A robots.txt answer as kept between runs: a Lambda container rarely sees the same host twice. */
+export const StoredRobots = z.object({
+  /** Canonical origin. */
+  origin: z.string(),
+  /** 200 with its text, or the 4xx that means "no robots.txt" (everything allowed). */
+  status: z.number().int(),
+  text: z.string(),
+  fetchedAt: z.string(),
+});
+export type StoredRobots = z.infer<typeof StoredRobots>;

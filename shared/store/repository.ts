@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
-import { AlertRecord, BodyState, LinkItem, ReportItem, type RevisionItem } from './records.ts';
+import { AlertRecord, BodyState, LinkItem, ReportItem, type RevisionItem, StoredRobots } from './records.ts';
 import { keys } from './table.ts';
 
 export const sha1Hex = (s: string): string => createHash('sha1').update(s).digest('hex');
@@ -149,6 +149,18 @@ export class Repository {
   async putLink(link: LinkItem): Promise<void> {
     await this.db.send(
       new PutCommand({ TableName: this.table, Item: { ...keys.link(sha1Hex(link.url)), ...link } }),
+    );
+  }
+
+  /** robots.txt as last fetched for an origin (the crawler's cache across runs and containers). */
+  async getRobots(origin: string): Promise<StoredRobots | undefined> {
+    const item = await this.get(keys.robots(origin));
+    return item ? StoredRobots.parse(withoutKeys(item)) : undefined;
+  }
+
+  async putRobots(robots: StoredRobots): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.robots(robots.origin), ...robots } }),
     );
   }
 

@@ -42,4 +42,5 @@ export const keys = {
   subscription: (emailHash: string, scope: string) => ({ pk: `SUB#${emailHash}`, sk: `SCOPE#${scope}` }),
   delivery: (alertId: string, emailHash: string) => ({ pk: `SENT#${alertId}#${emailHash}`, sk: 'SENT' }),
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
+  robots: (origin: string) => ({ pk: `ROBOTS#${origin}`, sk: 'ROBOTS' }),
 };
