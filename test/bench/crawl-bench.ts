@@ -10,10 +10,11 @@ import { lookup as dnsLookup } from 'node:dns';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-// The SDK's notice that Node 20 leaves its support window; the Lambdas run Node 22.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { listingPageHtml, type Site, sendPage, sleep, startSite } from '../support/site-server.ts';
 import { startStores } from './bench-stores.ts';
+
+// The SDK's notice that Node 20 leaves its support window; the Lambdas run Node 22.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const PORTALS = 200;
 const REPORTS = 3;
