@@ -5,7 +5,7 @@ import type { BodyState, LinkItem } from '../store/records.ts';
 import { classifyLink, extractLinks, looksScriptRendered, nextPageLink } from './discover.ts';
 import type { ConditionalHeaders } from './fetcher.ts';
 import { loadPage, renderPage, validatorsOf } from './load-page.ts';
-import { archiveNewReport, type ReportDeps, recheckReports } from './report-pages.ts';
+import { archiveNewReport, type RemovedReport, type ReportDeps, recheckReports } from './report-pages.ts';
 
 export interface CrawlDeps extends ReportDeps {
   maxListingPages: number;
@@ -19,6 +19,8 @@ export interface CrawlOutcome {
   /** Known report pages re-fetched for edits, and how many had changed. */
   rechecked: number;
   revised: number;
+  /** Known report pages that now answer 404/410 (each reported once). */
+  removed: RemovedReport[];
   archived: number;
   rendered: boolean;
   error?: { class: string; message: string };
@@ -40,6 +42,7 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
     newReports: 0,
     rechecked: 0,
     revised: 0,
+    removed: [],
     archived: 0,
     rendered: false,
   };
@@ -51,6 +54,7 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
     const recheck = await recheckReports(body, known, deps);
     outcome.rechecked = recheck.checked;
     outcome.revised = recheck.revised;
+    outcome.removed = recheck.removed;
     outcome.archived += recheck.archived;
     await deps.repo.putBodyState({
       ...healthy(state),

@@ -104,24 +104,36 @@ export async function archiveNewReport(
   };
 }
 
+/** A known report page that now answers 404 or 410: the report was taken down. */
+export interface RemovedReport {
+  url: string;
+  title: string;
+  status: number;
+  /** sha256 of the last archived copy (the evidence that it was published). */
+  lastHash?: string;
+  firstSeen: string;
+}
+
 export interface RecheckOutcome {
   checked: number;
   revised: number;
   archived: number;
+  removed: RemovedReport[];
 }
 
 /**
  * Pages change after publication (DOMAIN.md): each known report page is re-fetched, conditionally, once
  * its interval has passed; content with a new hash is archived as a new object and parsed (the parse
- * stage records it as a revision). A page that fails to load now is left for the next cycle: the
- * listing, not an old report page, decides the body's health.
+ * stage records it as a revision). A page that now answers 404/410 is returned as removed (its archived
+ * copies stay). A page that fails otherwise is left for the next cycle: the listing, not an old report
+ * page, decides the body's health.
  */
 export async function recheckReports(
   body: Body,
   urls: readonly string[],
   deps: ReportDeps,
 ): Promise<RecheckOutcome> {
-  const out: RecheckOutcome = { checked: 0, revised: 0, archived: 0 };
+  const out: RecheckOutcome = { checked: 0, revised: 0, archived: 0, removed: [] };
   const now = deps.now();
   // One batched read for all known links; the checked ones are written back together at the end.
   const stored = urls.length > 0 ? await getLinks(deps.repo, urls) : new Map<string, LinkItem>();
@@ -153,10 +165,30 @@ async function recheckOne(
   try {
     page = await loadPage(url, body, deps, { etag: link.etag, lastModified: link.lastModified });
   } catch (error) {
-    if (error instanceof FetchError) return 0;
-    throw error;
+    if (!(error instanceof FetchError)) throw error;
+    // Taken down (404/410): reported once, re-checked on the same schedule in case it comes back. Any
+    // other failure (timeout, 5xx, wall) is left for the next cycle.
+    if (error.status === 404 || error.status === 410) {
+      if (!link.goneSince) {
+        out.removed.push({
+          url: link.url,
+          title: link.title,
+          status: error.status,
+          firstSeen: link.firstSeen,
+          ...(link.lastHash ? { lastHash: link.lastHash } : {}),
+        });
+      }
+      updated.push({
+        ...link,
+        lastCheckedAt: now.toISOString(),
+        goneSince: link.goneSince ?? now.toISOString(),
+        goneStatus: error.status,
+      });
+    }
+    return 0;
   }
-  const next: LinkItem = { ...link, lastCheckedAt: now.toISOString() };
+  const { goneSince: _g, goneStatus: _s, ...present } = link; // answered again: no longer gone
+  const next: LinkItem = { ...present, lastCheckedAt: now.toISOString() };
   if (page === 'not-modified') {
     updated.push(next);
     return 0;

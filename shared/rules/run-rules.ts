@@ -74,8 +74,28 @@ const SWEEP_RULES: readonly RuleInfo[] = [
   },
 ];
 
+/** Produced by the crawl stage (shared/stages/crawl-stage.ts), listed here for the docs. */
+const CRAWL_RULES: readonly RuleInfo[] = [
+  {
+    id: 'report.removed',
+    severity: 'warning',
+    description: {
+      zh: '已发布的报告页面被撤下(HTTP 404/410),存档副本仍在',
+      en: 'A published report page was taken down (HTTP 404/410); the archived copy remains',
+    },
+  },
+  {
+    id: 'crawl.failing',
+    severity: 'warning',
+    description: {
+      zh: '门户连续多次抓取失败(仅通知管理员)',
+      en: 'The portal failed several crawls in a row (admins only)',
+    },
+  },
+];
+
 /** The catalogue for docs: id, usual severity, one-line explanation. */
-export const RULES: readonly RuleInfo[] = [...REPORT_RULES, ...SWEEP_RULES].map(
+export const RULES: readonly RuleInfo[] = [...REPORT_RULES, ...SWEEP_RULES, ...CRAWL_RULES].map(
   ({ id, severity, description }) => ({
     id,
     severity,

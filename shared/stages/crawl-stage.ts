@@ -1,8 +1,12 @@
 import { type CrawlOutcome, crawlBody } from '../crawl/crawl-body.ts';
+import { titleYear } from '../crawl/discover.ts';
+import type { RemovedReport } from '../crawl/report-pages.ts';
 import type { Body } from '../domain/body.ts';
 import type { CrawlMessage } from '../queue/queue.ts';
+import { RawArchive } from '../store/archive.ts';
 import type { BodyState } from '../store/records.ts';
 import { requireBody, type StageContext } from './context.ts';
+import { raiseAlert } from './raise-alert.ts';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -24,7 +28,41 @@ export async function handleCrawl(message: CrawlMessage, ctx: StageContext): Pro
     recheckMs: ctx.reportRecheckMs ?? WEEK_MS,
   });
   if (outcome.status === 'failed') await alertIfFailing(body, ctx);
+  for (const removed of outcome.removed) await alertRemoved(body, removed, ctx);
   return outcome;
+}
+
+/**
+ * A published report taken down is news to a watchdog: subscribers hear of it once, with the last
+ * archived copy as evidence that it was published.
+ */
+async function alertRemoved(body: Body, r: RemovedReport, ctx: StageContext): Promise<void> {
+  const year = titleYear(r.title) ?? Number(r.firstSeen.slice(0, 4));
+  const rawKey = r.lastHash ? RawArchive.keyFor(body.id, r.lastHash, 'html') : undefined;
+  await raiseAlert(ctx, {
+    alertId: `report.removed/${body.id}/${year}`,
+    audience: 'subscribers',
+    bodyId: body.id,
+    year,
+    reportUrl: r.url,
+    ...(rawKey ? { rawKey } : {}),
+    finding: {
+      rule: 'report.removed',
+      severity: 'warning',
+      message: {
+        zh: `已发布的年度报告页面被撤下(HTTP ${r.status}),存档副本仍在`,
+        en: `A published report page was taken down (HTTP ${r.status}); the archived copy remains`,
+      },
+      evidence: [
+        { quote: r.title, where: 'title' },
+        {
+          quote: r.url,
+          where: 'url',
+          computation: `first seen ${r.firstSeen}; answered HTTP ${r.status} on ${ctx.now().toISOString()}`,
+        },
+      ],
+    },
+  });
 }
 
 async function alertIfFailing(body: Body, ctx: StageContext): Promise<void> {

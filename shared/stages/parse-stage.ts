@@ -12,6 +12,7 @@ import type { ParseMessage } from '../queue/queue.ts';
 import { runRules } from '../rules/run-rules.ts';
 import type { ReportChange } from '../store/repository.ts';
 import { requireBody, type StageContext } from './context.ts';
+import { type AlertToRaise, raiseAlert } from './raise-alert.ts';
 
 const AttachmentType = z.enum(['pdf', 'doc', 'docx', 'xls', 'xlsx']);
 
@@ -118,33 +119,6 @@ async function previousReports(ctx: StageContext, bodyId: string, year: number):
     if (parsed.success) out.push(parsed.data);
   }
   return out;
-}
-
-export interface AlertToRaise {
-  alertId: string;
-  audience: 'subscribers' | 'admins';
-  finding: Finding;
-  bodyId: string;
-  year: number;
-  reportUrl?: string;
-  rawKey?: string;
-}
-
-/** Records an alert once (a conditional put decides) and queues it; false when it was raised before. */
-export async function raiseAlert(ctx: StageContext, a: AlertToRaise): Promise<boolean> {
-  const fresh = await ctx.repo.recordAlert({
-    alertId: a.alertId,
-    rule: a.finding.rule,
-    bodyId: a.bodyId,
-    year: a.year,
-    audience: a.audience,
-    createdAt: ctx.now().toISOString(),
-    finding: a.finding,
-    ...(a.reportUrl ? { reportUrl: a.reportUrl } : {}),
-    ...(a.rawKey ? { rawKey: a.rawKey } : {}),
-  });
-  if (fresh) await ctx.alertQueue.send({ type: 'alert', alertId: a.alertId }, { dedupId: a.alertId });
-  return fresh;
 }
 
 /** One alert per (rule, body, year), ever: re-runs alert only new findings. */

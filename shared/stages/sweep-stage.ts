@@ -2,7 +2,7 @@ import { dueYears } from '../domain/deadlines.ts';
 import { sweepBody, type YearStatus } from '../rules/sweep.ts';
 import type { BodyState } from '../store/records.ts';
 import type { StageContext } from './context.ts';
-import { raiseAlert } from './parse-stage.ts';
+import { raiseAlert } from './raise-alert.ts';
 
 export interface SweepRow {
   bodyId: string;

@@ -48,4 +48,27 @@ describe('crawler on a report page edited after publication', () => {
     expect(await t.rt.ctx.archive.list(bodyId())).toHaveLength(2);
     expect(detailRequests()).toHaveLength(4);
   });
+
+  it('reports a published page taken down (404) once, keeping the report and its archived copies', async () => {
+    portal.takeDown();
+    await crawlOnce(t.rt);
+    const report = await t.rt.ctx.repo.getReport(bodyId(), 2017);
+    const alert = await t.rt.ctx.repo.getAlert(`report.removed/${bodyId()}/2017`);
+    expect(alert).toMatchObject({
+      rule: 'report.removed',
+      audience: 'subscribers',
+      reportUrl: portal.sites.edited.origin + REPORT_PATH,
+      rawKey: report?.rawKey,
+    });
+    expect(alert?.finding.evidence.map((e) => e.where)).toEqual(['title', 'url']);
+    expect(alert?.finding.message.en).toContain('HTTP 404');
+    // Nothing is deleted: the report stays on record and both archived versions remain.
+    expect(report).toMatchObject({ revisions: 2 });
+    expect(await t.rt.ctx.archive.list(bodyId())).toHaveLength(2);
+
+    await crawlOnce(t.rt);
+    expect(t.rt.events.crawls.at(-1)).toMatchObject({ bodyId: bodyId(), rechecked: 1, removed: [] });
+    const alerts = t.rt.events.crawls.flatMap((c) => c.removed);
+    expect(alerts).toHaveLength(1);
+  });
 });

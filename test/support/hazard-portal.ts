@@ -36,6 +36,8 @@ export const ATTACHMENT_BYTES = Buffer.from('%PDF-1.4\n% 统计表 placeholder\n
 
 interface HazardState {
   edited: boolean;
+  /** The report page now answers 404 (taken down after publication). */
+  removed: boolean;
   listingHits: number;
   /** Bytes of the 30 MB page written before the client hung up. */
   hugeSent: number;
@@ -51,6 +53,8 @@ export interface HazardPortal {
   bodies: Body[];
   /** The `edited` site's report page is changed, as portals do after publication. */
   edit(): void;
+  /** The `edited` site's report page is taken down: it answers 404 from now on. */
+  takeDown(): void;
   /** Bytes the `huge` site managed to send. */
   hugeSent(): number;
   close(): Promise<void>;
@@ -152,6 +156,7 @@ function handler(hazard: Hazard, state: HazardState) {
       return sendPage(req, res, listing(hazard), 'text/html; charset=utf-8');
     }
     if (path === REPORT_PATH) {
+      if (state.removed) return html(Buffer.from('<html><body>页面不存在</body></html>'), 404);
       return sendPage(req, res, detail(hazard, state.edited), 'text/html; charset=utf-8');
     }
     if (hazard === 'plain' && path === ATTACHMENT_PATH)
@@ -179,7 +184,7 @@ export async function startHazardPortal(only: readonly Hazard[] = HAZARDS): Prom
   const states = new Map<Hazard, HazardState>();
   const sites: Partial<Record<Hazard, HazardSite>> = {};
   for (const hazard of only) {
-    const state: HazardState = { edited: false, listingHits: 0, hugeSent: 0 };
+    const state: HazardState = { edited: false, removed: false, listingHits: 0, hugeSent: 0 };
     states.set(hazard, state);
     const site = await startSite(handler(hazard, state));
     // Object.assign, not a spread: the site's counters keep updating on the same object.
@@ -195,6 +200,10 @@ export async function startHazardPortal(only: readonly Hazard[] = HAZARDS): Prom
     edit() {
       const s = states.get('edited');
       if (s) s.edited = true;
+    },
+    takeDown() {
+      const s = states.get('edited');
+      if (s) s.removed = true;
     },
     hugeSent: () => states.get('huge')?.hugeSent ?? 0,
     async close() {
