@@ -8,6 +8,7 @@ import type { Repository } from '../store/repository.ts';
 import { attachmentLinks, extractLinks, type Link } from './discover.ts';
 import type { ConditionalHeaders } from './fetcher.ts';
 import { loadPage, type Page, type PageDeps, validatorsOf } from './load-page.ts';
+import { visibleTextHash } from './page-text.ts';
 
 export interface ReportDeps extends PageDeps {
   archive: RawArchive;
@@ -98,6 +99,7 @@ export async function archiveNewReport(
       firstSeen: at,
       isReport: true,
       lastHash: sha256Hex(page.bytes),
+      ...(page.rendered ? { lastTextHash: visibleTextHash(page.html) } : {}),
       lastCheckedAt: at,
       ...definedOnly(validatorsOf(page)),
     },
@@ -194,13 +196,21 @@ async function recheckOne(
     return 0;
   }
   const sha = sha256Hex(page.bytes);
+  // A rendered page is compared by its visible text: its DOM differs on every load.
+  const textHash = page.rendered ? visibleTextHash(page.html) : undefined;
+  const changed = textHash && next.lastTextHash ? textHash !== next.lastTextHash : sha !== link.lastHash;
   let archived = 0;
-  if (sha !== link.lastHash) {
+  if (changed) {
     out.revised += 1;
     archived = await archivePage(body, page, link.title, undefined, deps);
   }
-  const { etag: _e, lastModified: _l, ...rest } = next;
-  updated.push({ ...rest, lastHash: sha, ...definedOnly(validatorsOf(page)) });
+  const { etag: _e, lastModified: _l, lastTextHash: _t, ...rest } = next;
+  updated.push({
+    ...rest,
+    lastHash: changed ? sha : (link.lastHash ?? sha),
+    ...(textHash ? { lastTextHash: textHash } : {}),
+    ...definedOnly(validatorsOf(page)),
+  });
   return archived;
 }
 

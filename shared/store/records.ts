@@ -64,6 +64,8 @@ export const LinkItem = z.object({
   lastCheckedAt: z.string().optional(),
   etag: z.string().optional(),
   lastModified: z.string().optional(),
+  /** Browser-rendered pages only: sha256 of the visible text, what a re-check compares (the DOM varies). */
+  lastTextHash: z.string().optional(),
   /** A report page that answered 404/410 on re-check: since when, and the status. Cleared if it returns. */
   goneSince: z.string().optional(),
   goneStatus: z.number().int().optional(),
