@@ -6,5 +6,10 @@ import { handleCrawl } from '#shared/stages/crawl-stage.ts';
 /** SQS FIFO (crawl queue) → one body crawled per record; a failing portal is recorded, not thrown. */
 export async function handler(event: unknown): Promise<BatchResponse> {
   const ctx = buildAwsContext();
-  return processBatch(event, CrawlMessage, (m) => handleCrawl(m, ctx), ctx.log);
+  try {
+    return await processBatch(event, CrawlMessage, (m) => handleCrawl(m, ctx), ctx.log);
+  } finally {
+    // robots.txt cache writes run beside the crawl; finish them before the container is frozen.
+    await ctx.fetcher.flush();
+  }
 }

@@ -168,9 +168,15 @@ export class HttpFetcher {
           });
   }
 
-  /** Closes the kept-alive connections. */
+  /** Finishes the robots.txt cache's writes and closes the kept-alive connections. */
   async close(): Promise<void> {
+    await this.robots?.flush();
     await this.dispatcher.close();
+  }
+
+  /** Waits for the robots.txt cache's writes still in flight (end of a Lambda invocation). */
+  async flush(): Promise<void> {
+    await this.robots?.flush();
   }
 
   /** Throws RobotsDeniedError when robots.txt keeps us off this (canonical) URL. */

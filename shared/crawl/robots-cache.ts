@@ -39,6 +39,8 @@ const MAX_STORED_CHARS = 300_000;
 export class RobotsCache {
   private readonly cache = new Map<string, { rules: Promise<RobotsRules>; expires: number }>();
   private readonly token: string;
+  /** Writes to the store still in flight: they do not hold up the crawl; `flush` waits for them. */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly o: RobotsCacheOptions) {
     this.token = productToken(o.userAgent);
@@ -78,9 +80,16 @@ export class RobotsCache {
     const fetched = await this.fetch(origin);
     if (!fetched) return ALLOW_ALL;
     if (this.o.store && fetched.text.length <= MAX_STORED_CHARS) {
-      await this.o.store.putRobots(fetched).catch((e: unknown) => this.o.onStoreError?.(e));
+      const write = this.o.store.putRobots(fetched).catch((e: unknown) => this.o.onStoreError?.(e));
+      this.pending.add(write);
+      void write.finally(() => this.pending.delete(write));
     }
     return this.rules(origin, fetched);
+  }
+
+  /** Waits for the store writes still in flight (a lost one only costs a robots.txt request later). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
   }
 
   private async readStored(origin: string): Promise<StoredRobots | undefined> {
