@@ -148,8 +148,6 @@ export class HttpFetcher {
    * fraction of the allocation (the crawl bench's memory). Keep-alive connections, one per host in use.
    */
   private readonly dispatcher = new Agent({ keepAliveTimeout: 4_000, connections: 2 });
-  /** HTTP requests sent, robots.txt included (the bench's requests-per-body figure). */
-  requests = 0;
 
   constructor(private readonly o: FetcherOptions) {
     this.map = o.originMap ?? new OriginMap();
@@ -170,7 +168,7 @@ export class HttpFetcher {
 
   /** Finishes the robots.txt cache's writes and closes the kept-alive connections. */
   async close(): Promise<void> {
-    await this.robots?.flush();
+    await this.flush();
     await this.dispatcher.close();
   }
 
@@ -225,7 +223,6 @@ export class HttpFetcher {
   /** One request and its body, holding the host's gate for the whole exchange. */
   private exchange(actual: string, conditional: ConditionalHeaders, url: string): Promise<RawResponse> {
     return this.o.gate.run(new URL(actual).origin, async () => {
-      this.requests += 1;
       const headers: Record<string, string> = {
         'user-agent': this.o.userAgent,
         accept: 'text/html,application/xhtml+xml,*/*;q=0.8',

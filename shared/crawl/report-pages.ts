@@ -138,7 +138,7 @@ export async function recheckReports(
   const out: RecheckOutcome = { checked: 0, revised: 0, archived: 0, removed: [] };
   const now = deps.now();
   // One batched read for all known links; the checked ones are written back together at the end.
-  const stored = urls.length > 0 ? await getLinks(deps.repo, urls) : new Map<string, LinkItem>();
+  const stored = await getLinks(deps.repo, urls);
   const updated: LinkItem[] = [];
   try {
     for (const url of urls) {

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
-import { AlertRecord, BodyState, LinkItem, ReportItem, type RevisionItem, StoredRobots } from './records.ts';
+import { AlertRecord, BodyState, ReportItem, type RevisionItem, StoredRobots } from './records.ts';
 import { keys } from './table.ts';
 
 export const sha1Hex = (s: string): string => createHash('sha1').update(s).digest('hex');
@@ -138,17 +138,6 @@ export class Repository {
         UpdateExpression: 'SET findings = :f',
         ExpressionAttributeValues: { ':f': findings },
       }),
-    );
-  }
-
-  async getLink(url: string): Promise<LinkItem | undefined> {
-    const item = await this.get(keys.link(sha1Hex(url)));
-    return item ? LinkItem.parse(withoutKeys(item)) : undefined;
-  }
-
-  async putLink(link: LinkItem): Promise<void> {
-    await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { ...keys.link(sha1Hex(link.url)), ...link } }),
     );
   }
 
