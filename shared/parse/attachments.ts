@@ -2,8 +2,9 @@
 // tens of MB of memory in every process (and Lambda) that imports the parser.
 import type { Body } from '#shared/domain/body.ts';
 import type { ParseResult, PublishedAt } from '#shared/domain/report.ts';
+import { NianbaoError } from '#shared/errors.ts';
 import { renderHtml } from './html.ts';
-import { parseReport, sourceFor } from './parse-report.ts';
+import { parseReport } from './parse-report.ts';
 
 /*
  * Text out of report attachments. The only I/O-free-but-not-pure part of shared/parse: the libraries are
@@ -87,14 +88,32 @@ export interface AttachmentInput {
   pagePublishedAt?: PublishedAt;
 }
 
-/** Parses an attachment like a page, linked to the page it came from. Never throws. */
+/**
+ * An attachment the format library could not read (corrupt or truncated bytes, or a library bug). Not a
+ * verdict on the document: a truncated download and a parser bug look alike here, and calling either
+ * "not a report" could let the sweep mail `deadline.missing` for a report that exists. The stage records
+ * the failure (the year is inconclusive) and `reparse` retries it.
+ */
+export class AttachmentUnreadableError extends NianbaoError {
+  constructor(
+    readonly url: string,
+    readonly type: AttachmentType,
+    options: { cause: unknown },
+  ) {
+    super(`cannot read ${type} attachment ${url}: ${String(options.cause)}`, options);
+  }
+}
+
+/**
+ * Parses an attachment like a page, linked to the page it came from. Throws AttachmentUnreadableError when
+ * the bytes cannot be read; never returns "not a report" for a failure of ours.
+ */
 export async function parseAttachment(input: AttachmentInput): Promise<ParseResult> {
   let extracted: ExtractedAttachment;
   try {
     extracted = await extractAttachment(input.bytes, input.type);
   } catch (error) {
-    const reason = `cannot read ${input.type}: ${String(error)}`;
-    return { kind: 'not-a-report', reason, title: null, source: sourceFor(input.url, input.sha256 ?? null) };
+    throw new AttachmentUnreadableError(input.url, input.type, { cause: error });
   }
   const base = {
     url: input.url,

@@ -1,5 +1,6 @@
 import { load } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
+import { parseDocument } from 'htmlparser2';
 import type { RawTable } from '#shared/domain/figures.ts';
 
 /** A page flattened to text: blocks on their own lines, table cells separated by tabs. */
@@ -70,7 +71,9 @@ const META_DATE =
   /^(pubdate|publishdate|firstpublishedtime|lastmodifiedtime|article:published_time|dc\.date)$/i;
 
 export function renderHtml(html: string): RenderedPage {
-  const $ = load(html);
+  // htmlparser2 builds the tree in linear time; parse5 (cheerio's default) is quadratic in nesting depth,
+  // and portals wrap reports in thousands of <div>s.
+  const $ = load(parseDocument(html, { decodeEntities: true }));
   const titles: string[] = [];
   const docTitle = $('title').first().text().trim();
   const h1 = $('h1, .article-title, .title, #title, .bt, .tit').first().text().trim();
@@ -103,7 +106,18 @@ export function renderHtml(html: string): RenderedPage {
   type Row = RawTable['rows'][number];
   let currentRow: Row | null = null;
 
-  const walk = (node: AnyNode): void => {
+  /*
+   * The walk is iterative (an explicit stack of enter/exit steps): portals nest thousands of <div>s, and a
+   * recursive walk overflows the call stack there, which used to turn a real report into "not a report".
+   */
+  type Step = AnyNode | (() => void);
+  const stack: Step[] = [];
+  const enterChildren = (el: Element, after?: () => void): void => {
+    if (after) stack.push(after);
+    const children = el.children ?? [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  };
+  const enter = (node: AnyNode): void => {
     if (node.type === 'text') {
       const t = (node as unknown as { data: string }).data.replace(/[\s\u00a0]+/g, ' ');
       if (t === ' ' && (lastChar === '\n' || lastChar === ' ' || lastChar === '\t')) return;
@@ -126,12 +140,14 @@ export function renderHtml(html: string): RenderedPage {
     if (name === 'td' || name === 'th') {
       if (currentRow && currentRow.length > 0) push('\t');
       const start = length;
-      for (const child of el.children ?? []) walk(child);
-      // Block children inside a cell would break the row into lines; a cell stays on its row's line.
-      const cellText = parts.length > 0 ? takeSince(start) : '';
-      const clean = cellText.replace(/\s+/g, ' ').trim();
-      replaceSince(start, clean);
-      currentRow?.push({ text: clean, start, end: start + clean.length });
+      const row = currentRow;
+      enterChildren(el, () => {
+        // Block children inside a cell would break the row into lines; a cell stays on its row's line.
+        const cellText = parts.length > 0 ? takeSince(start) : '';
+        const clean = cellText.replace(/\s+/g, ' ').trim();
+        replaceSince(start, clean);
+        row?.push({ text: clean, start, end: start + clean.length });
+      });
       return;
     }
     if (name === 'table') {
@@ -140,12 +156,13 @@ export function renderHtml(html: string): RenderedPage {
       const outerRow = currentRow;
       currentRow = null;
       openTables.push(table);
-      for (const child of el.children ?? []) walk(child);
-      openTables.pop();
-      currentRow = outerRow;
-      newline();
-      table.end = length;
-      if (table.rows.some((r) => r.length > 0)) tables.push(table);
+      enterChildren(el, () => {
+        openTables.pop();
+        currentRow = outerRow;
+        newline();
+        table.end = length;
+        if (table.rows.some((r) => r.length > 0)) tables.push(table);
+      });
       return;
     }
     if (name === 'tr') {
@@ -154,15 +171,23 @@ export function renderHtml(html: string): RenderedPage {
       currentRow = row;
       // Nested tables: the innermost open table receives the row.
       openTables[openTables.length - 1]?.rows.push(row);
-      for (const child of el.children ?? []) walk(child);
-      currentRow = null;
-      newline();
+      enterChildren(el, () => {
+        currentRow = null;
+        newline();
+      });
       return;
     }
     const block = BLOCK.has(name);
     if (block) newline();
-    for (const child of el.children ?? []) walk(child);
-    if (block) newline();
+    enterChildren(el, block ? newline : undefined);
+  };
+  const walk = (root: AnyNode): void => {
+    stack.push(root);
+    while (stack.length > 0) {
+      const step = stack.pop()!;
+      if (typeof step === 'function') step();
+      else enter(step);
+    }
   };
   const openTables: RawTable[] = [];
   const footers: Element[] = [];

@@ -40,14 +40,14 @@ export interface ParseInput {
   registry?: readonly Body[];
 }
 
-/** Parses a report page (HTML or scraped text) into one record. Pure and total: never throws. */
+/**
+ * Parses a report page (HTML or scraped text) into one record. Pure. Arbitrary HTML never makes it throw
+ * (the property test); an exception that still escapes is a parser bug and propagates: turning it into
+ * "not a report" would let the deadline sweep call an existing report missing. The parse stage records
+ * the failure, the year stays inconclusive, and `reparse` retries it once the bug is fixed.
+ */
 export function parseReport(input: ParseInput): ParseResult {
-  const source = sourceOf(input);
-  try {
-    return parseUnsafe(input, source);
-  } catch (error) {
-    return { kind: 'not-a-report', reason: `parser error: ${String(error)}`, title: null, source };
-  }
+  return parseUnsafe(input, sourceOf(input));
 }
 
 function sourceOf(input: ParseInput): Source {

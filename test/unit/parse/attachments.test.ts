@@ -3,7 +3,11 @@ import * as XLSX from '@e965/xlsx';
 import { AlignmentType, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
 import { describe, expect, it } from 'vitest';
 import type { ParsedReport } from '#shared/domain/report.ts';
-import { extractAttachmentText, parseAttachment } from '#shared/parse/attachments.ts';
+import {
+  AttachmentUnreadableError,
+  extractAttachmentText,
+  parseAttachment,
+} from '#shared/parse/attachments.ts';
 import { parseReport } from '#shared/parse/parse-report.ts';
 import { minimalPdf } from './minimal-pdf.ts';
 import { asReport } from './seed-helpers.ts';
@@ -214,18 +218,16 @@ describe('parseAttachment()', () => {
     });
   });
 
-  it('turns unreadable bytes into not-a-report', async () => {
+  it('throws AttachmentUnreadableError on unreadable bytes: a failure of ours is never "not a report"', async () => {
     // Act
-    const result = await parseAttachment({
+    const result = parseAttachment({
       bytes: new Uint8Array([1, 2, 3]),
       type: 'docx',
       url: 'http://x.gov.cn/a.docx',
       pageUrl: PAGE,
     });
     // Assess
-    expect(result).toMatchObject({
-      kind: 'not-a-report',
-      reason: expect.stringMatching(/^cannot read docx/),
-    });
+    await expect(result).rejects.toBeInstanceOf(AttachmentUnreadableError);
+    await expect(result).rejects.toMatchObject({ url: 'http://x.gov.cn/a.docx', type: 'docx' });
   });
 });
