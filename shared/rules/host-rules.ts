@@ -15,9 +15,13 @@ export const hostMirror: Rule = {
 };
 
 /**
- * Three signals, each with its own evidence:
- * - served from a host outside gov.cn (error: the host is a fact; loopback/private hosts of tests and the
- *   demo portal are never judged, and neither is an empty host);
+ * Three signals, each with its own evidence (DOMAIN.md "Mirror versus government host"; 国办发〔2017〕47号
+ * puts government sites under gov.cn):
+ * - served from a host outside gov.cn. A named foreign domain is strong evidence of a hijacked mirror
+ *   (warning, the catalogue severity: the README's table; a vendor's host is also possible). A bare IP
+ *   address, an `admin.` host or a port-8080 host is usually the government's own server seen by another
+ *   name: weak evidence, info only and worded so. Loopback/private hosts of tests and the demo portal are
+ *   never judged, and neither is an empty host;
  * - the 电子版/门户网站 sentence naming a domain outside gov.cn;
  * - a contact e-mail on a domain that is neither government nor a public webmail provider (seed 000:
  *   jzxx@beivbo.com) — small offices really do use 163.com or qq.com, so those are not evidence.
@@ -28,15 +32,24 @@ function runHostMirror({ report }: RuleContext): Finding[] {
   const host = report.source.host;
   if (host && !isLocalHost(host) && !isGovernmentHost(host))
     out.push(
-      finding(
-        hostMirror,
-        {
-          zh: `报告页面由非政府域名${host}提供`,
-          en: `The report page was served by ${host}, not a government (gov.cn) host`,
-        },
-        [{ quote: report.source.url, where: 'url' }],
-        'error',
-      ),
+      ownNetworkLooking(host)
+        ? finding(
+            hostMirror,
+            {
+              zh: `报告页面由${host}提供(IP地址或管理端口,多为政府自身服务器的另一地址,证据较弱,请与登记的网址核对)`,
+              en: `The report page was served by ${host}, an IP address or admin/port host: usually the government's own server by another name (weak evidence; compare with the registered site)`,
+            },
+            [{ quote: report.source.url, where: 'url' }],
+            'info',
+          )
+        : finding(
+            hostMirror,
+            {
+              zh: `报告页面由非政府域名${host}提供`,
+              en: `The report page was served by ${host}, not a government (gov.cn) host`,
+            },
+            [{ quote: report.source.url, where: 'url' }],
+          ),
     );
   const pointers: Evidence[] = [];
   const domain = String.raw`(?:https?://)?((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})`;
@@ -63,4 +76,13 @@ function runHostMirror({ report }: RuleContext): Finding[] {
       ),
     );
   return out;
+}
+
+/** A bare IPv4/IPv6 address, an `admin.`/`manage.` host or a port-8080-style host: weak evidence only. */
+function ownNetworkLooking(host: string): boolean {
+  const h = host.toLowerCase();
+  const name = h.replace(/:\d+$/, '');
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-f:.]+\]$/.test(name)) return true;
+  if (/^(admin|manage|houtai|cms)\./.test(name)) return true;
+  return /:(8080|8081|8088|8000|8888|9090)$/.test(h);
 }

@@ -1,4 +1,4 @@
-import type { Finding } from '#shared/domain/finding.ts';
+import type { Finding, Severity } from '#shared/domain/finding.ts';
 import { copyOtherBody } from './copy-rules.ts';
 import { copyOtherReportType, copyPreviousYear } from './copy-similarity.ts';
 import { dateInconsistent } from './date-rules.ts';
@@ -109,7 +109,22 @@ export const RULES: readonly RuleInfo[] = [...REPORT_RULES, ...SWEEP_RULES, ...C
  * report: it propagates so tests catch it.
  */
 export function runRules(ctx: RuleContext): Finding[] {
-  return REPORT_RULES.flatMap((rule) => rule.run(ctx).sort((a, b) => firstStart(a) - firstStart(b)));
+  return REPORT_RULES.flatMap((rule) =>
+    rule
+      .run(ctx)
+      .map((f) => atMost(rule.severity, f))
+      .sort((a, b) => firstStart(a) - firstStart(b)),
+  );
+}
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * A rule may lower its catalogue severity for a weaker case, never raise it: the README's table is what
+ * subscribers are promised, and `check`'s exit code follows it.
+ */
+function atMost(severity: Severity, f: Finding): Finding {
+  return RANK[f.severity] < RANK[severity] ? { ...f, severity } : f;
 }
 
 function firstStart(f: Finding): number {

@@ -65,7 +65,8 @@ describe('nianbao check', () => {
       '--registry',
       '/nonexistent.json',
     ]);
-    expect(out).toContain('ERROR   host.mirror');
+    expect(out).toContain('WARNING host.mirror');
+    expect(out).toContain('ERROR   arith.percent');
     expect(out).toContain('57 / 2450 = 2.3%, stated 3.2%');
   });
 });

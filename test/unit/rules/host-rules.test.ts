@@ -6,14 +6,14 @@ const mirror = (report: ReturnType<typeof buildReport>) =>
   runRules(context(report)).filter((f) => f.rule === 'host.mirror');
 
 describe('runRules() host.mirror', () => {
-  it('flags a report served from a non-government host', () => {
+  it('flags a report served from a non-government host, at the catalogue severity (warning)', () => {
     const report = buildReport({
       source: { url: 'http://www.beivbo.com/a/1.html', host: 'www.beivbo.com', sha256: null },
     });
     expect(mirror(report)).toEqual([
       {
         rule: 'host.mirror',
-        severity: 'error',
+        severity: 'warning',
         message: {
           zh: '报告页面由非政府域名www.beivbo.com提供',
           en: 'The report page was served by www.beivbo.com, not a government (gov.cn) host',
@@ -38,5 +38,27 @@ describe('runRules() host.mirror', () => {
       source: { url: 'http://127.0.0.1:8080/x', host: '127.0.0.1:8080', sha256: null },
     });
     expect(mirror(local)).toEqual([]);
+  });
+
+  it('a bare public IP address or an admin/port host is weak evidence: info, worded so (issue 10, item 5)', () => {
+    for (const host of [
+      '61.178.20.14',
+      '61.178.20.14:8080',
+      'admin.jingyuan.gov.cn.example.net',
+      'www.x.com:8080',
+    ]) {
+      const report = buildReport({ source: { url: `http://${host}/xxgk/1.html`, host, sha256: null } });
+      const found = mirror(report);
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ rule: 'host.mirror', severity: 'info' });
+      expect(found[0]?.message.en).toMatch(/weak evidence/);
+    }
+    expect(
+      runRules(
+        context(
+          buildReport({ source: { url: 'http://61.178.20.14/1.html', host: '61.178.20.14', sha256: null } }),
+        ),
+      ).filter((f) => f.severity === 'error'),
+    ).toEqual([]);
   });
 });
