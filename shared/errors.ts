@@ -42,7 +42,11 @@ export type FetchErrorClass =
   | 'network'
   | 'too-large'
   | 'redirects'
-  | 'parse';
+  | 'parse'
+  /** A target in a private, loopback, link-local… range (SSRF guard): see UnsafeTargetError. */
+  | 'unsafe-target'
+  /** A Content-Encoding we cannot decode, or compressed bytes that do not decode. */
+  | 'content-encoding';
 
 export class FetchError extends NianbaoError {
   constructor(
@@ -89,9 +93,53 @@ export class RobotsDeniedError extends FetchError {
   }
 }
 
-/** Maps any error to the health class recorded for a body. */
-export function errorClass(error: unknown): FetchErrorClass {
+/**
+ * A URL whose host is, or resolves to, an address no portal has: loopback, private (RFC 1918),
+ * link-local (the cloud metadata service at 169.254.169.254), CGNAT, multicast, reserved… (the
+ * special-purpose registries of RFC 6890). Refused before any connection to it; never retried: the same
+ * link on the next cycle is refused again.
+ */
+export class UnsafeTargetError extends FetchError {
+  constructor(
+    url: string,
+    /** The host as the URL named it, or the address it resolved to. */
+    readonly host: string,
+    /** Why, in words: `link-local`, `loopback`, `private`… */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`refused ${url}: ${host} is ${reason}`, url, 'unsafe-target', null, options);
+  }
+}
+
+/**
+ * Our own machinery failed (Chromium would not launch, its proxy would not listen): our fault, not the
+ * portal's. Retried and dead-lettered like any transient fault, and never recorded against a body's
+ * health (DESIGN.md: "our faults are not the portal's"). Not a FetchError on purpose.
+ */
+export class InfrastructureError extends NianbaoError {
+  override readonly retryable: boolean = true;
+  constructor(
+    message: string,
+    /** What failed: `chromium`, `browser-proxy`… */
+    readonly component: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isInfrastructureError(error: unknown): error is InfrastructureError {
+  return error instanceof InfrastructureError;
+}
+
+/**
+ * Maps any error to the health class recorded for a body. `'infrastructure'` is not a portal class:
+ * a caller that sees it should retry or dead-letter the work and leave the body's health alone.
+ */
+export function errorClass(error: unknown): FetchErrorClass | 'infrastructure' {
   if (error instanceof FetchError) return error.errorClass;
+  if (error instanceof InfrastructureError) return 'infrastructure';
   return 'network';
 }
 
