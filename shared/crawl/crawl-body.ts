@@ -1,40 +1,61 @@
 import type { Body } from '../domain/body.ts';
-import { errorClass, messageOf } from '../errors.ts';
-import { putLinks, seenUrls } from '../store/link-batch.ts';
-import type { BodyState, LinkItem } from '../store/records.ts';
-import { classifyLink, extractLinks, looksScriptRendered, nextPageLink } from './discover.ts';
-import type { ConditionalHeaders } from './fetcher.ts';
-import { loadPage, renderPage, validatorsOf } from './load-page.ts';
-import { archiveNewReport, type RemovedReport, type ReportDeps, recheckReports } from './report-pages.ts';
+import { errorClass, FetchError, messageOf } from '../errors.ts';
+import type { ParseMessage, Queue } from '../queue/queue.ts';
+import { finishCheck, getCrawlState } from '../store/crawl-state.ts';
+import { listLinks, putLinks } from '../store/link-batch.ts';
+import type { BodyState, CheckEntry, LinkItem } from '../store/records.ts';
+import type { Repository } from '../store/repository.ts';
+import { type ArchivedDetail, archiveDetail, type DetailDeps, definedOnly } from './detail-page.ts';
+import { walkListing } from './listing-walk.ts';
+import { type RemovedReport, recheckReports } from './recheck.ts';
+import { afterLinkFailure, dueLinks } from './walk-plan.ts';
 
-export interface CrawlDeps extends ReportDeps {
+export interface CrawlDeps extends DetailDeps {
+  repo: Repository;
+  parseQueue: Queue<ParseMessage>;
   maxListingPages: number;
+  /** A known report page is fetched again (conditionally) at most this often. */
+  recheckMs: number;
+  /** The earliest report year the sweep judges for this body: pagination need not go past it. */
+  oldestYearInQuestion: number | null;
 }
 
 export interface CrawlOutcome {
   bodyId: string;
-  status: 'ok' | 'unchanged' | 'failed';
+  /** `partial`: the listing was read, but not to its end (see `unread`); no year can be called missing. */
+  status: 'ok' | 'unchanged' | 'partial' | 'failed';
   reportLinks: number;
   newReports: number;
   /** Known report pages re-fetched for edits, and how many had changed. */
   rechecked: number;
   revised: number;
-  /** Known report pages that now answer 404/410 (each reported once). */
+  /** Known report pages taken down (each reported once). */
   removed: RemovedReport[];
+  /** Candidate links that failed this time (recorded against the link, retried later). */
+  failedLinks: Array<{ url: string; error: string }>;
   archived: number;
   rendered: boolean;
+  listingPages: number;
+  unread: string[];
   error?: { class: string; message: string };
 }
 
+/** A walk saved longer ago than this is stale: the listing is read from its first page again. */
+const WALK_STALE_MS = 12 * 3_600_000;
+
 /**
- * One body's crawl: its listing (conditional GET; the browser only when plain HTTP meets a script-only
- * listing or an anti-bot wall), pagination until a page brings no new link, each new annual-report link's
- * detail page and attachments into the archive, one parse message per new page, then the re-check of
- * known report pages whose interval has passed. Health (last success, error class, failure streak) is
- * recorded in the body's state; a failure is returned, never thrown.
+ * One body's crawl. The listing is walked (frames, pagination in its CMS forms) to its end or to years
+ * older than the oldest in question, each page's snapshot archived when it changes; candidate links are
+ * fetched, archived and queued for parsing, each failure recorded against its link; known report pages are
+ * re-checked. Every check is logged (`CHECK#<time>`) with what was read: the proof behind any "missing".
+ * A portal failure is recorded in the body's health and returned; a failure of our own side (store, queue,
+ * browser launch) is thrown, so the message is retried and dead-lettered, and the portal is not blamed.
  */
 export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutcome> {
-  const state = await deps.repo.getBodyState(body.id);
+  const now = deps.now();
+  const at = now.toISOString();
+  const { state, walk: saved } = await getCrawlState(deps.repo, body.id);
+  const links = await listLinks(deps.repo, body.id);
   const outcome: CrawlOutcome = {
     bodyId: body.id,
     status: 'ok',
@@ -43,106 +64,140 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
     rechecked: 0,
     revised: 0,
     removed: [],
+    failedLinks: [],
     archived: 0,
     rendered: false,
+    listingPages: 0,
+    unread: [],
   };
-  const checkedAt = deps.now().toISOString();
-  const known = state.reportLinks ?? [];
-  const found: string[] = [];
-  try {
-    const validators = await crawlListing(body, state, deps, outcome, found);
-    const recheck = await recheckReports(body, known, deps);
-    outcome.rechecked = recheck.checked;
-    outcome.revised = recheck.revised;
-    outcome.removed = recheck.removed;
-    outcome.archived += recheck.archived;
-    await deps.repo.putBodyState({
-      ...healthy(state),
-      ...definedOnly(validators),
-      ...(known.length + found.length > 0 ? { reportLinks: [...new Set([...known, ...found])] } : {}),
-      lastCheckedAt: checkedAt,
-      lastSuccessAt: checkedAt,
-      consecutiveFailures: 0,
-    });
-    return outcome;
-  } catch (error) {
-    const cls = errorClass(error);
-    await deps.repo.putBodyState({
-      ...state,
-      ...(found.length > 0 ? { reportLinks: [...new Set([...known, ...found])] } : {}),
-      lastCheckedAt: checkedAt,
-      lastErrorClass: cls,
-      lastError: messageOf(error),
-      consecutiveFailures: state.consecutiveFailures + 1,
-      failingSince: state.failingSince ?? checkedAt,
-    });
-    return { ...outcome, status: 'failed', error: { class: cls, message: messageOf(error) } };
+  const fresh = !saved || now.getTime() - Date.parse(saved.startedAt) > WALK_STALE_MS;
+  const walked = await walkListing(
+    body,
+    deps,
+    state,
+    { resume: fresh ? null : saved, hadSaved: saved !== null },
+    links,
+    outcome,
+  );
+
+  const updated: LinkItem[] = [];
+  const messages: ParseMessage[] = [];
+  for (const link of dueLinks(links.values(), now)) {
+    try {
+      const done = await archiveDetail(body, link, deps);
+      outcome.archived += done.written;
+      outcome.newReports += 1;
+      accept(done, updated, messages, links);
+    } catch (error) {
+      if (!(error instanceof FetchError)) throw error;
+      const failed = afterLinkFailure(link, { ...failureOf(error) }, now);
+      outcome.failedLinks.push({ url: link.url, error: messageOf(error) });
+      updated.push(failed);
+      links.set(failed.url, failed);
+    }
   }
+  const recheck = await recheckReports(body, links.values(), { ...deps, recheckMs: deps.recheckMs });
+  outcome.rechecked = recheck.checked;
+  outcome.revised = recheck.revised.length;
+  outcome.removed = recheck.removed;
+  for (const done of recheck.revised) {
+    outcome.archived += done.written;
+    accept(done, [], messages, links);
+  }
+  for (const l of recheck.updated) links.set(l.url, l);
+  updated.push(...recheck.updated);
+  // Links first, then their parse messages: a parse never finds its link in an older state, and a crash in
+  // between leaves the link `queued`, which the next crawl sends again.
+  await putLinks(deps.repo, dedupeByUrl(updated));
+  const sent = new Set(messages.map((m) => m.rawKey));
+  for (const l of links.values()) {
+    if (l.state === 'queued' && l.rawKey && !sent.has(l.rawKey)) messages.push(parseMessageOf(body, l));
+  }
+  for (const m of messages) await deps.parseQueue.send(m, { dedupId: m.rawKey });
+
+  const summary = walked.summary(links.values());
+  outcome.unread = summary.unread;
+  if (outcome.status === 'ok' && !summary.complete) outcome.status = 'partial';
+  const entry: CheckEntry = {
+    ...summary,
+    bodyId: body.id,
+    outcome: walked.error
+      ? 'failed'
+      : outcome.status === 'unchanged'
+        ? 'not-modified'
+        : summary.complete
+          ? 'read'
+          : 'partial',
+    candidates: [...links.values()].map((l) => ({
+      url: l.url,
+      title: l.title,
+      year: l.year,
+      state: l.state,
+      ...(l.lastStatus !== undefined ? { status: l.lastStatus } : {}),
+      ...(l.lastError && l.state !== 'parsed' && l.state !== 'queued' ? { error: l.lastError } : {}),
+    })),
+    ...(walked.error ? { error: walked.error.message } : {}),
+  };
+  const failing = [...links.values()].filter((l) => l.state === 'failed' || l.state === 'dead').length;
+  const nextState: BodyState = walked.error
+    ? {
+        ...state,
+        lastCheckedAt: at,
+        lastErrorClass: errorClass(walked.error),
+        lastError: messageOf(walked.error),
+        consecutiveFailures: state.consecutiveFailures + 1,
+        failingSince: state.failingSince ?? at,
+        failingLinks: failing,
+        lastCheck: summary,
+      }
+    : {
+        ...healthy(state),
+        ...definedOnly(walked.validators),
+        lastCheckedAt: at,
+        lastSuccessAt: at,
+        consecutiveFailures: 0,
+        failingLinks: failing,
+        lastCheck: summary,
+      };
+  await finishCheck(deps.repo, entry, nextState, walked.walkSaved);
+  if (walked.error) {
+    return {
+      ...outcome,
+      status: 'failed',
+      error: { class: errorClass(walked.error), message: messageOf(walked.error) },
+    };
+  }
+  return outcome;
 }
 
-/** Walks the listing pages; returns the first page's validators for the next conditional GET. */
-async function crawlListing(
-  body: Body,
-  state: BodyState,
-  deps: CrawlDeps,
-  outcome: CrawlOutcome,
-  found: string[],
-): Promise<ConditionalHeaders> {
-  let validators: ConditionalHeaders = {};
-  let url: string | undefined = body.listingUrl;
-  const selector = body.listingSelector ?? 'a[href]';
-  for (let pageNo = 0; url && pageNo < deps.maxListingPages; pageNo += 1) {
-    const first = pageNo === 0;
-    const loaded = await loadPage(
-      url,
-      body,
-      deps,
-      first ? { etag: state.etag, lastModified: state.lastModified } : {},
-    );
-    if (loaded === 'not-modified') {
-      outcome.status = 'unchanged';
-      return { etag: state.etag, lastModified: state.lastModified };
-    }
-    let page = loaded;
-    let links = extractLinks(page.html, page.fetch.finalUrl, selector);
-    if (!page.rendered && body.render === 'auto' && looksScriptRendered(page.html, links)) {
-      page = await renderPage(url, deps);
-      links = extractLinks(page.html, page.fetch.finalUrl, selector);
-    }
-    outcome.rendered ||= page.rendered;
-    if (first) validators = validatorsOf(page);
-    const seen = await seenUrls(
-      deps.repo,
-      links.map((l) => l.url),
-    );
-    const fresh = links.filter((l) => !seen.has(l.url));
-    const remembered: LinkItem[] = [];
-    for (const link of fresh) {
-      const kind = classifyLink(link);
-      if (kind === 'report') {
-        outcome.reportLinks += 1;
-        const archived = await archiveNewReport(body, link, page.fetch.finalUrl, deps);
-        outcome.archived += archived.written;
-        outcome.newReports += 1;
-        found.push(link.url);
-        if (archived.link) remembered.push(archived.link);
-        continue;
-      }
-      // Remembered so the next cycle skips it; a report link is stored only once its page is archived
-      // (a crash before the batch below refetches it next cycle, and the archive writes nothing twice).
-      remembered.push({
-        url: link.url,
-        bodyId: body.id,
-        title: link.title,
-        firstSeen: deps.now().toISOString(),
-        isReport: false,
-      });
-    }
-    await putLinks(deps.repo, remembered);
-    if (fresh.length === 0) break;
-    url = nextPageLink(links, url)?.url;
-  }
-  return validators;
+function accept(
+  done: ArchivedDetail,
+  updated: LinkItem[],
+  messages: ParseMessage[],
+  links: Map<string, LinkItem>,
+) {
+  updated.push(done.link);
+  messages.push(done.message);
+  links.set(done.link.url, done.link);
+}
+
+function parseMessageOf(body: Body, l: LinkItem): ParseMessage {
+  return {
+    type: 'parse',
+    bodyId: body.id,
+    rawKey: l.rawKey ?? '',
+    reparse: false,
+    attachmentKeys: l.attachmentKeys ?? [],
+    linkUrl: l.url,
+  };
+}
+
+function failureOf(error: FetchError) {
+  return { status: error.status, errorClass: error.errorClass, message: messageOf(error) };
+}
+
+function dedupeByUrl(items: LinkItem[]): LinkItem[] {
+  return [...new Map(items.map((l) => [l.url, l])).values()];
 }
 
 /** Success ends a failure streak: its validators, error and alert marker are dropped. */
@@ -157,9 +212,4 @@ function healthy(state: BodyState): BodyState {
     ...rest
   } = state;
   return rest;
-}
-
-/** Validators as stored: absent rather than undefined. */
-function definedOnly(v: ConditionalHeaders): { etag?: string; lastModified?: string } {
-  return { ...(v.etag ? { etag: v.etag } : {}), ...(v.lastModified ? { lastModified: v.lastModified } : {}) };
 }

@@ -16,6 +16,8 @@ export interface Page {
   /** `charset` is the decoder actually used (gb2312/gbk pages read as gb18030; a lying header overruled). */
   fetch: Omit<FetchResult, 'bytes'> & { charset: string | null };
   rendered: boolean;
+  /** Rendered pages only: the documents of its same-site frames, as the browser loaded them. */
+  frames?: Array<{ url: string; html: string }>;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function renderPage(url: string, deps: PageDeps): Promise<Page> {
     html: r.html,
     bytes: Buffer.from(r.html, 'utf8'),
     rendered: true,
+    frames: r.frames ?? [],
     fetch: {
       ...r,
       headers: {},

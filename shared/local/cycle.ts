@@ -81,7 +81,7 @@ export function formatSummary(s: CycleSummary): string {
   const byYear = new Map<number, Record<string, number>>();
   for (const r of s.reports) bump(byYear, r.year, r.timeliness);
   for (const row of s.sweep)
-    if (row.status === 'missing' || row.status === 'unreachable') bump(byYear, row.year, row.status);
+    if (['missing', 'unreachable', 'inconclusive'].includes(row.status)) bump(byYear, row.year, row.status);
   lines.push('by report year:');
   for (const [year, counts] of [...byYear.entries()].sort((a, b) => a[0] - b[0])) {
     lines.push(

@@ -12,6 +12,8 @@ export const ParseMessage = z.object({
   reparse: z.boolean().default(false),
   /** Archived attachments of the page, parsed with it when the page itself only links the report. */
   attachmentKeys: z.array(z.string()).default([]),
+  /** The candidate link this page came from: the parse stage marks it parsed (a link is done then). */
+  linkUrl: z.string().optional(),
 });
 export type ParseMessage = z.infer<typeof ParseMessage>;
 

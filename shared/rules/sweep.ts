@@ -2,6 +2,8 @@ import type { Body } from '#shared/domain/body.ts';
 import { type Deadline, deadlineFor, dueYears, timeliness } from '#shared/domain/deadlines.ts';
 import type { Finding } from '#shared/domain/finding.ts';
 import type { IsoDate } from '#shared/domain/report.ts';
+import type { CheckSummary } from '#shared/store/records.ts';
+import { absenceProof } from './absence-proof.ts';
 
 /** `<rule>/<bodyId>/<year>`: the key that makes an alert reach a subscriber once. */
 export type AlertId = string;
@@ -23,10 +25,12 @@ export interface SweepInput {
   /** Every report found for the body (several revisions of one year allowed). */
   reports: Array<{ year: number; publishedAt: IsoDate | null }>;
   health: PortalHealth;
+  /** The latest check of the listing: the proof a "missing" needs (absence-proof.ts). */
+  proof?: CheckSummary | undefined;
   alreadyAlerted: ReadonlySet<AlertId>;
 }
 
-export type YearStatus = 'missing' | 'late' | 'on-time' | 'undated' | 'unreachable';
+export type YearStatus = 'missing' | 'late' | 'on-time' | 'undated' | 'unreachable' | 'inconclusive';
 
 export interface YearVerdict {
   year: number;
@@ -34,6 +38,8 @@ export interface YearVerdict {
   deadline: Deadline;
   /** Page date of the first copy found, if any. */
   publishedAt: IsoDate | null;
+  /** Inconclusive years: why the listing does not prove absence (told to admins). */
+  reasons?: string[];
 }
 
 export interface AlertDecision {
@@ -54,7 +60,11 @@ export interface SweepResult {
  * - a report exists → on-time / late / undated by the first copy's page date;
  * - none, and the portal could not be read → `unreachable`, told to admins only: an unread portal is never
  *   called missing (a WAF wall is not an absent report);
- * - none, portal read → `missing`, alerted once (`deadline.missing/<body>/<year>`).
+ * - none, portal read but the latest check does not prove absence (an unread frame, unresolved script
+ *   pagination, a failed listing page, a failed or unparsed candidate link) → `inconclusive`, told to admins
+ *   once with the reasons (`listing.inconclusive/<body>/<year>`); subscribers get nothing;
+ * - none, and the latest check read the listing completely → `missing`, alerted once
+ *   (`deadline.missing/<body>/<year>`) with the proof: the listing pages read, when, their snapshot hashes.
  * When a report turns up after a missing alert went out, one follow-up: `deadline.published-late` (late or
  * undated), or `deadline.retracted` when its page date is on time (our alert was wrong and must be undone).
  */
@@ -71,13 +81,25 @@ export function sweepBody(input: SweepInput): SweepResult {
         years.push({ year, status: 'unreachable', deadline, publishedAt: null });
         continue;
       }
+      const proof = absenceProof(year, input.proof);
+      if (!proof.proven) {
+        years.push({ year, status: 'inconclusive', deadline, publishedAt: null, reasons: proof.reasons });
+        const id = alertId('listing.inconclusive', body.id, year);
+        if (want(id))
+          alerts.push({
+            alertId: id,
+            audience: 'admins',
+            finding: inconclusiveFinding(body, year, deadline, proof.reasons),
+          });
+        continue;
+      }
       years.push({ year, status: 'missing', deadline, publishedAt: null });
       const id = alertId('deadline.missing', body.id, year);
       if (want(id))
         alerts.push({
           alertId: id,
           audience: 'subscribers',
-          finding: missingFinding(body, year, deadline, today),
+          finding: missingFinding(body, year, deadline, today, proof.evidence),
         });
       continue;
     }
@@ -120,7 +142,13 @@ function deadlineEvidence(deadline: Deadline) {
   };
 }
 
-function missingFinding(body: Body, year: number, deadline: Deadline, today: IsoDate): Finding {
+function missingFinding(
+  body: Body,
+  year: number,
+  deadline: Deadline,
+  today: IsoDate,
+  proof: Finding['evidence'],
+): Finding {
   return {
     rule: 'deadline.missing',
     // Without a verified deadline the lateness itself is uncertain: warning, not error.
@@ -129,7 +157,19 @@ function missingFinding(body: Body, year: number, deadline: Deadline, today: Iso
       zh: `截至${today},未在${body.name}门户网站找到其${year}年度政府信息公开工作年度报告(期限${deadline.date}${deadline.verified ? '' : ',未核实'})`,
       en: `As of ${today}, no ${year} annual report by ${body.name} was found on its portal (deadline ${deadline.date}${deadline.verified ? '' : ', unverified'})`,
     },
-    evidence: [deadlineEvidence(deadline), { quote: body.listingUrl, where: 'listing page checked' }],
+    evidence: [deadlineEvidence(deadline), ...proof],
+  };
+}
+
+function inconclusiveFinding(body: Body, year: number, deadline: Deadline, reasons: string[]): Finding {
+  return {
+    rule: 'listing.inconclusive',
+    severity: 'warning',
+    message: {
+      zh: `${body.name}的栏目未能完整读取,无法判断其${year}年度报告是否已发布(期限${deadline.date});未通知订阅者`,
+      en: `${body.name}'s listing could not be read completely, so whether its ${year} report is published cannot be decided (deadline ${deadline.date}); subscribers were not told`,
+    },
+    evidence: reasons.map((r) => ({ quote: r, where: 'why the listing does not prove absence' })),
   };
 }
 

@@ -1,7 +1,8 @@
 import { type CrawlOutcome, crawlBody } from '../crawl/crawl-body.ts';
 import { titleYear } from '../crawl/discover.ts';
-import type { RemovedReport } from '../crawl/report-pages.ts';
+import type { RemovedReport } from '../crawl/recheck.ts';
 import type { Body } from '../domain/body.ts';
+import { dueYears } from '../domain/deadlines.ts';
 import type { CrawlMessage } from '../queue/queue.ts';
 import { RawArchive } from '../store/archive.ts';
 import type { BodyState } from '../store/records.ts';
@@ -9,6 +10,8 @@ import { requireBody, type StageContext } from './context.ts';
 import { raiseAlert } from './raise-alert.ts';
 
 const WEEK_MS = 7 * 86_400_000;
+/** Listing pages (pagination and frames) one walk reads at most; past it, older years stay inconclusive. */
+const MAX_LISTING_PAGES = 30;
 
 /**
  * Crawls one body. A failing portal is recorded in the body's health, never thrown: the fetcher has
@@ -17,6 +20,7 @@ const WEEK_MS = 7 * 86_400_000;
  */
 export async function handleCrawl(message: CrawlMessage, ctx: StageContext): Promise<CrawlOutcome> {
   const body = requireBody(ctx, message.bodyId);
+  const due = dueYears(body, ctx.today());
   const outcome = await crawlBody(body, {
     fetcher: ctx.fetcher,
     browser: ctx.browser,
@@ -24,8 +28,9 @@ export async function handleCrawl(message: CrawlMessage, ctx: StageContext): Pro
     repo: ctx.repo,
     parseQueue: ctx.parseQueue,
     now: ctx.now,
-    maxListingPages: 10,
+    maxListingPages: MAX_LISTING_PAGES,
     recheckMs: ctx.reportRecheckMs ?? WEEK_MS,
+    oldestYearInQuestion: due.length ? Math.min(...due) : null,
   });
   if (outcome.status === 'failed') await alertIfFailing(body, ctx);
   for (const removed of outcome.removed) await alertRemoved(body, removed, ctx);
@@ -37,8 +42,16 @@ export async function handleCrawl(message: CrawlMessage, ctx: StageContext): Pro
  * archived copy as evidence that it was published.
  */
 async function alertRemoved(body: Body, r: RemovedReport, ctx: StageContext): Promise<void> {
-  const year = titleYear(r.title) ?? Number(r.firstSeen.slice(0, 4));
-  const rawKey = r.lastHash ? RawArchive.keyFor(body.id, r.lastHash, 'html') : undefined;
+  const year = r.year ?? titleYear(r.title) ?? Number(r.firstSeen.slice(0, 4));
+  const rawKey = r.rawKey ?? (r.lastHash ? RawArchive.keyFor(body.id, r.lastHash, 'html') : undefined);
+  const how = {
+    'http-gone': { zh: `页面返回HTTP ${r.status}`, en: `the page answers HTTP ${r.status}` },
+    'removed-notice': {
+      zh: '页面显示“信息不存在/已删除”',
+      en: 'the page now says the item does not exist or was deleted',
+    },
+    'redirect-home': { zh: '页面被重定向到网站首页', en: 'the page now redirects to the home page' },
+  }[r.how];
   await raiseAlert(ctx, {
     alertId: `report.removed/${body.id}/${year}`,
     audience: 'subscribers',
@@ -50,15 +63,15 @@ async function alertRemoved(body: Body, r: RemovedReport, ctx: StageContext): Pr
       rule: 'report.removed',
       severity: 'warning',
       message: {
-        zh: `已发布的年度报告页面被撤下(HTTP ${r.status}),存档副本仍在`,
-        en: `A published report page was taken down (HTTP ${r.status}); the archived copy remains`,
+        zh: `已发布的年度报告页面被撤下(${how.zh}),存档副本仍在`,
+        en: `A published report page was taken down (${how.en}); the archived copy remains`,
       },
       evidence: [
         { quote: r.title, where: 'title' },
         {
           quote: r.url,
           where: 'url',
-          computation: `first seen ${r.firstSeen}; answered HTTP ${r.status} on ${ctx.now().toISOString()}`,
+          computation: `first seen ${r.firstSeen}; on ${ctx.now().toISOString()} ${how.en}`,
         },
       ],
     },

@@ -10,6 +10,8 @@ import { dateFromUrl } from '../parse/dates.ts';
 import { parseReport } from '../parse/parse-report.ts';
 import type { ParseMessage } from '../queue/queue.ts';
 import { runRules } from '../rules/run-rules.ts';
+import type { RawMeta } from '../store/archive.ts';
+import { markLinkParsed } from '../store/link-batch.ts';
 import type { ReportChange } from '../store/repository.ts';
 import { requireBody, type StageContext } from './context.ts';
 import { type AlertToRaise, raiseAlert } from './raise-alert.ts';
@@ -32,7 +34,33 @@ export interface ParseOutcome {
  * Idempotent: the same page parsed twice changes nothing and alerts nothing.
  */
 export async function handleParse(message: ParseMessage, ctx: StageContext): Promise<ParseOutcome> {
+  const outcome = await parseArchived(message, ctx);
+  // The link is done only now (or when its parse message is durably queued): a parse that throws leaves it
+  // `queued`, so the crawl sends it again and the sweep calls its year inconclusive, never missing.
+  if (message.linkUrl) {
+    await markLinkParsed(ctx.repo, message.bodyId, message.linkUrl, message.rawKey, {
+      kind: outcome.result,
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+    });
+  }
+  return outcome;
+}
+
+async function parseArchived(message: ParseMessage, ctx: StageContext): Promise<ParseOutcome> {
   const body = requireBody(ctx, message.bodyId);
+  // A listing that links the report file directly: the archived object is the attachment itself.
+  if (AttachmentType.safeParse(message.rawKey.split('.').pop()).success) {
+    const direct = await fromAttachments({ ...message, attachmentKeys: [message.rawKey] }, null, body, ctx);
+    if (!direct)
+      return {
+        rawKey: message.rawKey,
+        bodyId: body.id,
+        result: 'not-a-report',
+        reason: 'the linked file does not read as a report',
+        newAlerts: [],
+      };
+    return storeReport(message, ctx, body, direct.parsed, direct.key, direct.sha256, direct.meta);
+  }
   const { bytes, meta } = await ctx.archive.get(message.rawKey);
   const html = decodeBody(
     bytes,
@@ -44,9 +72,28 @@ export async function handleParse(message: ParseMessage, ctx: StageContext): Pro
     page.kind === 'report'
       ? { parsed: page, key: message.rawKey, sha256: meta.sha256 }
       : await fromAttachments(message, meta.finalUrl, body, ctx);
-  const parsed = found?.parsed ?? page;
-  const base = { rawKey: found?.key ?? message.rawKey, bodyId: body.id, newAlerts: [] as string[] };
-  if (parsed.kind === 'not-a-report') return { ...base, result: 'not-a-report', reason: parsed.reason };
+  if (!found)
+    return {
+      rawKey: message.rawKey,
+      bodyId: body.id,
+      result: 'not-a-report',
+      reason: page.kind === 'not-a-report' ? page.reason : 'no report found',
+      newAlerts: [],
+    };
+  return storeReport(message, ctx, body, found.parsed, found.key, found.sha256, meta);
+}
+
+/** Judges, checks and stores one parsed report, then raises its new findings. */
+async function storeReport(
+  message: ParseMessage,
+  ctx: StageContext,
+  body: Body,
+  parsed: ParsedReport,
+  rawKey: string,
+  sha256: string,
+  meta: RawMeta,
+): Promise<ParseOutcome> {
+  const base = { rawKey, bodyId: body.id, newAlerts: [] as string[] };
   const year = parsed.year ?? titleYear(meta.linkTitle ?? '');
   if (year === null)
     return { ...base, result: 'not-a-report', reason: 'no report year in the title or text' };
@@ -54,7 +101,6 @@ export async function handleParse(message: ParseMessage, ctx: StageContext): Pro
 
   const previous = await previousReports(ctx, body.id, year);
   const findings = runRules({ report, body, previous, today: ctx.today() });
-  const sha256 = found?.sha256 ?? meta.sha256;
   const parsedKey = await ctx.archive.putParsed(body.id, sha256, { ...report, findings });
   const deadline = deadlineFor(body, year);
   const change = await ctx.repo.recordReport({
@@ -84,11 +130,11 @@ export async function handleParse(message: ParseMessage, ctx: StageContext): Pro
 /** The first archived attachment of the page that parses as a report, with its own key and hash. */
 async function fromAttachments(
   message: ParseMessage,
-  pageUrl: string,
+  pageUrl: string | null,
   body: Body,
   ctx: StageContext,
-): Promise<{ parsed: ParsedReport; key: string; sha256: string } | undefined> {
-  const dated = dateFromUrl(pageUrl);
+): Promise<{ parsed: ParsedReport; key: string; sha256: string; meta: RawMeta } | undefined> {
+  const dated = pageUrl ? dateFromUrl(pageUrl) : null;
   const pagePublishedAt: PublishedAt | undefined = dated
     ? { date: dated.date, source: 'url', raw: dated.raw }
     : undefined;
@@ -101,12 +147,12 @@ async function fromAttachments(
       bytes,
       type: known.data,
       url: meta.finalUrl,
-      pageUrl,
+      pageUrl: pageUrl ?? meta.finalUrl,
       sha256: meta.sha256,
       registry: [body],
       ...(pagePublishedAt ? { pagePublishedAt } : {}),
     });
-    if (result.kind === 'report') return { parsed: result, key, sha256: meta.sha256 };
+    if (result.kind === 'report') return { parsed: result, key, sha256: meta.sha256, meta };
   }
   return undefined;
 }

@@ -9,6 +9,8 @@ export interface SweepRow {
   year: number;
   status: YearStatus;
   deadline: string;
+  /** Inconclusive years: why the listing does not prove absence. */
+  reasons?: string[];
 }
 
 export interface SweepOutcome {
@@ -25,6 +27,7 @@ const SWEEP_RULES = [
   'deadline.published-late',
   'deadline.retracted',
   'portal.unreachable',
+  'listing.inconclusive',
 ];
 
 /**
@@ -54,10 +57,17 @@ export async function runSweep(ctx: StageContext): Promise<SweepOutcome> {
         ...(state.lastSuccessAt ? { lastSuccess: state.lastSuccessAt } : {}),
         ...(state.lastErrorClass ? { lastErrorClass: state.lastErrorClass } : {}),
       },
+      proof: state.lastCheck,
       alreadyAlerted,
     });
     for (const y of result.years)
-      rows.push({ bodyId: body.id, year: y.year, status: y.status, deadline: y.deadline.date });
+      rows.push({
+        bodyId: body.id,
+        year: y.year,
+        status: y.status,
+        deadline: y.deadline.date,
+        ...(y.reasons ? { reasons: y.reasons } : {}),
+      });
     for (const decision of result.alerts) {
       const year = Number(decision.alertId.split('/').at(-1));
       const report = reports.find((r) => r.year === year);

@@ -1,5 +1,5 @@
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { withoutKeys } from './dynamo.ts';
+import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed, withoutKeys } from './dynamo.ts';
 import { LinkItem } from './records.ts';
 import { type Repository, sha1Hex } from './repository.ts';
 import { keys } from './table.ts';
@@ -10,67 +10,78 @@ const chunks = <T>(items: readonly T[], size: number): T[][] =>
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
 
 /**
- * Which of a listing's URLs were seen before, in one BatchGetItem per 100 links instead of a read per
- * link: a listing carries dozens of navigation links, and a national crawl reads millions of them. Only
- * the keys are read back.
+ * Every report candidate this body has seen, in one Query (following pagination: a body with years of
+ * reports and their revisions can pass DynamoDB's 1 MB page). Only candidates are stored, not every
+ * navigation link, so this stays small.
  */
-export async function seenUrls(repo: Repository, urls: readonly string[]): Promise<Set<string>> {
-  const items = await batchGetLinks(repo, urls, true);
-  return new Set(items.keys());
-}
-
-/** The stored link items of these URLs (absent ones are simply missing from the map). */
-export async function getLinks(repo: Repository, urls: readonly string[]): Promise<Map<string, LinkItem>> {
-  const items = await batchGetLinks(repo, urls, false);
+export async function listLinks(repo: Repository, bodyId: string): Promise<Map<string, LinkItem>> {
   const out = new Map<string, LinkItem>();
-  for (const [url, item] of items) out.set(url, LinkItem.parse(withoutKeys(item)));
-  return out;
-}
-
-async function batchGetLinks(
-  repo: Repository,
-  urls: readonly string[],
-  keysOnly: boolean,
-): Promise<Map<string, Record<string, unknown>>> {
-  const byHash = new Map(urls.map((u) => [sha1Hex(u), u]));
-  const found = new Map<string, Record<string, unknown>>();
-  for (const group of chunks([...byHash.keys()], 100)) {
-    let request: Record<string, KeysAndAttributes> | undefined = {
-      [repo.table]: {
-        Keys: group.map((h) => keys.link(h)),
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await repo.db.send(
+      new QueryCommand({
+        TableName: repo.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': 'LINK#' },
         ConsistentRead: true,
-        ...(keysOnly ? { ProjectionExpression: 'pk' } : {}),
-      },
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
-      if (attempt > 0) await backoff(attempt);
-      const res = await repo.db.send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of res.Responses?.[repo.table] ?? []) {
-        const url = byHash.get(String(item.pk).slice('LINK#'.length));
-        if (url) found.set(url, item);
-      }
-      request = res.UnprocessedKeys as typeof request;
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of res.Items ?? []) {
+      const link = LinkItem.parse(withoutKeys(item));
+      out.set(link.url, link);
     }
-  }
-  return found;
-}
-
-interface KeysAndAttributes {
-  Keys: Array<Record<string, unknown>>;
-  ConsistentRead: boolean;
-  ProjectionExpression?: string;
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return out;
 }
 
 /** Stores links in BatchWriteItem calls of 25, retrying what DynamoDB leaves unprocessed. */
 export async function putLinks(repo: Repository, links: readonly LinkItem[]): Promise<void> {
   for (const group of chunks(links, 25)) {
     let request: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = {
-      [repo.table]: group.map((l) => ({ PutRequest: { Item: { ...keys.link(sha1Hex(l.url)), ...l } } })),
+      [repo.table]: group.map((l) => ({
+        PutRequest: { Item: { ...keys.link(l.bodyId, sha1Hex(l.url)), ...l } },
+      })),
     };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
       if (attempt > 0) await backoff(attempt);
       const res = await repo.db.send(new BatchWriteCommand({ RequestItems: request }));
       request = res.UnprocessedItems as typeof request;
     }
+  }
+}
+
+/**
+ * The parse stage's word on a link: `parsed`, with what it found. Conditional on the link existing and
+ * still naming this archived page, so a late parse of an old version cannot overwrite a newer state.
+ */
+export async function markLinkParsed(
+  repo: Repository,
+  bodyId: string,
+  url: string,
+  rawKey: string,
+  result: { kind: 'report' | 'not-a-report'; reason?: string },
+): Promise<boolean> {
+  try {
+    await repo.db.send(
+      new UpdateCommand({
+        TableName: repo.table,
+        Key: keys.link(bodyId, sha1Hex(url)),
+        UpdateExpression: 'SET #s = :parsed, parseResult = :r, parseReason = :why',
+        ConditionExpression: 'attribute_exists(pk) AND rawKey = :key',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: {
+          ':parsed': 'parsed',
+          ':r': result.kind,
+          ':why': result.reason ?? '',
+          ':key': rawKey,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
   }
 }

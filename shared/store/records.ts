@@ -14,8 +14,10 @@ export const BodyState = z.object({
   adminAlertedAt: z.string().optional(),
   /** When the current failure streak began (cleared on success): one admin alert per streak. */
   failingSince: z.string().optional(),
-  /** URLs of this body's known report pages, re-checked for silent edits. */
-  reportLinks: z.array(z.string()).optional(),
+  /** Candidate links that failed on their last attempt (dead or erroring), kept apart from listing health. */
+  failingLinks: z.number().int().optional(),
+  /** Summary of the latest check of the listing: what the sweep needs to call a year missing. */
+  lastCheck: z.lazy(() => CheckSummary).optional(),
 });
 export type BodyState = z.infer<typeof BodyState>;
 
@@ -53,22 +55,53 @@ export const RevisionItem = z.object({
 });
 export type RevisionItem = z.infer<typeof RevisionItem>;
 
+/**
+ * Where a candidate link is in its life. A link is done only when its parse is durably queued or finished
+ * (`queued`, `parsed`): a crash before that leaves it `new` or `failed`, and the next crawl finishes it.
+ * `queued` links have their parse message sent again by every crawl until the parse stage marks them
+ * `parsed` (parsing is idempotent), so a message lost with a crashed process is never lost for good.
+ */
+export const LinkState = z.enum(['new', 'queued', 'parsed', 'failed', 'dead', 'removed']);
+export type LinkState = z.infer<typeof LinkState>;
+
+/** A report candidate as one body saw it (`BODY#<bodyId>` / `LINK#<sha1(url)>`): keyed per body. */
 export const LinkItem = z.object({
   url: z.string(),
   bodyId: z.string(),
   title: z.string(),
   firstSeen: z.string(),
+  /** The report year its title names, when it names one. */
+  year: z.number().int().nullable().default(null),
+  state: LinkState.default('new'),
+  /** The listing page it was found on. */
+  listedOn: z.string().optional(),
+  /** Fetch attempts that failed in a row, the last failure, and when to try again (backoff). */
+  attempts: z.number().int().default(0),
+  lastStatus: z.number().int().nullable().optional(),
+  lastError: z.string().optional(),
+  lastErrorClass: z.string().optional(),
+  nextAttemptAt: z.string().optional(),
+  /** The archived page and attachments its parse message names (sent again while `queued`). */
+  rawKey: z.string().optional(),
+  attachmentKeys: z.array(z.string()).optional(),
+  /** Attachments that could not be fetched, with why (the page is still archived and parsed). */
+  attachmentErrors: z.array(z.object({ url: z.string(), error: z.string() })).optional(),
+  /** What the parse stage made of it. */
+  parseResult: z.enum(['report', 'not-a-report']).optional(),
+  parseReason: z.string().optional(),
   lastHash: z.string().optional(),
-  isReport: z.boolean(),
+  /** Kept for items written before links had states. */
+  isReport: z.boolean().default(true),
   /** Report pages only: the last re-check and its validators, for a conditional GET next time. */
   lastCheckedAt: z.string().optional(),
   etag: z.string().optional(),
   lastModified: z.string().optional(),
   /** Browser-rendered pages only: sha256 of the visible text, what a re-check compares (the DOM varies). */
   lastTextHash: z.string().optional(),
-  /** A report page that answered 404/410 on re-check: since when, and the status. Cleared if it returns. */
+  /** A report page that was taken down (404/410, a 页面不存在 page, a redirect home): since when, and how. */
   goneSince: z.string().optional(),
   goneStatus: z.number().int().optional(),
+  goneHow: z.string().optional(),
 });
 export type LinkItem = z.infer<typeof LinkItem>;
 
@@ -107,3 +140,72 @@ export const StoredRobots = z.object({
   fetchedAt: z.string(),
 });
 export type StoredRobots = z.infer<typeof StoredRobots>;
+
+/** One listing page as a check read it (or found unchanged). */
+export const CheckPage = z.object({
+  url: z.string(),
+  at: z.string(),
+  /** HTTP status, 304 when unchanged, or null when it could not be read (see `error`). */
+  status: z.number().int().nullable(),
+  /** sha256 of the bytes read; the snapshot is archived under this hash when it is new. */
+  sha256: z.string().optional(),
+  snapshotKey: z.string().optional(),
+  rendered: z.boolean().default(false),
+  /** Report years named by the candidate links on this page. */
+  years: z.array(z.number().int()).default([]),
+  error: z.string().optional(),
+});
+export type CheckPage = z.infer<typeof CheckPage>;
+
+/** What the sweep needs from the latest check (kept on the body's state: no query per body). */
+export const CheckSummary = z.object({
+  at: z.string(),
+  /** True when every listing page was read to the listing's end, or to years older than `oldestYear`. */
+  complete: z.boolean(),
+  reachedEnd: z.boolean(),
+  oldestYear: z.number().int().nullable(),
+  newestYear: z.number().int().nullable(),
+  /** Why the walk is not complete: unread frames, unresolved script pagination, failed pages. */
+  unread: z.array(z.string()),
+  /** Report years whose candidate link failed, is dead, or is not parsed yet: never called missing. */
+  unsettledYears: z.array(z.number().int()),
+  /** Failing candidate links that name no year: no year may be called missing while they fail. */
+  unsettledUnknown: z.number().int(),
+  pages: z.array(CheckPage),
+  /** The check whose walk this 304 relies on (a not-modified check inherits the last full walk). */
+  inheritedFrom: z.string().optional(),
+});
+export type CheckSummary = z.infer<typeof CheckSummary>;
+
+/** One entry of the check log (`BODY#<bodyId>` / `CHECK#<time>`): the proof behind any "missing". */
+export const CheckEntry = CheckSummary.extend({
+  bodyId: z.string(),
+  outcome: z.enum(['read', 'not-modified', 'partial', 'failed']),
+  candidates: z.array(
+    z.object({
+      url: z.string(),
+      title: z.string(),
+      year: z.number().int().nullable(),
+      state: LinkState,
+      status: z.number().int().nullable().optional(),
+      error: z.string().optional(),
+    }),
+  ),
+  error: z.string().optional(),
+});
+export type CheckEntry = z.infer<typeof CheckEntry>;
+
+/** Where an interrupted or failed walk of a listing resumes (`BODY#<bodyId>` / `WALK`). */
+export const WalkState = z.object({
+  bodyId: z.string(),
+  startedAt: z.string(),
+  /** Listing pages still to read, in order (frames and pagination as found). */
+  queue: z.array(z.string()),
+  /** Listing pages read so far in this walk. */
+  read: z.array(CheckPage),
+  unread: z.array(z.string()),
+  /** True once a page showed years older than the oldest one in question: pagination need go no further. */
+  pastOldest: z.boolean().default(false),
+  done: z.boolean().default(false),
+});
+export type WalkState = z.infer<typeof WalkState>;

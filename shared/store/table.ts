@@ -37,7 +37,10 @@ export const keys = {
     pk: `BODY#${bodyId}`,
     sk: `REPORT#${year}#REV#${firstSeen}#${sha256.slice(0, 12)}`,
   }),
-  link: (urlHash: string) => ({ pk: `LINK#${urlHash}`, sk: 'SEEN' }),
+  /** A report candidate as one body saw it: a page listed by two bodies is a candidate for both. */
+  link: (bodyId: string, urlHash: string) => ({ pk: `BODY#${bodyId}`, sk: `LINK#${urlHash}` }),
+  walk: (bodyId: string) => ({ pk: `BODY#${bodyId}`, sk: 'WALK' }),
+  check: (bodyId: string, at: string) => ({ pk: `BODY#${bodyId}`, sk: `CHECK#${at}` }),
   subscriber: (emailHash: string) => ({ pk: `SUB#${emailHash}`, sk: 'PROFILE' }),
   subscription: (emailHash: string, scope: string) => ({ pk: `SUB#${emailHash}`, sk: `SCOPE#${scope}` }),
   delivery: (alertId: string, emailHash: string) => ({ pk: `SENT#${alertId}#${emailHash}`, sk: 'SENT' }),

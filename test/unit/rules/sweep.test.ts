@@ -1,18 +1,49 @@
 import { describe, expect, it } from 'vitest';
 import { sweepBody } from '#shared/rules/sweep.ts';
+import type { CheckSummary } from '#shared/store/records.ts';
 import { buildBody } from './build-report.ts';
 
 const body = buildBody({ id: '360802', name: '吉州区人民政府', level: 'district', divisionCode: '360802' });
+/** A check that read the listing's two pages to the end (2024 is absent; 2023 and 2022 are listed). */
+const proof: CheckSummary = {
+  at: '2025-04-10T01:00:00.000Z',
+  complete: true,
+  reachedEnd: true,
+  oldestYear: 2022,
+  newestYear: 2023,
+  unread: [],
+  unsettledYears: [],
+  unsettledUnknown: 0,
+  pages: [
+    {
+      url: 'http://www.jzq.gov.cn/xxgk/ndbg/index.html',
+      at: '2025-04-10T01:00:01.000Z',
+      status: 200,
+      sha256: 'a'.repeat(64),
+      rendered: false,
+      years: [2023],
+    },
+    {
+      url: 'http://www.jzq.gov.cn/xxgk/ndbg/index_1.html',
+      at: '2025-04-10T01:00:02.000Z',
+      status: 200,
+      sha256: 'b'.repeat(64),
+      rendered: false,
+      years: [2022],
+    },
+  ],
+};
 const base = {
   body,
   today: '2025-04-10',
   reports: [],
   health: { reachable: true },
+  proof,
   alreadyAlerted: new Set<string>(),
 };
 
 describe('sweepBody()', () => {
-  it('reports a missing report once, with deadline, basis and regime as evidence', () => {
+  it('reports a missing report once, with deadline, basis and the listing pages read as its proof', () => {
     // Act
     const result = sweepBody(base);
     // Assess
@@ -34,7 +65,21 @@ describe('sweepBody()', () => {
               where: 'legal basis',
               computation: 'deadline 2025-03-31 (2019 rules)',
             },
-            { quote: body.listingUrl, where: 'listing page checked' },
+            {
+              quote: 'listing read to its last page (2 page(s); report years seen 2022–2023)',
+              where: 'check log',
+              computation: 'check 2025-04-10T01:00:00.000Z',
+            },
+            {
+              quote: 'http://www.jzq.gov.cn/xxgk/ndbg/index.html',
+              where: 'listing page read',
+              computation: `read 2025-04-10T01:00:01.000Z; HTTP 200; snapshot sha256 ${'a'.repeat(64)}; years listed 2023`,
+            },
+            {
+              quote: 'http://www.jzq.gov.cn/xxgk/ndbg/index_1.html',
+              where: 'listing page read',
+              computation: `read 2025-04-10T01:00:02.000Z; HTTP 200; snapshot sha256 ${'b'.repeat(64)}; years listed 2022`,
+            },
           ],
         },
       },
@@ -100,5 +145,51 @@ describe('sweepBody()', () => {
     const [alert] = sweepBody({ ...base, body: township }).alerts;
     expect(alert?.finding.severity).toBe('warning');
     expect(alert?.finding.evidence[0]?.computation).toContain('unverified');
+  });
+
+  it('calls a year inconclusive, and tells only the admins, when the listing was not read completely', () => {
+    const cases: Array<[string, CheckSummary, string]> = [
+      ['never checked', undefined as unknown as CheckSummary, 'the listing has never been checked'],
+      [
+        'script pagination',
+        { ...proof, complete: false, reachedEnd: false, unread: ['index.html: script pagination goPage()'] },
+        'not read: index.html: script pagination goPage()',
+      ],
+      [
+        'a failed candidate for the year',
+        { ...proof, unsettledYears: [2024] },
+        'a candidate link for 2024 failed or is not parsed yet',
+      ],
+      [
+        'a failed candidate naming no year',
+        { ...proof, unsettledUnknown: 1 },
+        '1 candidate link(s) naming no year failed or are not parsed yet',
+      ],
+      [
+        'a walk that stopped before the year',
+        { ...proof, reachedEnd: false, oldestYear: 2024 },
+        'the walk stopped before reaching 2024 or older years',
+      ],
+    ];
+    for (const [, summary, reason] of cases) {
+      const result = sweepBody({ ...base, proof: summary });
+      expect(result.years).toEqual([
+        {
+          year: 2024,
+          status: 'inconclusive',
+          deadline: expect.objectContaining({ date: '2025-03-31' }),
+          publishedAt: null,
+          reasons: [reason],
+        },
+      ]);
+      expect(result.alerts.map((a) => [a.alertId, a.audience, a.finding.evidence[0]?.quote])).toEqual([
+        ['listing.inconclusive/360802/2024', 'admins', reason],
+      ]);
+    }
+  });
+
+  it('accepts a walk that stopped early once it reached years older than the one in question', () => {
+    const result = sweepBody({ ...base, proof: { ...proof, reachedEnd: false, oldestYear: 2022 } });
+    expect(result.years.map((y) => y.status)).toEqual(['missing']);
   });
 });

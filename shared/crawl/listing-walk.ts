@@ -1,0 +1,147 @@
+import type { Body } from '../domain/body.ts';
+import { FetchError, messageOf } from '../errors.ts';
+import { putWalk } from '../store/crawl-state.ts';
+import { putLinks } from '../store/link-batch.ts';
+import type { BodyState, CheckPage, CheckSummary, LinkItem, WalkState } from '../store/records.ts';
+import type { CrawlDeps, CrawlOutcome } from './crawl-body.ts';
+import { classifyLink, titleYear } from './discover.ts';
+import type { ConditionalHeaders } from './fetcher.ts';
+import { readListingPage } from './listing-page.ts';
+import { validatorsOf } from './load-page.ts';
+import {
+  inheritSummary,
+  newWalk,
+  nextListingPage,
+  recordListingFailure,
+  recordListingPage,
+  summariseWalk,
+} from './walk-plan.ts';
+
+export interface Walked {
+  validators: ConditionalHeaders;
+  walkSaved: boolean;
+  /** The listing's first page could not be read: the portal's failure. */
+  error?: FetchError;
+  summary(links: Iterable<LinkItem>): CheckSummary;
+}
+
+/**
+ * Reads the listing page by page as the planner says, adding each page's new candidates to `links` (and
+ * storing them before the next page, so a crash between pages loses none). A not-modified first page
+ * inherits the last full walk's proof. A later page that fails ends this walk where it stands; it is saved
+ * and the next crawl resumes there.
+ */
+export async function walkListing(
+  body: Body,
+  deps: CrawlDeps,
+  state: BodyState,
+  saved: { resume: WalkState | null; hadSaved: boolean },
+  links: Map<string, LinkItem>,
+  outcome: CrawlOutcome,
+): Promise<Walked> {
+  const at = deps.now().toISOString();
+  const limits = {
+    maxListingPages: deps.maxListingPages,
+    oldestYearInQuestion: deps.oldestYearInQuestion,
+    fullWalk: !state.lastCheck?.complete,
+  };
+  const { resume } = saved;
+  let walk = resume ?? newWalk(body.id, body.listingUrl, at);
+  let walkSaved = saved.hadSaved;
+  let validators: ConditionalHeaders = {};
+  // Only a complete last walk may be skipped on a 304: an incomplete one must be read again in full.
+  const conditional =
+    !resume && state.lastCheck?.complete ? { etag: state.etag, lastModified: state.lastModified } : {};
+  for (let url = nextListingPage(walk); url; url = nextListingPage(walk)) {
+    const first = walk.read.length === 0 && !resume;
+    let loaded: Awaited<ReturnType<typeof readListingPage>>;
+    try {
+      loaded = await readListingPage(url, body, deps, first ? conditional : {});
+    } catch (error) {
+      if (!(error instanceof FetchError)) throw error;
+      if (walk.read.length === 0)
+        return {
+          validators,
+          walkSaved,
+          error,
+          summary: (l) => summariseWalk(recordListingFailure(walk, url, messageOf(error)), l, at),
+        };
+      walk = recordListingFailure(walk, url, messageOf(error));
+      await putWalk(deps.repo, walk);
+      return { validators, walkSaved: true, summary: (l) => summariseWalk(walk, l, at) };
+    }
+    outcome.listingPages += 1;
+    if (loaded === 'not-modified') {
+      outcome.status = 'unchanged';
+      const page: CheckPage = { url, at, status: 304, rendered: false, years: [] };
+      const previous = state.lastCheck;
+      return {
+        validators: { etag: state.etag, lastModified: state.lastModified },
+        walkSaved,
+        summary: (l) =>
+          previous
+            ? inheritSummary(previous, page, l, at)
+            : summariseWalk({ ...walk, read: [page], queue: [] }, l, at),
+      };
+    }
+    const { page, read } = loaded;
+    outcome.rendered ||= page.rendered;
+    if (first) validators = validatorsOf(page);
+    const snapshot = await deps.archive.put(page.bytes, 'html', {
+      bodyId: body.id,
+      kind: 'listing',
+      url: page.fetch.url,
+      finalUrl: page.fetch.finalUrl,
+      fetchedFrom: page.fetch.fetchedFrom,
+      fetchedAt: page.fetch.fetchedAt,
+      status: page.fetch.status,
+      headers: page.fetch.headers,
+      contentType: page.fetch.contentType,
+      charset: page.fetch.charset,
+    });
+    if (snapshot.created) outcome.archived += 1;
+    const years = new Set<number>();
+    const added: LinkItem[] = [];
+    for (const link of read.links) {
+      if (classifyLink(link) !== 'report') continue;
+      outcome.reportLinks += 1;
+      const year = titleYear(link.title);
+      if (year !== null) years.add(year);
+      if (links.has(link.url)) continue;
+      const item: LinkItem = {
+        url: link.url,
+        bodyId: body.id,
+        title: link.title,
+        firstSeen: at,
+        year,
+        state: 'new',
+        listedOn: page.fetch.finalUrl,
+        attempts: 0,
+        isReport: true,
+      };
+      links.set(item.url, item);
+      added.push(item);
+    }
+    const checkPage: CheckPage = {
+      url,
+      at: page.fetch.fetchedAt,
+      status: page.fetch.status,
+      sha256: snapshot.sha256,
+      snapshotKey: snapshot.key,
+      rendered: page.rendered,
+      years: [...years].sort((a, b) => b - a),
+    };
+    walk = recordListingPage(
+      walk,
+      checkPage,
+      { ...read, years: checkPage.years, newCandidates: added.length },
+      limits,
+    );
+    await putLinks(deps.repo, added);
+    if (walk.queue.length > 0) {
+      await putWalk(deps.repo, walk);
+      walkSaved = true;
+    }
+  }
+  return { validators, walkSaved, summary: (l) => summariseWalk(walk, l, at) };
+}

@@ -1,0 +1,149 @@
+import type { Body } from '../domain/body.ts';
+import { FetchError } from '../errors.ts';
+import { sha256Hex } from '../store/archive.ts';
+import type { LinkItem } from '../store/records.ts';
+import { type ArchivedDetail, archiveLoaded, type DetailDeps, definedOnly } from './detail-page.ts';
+import { loadPage, type Page, validatorsOf } from './load-page.ts';
+import { visibleText, visibleTextHash } from './page-text.ts';
+
+/** A known report page that was taken down. */
+export interface RemovedReport {
+  url: string;
+  title: string;
+  year: number | null;
+  /** HTTP status of the answer that showed it gone (200 for a 页面不存在 page or a redirect home). */
+  status: number;
+  how: 'http-gone' | 'removed-notice' | 'redirect-home';
+  /** sha256 of the last archived copy (the evidence that it was published). */
+  lastHash?: string;
+  rawKey?: string;
+  firstSeen: string;
+}
+
+export interface RecheckOutcome {
+  checked: number;
+  revised: ArchivedDetail[];
+  removed: RemovedReport[];
+  updated: LinkItem[];
+}
+
+/**
+ * Many portals do not answer 404 for a removed page: they answer 200 with one of these notices (in full
+ * site chrome), or redirect to the home page (DOMAIN.md, Removed pages).
+ */
+const REMOVED_NOTICE =
+  /页面不存在|页面已删除|该信息已删除|信息已删除|信息已撤回|该信息已撤回|已被删除|文章不存在|信息不存在|内容不存在|您访问的页面不存在|找不到(?:该)?页面|页面未找到|404\s*Not\s*Found/i;
+/** A removed-page notice is short; a real report that quotes such words is long. */
+const NOTICE_MAX_CHARS = 1500;
+
+/** How a re-fetched page shows that the report is gone, or null when it is still there. */
+export function goneSign(url: string, page: Page): RemovedReport['how'] | null {
+  const finalPath = new URL(page.fetch.finalUrl).pathname;
+  if (page.fetch.finalUrl !== url && /^\/(?:index\.(?:s?html?|jsp|aspx?|php))?$/i.test(finalPath))
+    return 'redirect-home';
+  const text = visibleText(page.html);
+  if (text.length <= NOTICE_MAX_CHARS && REMOVED_NOTICE.test(text)) return 'removed-notice';
+  return null;
+}
+
+/**
+ * Pages change after publication (DOMAIN.md): each known report page is re-fetched, conditionally, once
+ * its interval has passed; new content is archived and parsed (the parse stage records a revision). A page
+ * that is gone (404/410, a removed-notice page, a redirect home) is returned as removed once; its archived
+ * copies stay. Any other failure is left for the next interval: a re-check never fails the body.
+ */
+export async function recheckReports(
+  body: Body,
+  links: Iterable<LinkItem>,
+  deps: DetailDeps & { recheckMs: number },
+): Promise<RecheckOutcome> {
+  const out: RecheckOutcome = { checked: 0, revised: [], removed: [], updated: [] };
+  const now = deps.now();
+  for (const link of links) {
+    if (!isKnownReport(link) || !isDue(link, now, deps.recheckMs)) continue;
+    out.checked += 1;
+    await recheckOne(body, link, now, deps, out);
+  }
+  return out;
+}
+
+function isKnownReport(link: LinkItem): boolean {
+  return (link.state === 'parsed' && link.parseResult !== 'not-a-report') || link.state === 'removed';
+}
+
+async function recheckOne(
+  body: Body,
+  link: LinkItem,
+  now: Date,
+  deps: DetailDeps,
+  out: RecheckOutcome,
+): Promise<void> {
+  const at = now.toISOString();
+  let page: Page | 'not-modified';
+  try {
+    page = await loadPage(link.url, body, deps, { etag: link.etag, lastModified: link.lastModified });
+  } catch (error) {
+    if (!(error instanceof FetchError)) throw error;
+    if (error.status === 404 || error.status === 410) return gone(link, error.status, 'http-gone', at, out);
+    out.updated.push({ ...link, lastCheckedAt: at });
+    return;
+  }
+  if (page === 'not-modified') {
+    out.updated.push({ ...back(link), lastCheckedAt: at });
+    return;
+  }
+  const how = goneSign(link.url, page);
+  if (how) return gone(link, page.fetch.status, how, at, out);
+  const sha = sha256Hex(page.bytes);
+  // A rendered page is compared by its visible text: its DOM differs on every load.
+  const textHash = page.rendered ? visibleTextHash(page.html) : undefined;
+  const changed = textHash && link.lastTextHash ? textHash !== link.lastTextHash : sha !== link.lastHash;
+  if (changed) {
+    const archived = await archiveLoaded(body, { ...back(link), state: 'new' }, page, deps);
+    out.revised.push(archived);
+    out.updated.push(archived.link);
+    return;
+  }
+  const { etag: _e, lastModified: _l, ...rest } = back(link);
+  out.updated.push({ ...rest, lastCheckedAt: at, ...definedOnly(validatorsOf(page)) });
+}
+
+/** Answered again: no longer gone. */
+function back(link: LinkItem): LinkItem {
+  const { goneSince: _g, goneStatus: _s, goneHow: _h, ...present } = link;
+  return { ...present, state: link.state === 'removed' ? 'parsed' : link.state };
+}
+
+function gone(
+  link: LinkItem,
+  status: number,
+  how: RemovedReport['how'],
+  at: string,
+  out: RecheckOutcome,
+): void {
+  if (!link.goneSince) {
+    out.removed.push({
+      url: link.url,
+      title: link.title,
+      year: link.year,
+      status,
+      how,
+      firstSeen: link.firstSeen,
+      ...(link.lastHash ? { lastHash: link.lastHash } : {}),
+      ...(link.rawKey ? { rawKey: link.rawKey } : {}),
+    });
+  }
+  out.updated.push({
+    ...link,
+    state: 'removed',
+    lastCheckedAt: at,
+    goneSince: link.goneSince ?? at,
+    goneStatus: status,
+    goneHow: how,
+  });
+}
+
+function isDue(link: LinkItem, now: Date, recheckMs: number): boolean {
+  const last = link.lastCheckedAt ?? link.firstSeen;
+  return now.getTime() - Date.parse(last) >= recheckMs;
+}

@@ -1,0 +1,90 @@
+import { BatchGetCommand, BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { withoutKeys } from './dynamo.ts';
+import { BodyState, CheckEntry, WalkState } from './records.ts';
+import type { Repository } from './repository.ts';
+import { keys } from './table.ts';
+
+/**
+ * A body's crawl state and its unfinished walk (if any) in one BatchGetItem: what every crawl reads first.
+ */
+export async function getCrawlState(
+  repo: Repository,
+  bodyId: string,
+): Promise<{ state: BodyState; walk: WalkState | null }> {
+  let request: Record<string, { Keys: Array<Record<string, string>>; ConsistentRead: boolean }> | undefined =
+    {
+      [repo.table]: { Keys: [keys.body(bodyId), keys.walk(bodyId)], ConsistentRead: true },
+    };
+  const items: Array<Record<string, unknown>> = [];
+  while (request && Object.keys(request).length > 0) {
+    const res = await repo.db.send(new BatchGetCommand({ RequestItems: request }));
+    items.push(...(res.Responses?.[repo.table] ?? []));
+    request = res.UnprocessedKeys as typeof request;
+  }
+  const meta = items.find((i) => i.sk === 'META');
+  const walk = items.find((i) => i.sk === 'WALK');
+  const parsedWalk = walk ? WalkState.parse(withoutKeys(walk)) : null;
+  return {
+    state: meta ? BodyState.parse(withoutKeys(meta)) : { bodyId, consecutiveFailures: 0 },
+    walk: parsedWalk && !parsedWalk.done ? parsedWalk : null,
+  };
+}
+
+/** Saves where a walk stands, so a crash or a timeout between listing pages resumes there. */
+export async function putWalk(repo: Repository, walk: WalkState): Promise<void> {
+  await writeAll(repo, [{ ...keys.walk(walk.bodyId), ...walk }]);
+}
+
+/**
+ * Ends a crawl: the check-log entry, the body's state, and the walk marked done (when one was saved), in
+ * one BatchWriteItem. The check entry is append-only: its key is the check's time.
+ */
+export async function finishCheck(
+  repo: Repository,
+  entry: CheckEntry,
+  state: BodyState,
+  walkSaved: boolean,
+): Promise<void> {
+  const items: Array<Record<string, unknown>> = [
+    { ...keys.check(entry.bodyId, entry.at), ...entry },
+    { ...keys.body(state.bodyId), ...state },
+  ];
+  if (walkSaved)
+    items.push({
+      ...keys.walk(entry.bodyId),
+      bodyId: entry.bodyId,
+      startedAt: entry.at,
+      queue: [],
+      read: [],
+      unread: [],
+      pastOldest: false,
+      done: true,
+    });
+  await writeAll(repo, items);
+}
+
+/** The newest check-log entries of a body, newest first. */
+export async function listChecks(repo: Repository, bodyId: string, limit = 20): Promise<CheckEntry[]> {
+  const res = await repo.db.send(
+    new QueryCommand({
+      TableName: repo.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': 'CHECK#' },
+      ScanIndexForward: false,
+      Limit: limit,
+      ConsistentRead: true,
+    }),
+  );
+  return (res.Items ?? []).map((i) => CheckEntry.parse(withoutKeys(i)));
+}
+
+async function writeAll(repo: Repository, items: Array<Record<string, unknown>>): Promise<void> {
+  let request: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = {
+    [repo.table]: items.map((Item) => ({ PutRequest: { Item } })),
+  };
+  for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+    const res = await repo.db.send(new BatchWriteCommand({ RequestItems: request }));
+    request = res.UnprocessedItems as typeof request;
+  }
+}
