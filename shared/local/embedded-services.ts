@@ -14,7 +14,11 @@ export interface EmbeddedStores {
  * dynalite (LevelDB) and s3rver (files), persisted under the data folder, on loopback only. Both are
  * loaded here, on first use (about 20 MB), so a runtime pointed at real stores never carries them.
  */
-export async function startEmbeddedStores(dataDir: string, bucket: string): Promise<EmbeddedStores> {
+export async function startEmbeddedStores(
+  dataDir: string,
+  bucket: string,
+  ports: { dynamodb: number; s3: number } = { dynamodb: 0, s3: 0 },
+): Promise<EmbeddedStores> {
   const [{ default: dynalite }, { default: S3rver }] = await Promise.all([
     import('dynalite'),
     import('s3rver'),
@@ -27,10 +31,10 @@ export async function startEmbeddedStores(dataDir: string, bucket: string): Prom
   });
   await new Promise<void>((resolve, reject) => {
     db.once('error', reject);
-    db.listen(0, '127.0.0.1', () => resolve());
+    db.listen(ports.dynamodb, '127.0.0.1', () => resolve());
   });
   const s3 = new S3rver({
-    port: 0,
+    port: ports.s3,
     address: '127.0.0.1',
     directory: join(dataDir, 's3'),
     silent: true,

@@ -15,9 +15,10 @@ import { RawArchive } from '../store/archive.ts';
 import { makeDocumentClient, makeS3Client } from '../store/clients.ts';
 import { Repository } from '../store/repository.ts';
 import { Subscribers } from '../store/subscribers.ts';
-import { ensureTable, startEmbeddedStores } from './embedded-services.ts';
+import { ensureTable } from './embedded-services.ts';
 import { readRegistry } from './registry-file.ts';
 import { StageEvents } from './stage-events.ts';
+import { startStoreProcess } from './store-process.ts';
 
 export interface Runtime {
   ctx: StageContext;
@@ -63,7 +64,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   let dynamodbEndpoint = config.NIANBAO_DYNAMODB_ENDPOINT;
   let s3Endpoint = config.NIANBAO_S3_ENDPOINT;
   if (!dynamodbEndpoint || !s3Endpoint) {
-    const stores = await startEmbeddedStores(dataDir, config.NIANBAO_BUCKET);
+    // In a process of their own: a store that crashes costs retries, not the pipeline (store-process.ts).
+    const stores = await startStoreProcess(dataDir, config.NIANBAO_BUCKET, log);
     closers.push(() => stores.close());
     dynamodbEndpoint ??= stores.dynamodbEndpoint;
     s3Endpoint ??= stores.s3Endpoint;
