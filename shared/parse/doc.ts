@@ -1,6 +1,6 @@
 import type { Damage, MetaEntry } from '#shared/domain/report.ts';
 import { type Line, trimChrome } from './chrome.ts';
-import { metaHits } from './meta-block.ts';
+import { type MetaHit, metaHits } from './meta-block.ts';
 import { normalise } from './normalise.ts';
 
 /**
@@ -31,6 +31,25 @@ export interface Doc {
   fromPage(offset: number, clamp?: boolean): number | null;
 }
 
+interface MetaLine {
+  line: Line;
+  hits: MetaHit[];
+  valueLine?: Line;
+}
+
+/**
+ * CMS layouts that put a label and its value in sibling block elements (`<li><span>发布机构</span><p>石门镇
+ * 人民政府</p></li>`, `<dt>…</dt><dd>…</dd>`) render them on two lines. When a line's last label has no
+ * value and the very next line carries no label of its own and is short, that line is the value.
+ */
+function siblingValue(line: Line, hits: MetaHit[], next: Line | undefined): Line | undefined {
+  const last = hits[hits.length - 1];
+  if (!last || last.valueEnd !== last.valueStart || !next || next.start !== line.end + 1) return undefined;
+  const v = next.text.trim();
+  if (v.length === 0 || v.length > 60 || metaHits(next.text).length > 0) return undefined;
+  return next;
+}
+
 interface Segment {
   pageStart: number;
   pageEnd: number;
@@ -42,10 +61,12 @@ export function buildDoc(pageOriginal: string, footerAt: number | null = null): 
   const n = normalise(pageOriginal);
   const bodyEnd = footerAt === null ? n.text.length : normalisedOffset(n.map, footerAt);
   const { ranges, head, tail, headLines, tailLines } = trimChrome(n.text, bodyEnd);
-  const metaLines = (lines: Line[]) =>
-    lines.flatMap((l) => {
+  const metaLines = (lines: Line[]): MetaLine[] =>
+    lines.flatMap((l, i) => {
       const hits = metaHits(l.text);
-      return hits.length > 0 && l.end > l.start ? [{ line: l, hits }] : [];
+      if (hits.length === 0 || l.end <= l.start) return [];
+      const valueLine = siblingValue(l, hits, lines[i + 1]);
+      return [valueLine ? { line: l, hits, valueLine } : { line: l, hits }];
     });
   const header = metaLines(headLines).sort((a, b) => a.line.start - b.line.start);
   const trailer = metaLines(tailLines);
@@ -68,15 +89,33 @@ export function buildDoc(pageOriginal: string, footerAt: number | null = null): 
 
   const meta: MetaEntry[] = [];
   const regionSegments: Segment[] = [];
-  const addMeta = (lines: typeof header): void => {
-    for (const { line, hits } of lines) {
+  const addMeta = (lines: MetaLine[]): void => {
+    for (const { line, hits, valueLine } of lines) {
       const seg = append(line.start, line.end);
       regionSegments.push(seg);
       const at = (i: number) => seg.docStart + n.map[line.start + i]! - seg.pageStart;
       const endAt = (i: number) => seg.docStart + n.map[line.start + i - 1]! + 1 - seg.pageStart;
+      // The value printed in a sibling element on the next line (`<span>发布机构</span><p>…</p>`).
+      const vseg = valueLine ? append(valueLine.start, valueLine.end) : null;
+      if (vseg) regionSegments.push(vseg);
       hits.forEach((h, k) => {
         const next = hits[k + 1];
         const empty = h.valueEnd === h.valueStart;
+        if (empty && !next && valueLine && vseg) {
+          const v = valueLine.text.trim();
+          const lead = valueLine.text.indexOf(v);
+          const vStart = vseg.docStart + n.map[valueLine.start + lead]! - vseg.pageStart;
+          const vEnd = vseg.docStart + n.map[valueLine.start + lead + v.length - 1]! + 1 - vseg.pageStart;
+          meta.push({
+            label: h.label,
+            value: v,
+            start: at(h.labelStart),
+            end: vEnd,
+            valueStart: vStart,
+            valueEnd: vEnd,
+          });
+          return;
+        }
         const labelEnd = next ? next.labelStart : h.valueEnd;
         const end = empty ? endAt(trimmedEnd(line.text, h.labelStart, labelEnd)) : endAt(h.valueEnd);
         meta.push({
