@@ -42,9 +42,13 @@ interface MetaLine {
  * 人民政府</p></li>`, `<dt>…</dt><dd>…</dd>`) render them on two lines. When a line's last label has no
  * value and the very next line carries no label of its own and is short, that line is the value.
  */
+const COUNTERS = new Set(['点击数', '浏览次数', '阅读次数', '浏览']);
+
 function siblingValue(line: Line, hits: MetaHit[], next: Line | undefined): Line | undefined {
   const last = hits[hits.length - 1];
   if (!last || last.valueEnd !== last.valueStart || !next || next.start !== line.end + 1) return undefined;
+  // Counters are filled in by scripts after load: their empty value is not followed by one.
+  if (COUNTERS.has(last.label)) return undefined;
   const v = next.text.trim();
   if (v.length === 0 || v.length > 60 || metaHits(next.text).length > 0) return undefined;
   return next;
