@@ -1,9 +1,10 @@
-import type { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent, buildConnector, request } from 'undici';
 import { BlockedByWafError, FetchError, RetryableFetchError, RobotsDeniedError } from '../errors.ts';
+import { readDecoded } from './content-encoding.ts';
 import { OriginMap } from './origin-map.ts';
 import type { HostGate } from './politeness.ts';
 import { RobotsCache, type RobotsStore } from './robots-cache.ts';
+import { findUnsafeAddress, type LookupAll, TargetGuard } from './ssrf.ts';
 
 export interface FetchResult {
   /** Canonical URL asked for. */
@@ -13,9 +14,16 @@ export interface FetchResult {
   /** The URL actually requested, when a stand-in served a canonical origin. */
   fetchedFrom: string;
   status: number;
+  /**
+   * As the server sent them. When the body was decoded, `content-encoding` (and `content-length`) still
+   * describe the bytes on the wire, and `x-nianbao-decoded-from` says which codings were removed.
+   */
   headers: Record<string, string>;
   contentType: string | null;
+  /** The page's bytes, Content-Encoding undone. */
   bytes: Uint8Array;
+  /** The Content-Encoding codings removed from the bytes (`gzip`), when any was applied. */
+  decodedFrom?: string;
   fetchedAt: string;
   notModified: boolean;
 }
@@ -42,6 +50,13 @@ export interface FetcherOptions {
   onRobotsStoreError?: (error: unknown) => void;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /**
+   * Exact origins (`http://127.0.0.1:43123`) that may be private: the SSRF guard refuses every other
+   * loopback, private, link-local… target (ssrf.ts). The stand-ins `originMap` names are trusted too.
+   */
+  allowPrivateOrigins?: readonly string[];
+  /** Resolves names for the guard and the sockets (default dns.lookup); tests give a table. */
+  lookup?: LookupAll;
 }
 
 /** The crawler's limits, shared by every runtime: a 20 MB cap, 5 redirects, 2 retries from a 500 ms backoff. */
@@ -62,6 +77,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string>;
   bytes: Uint8Array;
+  /** Content-Encoding codings removed from `bytes`, or null. */
+  decodedFrom?: string | null;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -74,32 +91,6 @@ function retryAfterMs(value: string | undefined): number | null {
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
-async function readCapped(
-  body: Readable,
-  declaredLength: string | undefined,
-  max: number,
-  url: string,
-  status: number,
-): Promise<Uint8Array> {
-  const tooLarge = () => new FetchError(`response exceeds the ${max}-byte cap`, url, 'too-large', status);
-  if (Number(declaredLength ?? 'NaN') > max) {
-    body.destroy();
-    throw tooLarge();
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > max) {
-      // Stop reading at once: the rest of a 30 MB page is never downloaded.
-      body.destroy();
-      throw tooLarge();
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-}
-
 /** Response headers as one string each (repeated ones joined, as fetch's Headers does). */
 function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -109,6 +100,8 @@ function flatHeaders(raw: Record<string, string | string[] | undefined>): Record
 
 function classifyNetworkError(error: unknown, url: string): FetchError {
   if (error instanceof FetchError) return error;
+  const unsafe = findUnsafeAddress(error);
+  if (unsafe) return unsafe.toTargetError(url);
   const cause = (error as { cause?: { code?: string; name?: string } }).cause;
   const code = cause?.code ?? (error as { code?: string }).code ?? '';
   const name = (error as { name?: string }).name ?? '';
@@ -137,21 +130,45 @@ function classifyNetworkError(error: unknown, url: string): FetchError {
 
 /**
  * Plain HTTP with robots.txt, per-host politeness (the whole exchange, body included, holds the host),
- * timeouts, a size cap, manual redirects, retries with backoff and jitter, WAF detection.
+ * timeouts, a size cap on the decoded body, Content-Encoding decoding, manual redirects, retries with
+ * backoff and jitter, WAF detection, and the SSRF guard: every hop (redirects, robots.txt, attachments)
+ * is refused with UnsafeTargetError when it names or resolves to a private address (ssrf.ts).
  */
 export class HttpFetcher {
   private readonly map: OriginMap;
   private readonly robots: RobotsCache | null;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly guard: TargetGuard;
   /**
    * undici's own `request` rather than `fetch`: no WHATWG streams or Response objects per exchange, a
    * fraction of the allocation (the crawl bench's memory). Keep-alive connections, one per host in use.
    */
-  private readonly dispatcher = new Agent({ keepAliveTimeout: 4_000, connections: 2 });
+  private readonly dispatcher: Agent;
 
   constructor(private readonly o: FetcherOptions) {
     this.map = o.originMap ?? new OriginMap();
     this.sleep = o.sleep ?? defaultSleep;
+    // A stand-in the origin map names is configuration, as trusted as the allow-list.
+    const standIn = (origin: string) => this.map.toCanonical(`${origin}/`) !== `${origin}/`;
+    this.guard = new TargetGuard({
+      allowPrivateOrigins: o.allowPrivateOrigins,
+      trusted: standIn,
+      lookup: o.lookup,
+    });
+    // Names are resolved and checked where the socket connects (no resolve-then-connect race); allowed
+    // origins connect unchecked (`localhost:43123` may be allowed). IP literals never reach a lookup:
+    // `exchange` checks them first.
+    const guarded = buildConnector({ lookup: this.guard.lookup });
+    const plain = buildConnector({});
+    this.dispatcher = new Agent({
+      keepAliveTimeout: 4_000,
+      connections: 2,
+      connect: (opts, callback) =>
+        (this.guard.allows(`${opts.protocol}//${opts.host ?? opts.hostname}`) ? plain : guarded)(
+          opts,
+          callback,
+        ),
+    });
     this.robots =
       o.robots === false
         ? null
@@ -205,8 +222,10 @@ export class HttpFetcher {
     for (let hop = 0; hop <= this.o.maxRedirects; hop += 1) {
       if (visited.has(current)) throw new FetchError(`redirect loop at ${current}`, url, 'redirects');
       visited.add(current);
-      await this.assertAllowed(current);
       const actual = this.map.toActual(current);
+      // Before robots.txt: asking an unsafe host for its robots.txt would already be the request refused.
+      this.guard.assertLiteral(actual, current);
+      await this.assertAllowed(current);
       const res = await this.exchange(actual, conditional, url);
       if (res.status >= 300 && res.status < 400 && res.status !== 304) {
         const location = res.headers.location;
@@ -220,8 +239,12 @@ export class HttpFetcher {
     throw new FetchError(`more than ${this.o.maxRedirects} redirects from ${url}`, url, 'redirects');
   }
 
-  /** One request and its body, holding the host's gate for the whole exchange. */
+  /**
+   * One request and its body, holding the host's gate for the whole exchange. An unsafe target is
+   * UnsafeTargetError naming `actual` (the URL refused, not the one first asked for).
+   */
   private exchange(actual: string, conditional: ConditionalHeaders, url: string): Promise<RawResponse> {
+    this.guard.assertLiteral(actual);
     return this.o.gate.run(new URL(actual).origin, async () => {
       const headers: Record<string, string> = {
         'user-agent': this.o.userAgent,
@@ -252,9 +275,12 @@ export class HttpFetcher {
           await res.body.dump().catch(() => undefined);
           return { status, headers: flat, bytes: new Uint8Array() };
         }
-        const bytes = await readCapped(res.body, flat['content-length'], this.o.maxBytes, url, status);
-        return { status, headers: flat, bytes };
+        const body = await readDecoded(res.body, flat, this.o.maxBytes, url, status);
+        if (body.decodedFrom) flat['x-nianbao-decoded-from'] = body.decodedFrom;
+        return { status, headers: flat, bytes: body.bytes, decodedFrom: body.decodedFrom };
       } catch (error) {
+        const unsafe = findUnsafeAddress(error);
+        if (unsafe) throw unsafe.toTargetError(actual);
         throw classifyNetworkError(abort.signal.aborted ? (abort.signal.reason ?? error) : error, url);
       } finally {
         clearTimeout(headersTimer);
@@ -264,7 +290,7 @@ export class HttpFetcher {
   }
 
   private finish(url: string, canonical: string, actual: string, res: RawResponse): FetchResult {
-    const { headers, bytes, status } = res;
+    const { headers, bytes, status, decodedFrom } = res;
     const body = () => Buffer.from(bytes.subarray(0, 65536)).toString('latin1');
     if (status === 412 && body().includes('$_ts')) {
       throw new BlockedByWafError(`anti-bot challenge (瑞数, HTTP 412) at ${url}`, url, 412, 'ruishu');
@@ -286,6 +312,7 @@ export class HttpFetcher {
       headers,
       contentType: headers['content-type'] ?? null,
       bytes,
+      ...(decodedFrom ? { decodedFrom } : {}),
       fetchedAt: (this.o.now?.() ?? new Date()).toISOString(),
       notModified: status === 304,
     };

@@ -128,7 +128,8 @@ export function findUnsafeAddress(error: unknown): UnsafeAddressError | null {
   return null;
 }
 
-type LookupAll = (
+/** dns.lookup with `all: true`: every address of a name. */
+export type LookupAll = (
   hostname: string,
   options: dns.LookupAllOptions,
   callback: (error: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void,
@@ -170,17 +171,21 @@ export interface TargetGuardOptions {
   allowPrivateOrigins?: readonly string[] | undefined;
   /** Origins trusted for another reason: the stand-ins an OriginMap names. */
   trusted?: (origin: string) => boolean;
-  /** For tests: resolves a name to all its addresses (default dns.promises.lookup). */
-  resolve?: (hostname: string) => Promise<Array<{ address: string }>>;
+  /** Resolves a name to all its addresses (default dns.lookup); tests give a table. */
+  lookup?: LookupAll | undefined;
 }
 
 /** The allow-list plus the rules above, as the fetcher and the browser apply them. */
 export class TargetGuard {
   private readonly allowed: Set<string>;
-  readonly lookup: LookupFunction = guardedLookup();
+  private readonly base: LookupAll;
+  /** For `connect` options: resolves and refuses unsafe answers. */
+  readonly lookup: LookupFunction;
 
   constructor(private readonly o: TargetGuardOptions = {}) {
     this.allowed = new Set((o.allowPrivateOrigins ?? []).map(normaliseOrigin));
+    this.base = o.lookup ?? (dns.lookup as LookupAll);
+    this.lookup = guardedLookup(this.base);
   }
 
   /** True when `url`'s origin may be private. */
@@ -215,13 +220,9 @@ export class TargetGuard {
     this.assertLiteral(url, reportUrl);
     const u = new URL(url);
     if (this.allows(u) || ipaddr.isValid(u.hostname.replace(/^\[|\]$/g, ''))) return;
-    const resolve = this.o.resolve ?? ((h: string) => dns.promises.lookup(h, { all: true, verbatim: true }));
-    let addresses: Array<{ address: string }>;
-    try {
-      addresses = await resolve(u.hostname);
-    } catch {
-      return;
-    }
+    const addresses = await new Promise<dns.LookupAddress[]>((resolve) =>
+      this.base(u.hostname, { all: true }, (error, found) => resolve(error ? [] : found)),
+    );
     for (const a of addresses) {
       const reason = unsafeAddressReason(a.address);
       if (reason) throw new UnsafeTargetError(reportUrl, `${u.hostname} (${a.address})`, reason);

@@ -99,8 +99,8 @@ describe('unsafeAddressReason()', () => {
 describe('TargetGuard', () => {
   const guard = new TargetGuard({
     allowPrivateOrigins: ['http://127.0.0.1:43123/'],
-    resolve: async (host) =>
-      host === 'intranet.example' ? [{ address: '10.0.0.7' }] : [{ address: '8.8.4.4' }],
+    lookup: (host, _opts, cb) =>
+      cb(null, [{ address: host === 'intranet.example' ? '10.0.0.7' : '8.8.4.4', family: 4 }]),
   });
 
   it('allows exactly the listed origins, not their neighbours', () => {
