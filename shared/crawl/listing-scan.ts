@@ -1,0 +1,209 @@
+import { Parser } from 'htmlparser2';
+
+/**
+ * One streaming pass over a listing page (htmlparser2, no document tree): the raw material the reader
+ * resolves afterwards, once the page's `<base href>` and script functions are known (both may come after
+ * the links that need them).
+ */
+
+export type Region = 'content' | 'nav' | 'footer';
+
+export interface RawControl {
+  kind: 'control';
+  /** A real href (not `javascript:`, not `#`). */
+  href: string | null;
+  /** Handler code: a `javascript:` href's body, or the element's onclick. */
+  code: string | null;
+  text: string;
+  title: string | null;
+  region: Region;
+  record: boolean;
+  /** Its class/id mark it as the current or a disabled control. */
+  inert: boolean;
+}
+
+export interface RawSelect {
+  kind: 'select';
+  onchange: string | null;
+  region: Region;
+  options: Array<{ value: string; text: string; selected: boolean }>;
+}
+
+export type RawItem = RawControl | RawSelect | { kind: 'script'; index: number; region: Region };
+
+export interface RawPage {
+  items: RawItem[];
+  frames: string[];
+  scripts: string[];
+  base: string | null;
+  /** Short text fragments naming pages (`共3页`, `当前第1页`, `1/3`). */
+  pagerText: string[];
+  datastores: Datastore[];
+}
+
+export interface Datastore {
+  records: number;
+  nextgroup: string | null;
+  totalRecord: number | null;
+}
+
+const FOOTER = /foot|bottom|copyright|底部|版权/i;
+/** Tokens of an id/class naming navigation: menus, headers, top bars, breadcrumbs (当前位置). */
+const NAV_TOKEN =
+  /nav|menu|header|crumb|导航|^(top|head)([-_]?(bar|box|wrap|line|links?))?$|^(top|head)[-_]|[-_](top|head)$|(^|[-_])(position|location|weizhi|dqwz)$/i;
+/** Elements whose boundary separates words in a link's text (a clickable table row's cells). */
+const BLOCK = new Set(['td', 'th', 'li', 'div', 'p', 'br', 'tr', 'dd', 'dt', 'h1', 'h2', 'h3', 'h4']);
+const INERT_TOKEN = /^(disabled?|current|curr?|active|selected|on|gr[ae]y|nolink|nopage)$/i;
+
+export function regionOf(tag: string, attrs: Record<string, string>): Region | null {
+  if (tag === 'footer') return 'footer';
+  if (tag === 'nav' || tag === 'header') return 'nav';
+  const names = `${attrs.id ?? ''} ${attrs.class ?? ''}`.trim();
+  if (!names) return null;
+  if (FOOTER.test(names)) return 'footer';
+  return names.split(/\s+/).some((t) => NAV_TOKEN.test(t)) ? 'nav' : null;
+}
+
+const PAGER_TEXT = /共\s*\d+\s*页|第\s*\d+\s*页|\d+\s*\/\s*\d+\s*页?/;
+
+interface Open {
+  depth: number;
+  anchor: boolean;
+  control: RawControl;
+}
+
+/** Scans a page (or a datastore record's markup, with `record`) into `into`. */
+export function scanPage(html: string, into: RawPage, record = false, baseRegion: Region = 'content'): void {
+  const stack: Region[] = [];
+  const region = () => stack[stack.length - 1] ?? baseRegion;
+  const open: Open[] = [];
+  let select: RawSelect | null = null;
+  let option: { value: string | null; text: string; selected: boolean } | null = null;
+  let script: { text: string; xml: boolean; region: Region } | null = null;
+  let inStyle = false;
+  let inRecord = false;
+  let inNextgroup = false;
+  let inTotal = false;
+
+  const closeOpen = (depth: number) => {
+    while (open.length > 0 && open[open.length - 1]!.depth >= depth) open.pop();
+  };
+  const parser = new Parser(
+    {
+      onopentag(name, attrs) {
+        const depth = stack.length;
+        stack.push(regionOf(name, attrs) ?? region());
+        if (BLOCK.has(name)) for (const o of open) o.control.text += ' ';
+        if (name === 'base' && into.base === null && attrs.href) into.base = attrs.href;
+        if (name === 'iframe' || name === 'frame') {
+          if (attrs.src) into.frames.push(attrs.src);
+        } else if (name === 'script') {
+          script = { text: '', xml: /xml/i.test(attrs.type ?? ''), region: region() };
+          if (attrs.src) script = null;
+        } else if (name === 'style') inStyle = true;
+        else if (name === 'select') {
+          select = { kind: 'select', onchange: attrs.onchange ?? null, region: region(), options: [] };
+          into.items.push(select);
+        } else if (name === 'option' && select) {
+          option = { value: attrs.value ?? null, text: '', selected: attrs.selected !== undefined };
+        } else if (name === 'datastore')
+          into.datastores.push({ records: 0, nextgroup: null, totalRecord: null });
+        else if (name === 'record') inRecord = true;
+        else if (name === 'nextgroup') inNextgroup = true;
+        else if (name === 'totalrecord') inTotal = true;
+        const isLink = name === 'a' || name === 'area';
+        const onclick = attrs.onclick?.trim() || null;
+        if (!isLink && !onclick) return;
+        // An <a> inside an unclosed <a> ends it, as browsers do.
+        if (name === 'a') open.splice(0, open.length, ...open.filter((o) => !o.anchor));
+        const rawHref = isLink ? (attrs.href?.trim() ?? null) : null;
+        const js = rawHref && /^javascript:/i.test(rawHref) ? rawHref : null;
+        const dead = rawHref === null || rawHref === '' || rawHref.startsWith('#') || js !== null;
+        const href = dead ? null : rawHref;
+        // A real href wins over a click handler (often only analytics); a dead one leaves it to the handler.
+        const code = href ? null : (onclick ?? js);
+        if (!href && !code) return;
+        const names = `${attrs.class ?? ''} ${attrs.id ?? ''}`.split(/\s+/);
+        const control: RawControl = {
+          kind: 'control',
+          href,
+          code,
+          text: name === 'input' ? (attrs.value ?? '') : '',
+          title: attrs.title?.trim() || null,
+          region: region(),
+          record,
+          inert: names.some((n) => INERT_TOKEN.test(n)) || attrs.disabled !== undefined,
+        };
+        into.items.push(control);
+        open.push({ depth, anchor: name === 'a', control });
+      },
+      ontext(text) {
+        if (script) {
+          script.text += text;
+          return;
+        }
+        if (inStyle) return;
+        if (option) option.text += text;
+        for (const o of open) if (o.control.text.length < 400) o.control.text += text;
+        if (inTotal) currentStore(into).totalRecord = Number(text.trim()) || null;
+        if (text.length < 200 && PAGER_TEXT.test(text)) into.pagerText.push(text.trim());
+      },
+      oncomment(data) {
+        // A bare datastore (a dataproxy.jsp answer): records are CDATA, which HTML parsing reads as comments.
+        if (!data.startsWith('[CDATA[')) return;
+        const markup = data.slice(7, data.lastIndexOf(']]'));
+        if (inRecord) {
+          currentStore(into).records += 1;
+          scanPage(markup, into, true, region());
+        } else if (inNextgroup) currentStore(into).nextgroup ??= hrefOf(markup);
+      },
+      onclosetag(name) {
+        stack.pop();
+        closeOpen(stack.length);
+        if (name === 'script' && script) {
+          const s: { text: string; xml: boolean; region: Region } = script;
+          script = null;
+          if (s.xml || /<datastore[\s>]/i.test(s.text)) readDatastore(s.text, into, s.region);
+          else {
+            into.items.push({ kind: 'script', index: into.scripts.length, region: s.region });
+            into.scripts.push(s.text);
+          }
+        } else if (name === 'style') inStyle = false;
+        else if (name === 'option' && select && option) {
+          const text = option.text.replace(/\s+/g, ' ').trim();
+          select.options.push({ value: (option.value ?? text).trim(), text, selected: option.selected });
+          option = null;
+        } else if (name === 'select') select = null;
+        else if (name === 'record') inRecord = false;
+        else if (name === 'nextgroup') inNextgroup = false;
+        else if (name === 'totalrecord') inTotal = false;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
+  parser.end(html);
+}
+
+function currentStore(into: RawPage): Datastore {
+  if (into.datastores.length === 0) into.datastores.push({ records: 0, nextgroup: null, totalRecord: null });
+  return into.datastores[into.datastores.length - 1]!;
+}
+
+function hrefOf(markup: string): string | null {
+  return /href\s*=\s*["']([^"']*)["']/i.exec(markup)?.[1] || null;
+}
+
+const RECORD = /<record\b[^>]*>\s*(?:<!\[CDATA\[([\s\S]*?)\]\]>|([\s\S]*?))\s*<\/record>/gi;
+
+/** A jpage datastore inside `<script type="text/xml">`: its records, its next group and record count. */
+function readDatastore(xml: string, into: RawPage, region: Region): void {
+  const store: Datastore = { records: 0, nextgroup: null, totalRecord: null };
+  into.datastores.push(store);
+  const next = /<nextgroup>\s*<!\[CDATA\[([\s\S]*?)\]\]>/i.exec(xml)?.[1];
+  store.nextgroup = next ? hrefOf(next) : null;
+  store.totalRecord = Number(/<totalrecord>\s*(\d+)/i.exec(xml)?.[1]) || null;
+  for (const m of xml.matchAll(RECORD)) {
+    store.records += 1;
+    scanPage(m[1] ?? m[2] ?? '', into, true, region);
+  }
+}
