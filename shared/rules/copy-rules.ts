@@ -1,4 +1,6 @@
+import type { Body } from '#shared/domain/body.ts';
 import type { Finding } from '#shared/domain/finding.ts';
+import type { ParsedReport } from '#shared/domain/report.ts';
 import { finding, MAX_EVIDENCE } from './findings.ts';
 import { ownArea } from './jurisdiction.ts';
 import { type Area, AUTONOMOUS_REGIONS, selfWordOf, siblingsOf } from './knowledge/divisions.ts';
@@ -46,7 +48,7 @@ function runOtherBody({ report, body }: RuleContext): Finding[] {
   if (!area || AUTONOMOUS_REGIONS.has(area.provinceCode)) return [];
   const own = selfWordOf(area);
   const foreign = own === '县' ? '区' : own === '区' ? '县' : null;
-  if (!foreign) return [];
+  if (!foreign || namesItselfAs(foreign, report, body)) return [];
   const view = viewOf(report);
   const selfHits = [...matchAll(view, FOREIGN_SELF[foreign])].filter(
     (m) => !m[0].includes(area.name) && !siblingNameAround(view.text, m.index, area),
@@ -67,6 +69,21 @@ function runOtherBody({ report, body }: RuleContext): Finding[] {
     ),
   ];
 }
+
+/**
+ * Zones registered under a county's division code (综合实验区, 新区, 开发区, 高新区, 园区, 管理区 …) are
+ * 区 by their own name and rightly write 本区/全区 of themselves; a 区-level body named 县 likewise. The
+ * body's own registered name (and the parser's issuer and the title) decide, not the division's (issue 10,
+ * item 2: a 综合实验区 under a county code was told it "refers to itself as a 区" on 9 of 10 reports).
+ */
+function namesItselfAs(word: '县' | '区', report: ParsedReport, body: Body | null): boolean {
+  const names = [body?.name, report.issuer.name, report.title].filter((n): n is string => Boolean(n));
+  const re = word === '区' ? ZONE_NAME : /[\p{Script=Han}]{1,8}县(?!级|区)/u;
+  return names.some((n) => re.test(n));
+}
+
+const ZONE_NAME =
+  /(综合实验区|综合试验区|实验区|试验区|示范区|新区|开发区|高新区|园区|管理区|管委会|保税区|旅游区|度假区|风景区|名胜区|林区|矿区|农场|合作区|功能区)/;
 
 /** `白银区政府` names the sibling outright: counted as a sibling hit, not a self-reference. */
 function siblingNameAround(text: string, at: number, area: Area): boolean {

@@ -1,46 +1,32 @@
+import { type Count, count, NUM, UNIT, type WholeReading, wholeCandidates } from './percent-bases.ts';
+
+export type { Count, WholeReading } from './percent-bases.ts';
+
 import type { TextView } from './text-view.ts';
 
-/** A count in the view: `2450条`. */
-export interface Count {
-  value: number;
-  unit: string;
-  start: number;
-  end: number;
-}
+const PCT = String.raw`(\d+(?:\.\d+)?)%`;
 
-/** A stated percentage with the count it is of and the whole it is a share of. */
+/** A stated percentage with the count it is of and every whole it may reasonably be a share of. */
 export interface PercentClaim {
   stated: number;
   /** Decimals as written (`3.2%` → 1). */
   decimals: number;
   part: Count;
+  /** The reading shown when the claim fails: the first confident reading, else the first. */
   whole: Count;
+  wholes: WholeReading[];
   /** View span of `57条,占总数的3.2%`. */
   start: number;
   end: number;
 }
 
-const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+)`;
-const UNIT = '(条|件|个|项|篇|次|人次|份|家|期|场)';
-const PCT = String.raw`(\d+(?:\.\d+)?)%`;
-
-function count(
-  m: RegExpMatchArray & { index: number },
-  numGroup: number,
-  unitGroup: number,
-  offset: number,
-): Count {
-  const raw = m[numGroup] ?? '';
-  const unit = m[unitGroup] ?? '';
-  const start = m.index + offset;
-  return { value: Number(raw.replace(/,/g, '')), unit, start, end: start + raw.length + unit.length };
-}
-
 /**
- * Two shapes only, where the whole can be named without guessing:
- * - a 其中 list, `…共公开…2450条…。其中:…类信息57条,占总数的3.2%;…` — the whole is the first count with
- *   the same unit in the clause before 其中 (one preceded by 共/总/合计 wins), and the listed parts must
- *   not add up to more than it (else the whole was misread and the list is skipped);
+ * Two shapes, each with every whole the text allows (issue 10, item 1: the base of a share is the nearest
+ * stated whole its part belongs to, not the first total of the text; when one reading makes the figure
+ * right there is no error):
+ * - a share, `…57条,占总数的3.2%` — wholes from percent-bases.ts: the head of its 其中 list, a "在…的N条…中"
+ *   frame, an earlier count whose label the part's label contains (主动公开500条 … 各部门主动公开320条), a
+ *   共/总/合计 count of its sentence;
  * - a rate, `办结41859件,其中,即日办结33060件,即日办结率为100%` — the part is the count right after the
  *   rate's name (即日办结), the whole the count after a shorter tail of that name (办结) standing on its own.
  */
@@ -50,43 +36,26 @@ export function percentClaims(view: TextView): PercentClaim[] {
 
 function shareClaims(view: TextView): PercentClaim[] {
   const text = view.text;
-  const groups = new Map<number, PercentClaim[]>();
+  const out: PercentClaim[] = [];
   const re = new RegExp(`${NUM}${UNIT},?占(?:总数|总量|全部|总)?的?(?:比[例重])?(?:为)?${PCT}`, 'g');
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const part = count(m, 1, 2, 0);
-    const k = text.lastIndexOf('其中', m.index);
-    if (k < 0 || text.slice(k, m.index).includes('\n') || m.index - k > 400) continue;
-    const whole = wholeBefore(text, k, part.unit);
-    if (!whole) continue;
-    const claim = {
+  const claims: Array<{ m: RegExpExecArray; part: Count }> = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) claims.push({ m, part: count(m, 1, 2, 0) });
+  for (const { m, part } of claims) {
+    const siblings = claims.map((c) => c.part);
+    const wholes = wholeCandidates(text, part, siblings);
+    const first = wholes.find((w) => w.confident) ?? wholes[0];
+    if (!first) continue;
+    out.push({
       stated: Number(m[3]),
       decimals: (m[3]?.split('.')[1] ?? '').length,
       part,
-      whole,
+      whole: first.count,
+      wholes,
       start: m.index,
       end: m.index + m[0].length,
-    };
-    groups.set(k, [...(groups.get(k) ?? []), claim]);
+    });
   }
-  return [...groups.values()]
-    .filter((g) => g.reduce((s, c) => s + c.part.value, 0) <= (g[0]?.whole.value ?? 0))
-    .flat();
-}
-
-function wholeBefore(text: string, k: number, unit: string): Count | null {
-  let end = k;
-  while (end > 0 && /[。:,\s]/.test(text[end - 1] ?? '')) end -= 1;
-  let start = end;
-  while (start > 0 && !/[。\n;]/.test(text[start - 1] ?? '')) start -= 1;
-  const clause = text.slice(start, end);
-  const re = new RegExp(`${NUM}${UNIT}`, 'g');
-  const found: Array<{ c: Count; marked: boolean }> = [];
-  for (let m = re.exec(clause); m; m = re.exec(clause)) {
-    if (m[2] !== unit) continue;
-    const c = count(m, 1, 2, start);
-    found.push({ c, marked: /(共|总|合计|累计)[^,。;]{0,12}$/.test(clause.slice(0, m.index)) });
-  }
-  return (found.find((f) => f.marked) ?? found[0])?.c ?? null;
+  return out;
 }
 
 function rateClaims(view: TextView): PercentClaim[] {
@@ -95,18 +64,21 @@ function rateClaims(view: TextView): PercentClaim[] {
   const re = new RegExp(String.raw`(\p{Script=Han}{2,8})率(?:为|是|达到了|达到|达)?${PCT}`, 'gu');
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const name = m[1] ?? '';
-    const sentenceStart =
-      Math.max(
-        text.lastIndexOf('。', m.index),
-        text.lastIndexOf('\n', m.index),
-        text.lastIndexOf(';', m.index),
-      ) + 1;
+    // The sentence start, found by a bounded backward scan (no lastIndexOf to the start of the text).
+    let sentenceStart = m.index;
+    while (
+      sentenceStart > 0 &&
+      m.index - sentenceStart < 400 &&
+      !/[。\n;]/.test(text[sentenceStart - 1] ?? '')
+    )
+      sentenceStart -= 1;
     const before = text.slice(sentenceStart, m.index);
     const claim = rateClaim(name, before, sentenceStart);
     if (claim) {
       const stated = m[2] ?? '';
       out.push({
         ...claim,
+        wholes: [{ count: claim.whole, confident: true, how: 'rate' }],
         stated: Number(stated),
         decimals: (stated.split('.')[1] ?? '').length,
         start: claim.part.start - name.length,
