@@ -139,6 +139,7 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
     ...(walked.error ? { error: walked.error.message } : {}),
   };
   const failing = [...links.values()].filter((l) => l.state === 'failed' || l.state === 'dead').length;
+  const pendingWork = [...links.values()].some((l) => l.state === 'new' || l.state === 'queued');
   const nextState: BodyState = walked.error
     ? {
         ...state,
@@ -148,6 +149,7 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
         consecutiveFailures: state.consecutiveFailures + 1,
         failingSince: state.failingSince ?? at,
         failingLinks: failing,
+        pendingWork,
         lastCheck: summary,
       }
     : {
@@ -157,6 +159,7 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
         lastSuccessAt: at,
         consecutiveFailures: 0,
         failingLinks: failing,
+        pendingWork,
         lastCheck: summary,
       };
   await finishCheck(deps.repo, entry, nextState, walked.walkSaved);

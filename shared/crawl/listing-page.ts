@@ -31,6 +31,7 @@ export async function readListingPage(
     page = await renderPage(url, deps);
     found = read(page);
   }
+  if (page.rendered) found = afterScripts(found);
   if (page.rendered && page.frames?.length) found = withFrames(found, page.frames, selector);
   return { page, read: found };
 }
@@ -39,6 +40,14 @@ function needsBrowser(html: string, read: ListingRead): boolean {
   if (!/<script[\s>]/i.test(html)) return false;
   if (read.unread.length > 0) return true;
   return read.frames.length === 0 && !read.links.some((l) => classifyLink(l) === 'report');
+}
+
+/**
+ * In a rendered DOM the scripts have already run: the links they write are in it, so "links written by
+ * script" is no longer a reason the page is unread (script pagination that needs a click still is).
+ */
+function afterScripts(read: ListingRead): ListingRead {
+  return { ...read, unread: read.unread.filter((u) => !/only a browser can read/.test(u)) };
 }
 
 /** The browser already loaded the frames: their links count as the page's own; they need no fetch. */

@@ -1,3 +1,4 @@
+import { getCrawlState } from '../store/crawl-state.ts';
 import type { BodyState } from '../store/records.ts';
 import type { StageContext } from './context.ts';
 
@@ -31,7 +32,11 @@ export async function runSchedule(
   const now = ctx.now();
   for (const body of ctx.registry.values()) {
     if (options.bodyIds && !options.bodyIds.includes(body.id)) continue;
-    if (!options.force && !isDue(await ctx.repo.getBodyState(body.id), now, options.policy)) continue;
+    if (!options.force) {
+      // Unfinished work (a walk cut off, parses not confirmed) is due whatever the interval: nothing lost.
+      const { state, walk } = await getCrawlState(ctx.repo, body.id);
+      if (!walk && !state.pendingWork && !isDue(state, now, options.policy)) continue;
+    }
     const origin = new URL(body.listingUrl).origin;
     await ctx.crawlQueue.send(
       { type: 'crawl', bodyId: body.id, reason: options.force ? 'manual' : 'schedule' },

@@ -16,6 +16,11 @@ export const BodyState = z.object({
   failingSince: z.string().optional(),
   /** Candidate links that failed on their last attempt (dead or erroring), kept apart from listing health. */
   failingLinks: z.number().int().optional(),
+  /**
+   * Set when a crawl ended with candidate links whose parse is not confirmed yet: the next cycle crawls
+   * the body whatever its interval, so a parse message lost with a crashed process is sent again.
+   */
+  pendingWork: z.boolean().optional(),
   /** Summary of the latest check of the listing: what the sweep needs to call a year missing. */
   lastCheck: z.lazy(() => CheckSummary).optional(),
 });
