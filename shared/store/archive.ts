@@ -7,6 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
+import { InfrastructureError } from '../errors.ts';
 
 export const RawMeta = z.object({
   bodyId: z.string(),
@@ -30,6 +31,20 @@ export type RawMeta = z.infer<typeof RawMeta>;
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * An S3 failure as the admins need to read it (a HEAD's 503 reaches the SDK as a bare "UnknownError"):
+ * our fault, retried and dead-lettered, never the portal's.
+ */
+function storeError(op: string, key: string, error: unknown): InfrastructureError {
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  return new InfrastructureError(
+    `S3 ${op} ${key} failed: ${e.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}${e.message && e.message !== e.name ? `: ${e.message}` : ''}`,
+    's3',
+    { cause: error },
+  );
 }
 
 function isNotFound(error: unknown): boolean {
@@ -57,7 +72,7 @@ export class RawArchive {
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
-      throw error;
+      throw storeError('HeadObject', key, error);
     }
   }
 
@@ -108,14 +123,20 @@ export class RawArchive {
   }
 
   private async putObject(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
-    await this.s3.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
-    );
+    await this.s3
+      .send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }))
+      .catch((error: unknown) => {
+        throw storeError('PutObject', key, error);
+      });
   }
 
   private async getObject(key: string): Promise<Uint8Array> {
-    const res = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    if (!res.Body) throw new Error(`empty S3 object ${key}`);
+    const res = await this.s3
+      .send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+      .catch((error: unknown) => {
+        throw storeError('GetObject', key, error);
+      });
+    if (!res.Body) throw new InfrastructureError(`S3 GetObject ${key}: empty body`, 's3');
     return res.Body.transformToByteArray();
   }
 }
