@@ -3,13 +3,25 @@ import { type Doc, span } from './doc.ts';
 import { NUM, readNumber } from './numbers.ts';
 
 const STOP = '[^。;；\\n\\d]';
-// Each pattern has the number in group `n` and the unit in group `u`.
+/** Words that may stand between 主动公开 and 信息 in a sentence stating the year's total (not a category). */
+const ALL = '(?:政府|各类|各类政府|各项|政务|相关政府)?';
+/** 列为依申请公开的信息: information classed as available on request, not applications received. */
+const NOT_RECEIVED = '(?<!列为|属于|划为|列入|划入|作为)';
+/*
+ * Each pattern has the number in group `n` and the unit in group `u`. Headline figures are read only from a
+ * sentence that states them (issue 10, item 3): `主动公开招投标信息96条` is a category, not the total, and
+ * `列为依申请公开的信息30条` is not a count of applications. When no sentence states a figure it stays
+ * absent: rules compare nothing rather than a guess.
+ */
 const PATTERNS: ReadonlyArray<[NarrativeKey, RegExp[]]> = [
   [
     'active.total',
     [
-      new RegExp(`主动公开${STOP}{0,8}?信息(?:总数|数量)?(?:共|为|达)?\\s*(?<n>${NUM})\\s*(?<u>条|件)`, 'g'),
-      new RegExp(`公开${STOP}{0,8}?信息数?(?:共|为)\\s*(?<n>${NUM})\\s*(?<u>条)`, 'g'),
+      new RegExp(
+        `主动公开${ALL}信息(?:总数|总量|数量|数)?(?:共计|合计|共|为|达)?\\s*(?<n>${NUM})\\s*(?<u>条|件)`,
+        'g',
+      ),
+      new RegExp(`公开${ALL}信息(?:总数|数)?(?:共计|合计|共|为)\\s*(?<n>${NUM})\\s*(?<u>条)`, 'g'),
       new RegExp(`发布各类(?:政府)?信息\\s*(?<n>${NUM})\\s*(?<u>条)`, 'g'),
     ],
   ],
@@ -20,9 +32,15 @@ const PATTERNS: ReadonlyArray<[NarrativeKey, RegExp[]]> = [
   [
     'application.received',
     [
-      new RegExp(`依申请公开${STOP}{0,10}?(?<n>${NUM})\\s*(?<u>条|件|项|起)`, 'g'),
+      new RegExp(
+        `${NOT_RECEIVED}依申请公开(?:政府信息)?(?:申请|事项)?(?:数量|数)?(?:共计|共|为)?\\s*(?<n>${NUM})\\s*(?<u>条|件|项|起)`,
+        'g',
+      ),
       new RegExp(`(?:收到|接到)${STOP}{0,6}?(?<n>${NUM})\\s*(?<u>件|起|条|项|份)${STOP}{0,6}?申请`, 'g'),
-      new RegExp(`(?:收到|接到|受理)${STOP}{0,10}?公开申请\\s*(?<n>${NUM})\\s*(?<u>件|起|条|项|份)`, 'g'),
+      new RegExp(
+        `(?:收到|接到|受理)(?:各类|政府信息公开|信息公开|公开)?申请(?:共计|共|数量为)?\\s*(?<n>${NUM})\\s*(?<u>件|起|条|项|份)`,
+        'g',
+      ),
     ],
   ],
   ['review.total', [new RegExp(`行政复议(?:申请|案件)?\\s*(?<n>${NUM})\\s*(?<u>件|起)`, 'g')]],
@@ -69,6 +87,27 @@ export function findNarrative(doc: Doc, limit: number): Figure[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
+const CLAUSE_END = /[。;；,，:：\n、]/;
+const SENTENCE_END = /[。\n]/;
+const COMMA = /[,，;；]/;
+
+/**
+ * The index after the nearest `stop` character before `from`, looking back at most `limit` characters: every
+ * backward scan is bounded, so the parser stays linear in the page (issue 12; `lastIndexOf` ran to the start
+ * of the text for each figure).
+ */
+function backTo(text: string, from: number, stop: RegExp, limit: number): number {
+  let i = from;
+  while (i > 0 && from - i < limit && !stop.test(text[i - 1] ?? '')) i -= 1;
+  return i;
+}
+
+/** The last `needle` starting in `[from - limit, from)`, or -1. */
+function lastWithin(text: string, needle: string, from: number, limit: number): number {
+  const at = text.slice(Math.max(0, from - limit), from).lastIndexOf(needle);
+  return at < 0 ? -1 : Math.max(0, from - limit) + at;
+}
+
 const COUNT = /(?<n>(?:\d{1,3}(?:,\d{3})+|\d+))\s*(?<u>万元|元|人次|条|件|项|个|人|次|家|篇|份)/g;
 const PERCENT = /(?<n>\d+(?:\.\d+)?)\s*%/g;
 
@@ -77,12 +116,7 @@ function countsIn(doc: Doc, from: number, to: number): Array<{ f: Figure; index:
   const out: Array<{ f: Figure; index: number; before: string }> = [];
   for (const m of doc.text.slice(from, to).matchAll(COUNT)) {
     const index = from + m.index;
-    const clauseStart = Math.max(
-      from,
-      ...['。', ';', '；', ',', '，', ':', '：', '\n', '、'].map(
-        (d) => doc.text.lastIndexOf(d, index - 1) + 1,
-      ),
-    );
+    const clauseStart = Math.max(from, backTo(doc.text, index, CLAUSE_END, 120));
     const before = doc.text.slice(clauseStart, index).replace(/^(其中|全年|共计)/, '');
     const f = figure(doc, before.trim() || 'count', { ...m, index } as RegExpMatchArray);
     if (f) out.push({ f, index, before });
@@ -103,12 +137,8 @@ export function findPercentages(doc: Doc, limit: number): StatedPercent[] {
     const percent = figure(doc, 'percent', m);
     if (!percent) continue;
     percent.unit = '%';
-    const sentenceStart =
-      Math.max(text.lastIndexOf('。', m.index - 1), text.lastIndexOf('\n', m.index - 1)) + 1;
-    const clauseStart = Math.max(
-      sentenceStart,
-      ...[',', '，', ';', '；'].map((d) => text.lastIndexOf(d, m.index - 1) + 1),
-    );
+    const sentenceStart = backTo(text, m.index, SENTENCE_END, 600);
+    const clauseStart = Math.max(sentenceStart, backTo(text, m.index, COMMA, 120));
     const clause = text.slice(clauseStart, m.index);
     const rate = /^(?:其中)?(.{1,12}?率)[^\d率]{0,6}$/.exec(clause.trim());
     const window = countsIn(doc, Math.max(0, m.index - 300), m.index);
@@ -137,8 +167,8 @@ export function findPercentages(doc: Doc, limit: number): StatedPercent[] {
     const share = /^(其中|约)?(占|比例|比重)/.test(clause.trim()) || clause.trim() === '';
     const part = share ? (inSentence.filter((c) => c.index >= clauseStart - 60).at(-1) ?? null) : null;
     let whole = null;
-    const qizhong = text.lastIndexOf('其中', part ? part.index : m.index);
-    if (part && qizhong >= 0 && qizhong >= m.index - 300) {
+    const qizhong = part ? lastWithin(text, '其中', part.index, 300) : -1;
+    if (part && qizhong >= 0) {
       const before = window.filter((c) => c.index < qizhong && c.index >= qizhong - 150);
       whole =
         before.find((c) => /共|总|合计|累计/.test(text.slice(Math.max(0, c.index - 15), c.index))) ??

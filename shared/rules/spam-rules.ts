@@ -59,15 +59,23 @@ export function injectedSpans(view: TextView): Array<{ start: number; end: numbe
   return spans;
 }
 
+const literal = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const byLength = (a: string, b: string): number => b.length - a.length;
+/** One alternation per lexicon, longest terms first, so each hit costs one regex step, not a lexicon loop. */
+const STRONG_RE = new RegExp(`(?:${[...SPAM_STRONG].sort(byLength).map(literal).join('|')})`, 'g');
+const TOKEN_AT = new RegExp(
+  `(?:${[...SPAM_STRONG, ...SPAM_GLUE].sort(byLength).map(literal).join('|')})|${SPAM_ASCII_GLUE.source.replace(/^\^/, '')}`,
+  'y',
+);
+/** Longest term of either lexicon: how far back a token can reach (the left scan looks no further). */
+const LONGEST = Math.max(...[...SPAM_STRONG, ...SPAM_GLUE].map((t) => t.length));
+/** ASCII runs to the left are read within this window: `365bet365用址_365bet` is far shorter. */
+const ASCII_WINDOW = 64;
+
 function nextStrong(text: string, from: number): { start: number; end: number } | null {
-  let best: { start: number; end: number } | null = null;
-  for (const term of SPAM_STRONG) {
-    const at = text.indexOf(term, from);
-    if (at < 0) continue;
-    if (!best || at < best.start || (at === best.start && at + term.length > best.end))
-      best = { start: at, end: at + term.length };
-  }
-  return best;
+  STRONG_RE.lastIndex = from;
+  const m = STRONG_RE.exec(text);
+  return m ? { start: m.index, end: m.index + m[0].length } : null;
 }
 
 function widen(text: string, start: number, end: number): { start: number; end: number } {
@@ -75,12 +83,12 @@ function widen(text: string, start: number, end: number): { start: number; end: 
   let e = end;
   for (let grown = true; grown; ) {
     grown = false;
-    const right = tokenAt(text.slice(e));
+    const right = tokenAt(text, e);
     if (right > 0) {
       e += right;
       grown = true;
     }
-    const left = tokenBefore(text.slice(0, s));
+    const left = tokenBefore(text, s);
     if (left > 0) {
       s -= left;
       grown = true;
@@ -89,19 +97,26 @@ function widen(text: string, start: number, end: number): { start: number; end: 
   return { start: s, end: e };
 }
 
-/** Length of a strong, glue or ASCII token at the start of `rest`, or 0. */
-function tokenAt(rest: string): number {
-  const ascii = SPAM_ASCII_GLUE.exec(rest);
-  let best = ascii ? ascii[0].length : 0;
-  for (const term of [...SPAM_STRONG, ...SPAM_GLUE])
-    if (rest.startsWith(term)) best = Math.max(best, term.length);
+/** Length of the longest strong, glue or ASCII token starting at `at`, or 0. */
+function tokenAt(text: string, at: number): number {
+  let best = 0;
+  TOKEN_AT.lastIndex = at;
+  const m = TOKEN_AT.exec(text);
+  if (m) best = m[0].length;
+  // The alternation takes the first branch that matches; an ASCII run may still be longer.
+  const ascii = SPAM_ASCII_GLUE.exec(text.slice(at, at + ASCII_WINDOW));
+  return Math.max(best, ascii ? ascii[0].length : 0);
+}
+
+/** Length of a strong, glue or ASCII token ending at `at`, or 0; looks back a bounded window only. */
+function tokenBefore(text: string, at: number): number {
+  const head = text.slice(Math.max(0, at - Math.max(LONGEST, ASCII_WINDOW)), at);
+  let best = 0;
+  const ascii = /[A-Za-z0-9_-]+$/.exec(head);
+  if (ascii) best = ascii[0].length;
+  for (let k = 1; k <= Math.min(LONGEST, head.length); k++)
+    if (TERMS.has(head.slice(head.length - k))) best = Math.max(best, k);
   return best;
 }
 
-function tokenBefore(head: string): number {
-  const ascii = /[A-Za-z0-9_-]+$/.exec(head);
-  let best = ascii ? ascii[0].length : 0;
-  for (const term of [...SPAM_STRONG, ...SPAM_GLUE])
-    if (head.endsWith(term)) best = Math.max(best, term.length);
-  return best;
-}
+const TERMS: ReadonlySet<string> = new Set([...SPAM_STRONG, ...SPAM_GLUE]);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '#shared/domain/finding.ts';
+import type { ParsedReport, ParseResult } from '#shared/domain/report.ts';
+import { parseReport } from '#shared/parse/parse-report.ts';
 import { runRules } from '#shared/rules/run-rules.ts';
 import { buildBody, buildReport, context } from './build-report.ts';
+
+function asReport(r: ParseResult): ParsedReport {
+  if (r.kind !== 'report') throw new Error(`expected a report: ${r.reason}`);
+  return r;
+}
 
 /** Issue 10, items 1–5: inputs written in the layouts the evaluators met; the whole set of findings asserted. */
 const summary = (fs: Finding[]) => fs.map((f) => [f.rule, f.severity, f.evidence.map((e) => e.quote)]);
@@ -71,5 +78,37 @@ describe('issue 10 item 5: a bare-IP host is weak evidence', () => {
       ['host.mirror', 'info', ['http://61.178.20.14:8080/xxgk/2024/1.html']],
     ]);
     expect(findings[0]?.message.en).toMatch(/weak evidence/);
+  });
+});
+
+describe('issue 10 item 3: headline figures only from a sentence that states them', () => {
+  const page = (year: number, body: string) =>
+    parseReport({
+      text: `某县财政局${year}年政府信息公开工作年度报告\n一、总体情况\n${body}\n二、主动公开政府信息情况\n按照条例要求,及时公开财政预决算、政府采购等信息,做到应公开尽公开,确保公开内容准确完整。\n三、收到和处理政府信息公开申请情况\n本年度依申请公开工作运行平稳,均在法定期限内答复。\n四、存在的主要问题及改进情况\n公开内容的深度和广度还需拓展,下一步将加强培训,提高信息发布质量和时效。`,
+      url: `http://www.x.gov.cn/czj/t${year + 1}0120_1.html`,
+    });
+  const older = page(
+    2022,
+    '2022年,我局主动公开招投标信息96条,将部分涉及个人的信息列为依申请公开的信息30条,各项工作有序推进,未发生行政复议和行政诉讼。',
+  );
+  const newer = page(
+    2023,
+    '2023年,我局全年主动公开政府信息1100条,收到政府信息公开申请2件,均按期答复,未发生行政复议和行政诉讼。',
+  );
+
+  it('a category count and information classed as on-request are not the totals', () => {
+    const report = asReport(older);
+    expect(report.figures.narrative.map((f) => f.key)).toEqual([]);
+    expect(asReport(newer).figures.narrative.map((f) => [f.key, f.value])).toEqual([
+      ['active.total', 1100],
+      ['application.received', 2],
+    ]);
+  });
+
+  it('no stats.swing from a guess (96 → 1,100 would read as ×11)', () => {
+    const report = asReport(newer);
+    const findings = runRules({ report, body: null, previous: [asReport(older)], today: '2025-06-01' });
+    expect(findings.filter((f) => f.rule === 'stats.swing')).toEqual([]);
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
