@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normaliseOrigin } from './crawl/ssrf.ts';
 import { ConfigError } from './errors.ts';
 
 const optionalUrl = z.url().optional();
@@ -37,6 +38,26 @@ const Env = z.object({
   NIANBAO_FAILURES_BEFORE_ADMIN_ALERT: z.coerce.number().int().min(1).default(3),
   /** Days between re-checks of a known report page for silent edits (0: every cycle). */
   NIANBAO_REPORT_RECHECK_DAYS: z.coerce.number().min(0).default(7),
+  /**
+   * Comma-separated origins (`http://10.1.2.3:8080`) the crawler may reach although they are private,
+   * loopback or link-local: the SSRF guard refuses every other such target. The embedded demo portal's
+   * origins are allowed without it.
+   */
+  NIANBAO_ALLOW_PRIVATE_ORIGINS: z
+    .string()
+    .default('')
+    .transform((list, ctx) => {
+      const origins: string[] = [];
+      for (const entry of list.split(',').map((e) => e.trim())) {
+        if (!entry) continue;
+        try {
+          origins.push(normaliseOrigin(entry));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `not an http(s) origin: "${entry}"` });
+        }
+      }
+      return origins;
+    }),
 });
 export type Config = z.infer<typeof Env>;
 

@@ -103,6 +103,11 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const now = o.now ?? (() => new Date());
   const originMap = new OriginMap(o.originMap ?? {});
   const gate = new HostGate(config.NIANBAO_HOST_DELAY_MS, config.NIANBAO_CONCURRENCY);
+  // The SSRF guard's exceptions: the stand-ins on loopback and what the configuration names, nothing else.
+  const allowPrivateOrigins = [
+    ...Object.values(o.originMap ?? {}).map((actual) => new URL(actual).origin),
+    ...config.NIANBAO_ALLOW_PRIVATE_ORIGINS,
+  ];
   const repo = new Repository(db, config.NIANBAO_TABLE);
   const fetcher = new HttpFetcher({
     robotsStore: repo,
@@ -113,12 +118,14 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     gate,
     originMap,
     now,
+    allowPrivateOrigins,
   });
   const browser = new BrowserPool({
     userAgent: config.NIANBAO_USER_AGENT,
     timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
     gate,
     originMap,
+    allowPrivateOrigins,
   });
   closers.push(
     () => browser.close(),

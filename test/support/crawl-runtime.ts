@@ -10,7 +10,12 @@ export interface TestRuntime {
   close(): Promise<void>;
 }
 
-/** The real embedded runtime (dynalite, s3rver, queues) on a fresh data dir, crawling `registry`. */
+/**
+ * The real embedded runtime (dynalite, s3rver, queues) on a fresh data dir, crawling `registry`. The SSRF
+ * guard lets the crawler reach the origins of the bodies' listing URLs (test servers on loopback), the
+ * origin map's stand-ins, and any origin in `env.NIANBAO_ALLOW_PRIVATE_ORIGINS` (comma-separated); a link
+ * to any other loopback origin is refused as it would be in production.
+ */
 export async function startCrawlRuntime(
   registry: Body[],
   env: Record<string, string> = {},
@@ -18,11 +23,18 @@ export async function startCrawlRuntime(
   stages?: RuntimeOptions['stages'],
 ): Promise<TestRuntime> {
   const dir = await mkdtemp(join(tmpdir(), 'nianbao-crawl-'));
+  const allowed = [
+    ...new Set([
+      ...registry.map((b) => new URL(b.listingUrl).origin),
+      ...(env.NIANBAO_ALLOW_PRIVATE_ORIGINS ?? '').split(',').filter((o) => o.trim() !== ''),
+    ]),
+  ];
   const config = loadConfig({
     NIANBAO_DATA_DIR: dir,
     NIANBAO_HOST_DELAY_MS: '0',
     NIANBAO_TODAY: '2024-06-01',
     ...env,
+    NIANBAO_ALLOW_PRIVATE_ORIGINS: allowed.join(','),
   });
   const rt = await startRuntime({
     config,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '#shared/config.ts';
 import {
   guardedLookup,
   normaliseOrigin,
@@ -174,5 +175,21 @@ describe('guardedLookup()', () => {
       error: null,
       result: [{ address: '93.184.215.14', family: 4 }],
     });
+  });
+});
+
+describe('loadConfig() NIANBAO_ALLOW_PRIVATE_ORIGINS', () => {
+  it('reads a comma-separated list of origins, empty by default', () => {
+    expect(loadConfig({}).NIANBAO_ALLOW_PRIVATE_ORIGINS).toEqual([]);
+    expect(
+      loadConfig({ NIANBAO_ALLOW_PRIVATE_ORIGINS: 'http://10.1.2.3:8080/, https://intranet.example ,' })
+        .NIANBAO_ALLOW_PRIVATE_ORIGINS,
+    ).toEqual(['http://10.1.2.3:8080', 'https://intranet.example']);
+  });
+
+  it('fails fast on an entry that is not an origin', () => {
+    expect(() => loadConfig({ NIANBAO_ALLOW_PRIVATE_ORIGINS: 'http://10.1.2.3/admin' })).toThrow(
+      /NIANBAO_ALLOW_PRIVATE_ORIGINS: not an http\(s\) origin: "http:\/\/10.1.2.3\/admin"/,
+    );
   });
 });
