@@ -27,6 +27,8 @@ const LABEL =
 const FOOTER =
   /^(主办|承办|协办|主管|技术支持|版权所有|copyright|©|.{0,8}icp备|.{0,8}ICP证|政府网站标识码|网站标识码|.{0,6}公网安备|网站地图|联系我们|主题词\s*[:：]|上一篇|下一篇|【?\s*打印|关闭窗口|分享到|扫一扫|相关链接|相关文章|相关阅读|责任编辑)/i;
 const TITLE = /(19|20)\d{2}\s*年.*(报告|年报)\s*$/;
+const ISSUER_LINE =
+  /^[\p{Script=Han}()（）]{2,30}(人民政府|政府|办公室|办公厅|局|委员会|管委会|委|厅|中心|院|区|县|市|旗|镇|乡|街道|街道办事处|实验区|试验区)$/u;
 const HEADING = /^[一二三四五六七八九十]{1,3}、/;
 
 export function splitLines(text: string): Line[] {
@@ -63,6 +65,15 @@ export function trimChrome(text: string, bodyEnd = text.length): Trimmed {
       break;
     }
   }
+  // A title printed over two lines ("XX综合实验区" / "2013年政府信息公开工作年度报告"): the issuer line belongs to it.
+  const above = lines[start - 1];
+  if (
+    above &&
+    isTitle(lines[start]!.text) &&
+    /^\s*(19|20)\d{2}\s*年/.test(lines[start]!.text) &&
+    ISSUER_LINE.test(above.text.trim())
+  )
+    start -= 1;
   let end = stop;
   for (let i = first + 1; i < stop; i++) {
     if (FOOTER.test(lines[i]!.text.trim())) {

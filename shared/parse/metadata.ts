@@ -7,11 +7,27 @@ const TITLE_LINE = /^.{0,40}?(19|20)\d{2}\s*年.*(报告|年报)$/;
 const ORG_SUFFIX =
   /(人民政府|政府|办公室|办公厅|局|委员会|委|厅|办|中心|院|署|区|县|市|旗|镇|乡|街道|街道办事处)$/;
 
-/** The report's title: its own heading, the page's h1/<title>, a "特编制…报告" sentence, or the 标题 field. */
+/**
+ * The report's title: its own heading (joined with an issuer line printed above it: "XX综合实验区" /
+ * "2013年政府信息公开工作年度报告"), the page's h1/<title>, a "特编制…报告" sentence, or the 标题 field.
+ * Read from the published characters, not the simplified `text` (issue 10, item 8: 昇 stays 昇), except on
+ * a page written in traditional script, whose names are read simplified like the rest of it.
+ */
 export function findTitle(doc: Doc, htmlTitles: readonly string[]): string {
-  const lines = doc.text.split('\n', 6).map((l) => l.trim());
-  const own = lines.find((l) => l.length <= 90 && TITLE_LINE.test(l) && !/[。;；]/.test(l));
-  if (own) return own;
+  const lines = doc.text.split('\n', 6);
+  let at = 0;
+  let prev: { start: number; text: string } | null = null;
+  for (const l of lines) {
+    const t = l.trim();
+    const start = at + l.indexOf(t);
+    if (t.length <= 90 && TITLE_LINE.test(t) && !/[。;；]/.test(t)) {
+      const own = published(doc, start, start + t.length);
+      const split = /^(19|20)\d{2}\s*年/.test(t) && prev && ORG_LINE.test(prev.text);
+      return split && prev ? `${published(doc, prev.start, prev.start + prev.text.length)}${own}` : own;
+    }
+    prev = { start, text: t };
+    at += l.length + 1;
+  }
   for (const t of htmlTitles) {
     const part = t
       .split(/\s*[-_|—–]\s*/)
@@ -23,7 +39,10 @@ export function findTitle(doc: Doc, htmlTitles: readonly string[]): string {
     /(?:特编制|特向社会公布|现(?:予以)?公布)《?([^《》。,，]{2,40}?(?:19|20)\d{2}年度?[^《》。,，]{0,20}?报告)》?/.exec(
       doc.text.slice(0, 800),
     );
-  if (m) return m[1]!;
+  if (m) {
+    const start = m.index + m[0].indexOf(m[1]!);
+    return published(doc, start, start + m[1]!.length);
+  }
   const field = /标\s*题\s*[:：]\s*\|?\s*([^|\n]+)/.exec(doc.head);
   if (field?.[1]?.trim()) return field[1].trim();
   const headLines = doc.head
@@ -33,6 +52,27 @@ export function findTitle(doc: Doc, htmlTitles: readonly string[]): string {
   if (headLines.length > 0) return headLines[headLines.length - 1]!;
   if (htmlTitles[0]) return htmlTitles[0];
   return (lines[0] ?? '').slice(0, 60);
+}
+
+/** A line that is only a body's name (no punctuation, ends like an organisation or a jurisdiction). */
+const ORG_LINE =
+  /^[\p{Script=Han}()（）]{2,30}(人民政府|政府|办公室|办公厅|局|委员会|管委会|委|厅|中心|院|区|县|市|旗|镇|乡|街道|街道办事处|实验区|试验区)$/u;
+
+/**
+ * `doc.text[start, end)` with the published Han characters where normalisation converted them (昇 → 升 is
+ * wrong for a name), but widths folded and noise removed as in `text`. A traditional-script page keeps the
+ * simplified reading: there every name is converted on purpose.
+ */
+function published(doc: Doc, start: number, end: number): string {
+  const norm = doc.text.slice(start, end);
+  if (doc.damage.some((d) => d.kind === 'traditional')) return norm;
+  let out = '';
+  for (let i = start; i < end; i++) {
+    const c = doc.text[i]!;
+    const o = doc.originalText[doc.map[i] ?? -1] ?? c;
+    out += o !== c && /\p{Script=Han}/u.test(o) && /\p{Script=Han}/u.test(c) ? o : c;
+  }
+  return out.length === norm.length ? out : norm;
 }
 
 export function findYear(title: string, doc: Doc): number | null {
@@ -46,23 +86,70 @@ export function findYear(title: string, doc: Doc): number | null {
 
 const stripGov = (s: string): string => s.replace(/(人民政府|政府)(办公室|办公厅)?$/, '');
 
-/** The issuer as written (title prefix, or a short heading line), matched to the registry when given. */
+/** Not a name: what a title or sentence says when it names no one (`政府`, `本局`, `人民政府办公室`). */
+const GENERIC_ISSUER = /^(本|我|全)?(人民)?(政府|局|委|办|区|县|市)(办公室|办公厅)?$/;
+
+/**
+ * The issuer as written, from the first source that names one (issue 10, item 8): the title (its prefix
+ * before the year, or the words after it), the page's h1/<title> parts, "由XX人民政府办公室编制" in the
+ * opening text, the footer's 主办 entry; matched to the registry when given. Names keep their published
+ * characters (the title is read that way); a bare 政府/本局 is no name.
+ */
 export function findIssuer(
   title: string,
   doc: Doc,
   registry: readonly Body[] | undefined,
+  htmlTitles: readonly string[] = [],
 ): ParsedReport['issuer'] {
-  let name: string | null = null;
-  const prefix = /^(.{2,40}?)\s*(?:19|20)\d{2}\s*年/.exec(title);
-  if (prefix && ORG_SUFFIX.test(prefix[1]!.trim())) name = prefix[1]!.trim();
-  if (!name) {
-    const after = /(?:19|20)\d{2}\s*年度?\s*(.{2,40}?)(?:政府信息公开|政务公开|信息公开)/.exec(title);
-    if (after && ORG_SUFFIX.test(after[1]!)) name = after[1]!;
-  }
-  if (!name && ORG_SUFFIX.test(title) && title.length <= 40) name = title;
+  const name = issuerFromTitle(title) ?? issuerFromPage(doc, htmlTitles);
   const body = registry ? matchRegistry(name, title, doc, registry) : null;
-  if (!body) return { name, level: null, code: null };
+  if (!body) return { name, level: name ? levelOf(name) : null, code: null };
   return { name: name ?? body.name, level: body.level, code: body.id };
+}
+
+function issuerFromTitle(title: string): string | null {
+  const prefix = /^(.{2,40}?)\s*(?:19|20)\d{2}\s*年/.exec(title);
+  const candidates = [
+    prefix?.[1]?.trim(),
+    /(?:19|20)\d{2}\s*年度?\s*(.{2,40}?)(?:政府信息公开|政务公开|信息公开)/.exec(title)?.[1],
+    title.length <= 40 ? title : undefined,
+  ];
+  return candidates.find((c): c is string => !!c && ORG_SUFFIX.test(c) && !GENERIC_ISSUER.test(c)) ?? null;
+}
+
+function issuerFromPage(doc: Doc, htmlTitles: readonly string[]): string | null {
+  for (const t of htmlTitles)
+    for (const part of t.split(/\s*[-_|—–]\s*/)) {
+      const p = part.trim();
+      const fromTitle = issuerFromTitle(p);
+      if (fromTitle) return fromTitle;
+      if (ORG_LINE.test(p) && !GENERIC_ISSUER.test(p)) return p;
+    }
+  const opening = doc.text.slice(0, 600);
+  const compiled =
+    /由\s*([\p{Script=Han}]{2,30}?)(人民政府办公室|人民政府办公厅|政府办公室|办公室|办公厅)?\s*(?:负责)?编制/u.exec(
+      opening,
+    );
+  if (compiled?.[1]) {
+    const start = compiled.index + compiled[0].indexOf(compiled[1]);
+    const office = compiled[2] ?? '';
+    const base = published(doc, start, start + compiled[1].length);
+    const name = /人民政府|政府/.test(office) ? `${base}人民政府` : `${base}${office}`;
+    if (ORG_SUFFIX.test(name) && !GENERIC_ISSUER.test(name)) return name;
+  }
+  const host = doc.meta.find((m) => m.label === '主办' && m.value.trim().length >= 4);
+  if (host) {
+    const v = host.value.trim().replace(/(办公室|办公厅)$/, '');
+    if (ORG_SUFFIX.test(v) && !GENERIC_ISSUER.test(v)) return v;
+  }
+  return null;
+}
+
+/** A level only the name makes certain: 乡/镇/街道 township, 局/委员会… department, 人民政府 by its place word. */
+function levelOf(name: string): ParsedReport['issuer']['level'] {
+  if (/(镇|乡|街道|街道办事处)(人民政府)?$/.test(name)) return 'township';
+  if (/(局|委员会|办公室|中心|厅|署)$/.test(name) && !/人民政府办公(室|厅)$/.test(name)) return 'department';
+  return null;
 }
 
 function matchRegistry(name: string | null, title: string, doc: Doc, registry: readonly Body[]): Body | null {

@@ -81,18 +81,23 @@ function parseUnsafe(input: ParseInput, source: Source): ParseResult {
   const textSections = findSections(doc, tables);
   const last = textSections[textSections.length - 1];
   const figures: Figures = findFigures(doc, tables, damage);
-  const format = detectFormat(textSections, year, {
-    applications: figures.applications !== null,
-    is2021: figures.applications?.rows.some((r) => r.key.startsWith('result.other.')) ?? false,
-    pre2019: figures.pre2019 !== null,
-  });
+  const format = detectFormat(
+    textSections,
+    year,
+    {
+      applications: figures.applications !== null,
+      is2021: figures.applications?.rows.some((r) => r.key.startsWith('result.other.')) ?? false,
+      pre2019: figures.pre2019 !== null,
+    },
+    doc.text,
+  );
   const period = findPeriod(doc, damage);
   const signatureDate = findSignature(doc, last?.start ?? 0, damage);
   damage.sort((a, b) => a.start - b.start);
   return {
     kind: 'report',
     title,
-    issuer: findIssuer(title, doc, input.registry),
+    issuer: findIssuer(title, doc, input.registry, rendered.titles),
     year,
     format,
     publishedAt: findPublishedAt(doc, rendered.metaDates, input.url),

@@ -74,20 +74,60 @@ const OLD_TEMPLATE: ReadonlyArray<[string, RegExp]> = [
   ['问题及改进', /问题|改进|不足/],
 ];
 
+/** Table 二 column headings of each template, and the notices that issued them (国办公开办函). */
+const TABLE2_2021 = /本年制发件数|本年废止件数|现行有效件数/;
+const TABLE2_2019 = /本年新制作数量|本年新公开数量|对外公开总数量|政府集中采购/;
+const NOTICE_2021 = /国办公开办函\s*[〔[(（【]\s*2021\s*[〕\])）】]\s*30\s*号/;
+const NOTICE_2019 = /国办公开办函\s*[〔[(（【]\s*2019\s*[〕\])）】]\s*60\s*号/;
+/** The opening sentence that lists the template's parts ("…由总体情况、主动公开政府信息情况、收到和处理…"). */
+const SIX_PARTS = /总体情况[、,，]\s*主动公开政府信息情况[、,，]\s*收到和处理政府信息公开申请情况/;
+/** Rows only Table 三 has (either template), as they survive flattening. */
+const TABLE3_ROWS = /本年新收政府信息公开申请数量|上年结转政府信息公开申请数量|结转下年度继续办理/;
+/** Table 三 rows only the 2021 revision has: (六)其他处理 split into three. */
+const TABLE3_2021 = /申请人无正当理由逾期不补正|申请人逾期未按收费通知要求缴纳费用/;
+
+/**
+ * The template a report follows, from any evidence the page keeps (issue 10, item 7): tables flattened,
+ * cut short or partly missing still leave their column headings, the notice they cite, their section
+ * headings or the opening sentence listing the six parts. Which template: Table 二's column headings first
+ * (本年制发件数… → 2021; 本年新制作数量/政府集中采购 → the 2019 试行 version, even in a 2022 report: that is
+ * template.outdated's finding), then the notice cited (国办公开办函〔2019〕60号 / 〔2021〕30号), then Table 三's
+ * 2021-only rows, then the report year. The 2008 structure only when none of this is there.
+ */
 export function detectFormat(
   sections: readonly TextSection[],
   year: number | null,
   tables: { applications: boolean; is2021: boolean; pre2019: boolean },
+  text = '',
 ): ReportFormat {
-  if (tables.applications) return tables.is2021 ? '2021' : '2019';
-  if (tables.pre2019) return 'pre2019';
   const byId = new Map(sections.map((s) => [s.id, s.heading]));
   const newHits = [
     /总体/.test(byId.get('一') ?? ''),
     /收到和处理/.test(byId.get('三') ?? ''),
     /复议|诉讼/.test(byId.get('四') ?? ''),
   ].filter(Boolean).length;
-  if (newHits >= 2) return year !== null && year >= 2021 ? '2021' : '2019';
+  const t2021 = TABLE2_2021.test(text);
+  const t2019 = TABLE2_2019.test(text);
+  const recent = year !== null && year >= 2019;
+  const newTemplate =
+    tables.applications ||
+    t2021 ||
+    t2019 ||
+    NOTICE_2021.test(text) ||
+    NOTICE_2019.test(text) ||
+    SIX_PARTS.test(text) ||
+    TABLE3_ROWS.test(text) ||
+    newHits >= 2 ||
+    (recent && /总体情况/.test(byId.get('一') ?? ''));
+  if (newTemplate && !(tables.pre2019 && year !== null && year <= 2018 && !tables.applications)) {
+    if (t2021) return '2021';
+    if (t2019) return '2019';
+    if (NOTICE_2021.test(text)) return '2021';
+    if (NOTICE_2019.test(text)) return '2019';
+    if (tables.is2021 || TABLE3_2021.test(text)) return '2021';
+    return year !== null && year >= 2021 ? '2021' : '2019';
+  }
+  if (tables.pre2019) return 'pre2019';
   const oldHits = OLD_TEMPLATE.filter(([, re]) => sections.some((s) => re.test(s.heading))).length;
   if (oldHits >= 3 || (year !== null && year <= 2018)) return 'pre2019';
   return 'unknown';

@@ -2,6 +2,7 @@ import { APPLICANT_COLUMNS, type Cell, type Outcomes, PRE2019_SUMS } from '#shar
 import type { Evidence, Finding } from '#shared/domain/finding.ts';
 import type { ParsedReport } from '#shared/domain/report.ts';
 import { finding, MAX_EVIDENCE } from './findings.ts';
+import { sentenceSums } from './sentence-sums.ts';
 import type { Rule, RuleContext } from './types.ts';
 
 export const arithSum: Rule = {
@@ -94,7 +95,7 @@ function runSums({ report }: RuleContext): Finding[] {
       );
     }
   }
-  out.push(...applicationSums(report), ...reviewSums(report));
+  out.push(...applicationSums(report), ...reviewSums(report), ...sentenceSums(arithSum, report));
   return out;
 }
 

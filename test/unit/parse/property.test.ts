@@ -45,32 +45,29 @@ const page = fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLen
 });
 
 describe('parseReport()', () => {
-  it('never throws, always returns a valid ParseResult, and stays fast on arbitrary HTML', () => {
+  it('never throws and always returns a valid ParseResult on arbitrary HTML', () => {
     fc.assert(
       fc.property(page, fc.boolean(), (parts, asHtml) => {
         const input = parts.join('');
-        const started = performance.now();
         const result = parseReport(
           asHtml ? { html: input, url: 'http://x.gov.cn/a' } : { text: input, url: 'nonsense' },
         );
-        const elapsed = performance.now() - started;
         expect(ParseResult.safeParse(result).success).toBe(true);
-        expect(elapsed).toBeLessThan(500);
       }),
       { numRuns: 300 },
     );
   });
 
-  it('stays within a time bound on a large adversarial page (no regex blow-up)', () => {
+  // No wall-clock bound (tests stay deterministic on a loaded machine): a regex blow-up on this page would
+  // still show as a test that never ends; throughput is measured by the bench (test/unit/parse/bench.test.ts).
+  it('reads a large adversarial page (long runs of the characters the patterns backtrack on)', () => {
     // Prepare: long runs of the characters the patterns backtrack on.
     const head = '<h1>某县2021年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>依申请公开,行政复议。</p>';
     const html = `${head}<p>${'主动公开'.repeat(20_000)}</p><p>${'收到'.repeat(20_000)}</p><p>${'1'.repeat(50_000)}%</p><p>${'其中,'.repeat(10_000)}</p>`;
     // Act
-    const started = performance.now();
     const result = parseReport({ html, url: 'http://x.gov.cn/a' });
     // Assess
     expect(result.kind).toBe('report');
     expect(ParseResult.safeParse(result).success).toBe(true);
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
