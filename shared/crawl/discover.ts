@@ -101,30 +101,4 @@ export function titleYear(title: string): number | null {
   return m ? Number(m[0]) : null;
 }
 
-const NEXT_PAGE = /^(下一页|下页|后一页|next|›|>|»)$/i;
-
-/** The listing's next page, if it links one. */
-export function nextPageLink(links: readonly Link[], current: string): Link | undefined {
-  return links.find((l) => NEXT_PAGE.test(l.title) && l.url !== current);
-}
-
 export type AttachmentType = 'pdf' | 'doc' | 'docx' | 'xls' | 'xlsx';
-const ATTACHMENT = /\.(pdf|docx?|xlsx?)$/i;
-
-export function attachmentType(url: string): AttachmentType | null {
-  const m = new URL(url).pathname.match(ATTACHMENT);
-  return m ? (m[1]!.toLowerCase() as AttachmentType) : null;
-}
-
-/** Attachment links of a detail page (PDF, DOC, DOCX, XLS, XLSX). */
-export function attachmentLinks(links: readonly Link[]): Array<Link & { type: AttachmentType }> {
-  return links.flatMap((l) => {
-    const type = attachmentType(l.url);
-    return type ? [{ ...l, type }] : [];
-  });
-}
-
-/** True for a page whose links come from script: a listing with scripts and no report wording in its links. */
-export function looksScriptRendered(html: string, links: readonly Link[]): boolean {
-  return /<script[\s>]/i.test(html) && !links.some((l) => classifyLink(l) === 'report');
-}

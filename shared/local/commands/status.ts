@@ -33,6 +33,15 @@ export function registerStatus(program: Command): void {
           console.log(
             `  health: last success ${h.lastSuccessAt ?? 'never'}; ${h.consecutiveFailures} consecutive failure(s)${h.lastErrorClass ? `; last error ${h.lastErrorClass}: ${h.lastError}` : ''}`,
           );
+          const c = h.lastCheck;
+          if (c) {
+            const years =
+              c.newestYear === null ? 'no report years seen' : `years ${c.oldestYear}–${c.newestYear}`;
+            console.log(
+              `  listing: last check ${c.at}, ${c.complete ? 'read completely' : 'NOT read completely'} (${c.pages.length} page(s); ${years})${h.failingLinks ? `; ${h.failingLinks} failing link(s)` : ''}`,
+            );
+            for (const u of c.unread) console.log(`    unread: ${u}`);
+          }
           for (const r of o.reports) {
             console.log(
               `  ${r.year}: ${r.timeliness}, page date ${r.publishedAt ?? '—'}, ${r.revisions} version(s), ${r.url}`,
