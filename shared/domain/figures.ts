@@ -39,6 +39,9 @@ export type Cell = z.infer<typeof Cell>;
  * - `review.total` / `litigation.total`: 行政复议 N 件 / 行政诉讼 N 件 in the text.
  * - `proposals.handled`: 建议提案 N 件.
  * - `service.accepted` / `service.closed`: 受理 / 办结 N 件 (政务大厅 statistics).
+ * - `application.open` / `application.partial`: 予以公开 / 部分公开 N 件 in the text (issue 10, item 10).
+ * - `application.in-person` / `application.online` / `application.letter`: applications by channel
+ *   (当面 / 网上 / 信函 N 件), compared with the pre-2019 统计表's channel rows.
  */
 export const NarrativeKey = z.enum([
   'active.total',
@@ -49,6 +52,11 @@ export const NarrativeKey = z.enum([
   'proposals.handled',
   'service.accepted',
   'service.closed',
+  'application.open',
+  'application.partial',
+  'application.in-person',
+  'application.online',
+  'application.letter',
 ]);
 export type NarrativeKey = z.infer<typeof NarrativeKey>;
 

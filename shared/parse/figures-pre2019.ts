@@ -9,7 +9,7 @@ type Ctx = 'review' | 'litigation' | null;
 const ROWS: ReadonlyArray<[RegExp, string | ((ctx: Ctx) => string | null)]> = [
   [/主动公开规范性文件数/, 'active.normative'],
   [/制发规范性文件/, 'active.normative-issued'],
-  [/主动公开政府信息数/, 'active.total'],
+  [/主动公开(?:政府)?信息(?:总)?数/, 'active.total'],
   [/政府公报公开/, 'active.channel.gazette'],
   [/政府网站公开政府信息数/, 'active.channel.website'],
   [/政务微博公开/, 'active.channel.weibo'],
@@ -67,7 +67,9 @@ const ROWS: ReadonlyArray<[RegExp, string | ((ctx: Ctx) => string | null)]> = [
 const UNIT = /^(——|—|-|万元|元|人次|个|条|件|人|次|篇)$/;
 const VALUE = /^\d+(\.\d+)?$/;
 // A row flattened onto one line (HTML rows, tab-separated cells): label [unit] value.
-const INLINE = /^(.*?[^\d\s])\s+(?:(——|万元|元|人次|个|条|件|人|次|篇)\s+)?(\d+(?:\.\d+)?|——)$/;
+// Portals add a cumulative column (label | unit | this year | cumulative): the first value is the year's.
+const INLINE =
+  /^(.*?[^\d\s])\s+(?:(——|万元|元|人次|个|条|件|人|次|篇)\s+)?(\d+(?:\.\d+)?|——)(?:\s+(?:\d+(?:\.\d+)?|——))?$/;
 
 function keyOf(label: string, ctx: Ctx): string | null {
   for (const [re, key] of ROWS) {
@@ -82,8 +84,7 @@ function keyOf(label: string, ctx: Ctx): string | null {
  */
 export function findPre2019Table(doc: Doc, damage: Damage[]): Pre2019Table | null {
   const text = doc.text;
-  const anchor = /政府信息公开情况统计表|统\s*计\s*指\s*标/.exec(text);
-  const from = anchor ? anchor.index : text.search(/\n\(一\)\s*主动公开政府信息数/);
+  const from = tableStart(text);
   if (from < 0) return null;
   const rows: Pre2019Table['rows'] = [];
   const seen = new Set<string>();
@@ -106,9 +107,11 @@ export function findPre2019Table(doc: Doc, damage: Damage[]): Pre2019Table | nul
     rows.push({ key, label, unit, cell: { value: n, raw: sp.raw, start: sp.start, end: sp.end } });
   };
   let offset = from;
-  for (const line of text.slice(from).split('\n')) {
+  for (const raw of text.slice(from).split('\n')) {
     const lineStart = offset;
-    offset += line.length + 1;
+    offset += raw.length + 1;
+    // `|`-separated cells (PDF/DOC extraction, scraped tables) read like tab-separated ones.
+    const line = raw.replace(/\|/g, ' ');
     const t = line.trim();
     const lead = line.length - line.trimStart().length;
     if (t === '') continue;
@@ -140,6 +143,21 @@ export function findPre2019Table(doc: Doc, damage: Damage[]): Pre2019Table | nul
   if (pending) emit(pending.label, pending.unit, null, pending.end);
   if (rows.length < 5) return null;
   return { rows, filed: findFiled(doc, from, damage) };
+}
+
+/**
+ * Where the table starts: the first 统计表/统计指标 heading followed by a row of the form within a few lines
+ * (issue 10, item 11: an introduction that mentions "统计表" is not the table), else the first row itself.
+ */
+function tableStart(text: string): number {
+  for (const m of text.matchAll(/政府信息公开情况统计表|统\s*计\s*指\s*标/g)) {
+    const after = text
+      .slice(m.index, m.index + 400)
+      .split('\n')
+      .slice(1, 8);
+    if (after.some((l) => keyOf(l.replace(/\|/g, ' '), null) !== null)) return m.index;
+  }
+  return text.search(/\n[|\s]*\(一\)\s*主动公开(?:政府)?信息(?:总)?数/);
 }
 
 function findFiled(doc: Doc, from: number, damage: Damage[]): Pre2019Table['filed'] {
