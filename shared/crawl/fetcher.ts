@@ -55,7 +55,7 @@ export interface FetcherOptions {
    * loopback, private, link-local… target (ssrf.ts). The stand-ins `originMap` names are trusted too.
    */
   allowPrivateOrigins?: readonly string[];
-  /** Resolves names for the guard and the sockets (default dns.lookup); tests give a table. */
+  /** Resolves names for the guard, which judges every answer (default dns.lookup); tests give a table. */
   lookup?: LookupAll;
 }
 
