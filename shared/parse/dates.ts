@@ -50,10 +50,13 @@ export function readDate(raw: string): ReadDate {
   return { date: null, recovered: false };
 }
 
-/** The `t20240115_…` shape of CMS detail URLs (TRS and kin). */
+/** The `t20240115_…`, `/art/2024/1/15/` and `/20240115/…html` shapes of CMS detail URLs (TRS and kin). */
 export function dateFromUrl(url: string): { date: string; raw: string } | null {
   const m =
-    /[/_]t(20\d{2})(\d{2})(\d{2})_\d+/.exec(url) ?? /\/art\/(20\d{2})\/(\d{1,2})\/(\d{1,2})\//.exec(url);
+    /[/_]t(20\d{2})(\d{2})(\d{2})_\d+/.exec(url) ??
+    /\/art\/(20\d{2})\/(\d{1,2})\/(\d{1,2})\//.exec(url) ??
+    // A date directory: `/20210305/i2233445.html` (issue 10, item 14).
+    /\/(20\d{2})(\d{2})(\d{2})\/[^/]*\.s?html?(?:$|[?#])/.exec(url);
   if (!m) return null;
   const date = isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
   return date ? { date, raw: m[0] } : null;

@@ -214,7 +214,7 @@ const SCRAPED_DATE = String.raw`(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s
 /** 统计期限自…起至…止; dates whose 年/月 were lost in scraping are recovered when unambiguous. */
 export function findPeriod(doc: Doc, damage: Damage[]): ParsedReport['period'] {
   const m = /统计(?:期限|时限|时间)[为是:：]?\s*((?:自|从)?[^。\n]{4,40}?止)/.exec(doc.text);
-  if (!m) return null;
+  if (!m) return cutOff(doc, damage);
   const rawStart = m.index + m[0].length - m[1]!.length;
   const raw = m[1]!;
   const parts = [...raw.matchAll(new RegExp(SCRAPED_DATE, 'g'))];
@@ -233,6 +233,22 @@ export function findPeriod(doc: Doc, damage: Damage[]): ParsedReport['period'] {
   const start = read(0, null);
   const end = read(1, start?.slice(0, 4) ?? null);
   return { start, end, raw: span(doc, rawStart, rawStart + raw.length).raw };
+}
+
+/**
+ * "数据统计截止日期为20251231日" (issue 10, item 14): the period's end alone, its lost 年/月 recovered when
+ * only one reading is a real date (recorded as damage).
+ */
+function cutOff(doc: Doc, damage: Damage[]): ParsedReport['period'] {
+  const m = new RegExp(`截[止至](?:日期|时间)?(?:为|是|到|至)?\\s*(${SCRAPED_DATE})`).exec(
+    doc.text.slice(0, 3000),
+  );
+  if (!m?.[1] || !/^(19|20)\d{2}/.test(m[1])) return null;
+  const start = m.index + m[0].length - m[1].length;
+  const sp = span(doc, start, start + m[1].length);
+  const r = readDate(m[1].replace(/\s+/g, ''));
+  if (r.recovered) damage.push({ kind: 'lost-digits', text: sp.raw, start: sp.start, end: sp.end });
+  return r.date ? { start: null, end: r.date, raw: sp.raw } : null;
 }
 
 const SIGNATURE =

@@ -1,6 +1,7 @@
 import type { Body } from '#shared/domain/body.ts';
 import type { Finding } from '#shared/domain/finding.ts';
 import type { ParsedReport } from '#shared/domain/report.ts';
+import { otherBodySigns } from './copy-sources.ts';
 import { finding, MAX_EVIDENCE } from './findings.ts';
 import { ownArea } from './jurisdiction.ts';
 import { type Area, AUTONOMOUS_REGIONS, selfWordOf, siblingsOf } from './knowledge/divisions.ts';
@@ -43,7 +44,25 @@ const FOREIGN_SELF: Record<'县' | '区', RegExp> = {
  * report may well mention its neighbours). Skipped where the wrong word is legitimate: autonomous regions
  * (全区 = the region), county-level cities (市 is also the parent city), 旗.
  */
-function runOtherBody({ report, body }: RuleContext): Finding[] {
+function runOtherBody(ctx: RuleContext): Finding[] {
+  const view = viewOf(ctx.report);
+  const signs = otherBodySigns(view, ctx.report, ctx.body);
+  const words = selfWords(ctx);
+  if (signs.length === 0) return words;
+  const quotes = signs.map((e) => e.quote);
+  return [
+    finding(
+      copyOtherBody,
+      {
+        zh: `报告以其他机关的身份行文:${quotes.join('、')},疑似套用其他机关的报告`,
+        en: `The report speaks as another body (${quotes.join('; ')}): likely copied from another body's report`,
+      },
+      [...signs, ...(words[0]?.evidence ?? [])].slice(0, MAX_EVIDENCE),
+    ),
+  ];
+}
+
+function selfWords({ report, body }: RuleContext): Finding[] {
   const area = ownArea(report, body);
   if (!area || AUTONOMOUS_REGIONS.has(area.provinceCode)) return [];
   const own = selfWordOf(area);

@@ -129,7 +129,7 @@ function runOtherReportType({ report }: RuleContext): Finding[] {
     ];
   const disclosure = [...matchAll(view, /信息公开|政务公开/)].length;
   const petitions = [...matchAll(view, /信访/)];
-  if (disclosure >= 3 || petitions.length < 8) return [];
+  if (disclosure >= 3 || petitions.length < 8) return liftedPassages(view, report);
   return [
     finding(
       copyOtherReportType,
@@ -141,6 +141,47 @@ function runOtherReportType({ report }: RuleContext): Finding[] {
         .slice(0, 3)
         .map((m) =>
           quoteView(view, Math.max(0, m.index - 10), Math.min(view.text.length, m.index + 12), 'text'),
+        ),
+    ),
+  ];
+}
+
+/** Phrases of a 信访 work report: its subject where a disclosure report speaks of 政府信息公开. */
+const PETITION_PHRASES =
+  /信访工作|信访事项|信访案件|来信来访|信访积案|信访秩序|信访渠道|信访维稳|接访|信访总量|初信初访/;
+
+/**
+ * Passages lifted from a 信访 work report into a disclosure report (issue 10, item 13): three or more of its
+ * phrases in one section. A 信访局's own report speaks of 信访 by right and is skipped.
+ */
+function liftedPassages(view: TextView, report: ParsedReport): Finding[] {
+  if (/信访/.test(`${report.issuer.name ?? ''}${report.title}`)) return [];
+  const hits = [...matchAll(view, PETITION_PHRASES)];
+  if (hits.length < 3) return [];
+  const sectionOf = (i: number): string => {
+    const at = view.map[i] ?? 0;
+    return report.sections.find((s) => at >= s.start && at < s.end)?.id ?? '';
+  };
+  const bySection = new Map<string, RegExpExecArray[]>();
+  for (const h of hits) bySection.set(sectionOf(h.index), [...(bySection.get(sectionOf(h.index)) ?? []), h]);
+  const [section, group] = [...bySection].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
+  if (group.length < 3) return [];
+  return [
+    finding(
+      copyOtherReportType,
+      {
+        zh: `${section ? `第${section}部分` : '正文'}有${group.length}处信访工作报告的用语(${[...new Set(group.map((g) => g[0]))].join('、')}),疑似套用信访工作报告`,
+        en: `${section ? `Section ${section}` : 'The text'} uses ${group.length} phrases of a 信访 work report (${[...new Set(group.map((g) => g[0]))].join(', ')}): likely lifted from one`,
+      },
+      group
+        .slice(0, 3)
+        .map((m) =>
+          quoteView(
+            view,
+            Math.max(0, m.index - 8),
+            Math.min(view.text.length, m.index + m[0].length + 8),
+            'text',
+          ),
         ),
     ),
   ];

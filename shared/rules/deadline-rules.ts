@@ -19,6 +19,8 @@ export const deadlineLate: Rule = {
  * parser's issuer level stands in; when the level is unknown a 2019+ report is judged against the latest
  * possible deadline (3月31日), so a department report dated 15 February is not called late on a guess.
  * A date read from the body text (not the page's 发布日期 field) may be a signature: warning, not error.
+ * The page date may come from the URL's date path (`/t20260202_…`, `/20260202/…`): a CMS writes the
+ * publication day there, so it counts like the 发布日期 field (issue 10, item 13).
  */
 function runDeadlineLate({ report, body }: RuleContext): Finding[] {
   const date = report.publishedAt.date;
@@ -29,6 +31,10 @@ function runDeadlineLate({ report, body }: RuleContext): Finding[] {
     report.year,
   );
   if (timeliness(date, deadline) !== 'late') return [];
+  // A level read from the name alone (a 局 without a registry entry) may be wrong: late only against the
+  // departments' 1月31日 is then a warning; late against the latest deadline (3月31日) stands regardless.
+  const guessed = !body && report.issuer.code === null && level !== null;
+  const lateAnyway = timeliness(date, deadlineFor({ level: 'county' }, report.year)) === 'late';
   const days = Math.round((Date.parse(date) - Date.parse(deadline.date)) / 86_400_000);
   const raw = report.publishedAt.raw ?? date;
   const at = report.originalText.indexOf(raw);
@@ -47,7 +53,9 @@ function runDeadlineLate({ report, body }: RuleContext): Finding[] {
           computation: `${date} > ${deadline.date} (${deadline.basis}; ${deadline.regime} rules${level ? `, ${level}` : ''})`,
         },
       ],
-      report.publishedAt.source === 'text' || !deadline.verified ? 'warning' : 'error',
+      report.publishedAt.source === 'text' || !deadline.verified || (guessed && !lateAnyway)
+        ? 'warning'
+        : 'error',
     ),
   ];
 }
