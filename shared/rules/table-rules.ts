@@ -1,6 +1,7 @@
 import { APPLICANT_COLUMNS, type Cell, type Outcomes, PRE2019_SUMS } from '#shared/domain/figures.ts';
 import type { Evidence, Finding } from '#shared/domain/finding.ts';
 import type { ParsedReport } from '#shared/domain/report.ts';
+import { carryOver } from './cross-year.ts';
 import { finding, MAX_EVIDENCE } from './findings.ts';
 import { sentenceSums } from './sentence-sums.ts';
 import type { Rule, RuleContext } from './types.ts';
@@ -153,8 +154,15 @@ function tableFinding(table: string, evidence: Evidence[]): Finding {
   );
 }
 
-/** Per applicant column: 一 本年新收 + 二 上年结转 = 三(七) 总计 + 四 结转下年度 (printed on the template). */
-function runIdentity({ report }: RuleContext): Finding[] {
+/**
+ * Per applicant column: 一 本年新收 + 二 上年结转 = 三(七) 总计 + 四 结转下年度 (printed on the template); and,
+ * with the previous year's report, its 结转下年度 = this year's 上年结转 (cross-year.ts).
+ */
+function runIdentity({ report, previous }: RuleContext): Finding[] {
+  return [...ownIdentity(report), ...carryOver(arithIdentity, report, previous)];
+}
+
+function ownIdentity(report: ParsedReport): Finding[] {
   const rows = report.figures.applications?.rows ?? [];
   const get = (k: string) => rows.find((r) => r.key === k);
   const [fresh, carriedIn, total, carriedOut] = [
