@@ -194,3 +194,21 @@ function evalCondition(toks: readonly Tok[], from: number, to: number, env: Env)
       return Number(a) >= Number(b);
   }
 }
+
+/** The function a handler calls (`goPage()`), if any. */
+export function handlerName(code: string): string | null {
+  const m = /([A-Za-z_$][\w$.]*)\s*\(/.exec(code.replace(/^\s*javascript:/i, ''));
+  return m && m[1] !== 'void' ? `${m[1]}()` : null;
+}
+
+/** Why a pagination control with no URL stays unread, in words an admin can act on. */
+export function stuckReason(
+  c: { code: string | null; deadHref?: string | null; text: string },
+  nav: Nav,
+): string {
+  const name = handlerName(c.code ?? '');
+  if (nav?.kind === 'post') return `script pagination ${name ?? nav.what} needs POST`;
+  if (name) return `script pagination ${name} with no resolvable URL`;
+  const how = (c.code ?? c.deadHref)?.replace(/\s+/g, ' ').trim().slice(0, 40) || 'no href';
+  return `script pagination control "${c.text.replace(/\s+/g, ' ').trim()}" (${how}) with no resolvable URL`;
+}

@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import type { Link } from './discover.ts';
-import { type Nav, navigationOf } from './listing-nav.ts';
+import { handlerName, type Nav, navigationOf, stuckReason } from './listing-nav.ts';
 import { isListingPage, jpagePlan, pagerNumbers, pageWord, samePage, trsPages } from './listing-pages.ts';
 import {
   type RawControl,
@@ -74,7 +74,7 @@ export function readListing(html: string, pageUrl: string, options: { selector?:
     }
   }
   if (options.selector) read.replaceLinks(selectorLinks(html, options.selector, read));
-  for (const src of raw.frames) read.frame(src);
+  for (const { src, region } of raw.frames) read.frame(src, region);
   return read.finish(raw);
 }
 
@@ -174,12 +174,13 @@ class Reading {
     }
   }
 
-  frame(src: string): void {
+  frame(src: string, region: Region): void {
     if (/^(about|javascript|data):/i.test(src.trim())) return;
     const url = resolve(src, this.base);
     if (!url) return;
     if (new URL(url).host === new URL(this.pageUrl).host) this.frames.add(url);
-    else this.unread.add(`cross-site frame ${url}`);
+    // A widget in the header or footer (a hotline, a 纠错 box) holds no part of the listing.
+    else if (region === 'content') this.unread.add(`cross-site frame ${url}`);
   }
 
   replaceLinks(links: ListingLink[]): void {
@@ -272,19 +273,6 @@ class Reading {
     const url = resolve(dead ? (nav?.kind === 'url' ? nav.url : null) : el.href, this.base);
     return url ? { url, title: tidy(title), region, via: dead ? 'script' : 'href' } : null;
   }
-}
-
-function handlerName(code: string): string | null {
-  const m = /([A-Za-z_$][\w$.]*)\s*\(/.exec(code.replace(/^\s*javascript:/i, ''));
-  return m && m[1] !== 'void' ? `${m[1]}()` : null;
-}
-
-function stuckReason(c: { code: string | null; text: string }, nav: Nav): string {
-  const name = handlerName(c.code ?? '');
-  if (nav?.kind === 'post') return `script pagination ${name ?? nav.what} needs POST`;
-  if (name) return `script pagination ${name} with no resolvable URL`;
-  const how = c.code ? tidy(c.code).slice(0, 40) : 'no href';
-  return `script pagination control "${tidy(c.text)}" (${how}) with no resolvable URL`;
 }
 
 function selectorLinks(html: string, selector: string, read: Reading): ListingLink[] {

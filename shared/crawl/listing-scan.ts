@@ -14,6 +14,8 @@ export interface RawControl {
   href: string | null;
   /** Handler code: a `javascript:` href's body, or the element's onclick. */
   code: string | null;
+  /** The href as written when it leads nowhere by itself (`#`, `javascript:;`), for reports. */
+  deadHref: string | null;
   text: string;
   title: string | null;
   region: Region;
@@ -33,7 +35,7 @@ export type RawItem = RawControl | RawSelect | { kind: 'script'; index: number; 
 
 export interface RawPage {
   items: RawItem[];
-  frames: string[];
+  frames: Array<{ src: string; region: Region }>;
   scripts: string[];
   base: string | null;
   /** Short text fragments naming pages (`共3页`, `当前第1页`, `1/3`). */
@@ -96,7 +98,7 @@ export function scanPage(html: string, into: RawPage, record = false, baseRegion
         if (BLOCK.has(name)) for (const o of open) o.control.text += ' ';
         if (name === 'base' && into.base === null && attrs.href) into.base = attrs.href;
         if (name === 'iframe' || name === 'frame') {
-          if (attrs.src) into.frames.push(attrs.src);
+          if (attrs.src) into.frames.push({ src: attrs.src, region: region() });
         } else if (name === 'script') {
           script = { text: '', xml: /xml/i.test(attrs.type ?? ''), region: region() };
           if (attrs.src) script = null;
@@ -122,12 +124,14 @@ export function scanPage(html: string, into: RawPage, record = false, baseRegion
         const href = dead ? null : rawHref;
         // A real href wins over a click handler (often only analytics); a dead one leaves it to the handler.
         const code = href ? null : (onclick ?? js);
-        if (!href && !code) return;
+        // A dead href (`#`, `javascript:;`) is kept: script may bind it, and pagination text on it matters.
+        if (!href && !code && rawHref === null) return;
         const names = `${attrs.class ?? ''} ${attrs.id ?? ''}`.split(/\s+/);
         const control: RawControl = {
           kind: 'control',
           href,
           code,
+          deadHref: dead ? rawHref : null,
           text: name === 'input' ? (attrs.value ?? '') : '',
           title: attrs.title?.trim() || null,
           region: region(),

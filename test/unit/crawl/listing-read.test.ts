@@ -491,6 +491,22 @@ describe('readListing() edge cases', () => {
     ]);
   });
 
+  it('ignores cross-site widgets in the header and footer, and names a bare # pager link', () => {
+    const html = wrap(
+      '<div class="header"><iframe src="https://tq.weather.com.cn/widget.html"></iframe></div>' +
+        '<div class="list"><a href="/art/2024/1/2/art_1_2.html">某县2023年政府信息公开工作年度报告</a></div>' +
+        '<div class="pager"><a href="#">下一页</a></div>' +
+        '<div class="footer"><iframe src="//zfwzgl.www.gov.cn/exposure/jiucuo.html"></iframe></div>',
+    );
+    expect(readListing(html, page)).toEqual({
+      links: [link(`${O}/art/2024/1/2/art_1_2.html`, '某县2023年政府信息公开工作年度报告', 'content')],
+      frames: [],
+      pages: [],
+      pagination: { scheme: 'none' },
+      unread: ['script pagination control "下一页" (#) with no resolvable URL'],
+    });
+  });
+
   it("keeps a detail page's footer PDF apart from the one in its content", () => {
     const html = wrap(
       '<div class="article"><p><a href="/uploadfiles/2024/tjb.pdf">附件：2023年政府信息公开情况统计表.pdf</a></p></div>' +
