@@ -33,6 +33,7 @@ export async function readPage(target: string): Promise<ReadPage> {
       timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
       ...FETCH_DEFAULTS,
       gate: new HostGate(0, 1),
+      allowPrivateOrigins: config.NIANBAO_ALLOW_PRIVATE_ORIGINS,
       // A person asking for one page is not a crawler; robots.txt governs the pipeline's crawls.
       robots: false,
     });

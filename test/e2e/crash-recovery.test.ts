@@ -172,17 +172,19 @@ describe('crash recovery of nianbao start --once (SIGKILL mid-cycle, then a norm
     const registry = join(dir, 'bodies.json');
     await writeFile(
       registry,
-      JSON.stringify([
-        {
-          id: '411328',
-          name: '唐河县人民政府',
-          level: 'county',
-          divisionCode: '411328',
-          listingUrl: `${site.origin}/gknb/index.html`,
-          render: 'http',
-          watchFrom: 2011,
-        },
-      ]),
+      JSON.stringify({
+        bodies: [
+          {
+            id: '411328',
+            name: '唐河县人民政府',
+            level: 'county',
+            divisionCode: '411328',
+            listingUrl: `${site.origin}/gknb/index.html`,
+            render: 'http',
+            watchFrom: 2011,
+          },
+        ],
+      }),
     );
     const runEnv = {
       ...env,

@@ -79,6 +79,7 @@ describe('a report published only as an attachment', () => {
       NIANBAO_DATA_DIR: dir,
       NIANBAO_HOST_DELAY_MS: '0',
       NIANBAO_TODAY: '2026-11-24',
+      NIANBAO_ALLOW_PRIVATE_ORIGINS: portal.origin,
     });
     rt = await startRuntime({ config, registry: [body] });
   });

@@ -29,7 +29,12 @@ describe('browser contexts per host', () => {
   let pool: BrowserPool;
   beforeAll(async () => {
     sites = await Promise.all(['alpha', 'beta', 'gamma'].map(walledSite));
-    pool = new BrowserPool({ userAgent: 'nianbao-watch-test', timeoutMs: 10_000, gate: new HostGate(0, 8) });
+    pool = new BrowserPool({
+      userAgent: 'nianbao-watch-test',
+      timeoutMs: 10_000,
+      gate: new HostGate(0, 8),
+      allowPrivateOrigins: sites.map((s) => s.origin),
+    });
   });
   afterAll(async () => {
     await pool?.close();

@@ -5,6 +5,10 @@ import { type DemoPortal, startDemoPortal } from '#seeds/portal/server.ts';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/nianbao.mjs', import.meta.url).pathname;
+/** The demo portal is on loopback, which the SSRF guard refuses unless allowed by name. */
+const allow = (portal: DemoPortal) => ({
+  env: { ...process.env, NIANBAO_ALLOW_PRIVATE_ORIGINS: portal.sites.map((s) => s.localOrigin).join(',') },
+});
 
 describe('nianbao parse|check <url>', () => {
   let portal: DemoPortal;
@@ -17,12 +21,11 @@ describe('nianbao parse|check <url>', () => {
 
   it('fetches a GBK page over HTTP with the crawler fetcher and prints one JSON record with its sha256', async () => {
     const site = portal.sites.find((s) => s.key === '001')!;
-    const { stdout } = await run(process.execPath, [
-      BIN,
-      'parse',
-      `${site.localOrigin}${site.reportPath}`,
-      '--json',
-    ]);
+    const { stdout } = await run(
+      process.execPath,
+      [BIN, 'parse', `${site.localOrigin}${site.reportPath}`, '--json'],
+      allow(portal),
+    );
     const record = JSON.parse(stdout);
     expect(record).toMatchObject({
       kind: 'report',
@@ -35,12 +38,11 @@ describe('nianbao parse|check <url>', () => {
 
   it('checks a page by URL and exits 1 on an error-level finding, quoting the evidence', async () => {
     const site = portal.sites.find((s) => s.key === '004')!;
-    const result = await run(process.execPath, [
-      BIN,
-      'check',
-      `${site.localOrigin}${site.reportPath}`,
-      '--json',
-    ]).then(
+    const result = await run(
+      process.execPath,
+      [BIN, 'check', `${site.localOrigin}${site.reportPath}`, '--json'],
+      allow(portal),
+    ).then(
       () => ({ code: 0, stdout: '' }),
       (e: { code: number; stdout: string }) => e,
     );

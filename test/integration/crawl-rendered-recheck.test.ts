@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detailPageHtml } from '#seeds/portal/pages.ts';
 import { Body } from '#shared/domain/body.ts';
-import { crawlOnce, startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
+import {
+  archivedReportObjects,
+  crawlOnce,
+  startCrawlRuntime,
+  type TestRuntime,
+} from '#test/support/crawl-runtime.ts';
 import { listingPageHtml, type Site, sendPage, startSite } from '#test/support/site-server.ts';
 
 const REPORT = '/xxgk/ndbg/201802/t20180210_2436578.html';
@@ -51,7 +56,7 @@ describe('re-checking a browser-rendered report page', () => {
     const reportLoads = site.requests.filter((r) => r.path === REPORT);
     expect(reportLoads.length).toBeGreaterThanOrEqual(3); // first read and two re-checks, all in the browser
     expect(await t.rt.ctx.repo.listRevisions(bodyId, 2017)).toHaveLength(1);
-    expect(await t.rt.ctx.archive.list(bodyId)).toHaveLength(1);
+    expect(await archivedReportObjects(t.rt, bodyId)).toHaveLength(1);
     expect(t.rt.events.crawls.map((c) => c.revised)).toEqual([0, 0, 0]);
   });
 
@@ -60,6 +65,6 @@ describe('re-checking a browser-rendered report page', () => {
     await crawlOnce(t.rt);
     expect(t.rt.events.crawls.at(-1)).toMatchObject({ rechecked: 1, revised: 1 });
     expect(await t.rt.ctx.repo.listRevisions(bodyId, 2017)).toHaveLength(2);
-    expect(await t.rt.ctx.archive.list(bodyId)).toHaveLength(2);
+    expect(await archivedReportObjects(t.rt, bodyId)).toHaveLength(2);
   });
 });

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crawlOnce, startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
+import {
+  archivedReportObjects,
+  crawlOnce,
+  startCrawlRuntime,
+  type TestRuntime,
+} from '#test/support/crawl-runtime.ts';
 import { type HazardPortal, REPORT_PATH, startHazardPortal } from '#test/support/hazard-portal.ts';
 
 describe('crawler on a report page edited after publication', () => {
@@ -26,7 +31,7 @@ describe('crawler on a report page edited after publication', () => {
     expect(await t.rt.ctx.repo.listRevisions(bodyId(), 2017)).toHaveLength(1);
     // The listing and the known report page, both answered 304 (robots.txt is cached for the run).
     expect(unchanged.map((r) => r.path)).toEqual(['/xxgk/ndbg/index.html', REPORT_PATH]);
-    expect(await t.rt.ctx.archive.list(bodyId())).toHaveLength(1);
+    expect(await archivedReportObjects(t.rt, bodyId())).toHaveLength(1);
   });
 
   it('archives the edited page as a new object and records it as a second revision', async () => {
@@ -34,7 +39,7 @@ describe('crawler on a report page edited after publication', () => {
     await crawlOnce(t.rt);
     const revisions = await t.rt.ctx.repo.listRevisions(bodyId(), 2017);
     const report = await t.rt.ctx.repo.getReport(bodyId(), 2017);
-    const keys = await t.rt.ctx.archive.list(bodyId());
+    const keys = await archivedReportObjects(t.rt, bodyId());
     expect(revisions).toHaveLength(2);
     expect(new Set(revisions.map((r) => r.sha256)).size).toBe(2);
     expect(report).toMatchObject({ revisions: 2, url: portal.sites.edited.origin + REPORT_PATH });
@@ -45,7 +50,7 @@ describe('crawler on a report page edited after publication', () => {
   it('does not archive or revise again when the edited page stays as it is', async () => {
     await crawlOnce(t.rt);
     expect(await t.rt.ctx.repo.listRevisions(bodyId(), 2017)).toHaveLength(2);
-    expect(await t.rt.ctx.archive.list(bodyId())).toHaveLength(2);
+    expect(await archivedReportObjects(t.rt, bodyId())).toHaveLength(2);
     expect(detailRequests()).toHaveLength(4);
   });
 
@@ -64,7 +69,7 @@ describe('crawler on a report page edited after publication', () => {
     expect(alert?.finding.message.en).toContain('HTTP 404');
     // Nothing is deleted: the report stays on record and both archived versions remain.
     expect(report).toMatchObject({ revisions: 2 });
-    expect(await t.rt.ctx.archive.list(bodyId())).toHaveLength(2);
+    expect(await archivedReportObjects(t.rt, bodyId())).toHaveLength(2);
 
     await crawlOnce(t.rt);
     expect(t.rt.events.crawls.at(-1)).toMatchObject({ bodyId: bodyId(), rechecked: 1, removed: [] });

@@ -37,6 +37,7 @@ describe('robots.txt cached in the table across processes', () => {
       gate: new HostGate(0, 2),
       now,
       robotsStore: t.rt.ctx.repo,
+      allowPrivateOrigins: [site.origin],
     });
 
   it('fetches robots.txt once, then later containers obey the stored rules until it is a day old', async () => {
@@ -76,6 +77,7 @@ describe('robots.txt cached in the table across processes', () => {
       ...FETCH_DEFAULTS,
       gate: new HostGate(0, 2),
       robotsStore: broken,
+      allowPrivateOrigins: [site.origin],
       onRobotsStoreError: (e) => failures.push(e),
     });
     const before = robotsAsked();

@@ -68,3 +68,16 @@ export async function crawlOnce(rt: Runtime, bodyIds?: readonly string[]): Promi
   }
   await rt.settle();
 }
+
+/**
+ * The archived objects of a body that are report pages or their attachments: listing snapshots (kept as
+ * the proof of each check) left out.
+ */
+export async function archivedReportObjects(rt: Runtime, bodyId: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const key of await rt.ctx.archive.list(bodyId)) {
+    const { meta } = await rt.ctx.archive.get(key);
+    if (meta.kind !== 'listing') out.push(key);
+  }
+  return out;
+}

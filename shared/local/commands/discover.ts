@@ -27,6 +27,7 @@ export function registerDiscover(program: Command): void {
         retries: 1,
         backoffBaseMs: 500,
         gate,
+        allowPrivateOrigins: config.NIANBAO_ALLOW_PRIVATE_ORIGINS,
       });
       const found = await discoverListing(fetcher, root);
       console.log(`政府信息公开: ${found.gkUrl}`);
