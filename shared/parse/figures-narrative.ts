@@ -44,7 +44,7 @@ const PATTERNS: ReadonlyArray<[NarrativeKey, RegExp[]]> = [
     ],
   ],
   ['application.open', [new RegExp(`(?<!部分)予以公开\\s*(?<n>${NUM})\\s*(?<u>件|条|项)`, 'g')]],
-  ['application.partial', [new RegExp(`部分公开\\s*(?<n>${NUM})\\s*(?<u>件|条|项)`, 'g')]],
+  ['application.partial', [new RegExp(`(?<![及和与、])部分公开\\s*(?<n>${NUM})\\s*(?<u>件|条|项)`, 'g')]],
   ['application.in-person', [new RegExp(`当面(?:申请|提出)?\\s*(?<n>${NUM})\\s*(?<u>件|条|项)`, 'g')]],
   [
     'application.online',

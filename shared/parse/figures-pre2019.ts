@@ -69,7 +69,7 @@ const VALUE = /^\d+(\.\d+)?$/;
 // A row flattened onto one line (HTML rows, tab-separated cells): label [unit] value.
 // Portals add a cumulative column (label | unit | this year | cumulative): the first value is the year's.
 const INLINE =
-  /^(.*?[^\d\s])\s+(?:(——|万元|元|人次|个|条|件|人|次|篇)\s+)?(\d+(?:\.\d+)?|——)(?:\s+(?:\d+(?:\.\d+)?|——))?$/;
+  /^(.*?[^\d\s])\s+(?:(——|万元|元|人次|个|条|件|人|次|篇)\s+)?(\d+(?:\.\d+)?|——)(?:\s+(?:\d+(?:\.\d+)?|——))?$/d;
 
 function keyOf(label: string, ctx: Ctx): string | null {
   for (const [re, key] of ROWS) {
@@ -136,7 +136,8 @@ export function findPre2019Table(doc: Doc, damage: Damage[]): Pre2019Table | nul
     pending = null;
     const m = INLINE.exec(t);
     if (m && m[3] !== '——') {
-      const vStart = lineStart + lead + t.length - m[3]!.length;
+      // The year's value, not the cumulative column after it: its own position in the line.
+      const vStart = lineStart + lead + (m.indices?.[3]?.[0] ?? t.length - m[3]!.length);
       emit(m[1]!, m[2] ?? null, { start: vStart, end: vStart + m[3]!.length }, 0);
     } else pending = { label: m ? m[1]! : t, end: lineStart + line.length, unit: null };
   }
