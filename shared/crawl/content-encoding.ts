@@ -20,11 +20,37 @@ export interface DecodedBody {
 const DECODERS: Record<string, () => Transform> = {
   gzip: () => zlib.createGunzip(),
   'x-gzip': () => zlib.createGunzip(),
-  // "deflate" is zlib-wrapped by the RFC, raw in some servers: Unzip-style sniffing is not offered for
-  // deflate by node, so the zlib header is expected (what every mainstream server sends).
-  deflate: () => zlib.createInflate(),
+  deflate: () => deflateEither(),
   br: () => zlib.createBrotliDecompress(),
 };
+
+/**
+ * "deflate" is zlib-wrapped by RFC 9110, but IIS and old servers send raw deflate (RFC 1951) under the same
+ * name, and browsers accept both. The first two bytes tell: a zlib header has CM 8 and a check value that
+ * makes the pair a multiple of 31 (RFC 1950 §2.2).
+ */
+function deflateEither(): Transform {
+  let inner: Transform | undefined;
+  const outer: Transform = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      if (!inner) {
+        const zlibWrapped =
+          chunk.byteLength >= 2 && (chunk[0]! & 0x0f) === 8 && ((chunk[0]! << 8) | chunk[1]!) % 31 === 0;
+        inner = zlibWrapped ? zlib.createInflate() : zlib.createInflateRaw();
+        inner.on('data', (d: Buffer) => outer.push(d));
+        inner.on('error', (e) => outer.destroy(e));
+      }
+      if (inner.write(chunk)) done();
+      else inner.once('drain', () => done());
+    },
+    flush(done) {
+      if (!inner) return done();
+      inner.once('end', () => done());
+      inner.end();
+    },
+  });
+  return outer;
+}
 
 /** Coding names of a Content-Encoding header, in the order they were applied; `identity` dropped. */
 export function codingsOf(header: string | undefined): string[] {

@@ -8,6 +8,7 @@ import type { ConditionalHeaders, FetchResult } from './fetcher.ts';
 import { readListing } from './listing-read.ts';
 import { loadPage, type Page, type PageDeps, validatorsOf } from './load-page.ts';
 import { visibleTextHash } from './page-text.ts';
+import { backoffMs } from './walk-plan.ts';
 
 export interface DetailDeps extends PageDeps {
   archive: RawArchive;
@@ -85,13 +86,16 @@ export async function archiveLoaded(
     written += put.created ? 1 : 0;
   }
   const { nextAttemptAt: _n, lastError: _e, lastErrorClass: _c, ...rest } = link;
+  // Failed attachments bring the page back after a backoff (walk-plan.ts dueLinks): they may answer then.
+  const attempts = attachmentErrors.length ? link.attempts + 1 : 0;
   return {
     written,
     message: { type: 'parse', bodyId: body.id, rawKey, reparse: false, attachmentKeys, linkUrl: link.url },
     link: {
       ...rest,
       state: 'queued',
-      attempts: 0,
+      attempts,
+      ...(attempts ? { nextAttemptAt: new Date(Date.parse(at) + backoffMs(attempts)).toISOString() } : {}),
       lastStatus: page.fetch.status,
       rawKey,
       attachmentKeys,

@@ -72,33 +72,6 @@ function linkCollector(baseUrl: string) {
   return Object.assign(collect, { links });
 }
 
-/** The wording of an annual disclosure report title (年度报告 / 年报 about 信息公开 / 政务公开). */
-const REPORT_TITLE =
-  /(信息公开|政务公开)[^,。]{0,12}(年度报告|年报|工作报告)|(年度报告|年报).{0,4}(信息公开|政务公开)|政府信息公开年报/;
-/**
- * Titles that mention reports without being one: notices about compiling them, work plans, guides,
- * catalogues, rules. Rejected even when the report wording is present.
- */
-const DECOY_TITLE =
-  /通知|通报|要点|指南|目录|方案|意见|办法|规定|制度|细则|编制|报送|考核|评估|解读|预算|决算|统计表$|工作计划/;
-const COLUMN_SLUG = /(zfxxgknb|xxgknb|bmxxgknb|gknb|ndbg|zfxxgkndbg|ndgzbg|zfxxgkgzndbg|xxgkAnnualReport)/i;
-const YEAR = /(19|20)\d{2}(?=\s*年)/;
-
-export type LinkKind = 'report' | 'decoy' | 'other';
-
-export function classifyLink(link: Link): LinkKind {
-  const t = link.title;
-  const reportWording = REPORT_TITLE.test(t) || (COLUMN_SLUG.test(link.url) && /年度报告|年报/.test(t));
-  if (!reportWording) return 'other';
-  if (DECOY_TITLE.test(t)) return 'decoy';
-  // A title with no year is the column itself (政府信息公开年度报告) or a generic page, not one report.
-  return YEAR.test(t) ? 'report' : 'other';
-}
-
-/** The report year a title names (`吉州区2017年政府信息公开工作年度报告` → 2017). */
-export function titleYear(title: string): number | null {
-  const m = title.match(YEAR);
-  return m ? Number(m[0]) : null;
-}
+export { classifyLink, type LinkKind, titleYear } from './report-title.ts';
 
 export type AttachmentType = 'pdf' | 'doc' | 'docx' | 'xls' | 'xlsx';

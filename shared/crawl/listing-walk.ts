@@ -8,7 +8,10 @@ import { classifyLink, titleYear } from './discover.ts';
 import type { ConditionalHeaders } from './fetcher.ts';
 import { readListingPage } from './listing-page.ts';
 import { validatorsOf } from './load-page.ts';
+import { visibleText } from './page-text.ts';
+import { yearsNamedInText } from './report-title.ts';
 import {
+  afterNotModified,
   inheritSummary,
   newWalk,
   nextListingPage,
@@ -75,14 +78,21 @@ export async function walkListing(
       outcome.status = 'unchanged';
       const page: CheckPage = { url, at, status: 304, rendered: false, years: [] };
       const previous = state.lastCheck;
-      return {
-        validators: { etag: state.etag, lastModified: state.lastModified },
-        walkSaved,
-        summary: (l) =>
-          previous
-            ? inheritSummary(previous, page, l, at)
-            : summariseWalk({ ...walk, read: [page], queue: [] }, l, at),
-      };
+      const validators304 = { etag: state.etag, lastModified: state.lastModified };
+      if (!previous || previous.pages.length <= 1) {
+        return {
+          validators: validators304,
+          walkSaved,
+          summary: (l) =>
+            previous
+              ? inheritSummary(previous, page, l, at)
+              : summariseWalk({ ...walk, read: [page], queue: [] }, l, at),
+        };
+      }
+      // Frames and further pages may change behind an unchanged first page: read them again.
+      validators = validators304;
+      walk = afterNotModified(walk, page, previous);
+      continue;
     }
     const { page, read } = loaded;
     outcome.rendered ||= page.rendered;
@@ -102,8 +112,11 @@ export async function walkListing(
     if (snapshot.created) outcome.archived += 1;
     const years = new Set<number>();
     const added: LinkItem[] = [];
+    const classified: string[] = [];
     for (const link of read.links) {
-      if (classifyLink(link) !== 'report') continue;
+      const kind = classifyLink(link);
+      if (kind !== 'other') classified.push(link.title);
+      if (kind !== 'report') continue;
       outcome.reportLinks += 1;
       const year = titleYear(link.title);
       if (year !== null) years.add(year);
@@ -129,7 +142,8 @@ export async function walkListing(
       sha256: snapshot.sha256,
       snapshotKey: snapshot.key,
       rendered: page.rendered,
-      years: [...years].sort((a, b) => b - a),
+      years: [...years],
+      ...namedOnly(page.html, classified, years),
     };
     walk = recordListingPage(
       walk,
@@ -144,4 +158,16 @@ export async function walkListing(
     }
   }
   return { validators, walkSaved, summary: (l) => summariseWalk(walk, l, at) };
+}
+
+/**
+ * Years the page's text names in report wording that no recognised link carries (a title the classifier
+ * missed, a title beside a generic 查看详情 link): kept on the page so the sweep never calls them missing.
+ * The titles of links already classified (reports, and notices about reports) are taken out first.
+ */
+function namedOnly(html: string, classified: readonly string[], years: ReadonlySet<number>) {
+  let text = visibleText(html);
+  for (const t of classified) if (t) text = text.split(t).join(' ');
+  const named = yearsNamedInText(text).filter((y) => !years.has(y));
+  return named.length ? { namedYears: named } : {};
 }

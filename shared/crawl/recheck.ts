@@ -5,6 +5,7 @@ import type { LinkItem } from '../store/records.ts';
 import { type ArchivedDetail, archiveLoaded, type DetailDeps, definedOnly } from './detail-page.ts';
 import { loadPage, type Page, validatorsOf } from './load-page.ts';
 import { visibleText, visibleTextHash } from './page-text.ts';
+import { yearsNamedInText } from './report-title.ts';
 
 /** A known report page that was taken down. */
 export interface RemovedReport {
@@ -36,13 +37,26 @@ const REMOVED_NOTICE =
 /** A removed-page notice is short; a real report that quotes such words is long. */
 const NOTICE_MAX_CHARS = 1500;
 
-/** How a re-fetched page shows that the report is gone, or null when it is still there. */
-export function goneSign(url: string, page: Page): RemovedReport['how'] | null {
-  const finalPath = new URL(page.fetch.finalUrl).pathname;
-  if (page.fetch.finalUrl !== url && /^\/(?:index\.(?:s?html?|jsp|aspx?|php))?$/i.test(finalPath))
-    return 'redirect-home';
+/**
+ * How a re-fetched page shows that the report is gone, or null when it is still there. A redirect counts
+ * only when it lands on the bare home page (no query: `index.php?m=content&…&siteid=1` is the same article)
+ * and the page no longer names the report; an http → https move is not a removal.
+ */
+export function goneSign(url: string, page: Page, year: number | null): RemovedReport['how'] | null {
   const text = visibleText(page.html);
-  if (text.length <= NOTICE_MAX_CHARS && REMOVED_NOTICE.test(text)) return 'removed-notice';
+  const stillThere = year !== null && yearsNamedInText(text).includes(year);
+  const final = new URL(page.fetch.finalUrl);
+  const asked = new URL(url);
+  const moved =
+    final.host !== asked.host || final.pathname !== asked.pathname || final.search !== asked.search;
+  if (
+    moved &&
+    !stillThere &&
+    final.search === '' &&
+    /^\/(?:index\.(?:s?html?|jsp|aspx?|php))?$/i.test(final.pathname)
+  )
+    return 'redirect-home';
+  if (!stillThere && text.length <= NOTICE_MAX_CHARS && REMOVED_NOTICE.test(text)) return 'removed-notice';
   return null;
 }
 
@@ -68,7 +82,7 @@ export async function recheckReports(
 }
 
 function isKnownReport(link: LinkItem): boolean {
-  return (link.state === 'parsed' && link.parseResult !== 'not-a-report') || link.state === 'removed';
+  return (link.state === 'parsed' && (link.parseResult ?? 'report') === 'report') || link.state === 'removed';
 }
 
 async function recheckOne(
@@ -92,7 +106,7 @@ async function recheckOne(
     out.updated.push({ ...back(link), lastCheckedAt: at });
     return;
   }
-  const how = goneSign(link.url, page);
+  const how = goneSign(link.url, page, link.year);
   if (how) return gone(link, page.fetch.status, how, at, out);
   const sha = sha256Hex(page.bytes);
   // A rendered page is compared by its visible text: its DOM differs on every load.

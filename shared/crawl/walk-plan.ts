@@ -61,7 +61,8 @@ export function recordListingPage(
   const known = new Set([...read.map((p) => p.url), ...walk.queue]);
   const oldest = limits.oldestYearInQuestion;
   const older = oldest !== null && found.years.some((y) => y < oldest);
-  const stop = !limits.fullWalk && older && found.newCandidates === 0;
+  // Stopping early assumes a listing sorted newest first: only when every page read so far shows it.
+  const stop = !limits.fullWalk && older && found.newCandidates === 0 && newestFirst([...walk.read, page]);
   const pastOldest = walk.pastOldest || (stop && found.pages.some((p) => !known.has(p)));
   const queue = walk.queue.filter((u) => u !== page.url);
   const unread = [...walk.unread, ...found.unread.map((u) => `${page.url}: ${u}`)];
@@ -78,6 +79,35 @@ export function recordListingPage(
   for (const f of found.frames) add(f);
   if (!stop) for (const p of found.pages) add(p);
   return { ...walk, read, queue, unread: dedupe(unread), pastOldest };
+}
+
+/**
+ * True when the pages read, in order, list years newest first (within each page and from page to page).
+ * A listing sorted oldest first (seen on real portals) holds its newest reports on its last page.
+ */
+export function newestFirst(pages: readonly CheckPage[]): boolean {
+  let floor = Number.POSITIVE_INFINITY;
+  for (const p of pages) {
+    for (const y of p.years) {
+      if (y > floor) return false;
+      floor = y;
+    }
+  }
+  return true;
+}
+
+/**
+ * The first page answered 304. When the last full walk read that page alone, its proof stands (see
+ * inheritSummary); when it also read frames or further pages, those may have changed behind an unchanged
+ * first page (a frame shell never changes), so they are read again.
+ */
+export function afterNotModified(walk: WalkState, page: CheckPage, previous: CheckSummary): WalkState {
+  const first = previous.pages[0];
+  const read = [
+    { ...page, years: first?.years ?? [], ...(first?.namedYears ? { namedYears: first.namedYears } : {}) },
+  ];
+  const queue = [...new Set(previous.pages.slice(1).map((p) => p.url))].filter((u) => u !== page.url);
+  return { ...walk, read, queue };
 }
 
 /** A listing page that could not be read stays at the head of the queue: the next crawl resumes there. */
@@ -159,8 +189,17 @@ export function dueLinks(links: Iterable<LinkItem>, now: Date): LinkItem[] {
   for (const l of links) {
     if (l.state === 'new') out.push(l);
     else if ((l.state === 'failed' || l.state === 'dead') && isPast(l.nextAttemptAt, now)) out.push(l);
+    // A page that did not read as a report because an attachment failed, or the parser failed, is fetched
+    // again after the backoff: the attachment may answer next time.
+    else if (l.state === 'parsed' && retryParsed(l) && isPast(l.nextAttemptAt, now)) out.push(l);
   }
   return out;
+}
+
+function retryParsed(l: LinkItem): boolean {
+  return (
+    l.parseResult === 'failed' || (l.parseResult === 'not-a-report' && (l.attachmentErrors?.length ?? 0) > 0)
+  );
 }
 
 const HOUR = 3_600_000;

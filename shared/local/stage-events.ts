@@ -30,7 +30,9 @@ export class StageEvents {
     const detail =
       o.result === 'report'
         ? `report ${o.year} (${o.change}), ${o.newAlerts.length} new alert(s)`
-        : `not a report: ${o.reason}`;
+        : o.result === 'failed'
+          ? `FAILED to read: ${o.reason}`
+          : `not a report: ${o.reason}`;
     this.log(`  parse  ${o.bodyId}: ${detail}`);
   }
 

@@ -17,6 +17,11 @@ export function absenceProof(year: number, summary: CheckSummary | undefined): A
   if (summary.unread.length > 0) reasons.push(...summary.unread.map((u) => `not read: ${u}`));
   if (!summary.complete && summary.unread.length === 0)
     reasons.push('the walk of the listing did not finish');
+  if (summary.newestYear === null)
+    reasons.push('the listing shows no annual report at all (moved, redirected, or built in a way not read)');
+  const named = summary.pages.filter((p) => p.namedYears?.includes(year)).map((p) => p.url);
+  if (named.length)
+    reasons.push(`the text of ${named.join(', ')} names a ${year} report that no recognised link carries`);
   const older = summary.oldestYear !== null && summary.oldestYear < year;
   if (summary.complete && !summary.reachedEnd && !older)
     reasons.push(`the walk stopped before reaching ${year} or older years`);

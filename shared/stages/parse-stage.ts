@@ -3,9 +3,9 @@ import { decodeBody } from '../crawl/decode.ts';
 import { titleYear } from '../crawl/discover.ts';
 import type { Body } from '../domain/body.ts';
 import { deadlineFor, timeliness } from '../domain/deadlines.ts';
-import type { Finding } from '../domain/finding.ts';
-import { ParsedReport, type PublishedAt } from '../domain/report.ts';
-import { parseAttachment } from '../parse/attachments.ts';
+import type { ParsedReport, PublishedAt } from '../domain/report.ts';
+import { messageOf } from '../errors.ts';
+import { AttachmentUnreadableError, parseAttachment } from '../parse/attachments.ts';
 import { dateFromUrl } from '../parse/dates.ts';
 import { parseReport } from '../parse/parse-report.ts';
 import type { ParseMessage } from '../queue/queue.ts';
@@ -14,14 +14,16 @@ import type { RawMeta } from '../store/archive.ts';
 import { markLinkParsed } from '../store/link-batch.ts';
 import type { ReportChange } from '../store/repository.ts';
 import { requireBody, type StageContext } from './context.ts';
-import { type AlertToRaise, raiseAlert } from './raise-alert.ts';
+import { raiseFindings } from './raise-findings.ts';
+import { previousReports, refreshNextYear } from './report-years.ts';
 
 const AttachmentType = z.enum(['pdf', 'doc', 'docx', 'xls', 'xlsx']);
 
 export interface ParseOutcome {
   rawKey: string;
   bodyId: string;
-  result: 'report' | 'not-a-report';
+  /** `failed`: an attachment the parser could not read (never "not a report": its year stays inconclusive). */
+  result: 'report' | 'not-a-report' | 'failed';
   year?: number;
   change?: ReportChange;
   reason?: string;
@@ -34,7 +36,19 @@ export interface ParseOutcome {
  * Idempotent: the same page parsed twice changes nothing and alerts nothing.
  */
 export async function handleParse(message: ParseMessage, ctx: StageContext): Promise<ParseOutcome> {
-  const outcome = await parseArchived(message, ctx);
+  let outcome: ParseOutcome;
+  try {
+    outcome = await parseArchived(message, ctx);
+  } catch (error) {
+    // A parser exception is kept where the admins see it (the link, the dead letters) and retried; the
+    // link stays unconfirmed, so its year is inconclusive, never missing.
+    if (message.linkUrl)
+      await markLinkParsed(ctx.repo, message.bodyId, message.linkUrl, message.rawKey, {
+        kind: 'failed',
+        reason: `parse failed: ${messageOf(error)}`,
+      }).catch(() => false);
+    throw error;
+  }
   // The link is done only now (or when its parse message is durably queued): a parse that throws leaves it
   // `queued`, so the crawl sends it again and the sweep calls its year inconclusive, never missing.
   if (message.linkUrl) {
@@ -51,12 +65,12 @@ async function parseArchived(message: ParseMessage, ctx: StageContext): Promise<
   // A listing that links the report file directly: the archived object is the attachment itself.
   if (AttachmentType.safeParse(message.rawKey.split('.').pop()).success) {
     const direct = await fromAttachments({ ...message, attachmentKeys: [message.rawKey] }, null, body, ctx);
-    if (!direct)
+    if (!direct || 'unreadable' in direct)
       return {
         rawKey: message.rawKey,
         bodyId: body.id,
-        result: 'not-a-report',
-        reason: 'the linked file does not read as a report',
+        result: direct ? 'failed' : 'not-a-report',
+        reason: direct ? direct.unreadable : 'the linked file does not read as a report',
         newAlerts: [],
       };
     return storeReport(message, ctx, body, direct.parsed, direct.key, direct.sha256, direct.meta);
@@ -72,12 +86,12 @@ async function parseArchived(message: ParseMessage, ctx: StageContext): Promise<
     page.kind === 'report'
       ? { parsed: page, key: message.rawKey, sha256: meta.sha256 }
       : await fromAttachments(message, meta.finalUrl, body, ctx);
-  if (!found)
+  if (!found || 'unreadable' in found)
     return {
       rawKey: message.rawKey,
       bodyId: body.id,
-      result: 'not-a-report',
-      reason: page.kind === 'not-a-report' ? page.reason : 'no report found',
+      result: found ? 'failed' : 'not-a-report',
+      reason: found ? found.unreadable : page.kind === 'not-a-report' ? page.reason : 'no report found',
       newAlerts: [],
     };
   return storeReport(message, ctx, body, found.parsed, found.key, found.sha256, meta);
@@ -99,7 +113,8 @@ async function storeReport(
     return { ...base, result: 'not-a-report', reason: 'no report year in the title or text' };
   const report: ParsedReport = { ...parsed, year };
 
-  const previous = await previousReports(ctx, body.id, year);
+  const stored = await ctx.repo.listReports(body.id);
+  const previous = await previousReports(ctx, stored, year);
   const findings = runRules({ report, body, previous, today: ctx.today() });
   const parsedKey = await ctx.archive.putParsed(body.id, sha256, { ...report, findings });
   const deadline = deadlineFor(body, year);
@@ -124,6 +139,8 @@ async function storeReport(
   });
   if (change === 'unchanged' && message.reparse) await ctx.repo.setFindings(body.id, year, findings);
   const newAlerts = await raiseFindings(ctx, body.id, year, findings, meta.finalUrl, base.rawKey);
+  if (change !== 'unchanged' || message.reparse)
+    newAlerts.push(...(await refreshNextYear(ctx, body, stored, { ...report, year })));
   return { ...base, result: 'report', year, change, newAlerts };
 }
 
@@ -133,7 +150,10 @@ async function fromAttachments(
   pageUrl: string | null,
   body: Body,
   ctx: StageContext,
-): Promise<{ parsed: ParsedReport; key: string; sha256: string; meta: RawMeta } | undefined> {
+): Promise<
+  { parsed: ParsedReport; key: string; sha256: string; meta: RawMeta } | { unreadable: string } | undefined
+> {
+  const unreadable: string[] = [];
   const dated = pageUrl ? dateFromUrl(pageUrl) : null;
   const pagePublishedAt: PublishedAt | undefined = dated
     ? { date: dated.date, source: 'url', raw: dated.raw }
@@ -143,69 +163,24 @@ async function fromAttachments(
     const known = AttachmentType.safeParse(type);
     if (!known.success) continue;
     const { bytes, meta } = await ctx.archive.get(key);
-    const result = await parseAttachment({
-      bytes,
-      type: known.data,
-      url: meta.finalUrl,
-      pageUrl: pageUrl ?? meta.finalUrl,
-      sha256: meta.sha256,
-      registry: [body],
-      ...(pagePublishedAt ? { pagePublishedAt } : {}),
-    });
-    if (result.kind === 'report') return { parsed: result, key, sha256: meta.sha256, meta };
-  }
-  return undefined;
-}
-
-async function previousReports(ctx: StageContext, bodyId: string, year: number): Promise<ParsedReport[]> {
-  const items = (await ctx.repo.listReports(bodyId)).filter((r) => r.year < year);
-  const out: ParsedReport[] = [];
-  for (const item of items) {
-    const parsed = ParsedReport.safeParse(await ctx.archive.getJson(item.parsedKey));
-    if (parsed.success) out.push(parsed.data);
-  }
-  return out;
-}
-
-/** One alert per (rule, body, year), ever: re-runs alert only new findings. */
-export async function raiseFindings(
-  ctx: StageContext,
-  bodyId: string,
-  year: number,
-  findings: readonly Finding[],
-  reportUrl?: string,
-  rawKey?: string,
-): Promise<string[]> {
-  const raised: string[] = [];
-  for (const finding of groupByRule(findings)) {
-    const alertId = `${finding.rule}/${bodyId}/${year}`;
-    const a: AlertToRaise = { alertId, audience: 'subscribers', finding, bodyId, year };
-    if (reportUrl) a.reportUrl = reportUrl;
-    if (rawKey) a.rawKey = rawKey;
-    if (await raiseAlert(ctx, a)) raised.push(alertId);
-  }
-  return raised;
-}
-
-const RANK = { error: 0, warning: 1, info: 2 } as const;
-
-/**
- * One alert per rule: several findings of the same rule on one report (two wrong percentages) become
- * one finding with all their evidence, at the gravest severity, so none is lost to the once-only alert.
- */
-export function groupByRule(findings: readonly Finding[]): Finding[] {
-  const byRule = new Map<string, Finding>();
-  for (const f of findings) {
-    const seen = byRule.get(f.rule);
-    if (!seen) {
-      byRule.set(f.rule, { ...f, evidence: [...f.evidence] });
+    let result: Awaited<ReturnType<typeof parseAttachment>>;
+    try {
+      result = await parseAttachment({
+        bytes,
+        type: known.data,
+        url: meta.finalUrl,
+        pageUrl: pageUrl ?? meta.finalUrl,
+        sha256: meta.sha256,
+        registry: [body],
+        ...(pagePublishedAt ? { pagePublishedAt } : {}),
+      });
+    } catch (error) {
+      // One unreadable attachment does not hide a readable one; if none reads, the page's parse failed.
+      if (!(error instanceof AttachmentUnreadableError)) throw error;
+      unreadable.push(messageOf(error));
       continue;
     }
-    seen.evidence.push(...f.evidence);
-    if (RANK[f.severity] < RANK[seen.severity]) seen.severity = f.severity;
-    if (!seen.message.zh.includes(f.message.zh)) {
-      seen.message = { zh: `${seen.message.zh};${f.message.zh}`, en: `${seen.message.en}; ${f.message.en}` };
-    }
+    if (result.kind === 'report') return { parsed: result, key, sha256: meta.sha256, meta };
   }
-  return [...byRule.values()];
+  return unreadable.length ? { unreadable: `attachment unreadable: ${unreadable.join('; ')}` } : undefined;
 }

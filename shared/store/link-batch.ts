@@ -61,7 +61,7 @@ export async function markLinkParsed(
   bodyId: string,
   url: string,
   rawKey: string,
-  result: { kind: 'report' | 'not-a-report'; reason?: string },
+  result: { kind: 'report' | 'not-a-report' | 'failed'; reason?: string },
 ): Promise<boolean> {
   try {
     await repo.db.send(

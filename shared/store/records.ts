@@ -92,7 +92,8 @@ export const LinkItem = z.object({
   /** Attachments that could not be fetched, with why (the page is still archived and parsed). */
   attachmentErrors: z.array(z.object({ url: z.string(), error: z.string() })).optional(),
   /** What the parse stage made of it. */
-  parseResult: z.enum(['report', 'not-a-report']).optional(),
+  /** `failed`: the parser could not read the page or its attachment (kept for the admins, retried). */
+  parseResult: z.enum(['report', 'not-a-report', 'failed']).optional(),
   parseReason: z.string().optional(),
   lastHash: z.string().optional(),
   /** Kept for items written before links had states. */
@@ -156,8 +157,13 @@ export const CheckPage = z.object({
   sha256: z.string().optional(),
   snapshotKey: z.string().optional(),
   rendered: z.boolean().default(false),
-  /** Report years named by the candidate links on this page. */
+  /** Report years named by the candidate links on this page, in the order listed. */
   years: z.array(z.number().int()).default([]),
+  /**
+   * Report years the page's text names (…2025年政府信息公开工作年度报告…) that no recognised link carries:
+   * a title the classifier missed. Such a year is never called missing.
+   */
+  namedYears: z.array(z.number().int()).optional(),
   error: z.string().optional(),
 });
 export type CheckPage = z.infer<typeof CheckPage>;

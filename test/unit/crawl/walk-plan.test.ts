@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   afterLinkFailure,
+  afterNotModified,
   backoffMs,
   dueLinks,
   inheritSummary,
@@ -185,5 +186,62 @@ describe('the listing walk planner', () => {
     expect(dueLinks([link('n', 2025, { state: 'new' }), link('p', 2024)], now).map((l) => l.url)).toEqual([
       'n',
     ]);
+  });
+
+  it('fetches again, after the backoff, a page whose attachment failed or whose parse failed', () => {
+    const now = new Date(at);
+    const later = new Date('2026-04-03T00:00:00.000Z');
+    const attachment = link('a', 2025, {
+      parseResult: 'not-a-report',
+      attachmentErrors: [{ url: 'http://x/downfile.jsp?filename=a.pdf', error: 'HTTP 500' }],
+      attempts: 1,
+      nextAttemptAt: '2026-04-02T06:00:00.000Z',
+    });
+    const failed = link('b', 2024, { parseResult: 'failed' });
+    const notAReport = link('c', 2023, { parseResult: 'not-a-report' });
+    expect(dueLinks([attachment, failed, notAReport], now).map((l) => l.url)).toEqual(['b']);
+    expect(dueLinks([attachment, failed, notAReport], later).map((l) => l.url)).toEqual(['a', 'b']);
+  });
+
+  it('stops early only on a listing sorted newest first', () => {
+    const later = { ...limits, fullWalk: false, oldestYearInQuestion: 2025 };
+    const p1 = { ...none, pages: [`${L}index_1.html`], years: [2019, 2020, 2021] };
+    const ascending = recordListingPage(
+      newWalk('b', `${L}index.html`, at),
+      page(`${L}index.html`, [2019, 2020, 2021]),
+      p1,
+      later,
+    );
+    const descending = recordListingPage(
+      newWalk('b', `${L}index.html`, at),
+      page(`${L}index.html`, [2021, 2020, 2019]),
+      { ...p1, years: [2021, 2020, 2019] },
+      later,
+    );
+    expect([ascending.queue, descending.queue]).toEqual([[`${L}index_1.html`], []]);
+  });
+
+  it('reads frames and further pages again behind a first page that answered 304', () => {
+    const previous = summariseWalk(
+      recordListingPage(
+        recordListingPage(
+          newWalk('b', `${L}index.html`, at),
+          page(`${L}index.html`, []),
+          { ...none, frames: [`${L}list.html`] },
+          limits,
+        ),
+        page(`${L}list.html`, [2024]),
+        { ...none, years: [2024] },
+        limits,
+      ),
+      [],
+      at,
+    );
+    const walk = afterNotModified(
+      newWalk('b', `${L}index.html`, at),
+      { url: `${L}index.html`, at, status: 304, rendered: false, years: [] },
+      previous,
+    );
+    expect([walk.read.map((p) => p.status), walk.queue]).toEqual([[304], [`${L}list.html`]]);
   });
 });

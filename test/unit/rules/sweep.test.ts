@@ -166,6 +166,21 @@ describe('sweepBody()', () => {
         '1 candidate link(s) naming no year failed or are not parsed yet',
       ],
       [
+        'a listing with no report at all',
+        {
+          ...proof,
+          oldestYear: null,
+          newestYear: null,
+          pages: proof.pages.map((p) => ({ ...p, years: [] })),
+        },
+        'the listing shows no annual report at all (moved, redirected, or built in a way not read)',
+      ],
+      [
+        'a year the text names with no recognised link',
+        { ...proof, pages: [{ ...proof.pages[0]!, namedYears: [2024] }, proof.pages[1]!] },
+        'the text of http://www.jzq.gov.cn/xxgk/ndbg/index.html names a 2024 report that no recognised link carries',
+      ],
+      [
         'a walk that stopped before the year',
         { ...proof, reachedEnd: false, oldestYear: 2024 },
         'the walk stopped before reaching 2024 or older years',
