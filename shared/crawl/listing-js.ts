@@ -120,6 +120,8 @@ export function closing(toks: readonly Tok[], i: number): number {
 export interface EvalOptions {
   /** Unknown names read as HOLE instead of failing. */
   symbolic?: boolean;
+  /** The expression is a ternary's condition: stop before its `?` (the caller reads the branches). */
+  operand?: boolean;
 }
 
 type Result = { value: Val; next: number } | null;
@@ -139,7 +141,7 @@ export function evalExpr(toks: readonly Tok[], i: number, env: Env, options: Eva
     next = rhs.next;
   }
   // A ternary or a comparison is beyond what we read.
-  if (isOp(toks[next], '?')) return null;
+  if (isOp(toks[next], '?') && !options.operand) return null;
   return { value, next };
 }
 

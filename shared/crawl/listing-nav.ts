@@ -81,9 +81,19 @@ function exec(toks: readonly Tok[], from: number, to: number, env: Env, ctx: JsC
     }
     const next = toks[path.next];
     if (LOCATION.test(path.name) && next?.t === 'op' && next.v === '=') {
-      const r = evalExpr(toks, path.next + 1, env);
-      if (r && typeof r.value === 'string') return { kind: 'url', url: r.value };
+      const r = evalValue(toks, path.next + 1, env);
+      if (r && typeof r.value === 'string' && ends(toks, r.next, to)) return { kind: 'url', url: r.value };
       return { kind: 'unknown', what: `${path.name} = …` };
+    }
+    if (/^(var|let|const)$/.test(path.name) && toks[i + 1]?.t === 'id' && toks[i + 2]?.v === '=') {
+      // A local the handler builds its URL in (`var u = n > 1 ? … : …; location.href = u`).
+      const r = evalValue(toks, i + 3, env);
+      const read = r !== null && ends(toks, r.next, to);
+      const local = new Map(env);
+      if (read) local.set(toks[i + 1]!.v, r.value);
+      else local.delete(toks[i + 1]!.v);
+      // An expression we cannot read may still navigate (`var w = window.open('…')`): read on from it.
+      return exec(toks, read ? r.next : i + 3, to, local, ctx, depth);
     }
     if (next?.t === 'op' && next.v === '(') {
       const nav = execCall(toks, path.name, path.next, env, ctx, depth);
@@ -167,6 +177,26 @@ function stmtEnd(toks: readonly Tok[], i: number, limit: number): number {
 
 const COMPARE = new Set(['==', '===', '!=', '!==', '<', '>', '<=', '>=']);
 
+/** Whether an expression ending at `i` ends its statement (so nothing after it changes its value). */
+function ends(toks: readonly Tok[], i: number, to: number): boolean {
+  return i >= to || [';', '}', ')'].includes(toks[i]!.v);
+}
+
+/** An expression, or a conditional one on a comparison (`n == 1 ? 'index.html' : 'index_' + (n-1) + '.html'`). */
+function evalValue(toks: readonly Tok[], i: number, env: Env): { value: Val; next: number } | null {
+  const left = evalExpr(toks, i, env);
+  if (!left) return null;
+  const op = toks[left.next];
+  if (op?.t !== 'op' || !COMPARE.has(op.v)) return left;
+  const right = evalExpr(toks, left.next + 1, env, { operand: true });
+  if (!right || toks[right.next]?.v !== '?') return null;
+  const yes = evalValue(toks, right.next + 1, env);
+  if (!yes || toks[yes.next]?.v !== ':') return null;
+  const no = evalValue(toks, yes.next + 1, env);
+  if (!no) return null;
+  return { value: compare(left.value, op.v, right.value) ? yes.value : no.value, next: no.next };
+}
+
 function evalCondition(toks: readonly Tok[], from: number, to: number, env: Env): boolean | null {
   const left = evalExpr(toks, from, env);
   if (!left) return null;
@@ -175,9 +205,12 @@ function evalCondition(toks: readonly Tok[], from: number, to: number, env: Env)
   if (op?.t !== 'op' || !COMPARE.has(op.v)) return null;
   const right = evalExpr(toks, left.next + 1, env);
   if (!right || right.next !== to) return null;
-  const [a, b] = [left.value, right.value];
+  return compare(left.value, op.v, right.value);
+}
+
+function compare(a: Val, op: string, b: Val): boolean {
   const loose = typeof a === 'number' || typeof b === 'number' ? Number(a) === Number(b) : a === b;
-  switch (op.v) {
+  switch (op) {
     case '==':
     case '===':
       return loose;

@@ -18,15 +18,22 @@ const PREV = /^(上一页|上页|前页|前一页|上一頁|prev|previous|‹|«
 const FIRST = /^(首页|第一页|first|firstpage)$/i;
 const NUMBER = /^(?:第)?(\d{1,3})(?:页)?$/;
 
+/** Arrows, brackets and punctuation around a pager word (`下一页&gt;&gt;`, `Next ›`, `« 上一页`). */
+const DECOR = /[<>«»‹›＜＞《》〈〉→←⇒⇐▶◀►◄▸◂·•.,，。:：|｜/\\~～\-_—…]+/g;
+
 /** What a control's text says it leads to, if it reads as pagination. */
 export function pageWord(text: string): PageWord | null {
   const t = text.replace(/[\s[\]【】()（）]/g, '');
-  if (NEXT.test(t)) return 'next';
-  if (LAST.test(t)) return 'last';
-  if (PREV.test(t)) return 'prev';
-  if (FIRST.test(t)) return 'first';
-  const n = NUMBER.exec(t);
-  return n ? Number(n[1]) : null;
+  const bare = t.replace(DECOR, '');
+  for (const w of bare && bare !== t ? [t, bare] : [t]) {
+    if (NEXT.test(w)) return 'next';
+    if (LAST.test(w)) return 'last';
+    if (PREV.test(w)) return 'prev';
+    if (FIRST.test(w)) return 'first';
+    const n = NUMBER.exec(w);
+    if (n) return Number(n[1]);
+  }
+  return null;
 }
 
 const dir = (path: string): string => path.slice(0, path.lastIndexOf('/') + 1);
@@ -56,6 +63,9 @@ export function isListingPage(url: string, word: PageWord, pageUrl: string, base
       u.pathname === p.pathname || (dir(u.pathname).startsWith(dir(p.pathname)) && dir(p.pathname) !== '/'),
   );
 }
+
+/** A pager's words in the page's text, linked or not: the page says it has more than one page. */
+export const PAGER_MARKER = /共\s*\d+\s*页|第\s*\d+\s*页|页次|尾页|下一页/;
 
 /** `共3页`, `当前第2页`, `2/3页` in the pager's text. */
 export function pagerNumbers(texts: readonly string[]): { total?: number; current?: number } {
@@ -125,4 +135,117 @@ export function jpagePlan(call: JpageCall | null, store: Datastore | undefined, 
     ? `we cannot read (${call.unreadable.join(', ')})`
     : 'the page does not name';
   return { kind: 'unread', reason: `jpage dataproxy needs POST parameters ${named}` };
+}
+
+/**
+ * The pages a pager leaves out (首页 … 尾页, or 1 2 … 9 with no next), when the page states how many there
+ * are and the pages it names show their numbering: `index_K` (TRS, from 0: `index_2` is page 3 of 3),
+ * `list_K`, `?page=K`. The named pages calibrate it; null when they do not, or disagree.
+ */
+export function inferPages(
+  named: ReadonlyArray<{ url: string; word: PageWord }>,
+  pageUrl: string,
+  total: number,
+  current: number | undefined,
+  limit: number,
+): string[] | null {
+  const known: Array<{ url: URL; page: number }> = [{ url: new URL(pageUrl), page: current ?? Number.NaN }];
+  for (const { url, word } of named) {
+    const page =
+      typeof word === 'number'
+        ? word
+        : word === 'last'
+          ? total
+          : word === 'first'
+            ? 1
+            : current === undefined
+              ? Number.NaN
+              : current + (word === 'next' ? 1 : -1);
+    if (Number.isInteger(page)) known.push({ url: new URL(url), page });
+  }
+  for (const slot of slotsOf(known.slice(1).map((k) => k.url))) {
+    const offsets = new Set<number>();
+    let unnumbered: string | null = null;
+    for (const { url, page } of known) {
+      const k = slot.number(url);
+      if (k === undefined) continue;
+      if (k === null) {
+        if (page === 1) unnumbered = url.href;
+        continue;
+      }
+      if (Number.isInteger(page)) offsets.add(page - k);
+    }
+    if (offsets.size !== 1) continue;
+    const offset = [...offsets][0]!;
+    const here = current ?? (slot.number(known[0]!.url) === null ? 1 : undefined);
+    if (here === undefined) continue;
+    const urls: string[] = [];
+    for (let p = 1; p <= Math.min(total, limit); p++) {
+      if (p === here) continue;
+      const k = p - offset;
+      if (k >= (slot.zero ? 0 : 1)) urls.push(slot.make(k));
+      else if (p === 1 && unnumbered) urls.push(unnumbered);
+      else return null;
+    }
+    return urls;
+  }
+  return null;
+}
+
+interface Slot {
+  zero: boolean;
+  /** The page number in this slot; null for the template's unnumbered form; undefined: another URL. */
+  number(url: URL): number | null | undefined;
+  make(k: number): string;
+}
+
+/** Where a number varies in these URLs: the last number of the path (`index_2.html`), or a query value. */
+function slotsOf(urls: readonly URL[]): Slot[] {
+  const slots: Slot[] = [];
+  const seen = new Set<string>();
+  for (const u of urls) {
+    const path = /^(.*?[_\-/]?)(\d+)(\.\w+|\/)?$/.exec(u.pathname);
+    if (path && !seen.has(`p${u.search}${path[1]}${path[3]}`)) {
+      seen.add(`p${u.search}${path[1]}${path[3]}`);
+      const [, pre, , ext = ''] = path;
+      const bare = pre!.replace(/[_-]$/, '');
+      slots.push({
+        zero: false,
+        number: (x) => {
+          if (x.host !== u.host || x.search !== u.search) return undefined;
+          if (x.pathname.startsWith(pre!) && x.pathname.endsWith(ext)) {
+            const mid = x.pathname.slice(pre!.length, x.pathname.length - ext.length);
+            if (/^\d+$/.test(mid)) return Number(mid);
+          }
+          if (bare === pre) return undefined;
+          const home = x.pathname === `${bare}${ext}` || (/\/index$/.test(bare) && x.pathname === dir(bare));
+          return home ? null : undefined;
+        },
+        make: (k) => `${u.origin}${pre}${k}${ext}${u.search}`,
+      });
+    }
+    for (const [key, value] of u.searchParams) {
+      if (!/^\d+$/.test(value) || seen.has(`q${u.pathname}${key}`)) continue;
+      seen.add(`q${u.pathname}${key}`);
+      const rest = (x: URL) => {
+        const q = new URLSearchParams(x.search);
+        q.delete(key);
+        return `${x.host}${x.pathname}?${q}`;
+      };
+      slots.push({
+        zero: true,
+        number: (x) => {
+          if (rest(x) !== rest(u)) return undefined;
+          const v = x.searchParams.get(key);
+          return v === null ? null : /^\d+$/.test(v) ? Number(v) : undefined;
+        },
+        make: (k) => {
+          const x = new URL(u.href);
+          x.searchParams.set(key, String(k));
+          return x.href;
+        },
+      });
+    }
+  }
+  return slots;
 }

@@ -1,7 +1,17 @@
 import * as cheerio from 'cheerio';
 import type { Link } from './discover.ts';
 import { handlerName, type Nav, navigationOf, stuckReason } from './listing-nav.ts';
-import { isListingPage, jpagePlan, pagerNumbers, pageWord, samePage, trsPages } from './listing-pages.ts';
+import {
+  inferPages,
+  isListingPage,
+  jpagePlan,
+  PAGER_MARKER,
+  type PageWord,
+  pagerNumbers,
+  pageWord,
+  samePage,
+  trsPages,
+} from './listing-pages.ts';
 import {
   type RawControl,
   type RawPage,
@@ -90,6 +100,27 @@ function resolve(href: string | null, base: string): string | null {
 
 const tidy = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
+/** Link words that name no document: 点击查看详情, 查看, 详细, 更多, 阅读全文, more. */
+const GENERIC =
+  /^(点击|请点击)?(查看|浏览|阅读|进入|打开)?(详情|详细|详细信息|详细内容|全文|原文|更多|内容|正文)?$|^(more|details?|readmore|view|viewmore|detail)$/i;
+
+export function genericTitle(s: string): boolean {
+  const t = s.replace(/[\s[\]【】()（）<>«»›‹>.…。:：+＋]/g, '');
+  return GENERIC.test(t);
+}
+
+/**
+ * A control's title: its title attribute unless that is generic (`title="点击查看详情"`), else its text;
+ * when that too is generic (`查看详情` beside the report's title), the text of its row without it.
+ */
+function titleOf(c: RawControl): string {
+  const text = tidy(c.text);
+  const own = c.title && !genericTitle(c.title) ? c.title : text;
+  if (!genericTitle(own) || !c.row) return own;
+  const row = tidy(c.row.split(text).join(' '));
+  return row && row.length <= 200 && !genericTitle(row) ? row : own;
+}
+
 class Reading {
   private readonly links = new Map<string, ListingLink>();
   private readonly pages = new Set<string>();
@@ -99,6 +130,8 @@ class Reading {
   private readonly stuck = new Set<string>();
   private readonly schemes = new Set<PaginationScheme>();
   private selectPager: { total: number; current?: number } | null = null;
+  /** Every pager link of the content and what it says it is, the current page's own included. */
+  private readonly named: Array<{ url: string; word: PageWord }> = [];
 
   constructor(
     private readonly pageUrl: string,
@@ -108,13 +141,21 @@ class Reading {
     for (const reason of scripts.unread) this.unread.add(reason);
   }
 
-  link(url: string, title: string, region: Region, via: ListingLink['via']): void {
+  /** Links titled only by an image's alt: a later link to the same place with words says it better. */
+  private readonly weak = new Set<string>();
+
+  link(url: string, title: string, region: Region, via: ListingLink['via'], weak = false): void {
     const known = this.links.get(url);
-    if (!known) this.links.set(url, { url, title: tidy(title), region, via });
-    else {
+    if (!known) {
+      this.links.set(url, { url, title: tidy(title), region, via });
+      if (weak) this.weak.add(url);
+    } else {
       // The same target in the content and in a footer is content; the first title that says something wins.
       if (region === 'content') known.region = 'content';
-      if (!known.title) known.title = tidy(title);
+      if ((!known.title || this.weak.has(url)) && !weak && tidy(title)) {
+        known.title = tidy(title);
+        this.weak.delete(url);
+      }
     }
   }
 
@@ -128,11 +169,13 @@ class Reading {
     const nav: Nav = c.code ? navigationOf(c.code, this.scripts.ctx) : null;
     const target = c.href ?? (nav?.kind === 'url' ? nav.url : null);
     const url = resolve(target, this.base);
-    const title = c.title ?? c.text;
-    const word = pageWord(c.text) ?? (c.title ? pageWord(c.title) : null);
+    const title = titleOf(c) || tidy(c.alt);
+    const word = pageWord(c.text) ?? (c.title ? pageWord(c.title) : null) ?? (c.alt ? pageWord(c.alt) : null);
     if (url) {
-      this.link(url, title, c.region, c.record ? 'record' : c.href ? 'href' : 'script');
+      const weak = !titleOf(c) && title !== '';
+      this.link(url, title, c.region, c.record ? 'record' : c.href ? 'href' : 'script', weak);
       if (word !== null && c.region === 'content' && isListingPage(url, word, this.pageUrl, this.base)) {
+        this.named.push({ url, word });
         this.page(url, c.href ? 'links' : 'script-handler');
       }
       return;
@@ -183,6 +226,40 @@ class Reading {
     else if (region === 'content') this.unread.add(`cross-site frame ${url}`);
   }
 
+  /**
+   * A pager of plain links must name every page, or the next one (each page is read in turn); one that
+   * names only some (首页 … 尾页) has its others inferred from their numbering, or leaves the page unread.
+   */
+  private linkedPages(total: number | undefined, current: number | undefined, text: string): void {
+    const others = this.named.filter((n) => !samePage(n.url, this.pageUrl));
+    const here = current ?? 1;
+    const onward = others.some((n) => n.word === 'next' || n.word === here + 1);
+    if (total === undefined || total <= 1) {
+      const last = others.find((n) => n.word === 'last');
+      const numbers = new Set(others.map((n) => n.word).filter((w) => typeof w === 'number'));
+      const covered = last && others.some((n) => typeof n.word === 'number' && n.url === last.url);
+      if (last && !onward && !(covered && [...numbers].every((n, _, a) => n <= a.length + 1)))
+        this.unread.add(`pager names the last page ${last.url} but neither the next page nor the count`);
+      return;
+    }
+    if (this.pages.size >= total - 1 || (current !== undefined && current >= total) || onward) return;
+    const inferred = inferPages(this.named, this.pageUrl, total, current, MAX_PAGES);
+    if (inferred) for (const url of inferred) this.page(url, 'links');
+    else if (others.length > 0 || PAGER_MARKER.test(text)) {
+      this.unread.add(
+        `pager states ${total} pages; the page names ${this.pages.size} other(s) and no next page`,
+      );
+    }
+  }
+
+  /** A page that only refreshes to another (`<meta http-equiv="refresh" content="0;url=list.shtml">`). */
+  private refresh(target: string | null): void {
+    const url = resolve(target, this.base);
+    if (!url || samePage(url, this.pageUrl)) return;
+    if (new URL(url).host === new URL(this.pageUrl).host) this.pages.add(url);
+    else this.unread.add(`page refreshes to another site: ${url}`);
+  }
+
   replaceLinks(links: ListingLink[]): void {
     const records = [...this.links.values()].filter((l) => l.via === 'record');
     this.links.clear();
@@ -230,8 +307,11 @@ class Reading {
       current ??= this.selectPager.current;
     }
     for (const url of pages) this.pages.add(url);
-    total ??= text.total;
-    current ??= text.current;
+    const stated = pagerNumbers(text.total === undefined && raw.text ? [raw.text] : []);
+    total ??= text.total ?? stated.total;
+    current ??= text.current ?? stated.current;
+    if (!trs && !jpage && !this.selectPager) this.linkedPages(total, current, raw.text ?? '');
+    this.refresh(raw.refresh ?? null);
     const known =
       total !== undefined && (this.pages.size >= total - 1 || (current !== undefined && current >= total));
     if (!known) for (const reason of this.stuck) this.unread.add(reason);
@@ -285,7 +365,8 @@ function selectorLinks(html: string, selector: string, read: Reading): ListingLi
       if (parent.type !== 'tag') continue;
       region = regionOf(parent.name, parent.attribs) ?? region;
     }
-    const title = node.attr('title')?.trim() || node.text();
+    const attr = node.attr('title')?.trim();
+    const title = attr && !genericTitle(attr) ? attr : node.text();
     const link = read.selectorControl(
       { href: node.attr('href') ?? null, onclick: node.attr('onclick') ?? null },
       title,

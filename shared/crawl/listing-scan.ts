@@ -22,6 +22,10 @@ export interface RawControl {
   record: boolean;
   /** Its class/id mark it as the current or a disabled control. */
   inert: boolean;
+  /** The alt of the images it holds (an image-only 下一页 arrow, a logo). */
+  alt: string;
+  /** The text of its row (the nearest enclosing li/tr/dd/dt/p/div), once that row is closed. */
+  row: string | null;
 }
 
 export interface RawSelect {
@@ -41,6 +45,10 @@ export interface RawPage {
   /** Short text fragments naming pages (`共3页`, `当前第1页`, `1/3`). */
   pagerText: string[];
   datastores: Datastore[];
+  /** `<meta http-equiv="refresh" content="0;url=…">`: where the page sends the browser. */
+  refresh?: string | null;
+  /** The page's visible text (not scripts or styles), capped: pager words split over several nodes. */
+  text?: string;
 }
 
 export interface Datastore {
@@ -55,6 +63,12 @@ const NAV_TOKEN =
   /nav|menu|header|crumb|导航|^(top|head)([-_]?(bar|box|wrap|line|links?))?$|^(top|head)[-_]|[-_](top|head)$|(^|[-_])(position|location|weizhi|dqwz)$/i;
 /** Elements whose boundary separates words in a link's text (a clickable table row's cells). */
 const BLOCK = new Set(['td', 'th', 'li', 'div', 'p', 'br', 'tr', 'dd', 'dt', 'h1', 'h2', 'h3', 'h4']);
+/** Elements whose text is a listing item's row (the title beside a 查看详情 link). */
+const ROW = new Set(['li', 'tr', 'dd', 'dt', 'p', 'div']);
+/** Attributes a script reads to page a listing (`<a data-page="2">下一页</a>`). */
+const DATA_NAV = ['data-href', 'data-url', 'data-link'];
+const DATA_PAGE = /^data-(page|pageno|pagenum|p|num|index|curr)$/;
+const TEXT_CAP = 100_000;
 const INERT_TOKEN = /^(disabled?|current|curr?|active|selected|on|gr[ae]y|nolink|nopage)$/i;
 
 export function regionOf(tag: string, attrs: Record<string, string>): Region | null {
@@ -86,19 +100,41 @@ export function scanPage(html: string, into: RawPage, record = false, baseRegion
   let inRecord = false;
   let inNextgroup = false;
   let inTotal = false;
+  const rows: Array<{ depth: number; text: string; controls: RawControl[] }> = [];
+  into.text ??= '';
 
   const closeOpen = (depth: number) => {
     while (open.length > 0 && open[open.length - 1]!.depth >= depth) open.pop();
+    while (rows.length > 0 && rows[rows.length - 1]!.depth >= depth) {
+      const row = rows.pop()!;
+      const text = row.text.replace(/\s+/g, ' ').trim();
+      for (const c of row.controls) c.row ??= text;
+    }
   };
   const parser = new Parser(
     {
       onopentag(name, attrs) {
         const depth = stack.length;
         stack.push(regionOf(name, attrs) ?? region());
-        if (BLOCK.has(name)) for (const o of open) o.control.text += ' ';
+        if (BLOCK.has(name)) {
+          for (const o of open) o.control.text += ' ';
+          for (const r of rows) r.text += ' ';
+          into.text += ' ';
+        }
+        if (ROW.has(name)) rows.push({ depth, text: '', controls: [] });
         if (name === 'base' && into.base === null && attrs.href) into.base = attrs.href;
+        if (name === 'img' && (attrs.alt?.trim() || attrs.title?.trim())) {
+          // An image-only control (a 下一页 arrow) says what it does in its alt.
+          for (const o of open) o.control.alt += ` ${attrs.alt?.trim() || attrs.title?.trim()}`;
+        }
+        if (name === 'meta' && /^refresh$/i.test(attrs['http-equiv']?.trim() ?? '') && !record) {
+          const url = /^\s*[\d.]*\s*[;,]?\s*url\s*=\s*(['"]?)([^'"]*)\1/i.exec(attrs.content ?? '')?.[2];
+          if (url?.trim()) into.refresh ??= url.trim();
+        }
         if (name === 'iframe' || name === 'frame') {
-          if (attrs.src) into.frames.push({ src: attrs.src, region: region() });
+          // A srcdoc frame's document is the page's own: its links are read as if written here.
+          if (attrs.srcdoc !== undefined) scanPage(attrs.srcdoc, into, record, region());
+          else if (attrs.src) into.frames.push({ src: attrs.src, region: region() });
         } else if (name === 'script') {
           script = { text: '', xml: /xml/i.test(attrs.type ?? ''), region: region() };
           if (attrs.src) script = null;
@@ -115,30 +151,36 @@ export function scanPage(html: string, into: RawPage, record = false, baseRegion
         else if (name === 'totalrecord') inTotal = true;
         const isLink = name === 'a' || name === 'area';
         const onclick = attrs.onclick?.trim() || null;
-        if (!isLink && !onclick) return;
+        const dataHref = DATA_NAV.map((k) => attrs[k]?.trim()).find(Boolean) ?? null;
+        const dataPage = Object.keys(attrs).find((k) => DATA_PAGE.test(k));
+        const scripted = dataHref !== null || dataPage !== undefined;
+        if (!isLink && !onclick && !scripted) return;
         // An <a> inside an unclosed <a> ends it, as browsers do.
         if (name === 'a') open.splice(0, open.length, ...open.filter((o) => !o.anchor));
-        const rawHref = isLink ? (attrs.href?.trim() ?? null) : null;
+        const rawHref = isLink ? (attrs.href?.trim() ?? dataHref) : dataHref;
         const js = rawHref && /^javascript:/i.test(rawHref) ? rawHref : null;
         const dead = rawHref === null || rawHref === '' || rawHref.startsWith('#') || js !== null;
         const href = dead ? null : rawHref;
         // A real href wins over a click handler (often only analytics); a dead one leaves it to the handler.
         const code = href ? null : (onclick ?? js);
         // A dead href (`#`, `javascript:;`) is kept: script may bind it, and pagination text on it matters.
-        if (!href && !code && rawHref === null) return;
+        if (!href && !code && rawHref === null && !scripted) return;
         const names = `${attrs.class ?? ''} ${attrs.id ?? ''}`.split(/\s+/);
         const control: RawControl = {
           kind: 'control',
           href,
           code,
-          deadHref: dead ? rawHref : null,
+          deadHref: dead ? (rawHref ?? (dataPage ? `${dataPage}="${attrs[dataPage]}"` : null)) : null,
           text: name === 'input' ? (attrs.value ?? '') : '',
           title: attrs.title?.trim() || null,
           region: region(),
           record,
           inert: names.some((n) => INERT_TOKEN.test(n)) || attrs.disabled !== undefined,
+          alt: '',
+          row: null,
         };
         into.items.push(control);
+        rows[rows.length - 1]?.controls.push(control);
         open.push({ depth, anchor: name === 'a', control });
       },
       ontext(text) {
@@ -149,6 +191,8 @@ export function scanPage(html: string, into: RawPage, record = false, baseRegion
         if (inStyle) return;
         if (option) option.text += text;
         for (const o of open) if (o.control.text.length < 400) o.control.text += text;
+        for (const r of rows) if (r.text.length < 400) r.text += text;
+        if (into.text!.length < TEXT_CAP) into.text += text;
         if (inTotal) currentStore(into).totalRecord = Number(text.trim()) || null;
         if (text.length < 200 && PAGER_TEXT.test(text)) into.pagerText.push(text.trim());
       },

@@ -105,6 +105,11 @@ export function scanScripts(scripts: readonly string[]): ScriptScan {
         pagerScript = true;
       }
     }
+    const other = pagerScript ? null : unknownPager(toks, globals);
+    if (other) {
+      unread.push(`script pager ${other} that only a browser can page`);
+      pagerScript = true;
+    }
     if (pagerScript || !SINK.test(scripts[index]!)) return;
     const found = writtenLinks(toks);
     if (found.links.length > 0) written.set(index, found.links);
@@ -112,6 +117,33 @@ export function scanScripts(scripts: readonly string[]): ScriptScan {
       unread.push(`links written by script (${found.computed}) that only a browser can read`);
   });
   return { ctx: { functions, globals }, trs, jpage, written, unread };
+}
+
+/** Keys a pager widget is configured with: how many records or pages there are. */
+const PAGER_KEY =
+  /^(count|total|totals|pages|pageCount|pagecount|totalPage|totalPages|totalpage|totalRecord|totalCount|totalNum|records|itemCount|totalItems)$/;
+const PAGER_NAME = /pag(e|er|ing|ination|inator)|laypage/i;
+
+/**
+ * A pager widget the reader does not know (`laypage.render({count, limit, jump})`, `$('#p').pagination({
+ * total })`, `new Pager({pageCount})`): a call on a pager-named function with a count-like option.
+ */
+function unknownPager(toks: readonly Tok[], env: Map<string, Val>): string | null {
+  for (let i = 0; i < toks.length; i++) {
+    const tok = toks[i]!;
+    if (tok.t !== 'id' || !PAGER_NAME.test(tok.v) || toks[i - 1]?.v === 'function') continue;
+    // Read by the TRS and jpage readers.
+    if (/^(jpage|createPageHTML)$/.test(tok.v)) continue;
+    const path = readPath(toks, i);
+    if (!path || toks[path.next]?.v !== '(') continue;
+    for (const [start] of callArgs(toks, path.next)) {
+      const obj = toks[start]?.v === '{' ? parseObject(toks, start, env)?.obj : null;
+      if (obj && Object.keys(obj).some((k) => PAGER_KEY.test(k)))
+        return `${path.name.replace(/\[.*?\]/g, '')}()`;
+    }
+    i = path.next;
+  }
+  return null;
 }
 
 function num(v: Val | null | undefined): number | null {
