@@ -1,4 +1,3 @@
-import * as OpenCC from 'opencc-js/t2cn';
 import type { Link } from './discover.ts';
 
 /**
@@ -9,7 +8,42 @@ import type { Link } from './discover.ts';
  * word of the decoy list (机构编制委员会办公室, 住房制度改革办公室, 预算评审中心).
  */
 
-const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
+/**
+ * Traditional characters of the words the patterns below look for (信息公開, 資訊, 年度報告, 政務, and the decoy
+ * words), mapped to their simplified forms. A table, not a full converter (opencc): the classifier runs on
+ * every link of every listing, and only these words matter to it.
+ */
+const TRADITIONAL: Record<string, string> = {
+  開: '开',
+  資: '资',
+  訊: '讯',
+  報: '报',
+  務: '务',
+  關: '关',
+  於: '于',
+  點: '点',
+  錄: '录',
+  見: '见',
+  辦: '办',
+  規: '规',
+  細: '细',
+  則: '则',
+  編: '编',
+  製: '制',
+  評: '评',
+  讀: '读',
+  預: '预',
+  決: '决',
+  統: '统',
+  計: '计',
+  劃: '划',
+  縣: '县',
+  區: '区',
+  會: '会',
+  議: '议',
+};
+const TRADITIONAL_RE = new RegExp(`[${Object.keys(TRADITIONAL).join('')}]`, 'g');
+const toSimplified = (t: string): string => t.replace(TRADITIONAL_RE, (c) => TRADITIONAL[c] ?? c);
 const CN_DIGITS: Record<string, string> = {
   〇: '0',
   零: '0',
