@@ -3,7 +3,17 @@ import { normaliseOrigin } from './crawl/ssrf.ts';
 import { ConfigError } from './errors.ts';
 
 const optionalUrl = z.url().optional();
+const optionalArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:secretsmanager:/, 'expected a Secrets Manager ARN')
+  .optional();
 
+/**
+ * The one configuration schema of both runtimes. The embedded runtime reads it from the shell; each
+ * Lambda from the environment the CDK bind helpers set (infra/constructs/function.ts), so every setting
+ * exists in both and has one default. `loadConfig(env, { runtime: 'aws' })` additionally refuses the
+ * defaults that only make sense on one machine (see AWS_REQUIRED).
+ */
 const Env = z.object({
   NIANBAO_DATA_DIR: z.string().default('.data'),
   NIANBAO_REGISTRY: z.string().default('seeds/bodies.json'),
@@ -13,19 +23,39 @@ const Env = z.object({
   /** Point at real services instead of the embedded stand-ins. */
   NIANBAO_DYNAMODB_ENDPOINT: optionalUrl,
   NIANBAO_S3_ENDPOINT: optionalUrl,
+  /** SQS endpoint (a stand-in) for the queue URLs below; unset: the region's SQS. */
+  NIANBAO_SQS_ENDPOINT: optionalUrl,
+  /** Queues of the AWS runtime; a function gets only those it sends to (least privilege). */
+  NIANBAO_CRAWL_QUEUE_URL: optionalUrl,
+  NIANBAO_PARSE_QUEUE_URL: optionalUrl,
+  NIANBAO_ALERT_QUEUE_URL: optionalUrl,
+  /** The cycle queue: sweep and re-crawl batches fanned out by the scheduler (shared/stages/cycle-stage.ts). */
+  NIANBAO_CYCLE_QUEUE_URL: optionalUrl,
   NIANBAO_SMTP_URL: optionalUrl,
+  /** The SMTP URL (`smtps://user:pass@host:465`) kept in Secrets Manager: how Lambda mails from China regions. */
+  NIANBAO_SMTP_SECRET_ARN: optionalArn,
   NIANBAO_MAIL_TRANSPORT: z.enum(['smtp', 'ses']).default('smtp'),
+  /** Region of the SES identity (SES is not offered in the China regions; SMTP is the way there). */
+  NIANBAO_SES_REGION: z.string().min(1).optional(),
+  /** SES configuration set (bounce and complaint events → SNS → the mail-events function). */
+  NIANBAO_SES_CONFIGURATION_SET: z.string().min(1).optional(),
   NIANBAO_MAIL_FROM: z.string().default('nianbao-watch <alerts@nianbao-watch.local>'),
   NIANBAO_ADMIN_EMAIL: z.string().default('admin@nianbao-watch.local'),
   NIANBAO_USER_AGENT: z
     .string()
     .default('nianbao-watch/0.1 (+https://github.com/nianbao-watch/nianbao-watch)'),
   NIANBAO_HOST_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  /** Requests in flight at once across hosts (the HostGate's limit), in either runtime. */
   NIANBAO_CONCURRENCY: z.coerce.number().int().min(1).default(8),
   /** Bodies crawled at once: most wait out host delays, so there are more of them than requests in flight (NIANBAO_CONCURRENCY). */
   NIANBAO_CRAWL_WORKERS: z.coerce.number().int().min(1).default(32),
   NIANBAO_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
   NIANBAO_TICK_MINUTES: z.coerce.number().min(0.1).default(60),
+  /** Days between checks of a body in the reporting season (January–April) and out of it. */
+  NIANBAO_SEASON_DAYS: z.coerce.number().min(0).default(1),
+  NIANBAO_OFF_SEASON_DAYS: z.coerce.number().min(0).default(7),
+  /** Bodies per sweep or re-crawl batch sent through the cycle queue (each within its time budget). */
+  NIANBAO_CYCLE_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
   /** Freeze "today" (YYYY-MM-DD) for demos and reproducible runs. */
   NIANBAO_TODAY: z
     .string()
@@ -35,9 +65,16 @@ const Env = z.object({
   NIANBAO_API_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Secret for the API's /admin routes; `start` generates and prints one when unset. */
   NIANBAO_ADMIN_TOKEN: z.string().min(16).optional(),
+  /** The admin token in Secrets Manager, read at run time (cached 5 minutes), so it rotates without a deploy. */
+  NIANBAO_ADMIN_TOKEN_SECRET_ARN: optionalArn,
+  /** Public base URL of the API for links in mails (the API Gateway URL or a custom domain). */
+  NIANBAO_PUBLIC_URL: optionalUrl,
   NIANBAO_FAILURES_BEFORE_ADMIN_ALERT: z.coerce.number().int().min(1).default(3),
   /** Days between re-checks of a known report page for silent edits (0: every cycle). */
   NIANBAO_REPORT_RECHECK_DAYS: z.coerce.number().min(0).default(7),
+  /** `json`: one Powertools JSON object per line (CloudWatch, or a log shipper locally); `text`: lines for a terminal. */
+  NIANBAO_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  NIANBAO_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /**
    * Comma-separated origins (`http://10.1.2.3:8080`) the crawler may reach although they are private,
    * loopback or link-local: the SSRF guard refuses every other such target. The embedded demo portal's
@@ -61,11 +98,38 @@ const Env = z.object({
 });
 export type Config = z.infer<typeof Env>;
 
+/**
+ * Settings whose defaults name things on one machine (a local table, an example sender): in AWS they
+ * must be set, or a deploy would silently mail from nowhere or write to a table that does not exist.
+ */
+export const AWS_REQUIRED = [
+  'NIANBAO_TABLE',
+  'NIANBAO_BUCKET',
+  'NIANBAO_MAIL_FROM',
+  'NIANBAO_ADMIN_EMAIL',
+  'NIANBAO_MAIL_TRANSPORT',
+] as const;
+
+export interface LoadOptions {
+  /** `aws`: a Lambda; the AWS_REQUIRED settings must be present and the mail transport complete. */
+  runtime?: 'local' | 'aws';
+}
+
 /** Reads the environment once and fails fast with every problem named. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  if (options.runtime === 'aws') {
+    for (const name of AWS_REQUIRED) if (!env[name]) lines.push(`  ${name}: required in AWS`);
+    if (parsed.success) {
+      const c = parsed.data;
+      if (c.NIANBAO_MAIL_TRANSPORT === 'smtp' && !c.NIANBAO_SMTP_URL && !c.NIANBAO_SMTP_SECRET_ARN) {
+        lines.push('  NIANBAO_SMTP_SECRET_ARN: required in AWS when NIANBAO_MAIL_TRANSPORT=smtp');
+      }
+      if (!c.NIANBAO_ADMIN_EMAIL.includes('@')) lines.push('  NIANBAO_ADMIN_EMAIL: not an address');
+    }
+  }
+  if (!parsed.success || lines.length > 0) {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;

@@ -6,5 +6,10 @@ import { handleAlert } from '#shared/stages/alert-stage.ts';
 /** SQS (alert queue) → one alert delivered (each recipient once) per record. */
 export async function handler(event: unknown): Promise<BatchResponse> {
   const ctx = buildAwsContext();
-  return processBatch(event, AlertMessage, (m) => handleAlert(m, ctx), ctx.log);
+  return processBatch(
+    event,
+    AlertMessage,
+    (m) => handleAlert(m, ctx),
+    (message, fields) => ctx.log(message, { stage: 'alert', ...fields }),
+  );
 }

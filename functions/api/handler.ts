@@ -1,25 +1,22 @@
 import { handle } from 'hono/aws-lambda';
-import { z } from 'zod';
 import { createApp } from '#shared/api/app.ts';
-import { buildAwsContext } from '#shared/aws/context.ts';
-import { ConfigError } from '#shared/errors.ts';
-
-/** Set by infra/constructs/api.ts from a generated secret; without it /admin/* refuses everything. */
-const ApiEnv = z.object({
-  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
-});
-
-function adminToken(): string | undefined {
-  const parsed = ApiEnv.safeParse(process.env);
-  if (!parsed.success)
-    throw new ConfigError(`invalid Lambda environment: ${parsed.error.issues[0]?.message}`);
-  return parsed.data.ADMIN_TOKEN;
-}
+import { awsConfig, buildAwsContext } from '#shared/aws/context.ts';
+import { secretReader } from '#shared/aws/secrets.ts';
 
 let adapted: ReturnType<typeof handle> | undefined;
 
-/** API Gateway HTTP API (payload v2) → the Hono app (shared/api/app.ts); built once per cold start. */
+/**
+ * API Gateway HTTP API (payload v2) → the Hono app (shared/api/app.ts); built once per cold start. The
+ * admin token is read from Secrets Manager at request time (cached 5 minutes), never from the
+ * environment, so rotating it needs no deploy; NIANBAO_ADMIN_TOKEN is for the stand-in tests only.
+ */
 export const handler: ReturnType<typeof handle> = (event, context) => {
-  adapted ??= handle(createApp(buildAwsContext(), { adminToken: adminToken() }));
+  if (!adapted) {
+    const ctx = buildAwsContext();
+    const config = awsConfig();
+    const arn = config.NIANBAO_ADMIN_TOKEN_SECRET_ARN;
+    const adminToken = arn ? secretReader(arn, { region: config.AWS_REGION }) : config.NIANBAO_ADMIN_TOKEN;
+    adapted = handle(createApp(ctx, { adminToken, publicUrl: config.NIANBAO_PUBLIC_URL }));
+  }
   return adapted(event, context);
 };

@@ -6,5 +6,10 @@ import { handleParse } from '#shared/stages/parse-stage.ts';
 /** SQS (parse queue) → one archived page turned into a report per record. */
 export async function handler(event: unknown): Promise<BatchResponse> {
   const ctx = buildAwsContext();
-  return processBatch(event, ParseMessage, (m) => handleParse(m, ctx), ctx.log);
+  return processBatch(
+    event,
+    ParseMessage,
+    (m) => handleParse(m, ctx),
+    (message, fields) => ctx.log(message, { stage: 'parse', ...fields }),
+  );
 }

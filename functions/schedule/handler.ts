@@ -1,38 +1,81 @@
-import { z } from 'zod';
 import { buildAwsContext } from '#shared/aws/context.ts';
+import { type BatchResponse, processBatch, SqsEvent } from '#shared/aws/sqs-batch.ts';
 import type { StageContext } from '#shared/stages/context.ts';
-import { runSchedule } from '#shared/stages/schedule-stage.ts';
-import { runSweep } from '#shared/stages/sweep-stage.ts';
+import {
+  CycleMessage,
+  type CycleResult,
+  handleCycleMessage,
+  runCycleTask,
+  ScheduleEvent,
+} from '#shared/stages/cycle-stage.ts';
 
-/** The input each EventBridge Scheduler schedule passes (infra/constructs/schedule.ts). */
-export const ScheduleEvent = z.object({ task: z.enum(['crawl', 'sweep']) });
-export type ScheduleEvent = z.infer<typeof ScheduleEvent>;
+export { ScheduleEvent } from '#shared/stages/cycle-stage.ts';
 
 export type ScheduleResult =
-  | { task: 'crawl'; queued: string[] }
-  | { task: 'sweep'; rows: number; missing: number; unreachable: number; newAlerts: string[] };
+  | { task: 'crawl' | 'recrawl'; queued: string[] }
+  | {
+      task: 'sweep';
+      rows: number;
+      missing: number;
+      unreachable: number;
+      newAlerts: string[];
+    }
+  | { task: 'redrive'; redriven: string[] };
 
-/** One tick: queue the bodies that are due, or sweep every deadline. Pure of the Lambda event shape. */
-export async function runTask(event: ScheduleEvent, ctx: StageContext): Promise<ScheduleResult> {
-  if (event.task === 'crawl') return { task: 'crawl', ...(await runSchedule(ctx)) };
-  const { rows, newAlerts } = await runSweep(ctx);
+/**
+ * A cycle result in counts (what the scheduler's invocation returns; no rows per body). With a cycle
+ * queue the batches run later, in their own invocations: the counts here are then empty.
+ */
+export function summarise(result: CycleResult): ScheduleResult {
+  if (result.task === 'redrive') return result;
+  const { task, results } = result;
+  if (task !== 'sweep') return { task, queued: results.flatMap((r) => r.queued) };
+  const rows = results.flatMap((r) => r.sweep);
   return {
-    task: 'sweep',
+    task,
     rows: rows.length,
     missing: rows.filter((r) => r.status === 'missing').length,
     unreachable: rows.filter((r) => r.status === 'unreachable').length,
-    newAlerts,
+    newAlerts: results.flatMap((r) => r.newAlerts),
   };
 }
 
-/** EventBridge Scheduler → schedule stage (crawl tick) or deadline sweep. A bad event fails loudly. */
-export async function handler(event: unknown): Promise<ScheduleResult> {
+/** One scheduled task over a context (the batches run in place when it has no cycle queue). */
+export async function runTask(event: ScheduleEvent, ctx: StageContext): Promise<ScheduleResult> {
+  return summarise(await runCycleTask(event.task, ctx));
+}
+
+/**
+ * The cycle (shared/stages/cycle-stage.ts), two entry points in one function:
+ * - EventBridge Scheduler's input `{"task":"crawl"|"sweep"|"recrawl"|"redrive"}`: the crawl tick and the
+ *   sweep fan the registry out into batches on the cycle queue; redrive queues undelivered alerts again;
+ * - the cycle queue (SQS): one batch of bodies per record, partial batch failures, dead-lettered alone.
+ * Anything else fails loudly, before the environment is read.
+ */
+export async function handler(event: unknown): Promise<ScheduleResult | BatchResponse> {
+  if (SqsEvent.safeParse(event).success) {
+    const ctx = buildAwsContext();
+    return processBatch(
+      event,
+      CycleMessage,
+      (m) => handleCycleMessage(m, ctx),
+      (message, fields) => ctx.log(message, { stage: 'cycle', ...fields }),
+    );
+  }
   const parsed = ScheduleEvent.safeParse(event);
   if (!parsed.success) {
-    throw new Error(`schedule event must be {"task":"crawl"|"sweep"}: ${parsed.error.message}`);
+    throw new Error(
+      `schedule event must be {"task":"crawl"|"sweep"} (or "recrawl", "redrive"), or an SQS batch: ${parsed.error.message}`,
+    );
   }
   const ctx = buildAwsContext();
-  const result = await runTask(parsed.data, ctx);
-  ctx.log(`${parsed.data.task} done: ${JSON.stringify(result)}`);
-  return result;
+  const cycle = await runCycleTask(parsed.data.task, ctx);
+  ctx.log(`${parsed.data.task} done`, {
+    stage: 'cycle',
+    task: parsed.data.task,
+    ...(cycle.task === 'redrive'
+      ? { redriven: cycle.redriven.length }
+      : { batches: cycle.batches, queuedBatches: cycle.queuedBatches }),
+  });
+  return summarise(cycle);
 }

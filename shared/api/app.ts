@@ -5,8 +5,12 @@ import { runSchedule } from '../stages/schedule-stage.ts';
 import { tokenMatches } from './admin-token.ts';
 
 export interface ApiOptions {
-  /** Shared secret for the /admin routes; without it they refuse every request. */
-  adminToken?: string | undefined;
+  /**
+   * Shared secret for the /admin routes; without it they refuse every request. A function reads it at
+   * request time (Secrets Manager in Lambda, cached briefly), so a rotated token takes effect without a
+   * deploy.
+   */
+  adminToken?: string | undefined | (() => Promise<string | undefined>);
   /** Public base URL for links in confirmation mails; by default the origin the request came to. */
   publicUrl?: string | undefined;
 }
@@ -115,17 +119,26 @@ export function createApp(ctx: StageContext, options: ApiOptions = {}): Hono {
   });
 
   app.post('/admin/recrawl', async (c) => {
-    if (!tokenMatches(c.req.header('x-admin-token'), options.adminToken)) {
+    const expected =
+      typeof options.adminToken === 'function' ? await options.adminToken() : options.adminToken;
+    if (!tokenMatches(c.req.header('x-admin-token'), expected)) {
       return c.json({ error: 'missing or wrong x-admin-token' }, 401);
     }
     const parsed = await readJson(c.req.raw, RecrawlRequest, {});
     if (!parsed.ok) return c.json(parsed.error, 400);
     const unknown = (parsed.data.bodyIds ?? []).filter((id) => !ctx.registry.has(id));
     if (unknown.length > 0) return c.json({ error: 'unknown body ids', issues: unknown }, 400);
-    const { queued } = await runSchedule(ctx, {
-      force: true,
-      ...(parsed.data.bodyIds ? { bodyIds: parsed.data.bodyIds } : {}),
-    });
+    const ids = parsed.data.bodyIds ?? [...ctx.registry.keys()];
+    if (ids.length > ctx.cycleBatch && ctx.cycleQueue) {
+      // A whole registry is not queued inside one request: one message, fanned out in batches behind it.
+      await ctx.cycleQueue.send({
+        type: 'fan-out',
+        task: 'recrawl',
+        ...(parsed.data.bodyIds ? { bodyIds: parsed.data.bodyIds } : {}),
+      });
+      return c.json({ queued: [], fannedOut: ids.length }, 202);
+    }
+    const { queued } = await runSchedule(ctx, { force: true, bodyIds: ids });
     return c.json({ queued }, 202);
   });
 

@@ -1,8 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import type { CrawlOutcome } from '../crawl/crawl-body.ts';
-import { redriveAlerts } from '../stages/alert-stage.ts';
-import { runSchedule } from '../stages/schedule-stage.ts';
-import { runSweep, type SweepRow } from '../stages/sweep-stage.ts';
+import { type BatchResult, type CycleResult, runCycleTask } from '../stages/cycle-stage.ts';
+import type { SweepRow } from '../stages/sweep-stage.ts';
 import type { ReportItem } from '../store/records.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -22,18 +21,28 @@ export interface CycleSummary {
   registryErrors: string[];
 }
 
+const batchResults = (r: CycleResult): BatchResult[] => (r.task === 'redrive' ? [] : r.results);
+
 /** One full cycle: schedule → crawl → parse → sweep → alert, waiting for every queue to empty. */
 export async function runCycle(rt: Runtime, options: { force?: boolean } = {}): Promise<CycleSummary> {
   const { ctx, events } = rt;
   events.reset();
-  const redriven = await redriveAlerts(ctx);
+  // The same cycle stages the AWS scheduler invokes (shared/stages/cycle-stage.ts); here the batches
+  // run in place, one after another, instead of through the cycle queue.
+  const redrive = await runCycleTask('redrive', ctx);
+  const redriven = redrive.task === 'redrive' ? redrive.redriven : [];
   if (redriven.length) ctx.log(`  alerts: ${redriven.length} undelivered alert(s) queued again`);
   ctx.log(`cycle ${ctx.today()}: scheduling`);
-  const { queued } = await runSchedule(ctx, { force: options.force ?? false });
+  const scheduled = await runCycleTask(options.force ? 'recrawl' : 'crawl', ctx);
+  const queued = batchResults(scheduled).flatMap((r) => r.queued);
   ctx.log(`  schedule: ${queued.length} body(ies) due`);
   await rt.settle();
   ctx.log('  sweep: checking deadlines');
-  const sweep = await runSweep(ctx);
+  const swept = batchResults(await runCycleTask('sweep', ctx));
+  const sweep = {
+    rows: swept.flatMap((r) => r.sweep),
+    newAlerts: swept.flatMap((r) => r.newAlerts),
+  };
   await rt.settle();
   const reports: CycleSummary['reports'] = [];
   const findings: Record<string, number> = {};

@@ -1,20 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config.ts';
-import { BrowserPool } from '../crawl/browser.ts';
-import { FETCH_DEFAULTS, HttpFetcher } from '../crawl/fetcher.ts';
 import { OriginMap } from '../crawl/origin-map.ts';
-import { HostGate } from '../crawl/politeness.ts';
 import type { Body } from '../domain/body.ts';
-import { beijingDate } from '../domain/clock.ts';
-import { sesTransport, smtpTransport } from '../mail/transport.ts';
+import { makeLog } from '../log.ts';
+import { mailTransportFor } from '../mail/transport.ts';
 import { LocalQueue } from '../queue/local-queue.ts';
 import type { AlertMessage, CrawlMessage, ParseMessage } from '../queue/queue.ts';
+import { buildStageContext } from '../stages/build-context.ts';
 import type { StageContext } from '../stages/context.ts';
-import { RawArchive } from '../store/archive.ts';
 import { makeDocumentClient, makeS3Client } from '../store/clients.ts';
-import { Repository } from '../store/repository.ts';
-import { Subscribers } from '../store/subscribers.ts';
 import { ensureTable } from './embedded-services.ts';
 import { readRegistry } from './registry-file.ts';
 import { StageEvents } from './stage-events.ts';
@@ -56,7 +51,11 @@ export interface RuntimeOptions {
  */
 export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const { config } = o;
-  const log = o.log ?? (() => undefined);
+  const log = makeLog({
+    format: config.NIANBAO_LOG_FORMAT,
+    level: config.NIANBAO_LOG_LEVEL,
+    write: o.log ?? (() => undefined),
+  });
   const dataDir = resolve(config.NIANBAO_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const closers: Array<() => Promise<void> | void> = [];
@@ -88,8 +87,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     closers.push(() => sink.close());
     smtpUrl = sink.url;
   }
-  const mail =
-    config.NIANBAO_MAIL_TRANSPORT === 'ses' ? sesTransport(config.AWS_REGION) : smtpTransport(smtpUrl!);
+  const mail = mailTransportFor(config, { smtpUrl });
   closers.push(() => mail.close());
 
   let registryErrors: string[] = [];
@@ -102,39 +100,14 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
 
   const now = o.now ?? (() => new Date());
   const originMap = new OriginMap(o.originMap ?? {});
-  const gate = new HostGate(config.NIANBAO_HOST_DELAY_MS, config.NIANBAO_CONCURRENCY);
   // The SSRF guard's exceptions: the stand-ins on loopback and what the configuration names, nothing else.
   const allowPrivateOrigins = [
     ...Object.values(o.originMap ?? {}).map((actual) => new URL(actual).origin),
     ...config.NIANBAO_ALLOW_PRIVATE_ORIGINS,
   ];
-  const repo = new Repository(db, config.NIANBAO_TABLE);
-  const fetcher = new HttpFetcher({
-    robotsStore: repo,
-    onRobotsStoreError: (e) => log(`robots.txt cache in the table failed: ${String(e)}`),
-    userAgent: config.NIANBAO_USER_AGENT,
-    timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
-    ...FETCH_DEFAULTS,
-    gate,
-    originMap,
-    now,
-    allowPrivateOrigins,
-  });
-  const browser = new BrowserPool({
-    userAgent: config.NIANBAO_USER_AGENT,
-    timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
-    gate,
-    originMap,
-    allowPrivateOrigins,
-  });
-  closers.push(
-    () => browser.close(),
-    () => fetcher.close(),
-  );
-
   const events = new StageEvents(log);
   const onDeadLetter = (letter: { error: string }, queue: string) =>
-    log(`dead letter on ${queue}: ${letter.error}`);
+    log(`dead letter on ${queue}: ${letter.error}`, { stage: queue, level: 'error' });
   const queues = {
     crawl: new LocalQueue<CrawlMessage>({
       name: 'crawl',
@@ -144,28 +117,25 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     parse: new LocalQueue<ParseMessage>({ name: 'parse', concurrency: 2, onDeadLetter }),
     alert: new LocalQueue<AlertMessage>({ name: 'alert', concurrency: 2, onDeadLetter }),
   };
-  const ctx: StageContext = {
-    registry: new Map(bodies.map((b) => [b.id, b])),
-    archive: new RawArchive(s3, config.NIANBAO_BUCKET),
-    repo,
-    subscribers: new Subscribers(db, config.NIANBAO_TABLE),
-    crawlQueue: queues.crawl,
-    parseQueue: queues.parse,
-    alertQueue: queues.alert,
-    fetcher,
-    browser,
+  // The one builder both runtimes use (shared/stages/build-context.ts); only the adapters are local.
+  const ctx = buildStageContext(config, {
+    db,
+    s3,
+    queues,
     mail,
-    mailFrom: config.NIANBAO_MAIL_FROM,
-    adminEmail: config.NIANBAO_ADMIN_EMAIL,
+    registry: bodies,
     archiveBase: config.NIANBAO_S3_ENDPOINT
       ? `s3://${config.NIANBAO_BUCKET}`
       : join(dataDir, 's3', config.NIANBAO_BUCKET),
-    failuresBeforeAdminAlert: config.NIANBAO_FAILURES_BEFORE_ADMIN_ALERT,
-    reportRecheckMs: config.NIANBAO_REPORT_RECHECK_DAYS * 86_400_000,
-    now,
-    today: () => config.NIANBAO_TODAY ?? beijingDate(now()),
     log,
-  };
+    now,
+    originMap,
+    allowPrivateOrigins,
+  });
+  closers.push(
+    () => ctx.browser.close(),
+    () => ctx.fetcher.close(),
+  );
   // Each stage's code is loaded only where it runs, as each Lambda bundles only its own.
   const stages = new Set(o.stages ?? ['crawl', 'parse', 'alert']);
   if (stages.has('crawl')) {

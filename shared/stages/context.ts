@@ -1,13 +1,25 @@
 import type { BrowserPool } from '../crawl/browser.ts';
 import type { HttpFetcher } from '../crawl/fetcher.ts';
 import type { Body } from '../domain/body.ts';
+import type { Log } from '../log.ts';
 import type { MailTransport } from '../mail/transport.ts';
 import type { AlertMessage, CrawlMessage, ParseMessage, Queue } from '../queue/queue.ts';
 import type { RawArchive } from '../store/archive.ts';
 import type { Repository } from '../store/repository.ts';
 import type { Subscribers } from '../store/subscribers.ts';
+import type { CycleMessage } from './cycle-stage.ts';
 
-/** Everything a stage needs, built once per runtime (Lambda cold start or the embedded process). */
+/** Days between checks of a body, by season (Beijing calendar). */
+export interface SchedulePolicy {
+  /** Days between crawls in the reporting season (January to April, when reports fall due). */
+  seasonDays: number;
+  offSeasonDays: number;
+}
+
+/**
+ * Everything a stage needs, built once per runtime (Lambda cold start or the embedded process) by
+ * `buildStageContext` (build-context.ts) from the one Config and the runtime's adapters.
+ */
 export interface StageContext {
   registry: ReadonlyMap<string, Body>;
   archive: RawArchive;
@@ -16,6 +28,8 @@ export interface StageContext {
   crawlQueue: Queue<CrawlMessage>;
   parseQueue: Queue<ParseMessage>;
   alertQueue: Queue<AlertMessage>;
+  /** Sweep and re-crawl batches (cycle-stage.ts); absent: the batches run in place. */
+  cycleQueue?: Queue<CycleMessage>;
   fetcher: HttpFetcher;
   browser: BrowserPool;
   mail: MailTransport;
@@ -24,12 +38,15 @@ export interface StageContext {
   /** Where a reader finds archived objects (s3://bucket or the local .data path). */
   archiveBase: string;
   failuresBeforeAdminAlert: number;
-  /** How often a known report page is re-fetched for edits (default 7 days). */
-  reportRecheckMs?: number;
+  /** How often a known report page is re-fetched for edits (NIANBAO_REPORT_RECHECK_DAYS). */
+  reportRecheckMs: number;
+  schedulePolicy: SchedulePolicy;
+  /** Bodies per sweep or re-crawl batch (NIANBAO_CYCLE_BATCH). */
+  cycleBatch: number;
   now: () => Date;
   /** The date deadlines are judged against (YYYY-MM-DD, Beijing). */
   today: () => string;
-  log: (line: string) => void;
+  log: Log;
 }
 
 export function requireBody(ctx: StageContext, bodyId: string): Body {

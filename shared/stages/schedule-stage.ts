@@ -1,12 +1,8 @@
 import { getCrawlState } from '../store/crawl-state.ts';
 import type { BodyState } from '../store/records.ts';
-import type { StageContext } from './context.ts';
+import type { SchedulePolicy, StageContext } from './context.ts';
 
-export interface SchedulePolicy {
-  /** Days between crawls in the reporting season (January to April, when reports fall due). */
-  seasonDays: number;
-  offSeasonDays: number;
-}
+export type { SchedulePolicy } from './context.ts';
 
 export const DEFAULT_POLICY: SchedulePolicy = { seasonDays: 1, offSeasonDays: 7 };
 
@@ -22,7 +18,8 @@ export function isDue(state: BodyState, now: Date, policy: SchedulePolicy = DEFA
 
 /**
  * Sends each due body to the crawl queue, grouped by portal origin so one host is never crawled by
- * two consumers at once (the FIFO message group in AWS, the same rule in the local queue).
+ * two consumers at once (the FIFO message group in AWS, the same rule in the local queue). The policy
+ * is the context's (NIANBAO_SEASON_DAYS / NIANBAO_OFF_SEASON_DAYS) unless given.
  */
 export async function runSchedule(
   ctx: StageContext,
@@ -30,12 +27,18 @@ export async function runSchedule(
 ): Promise<{ queued: string[] }> {
   const queued: string[] = [];
   const now = ctx.now();
-  for (const body of ctx.registry.values()) {
-    if (options.bodyIds && !options.bodyIds.includes(body.id)) continue;
+  const policy = options.policy ?? ctx.schedulePolicy;
+  const bodies = options.bodyIds
+    ? options.bodyIds.flatMap((id) => {
+        const body = ctx.registry.get(id);
+        return body ? [body] : [];
+      })
+    : [...ctx.registry.values()];
+  for (const body of bodies) {
     if (!options.force) {
       // Unfinished work (a walk cut off, parses not confirmed) is due whatever the interval: nothing lost.
       const { state, walk } = await getCrawlState(ctx.repo, body.id);
-      if (!walk && !state.pendingWork && !isDue(state, now, options.policy)) continue;
+      if (!walk && !state.pendingWork && !isDue(state, now, policy)) continue;
     }
     const origin = new URL(body.listingUrl).origin;
     await ctx.crawlQueue.send(

@@ -1,0 +1,98 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Config } from '../config.ts';
+import { BrowserPool } from '../crawl/browser.ts';
+import { FETCH_DEFAULTS, HttpFetcher } from '../crawl/fetcher.ts';
+import type { OriginMap } from '../crawl/origin-map.ts';
+import { HostGate } from '../crawl/politeness.ts';
+import type { Body } from '../domain/body.ts';
+import { beijingDate } from '../domain/clock.ts';
+import type { Log } from '../log.ts';
+import type { MailTransport } from '../mail/transport.ts';
+import type { AlertMessage, CrawlMessage, ParseMessage, Queue } from '../queue/queue.ts';
+import { RawArchive } from '../store/archive.ts';
+import { Repository } from '../store/repository.ts';
+import { Subscribers } from '../store/subscribers.ts';
+import type { StageContext } from './context.ts';
+import type { CycleMessage } from './cycle-stage.ts';
+
+/**
+ * What differs between the runtimes, and only that: the clients (dynalite/s3rver or AWS), the queues
+ * (in-process or SQS), the mail transport (SMTP sink, SMTP relay or SES), the registry's source, and
+ * the stand-ins' origin map. Everything else comes from the one Config.
+ */
+export interface StageAdapters {
+  db: DynamoDBDocumentClient;
+  s3: S3Client;
+  queues: {
+    crawl: Queue<CrawlMessage>;
+    parse: Queue<ParseMessage>;
+    alert: Queue<AlertMessage>;
+    cycle?: Queue<CycleMessage>;
+  };
+  mail: MailTransport;
+  registry: readonly Body[];
+  /** Where a reader finds archived objects (s3://bucket, or the local s3rver directory). */
+  archiveBase: string;
+  log: Log;
+  now?: () => Date;
+  /** Canonical portal origin → loopback stand-in (the demo portal); none in AWS. */
+  originMap?: OriginMap;
+  /** Private origins the SSRF guard lets through (the stand-ins', NIANBAO_ALLOW_PRIVATE_ORIGINS). */
+  allowPrivateOrigins?: readonly string[];
+}
+
+/**
+ * The one stage-context builder of both runtimes (shared/local/runtime.ts and shared/aws/context.ts):
+ * one message can be traced end to end from here, whichever runtime carries it. No I/O.
+ */
+export function buildStageContext(config: Config, a: StageAdapters): StageContext {
+  const now = a.now ?? (() => new Date());
+  const gate = new HostGate(config.NIANBAO_HOST_DELAY_MS, config.NIANBAO_CONCURRENCY);
+  const allowPrivateOrigins = a.allowPrivateOrigins ?? config.NIANBAO_ALLOW_PRIVATE_ORIGINS;
+  const originMap = a.originMap ? { originMap: a.originMap } : {};
+  const repo = new Repository(a.db, config.NIANBAO_TABLE);
+  const fetcher = new HttpFetcher({
+    robotsStore: repo,
+    onRobotsStoreError: (e) =>
+      a.log('robots.txt cache in the table failed', { stage: 'crawl', error: String(e) }),
+    userAgent: config.NIANBAO_USER_AGENT,
+    timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
+    ...FETCH_DEFAULTS,
+    gate,
+    now,
+    allowPrivateOrigins,
+    ...originMap,
+  });
+  // Launches Chromium only when a page needs it, so functions that never render pay nothing.
+  const browser = new BrowserPool({
+    userAgent: config.NIANBAO_USER_AGENT,
+    timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
+    gate,
+    allowPrivateOrigins,
+    ...originMap,
+  });
+  return {
+    registry: new Map(a.registry.map((b) => [b.id, b])),
+    archive: new RawArchive(a.s3, config.NIANBAO_BUCKET),
+    repo,
+    subscribers: new Subscribers(a.db, config.NIANBAO_TABLE),
+    crawlQueue: a.queues.crawl,
+    parseQueue: a.queues.parse,
+    alertQueue: a.queues.alert,
+    ...(a.queues.cycle ? { cycleQueue: a.queues.cycle } : {}),
+    fetcher,
+    browser,
+    mail: a.mail,
+    mailFrom: config.NIANBAO_MAIL_FROM,
+    adminEmail: config.NIANBAO_ADMIN_EMAIL,
+    archiveBase: a.archiveBase,
+    failuresBeforeAdminAlert: config.NIANBAO_FAILURES_BEFORE_ADMIN_ALERT,
+    reportRecheckMs: config.NIANBAO_REPORT_RECHECK_DAYS * 86_400_000,
+    schedulePolicy: { seasonDays: config.NIANBAO_SEASON_DAYS, offSeasonDays: config.NIANBAO_OFF_SEASON_DAYS },
+    cycleBatch: config.NIANBAO_CYCLE_BATCH,
+    now,
+    today: () => config.NIANBAO_TODAY ?? beijingDate(now()),
+    log: a.log,
+  };
+}
