@@ -138,11 +138,46 @@ export function jpagePlan(call: JpageCall | null, store: Datastore | undefined, 
 }
 
 /**
+ * A pager of plain links must name every page, or the next one (each page is read in turn, so naming the
+ * next is enough); one that names only some (首页 … 尾页) has the others inferred from their numbering.
+ * The pages to add, or why the page stays unread.
+ */
+export function pagerGap(
+  named: ReadonlyArray<{ url: string; word: PageWord }>,
+  pageUrl: string,
+  pages: number,
+  stated: { total?: number | undefined; current?: number | undefined; text: string },
+  limit: number,
+): string[] | string {
+  const { total, current } = stated;
+  const others = named.filter((n) => !samePage(n.url, pageUrl));
+  const onward = others.some((n) => n.word === 'next' || n.word === (current ?? 1) + 1);
+  if (total === undefined || total <= 1) {
+    const last = others.find((n) => n.word === 'last');
+    const numbers = others.map((n) => n.word).filter((w) => typeof w === 'number');
+    const listed = last && others.some((n) => typeof n.word === 'number' && n.url === last.url);
+    const all = numbers.every((n) => n <= new Set(numbers).size + 1);
+    if (last && !onward && !(listed && all))
+      return `pager names the last page ${last.url} but neither the next page nor the count`;
+    return [];
+  }
+  if ((current !== undefined && current >= total) || onward) return [];
+  // With the current page known, count the page numbers named (a 首页 under another URL is not page 2).
+  const numbers = new Set([current, ...named.map((n) => numberOf(n.word, total, current))]);
+  const all = Array.from({ length: total }, (_, i) => i + 1).every((p) => numbers.has(p));
+  if (current === undefined ? pages >= total - 1 : all) return [];
+  const inferred = inferPages(named, pageUrl, total, current, limit);
+  if (inferred) return inferred;
+  if (others.length === 0 && !PAGER_MARKER.test(stated.text)) return [];
+  return `pager states ${total} pages; the page names ${pages} other(s) and no next page`;
+}
+
+/**
  * The pages a pager leaves out (首页 … 尾页, or 1 2 … 9 with no next), when the page states how many there
  * are and the pages it names show their numbering: `index_K` (TRS, from 0: `index_2` is page 3 of 3),
  * `list_K`, `?page=K`. The named pages calibrate it; null when they do not, or disagree.
  */
-export function inferPages(
+function inferPages(
   named: ReadonlyArray<{ url: string; word: PageWord }>,
   pageUrl: string,
   total: number,
@@ -151,31 +186,23 @@ export function inferPages(
 ): string[] | null {
   const known: Array<{ url: URL; page: number }> = [{ url: new URL(pageUrl), page: current ?? Number.NaN }];
   for (const { url, word } of named) {
-    const page =
-      typeof word === 'number'
-        ? word
-        : word === 'last'
-          ? total
-          : word === 'first'
-            ? 1
-            : current === undefined
-              ? Number.NaN
-              : current + (word === 'next' ? 1 : -1);
-    if (Number.isInteger(page)) known.push({ url: new URL(url), page });
+    const page = numberOf(word, total, current);
+    if (page !== undefined) known.push({ url: new URL(url), page });
   }
   for (const slot of slotsOf(known.slice(1).map((k) => k.url))) {
     const offsets = new Set<number>();
+    const pages = new Set<number>();
     let unnumbered: string | null = null;
     for (const { url, page } of known) {
       const k = slot.number(url);
-      if (k === undefined) continue;
+      if (k === undefined || !Number.isInteger(page)) continue;
+      pages.add(page);
       if (k === null) {
         if (page === 1) unnumbered = url.href;
-        continue;
-      }
-      if (Number.isInteger(page)) offsets.add(page - k);
+      } else offsets.add(page - k);
     }
-    if (offsets.size !== 1) continue;
+    // The slot must vary with the page: two pages of it seen (a `cid=9` beside `page=1` does not).
+    if (offsets.size !== 1 || pages.size < 2) continue;
     const offset = [...offsets][0]!;
     const here = current ?? (slot.number(known[0]!.url) === null ? 1 : undefined);
     if (here === undefined) continue;
@@ -190,6 +217,14 @@ export function inferPages(
     return urls;
   }
   return null;
+}
+
+/** The page number a pager word names, when the pager's count and current page tell it. */
+function numberOf(word: PageWord, total: number, current: number | undefined): number | undefined {
+  if (typeof word === 'number') return word;
+  if (word === 'last') return total;
+  if (word === 'first') return 1;
+  return current === undefined ? undefined : current + (word === 'next' ? 1 : -1);
 }
 
 interface Slot {

@@ -2,23 +2,24 @@ import * as cheerio from 'cheerio';
 import type { Link } from './discover.ts';
 import { handlerName, type Nav, navigationOf, stuckReason } from './listing-nav.ts';
 import {
-  inferPages,
   isListingPage,
   jpagePlan,
-  PAGER_MARKER,
   type PageWord,
+  pagerGap,
   pagerNumbers,
   pageWord,
   samePage,
   trsPages,
 } from './listing-pages.ts';
 import {
+  genericTitle,
   type RawControl,
   type RawPage,
   type RawSelect,
   type Region,
   regionOf,
   scanPage,
+  titleOf,
 } from './listing-scan.ts';
 import { type ScriptScan, scanScripts } from './listing-scripts.ts';
 
@@ -100,27 +101,6 @@ function resolve(href: string | null, base: string): string | null {
 
 const tidy = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
-/** Link words that name no document: 点击查看详情, 查看, 详细, 更多, 阅读全文, more. */
-const GENERIC =
-  /^(点击|请点击)?(查看|浏览|阅读|进入|打开)?(详情|详细|详细信息|详细内容|全文|原文|更多|内容|正文)?$|^(more|details?|readmore|view|viewmore|detail)$/i;
-
-export function genericTitle(s: string): boolean {
-  const t = s.replace(/[\s[\]【】()（）<>«»›‹>.…。:：+＋]/g, '');
-  return GENERIC.test(t);
-}
-
-/**
- * A control's title: its title attribute unless that is generic (`title="点击查看详情"`), else its text;
- * when that too is generic (`查看详情` beside the report's title), the text of its row without it.
- */
-function titleOf(c: RawControl): string {
-  const text = tidy(c.text);
-  const own = c.title && !genericTitle(c.title) ? c.title : text;
-  if (!genericTitle(own) || !c.row) return own;
-  const row = tidy(c.row.split(text).join(' '));
-  return row && row.length <= 200 && !genericTitle(row) ? row : own;
-}
-
 class Reading {
   private readonly links = new Map<string, ListingLink>();
   private readonly pages = new Set<string>();
@@ -169,10 +149,9 @@ class Reading {
     const nav: Nav = c.code ? navigationOf(c.code, this.scripts.ctx) : null;
     const target = c.href ?? (nav?.kind === 'url' ? nav.url : null);
     const url = resolve(target, this.base);
-    const title = titleOf(c) || tidy(c.alt);
+    const { title, weak } = titleOf(c);
     const word = pageWord(c.text) ?? (c.title ? pageWord(c.title) : null) ?? (c.alt ? pageWord(c.alt) : null);
     if (url) {
-      const weak = !titleOf(c) && title !== '';
       this.link(url, title, c.region, c.record ? 'record' : c.href ? 'href' : 'script', weak);
       if (word !== null && c.region === 'content' && isListingPage(url, word, this.pageUrl, this.base)) {
         this.named.push({ url, word });
@@ -226,30 +205,11 @@ class Reading {
     else if (region === 'content') this.unread.add(`cross-site frame ${url}`);
   }
 
-  /**
-   * A pager of plain links must name every page, or the next one (each page is read in turn); one that
-   * names only some (首页 … 尾页) has its others inferred from their numbering, or leaves the page unread.
-   */
+  /** Pages a pager of plain links leaves out, inferred, or why the page stays unread (listing-pages.ts). */
   private linkedPages(total: number | undefined, current: number | undefined, text: string): void {
-    const others = this.named.filter((n) => !samePage(n.url, this.pageUrl));
-    const here = current ?? 1;
-    const onward = others.some((n) => n.word === 'next' || n.word === here + 1);
-    if (total === undefined || total <= 1) {
-      const last = others.find((n) => n.word === 'last');
-      const numbers = new Set(others.map((n) => n.word).filter((w) => typeof w === 'number'));
-      const covered = last && others.some((n) => typeof n.word === 'number' && n.url === last.url);
-      if (last && !onward && !(covered && [...numbers].every((n, _, a) => n <= a.length + 1)))
-        this.unread.add(`pager names the last page ${last.url} but neither the next page nor the count`);
-      return;
-    }
-    if (this.pages.size >= total - 1 || (current !== undefined && current >= total) || onward) return;
-    const inferred = inferPages(this.named, this.pageUrl, total, current, MAX_PAGES);
-    if (inferred) for (const url of inferred) this.page(url, 'links');
-    else if (others.length > 0 || PAGER_MARKER.test(text)) {
-      this.unread.add(
-        `pager states ${total} pages; the page names ${this.pages.size} other(s) and no next page`,
-      );
-    }
+    const gap = pagerGap(this.named, this.pageUrl, this.pages.size, { total, current, text }, MAX_PAGES);
+    if (typeof gap === 'string') this.unread.add(gap);
+    else for (const url of gap) this.page(url, 'links');
   }
 
   /** A page that only refreshes to another (`<meta http-equiv="refresh" content="0;url=list.shtml">`). */

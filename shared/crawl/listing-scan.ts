@@ -255,3 +255,35 @@ function readDatastore(xml: string, into: RawPage, region: Region): void {
     scanPage(m[1] ?? m[2] ?? '', into, true, region);
   }
 }
+
+const tidy = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** Link words that name no document: 点击查看详情, 查看, 详细, 更多, 阅读全文, more. */
+const GENERIC =
+  /^(点击|请点击)?(查看|浏览|阅读|进入|打开)?(详情|详细|详细信息|详细内容|全文|原文|更多|内容|正文)?$|^(more|details?|readmore|view|viewmore|detail)$/i;
+
+export function genericTitle(s: string): boolean {
+  const t = s.replace(/[\s[\]【】()（）<>«»›‹>.…。:：+＋]/g, '');
+  return GENERIC.test(t);
+}
+
+/** A listing row's publication date (`2025-01-20`, `[2025/01/20]`, `2025年1月20日`): not part of a title. */
+const DATE = /[[(（【]?\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?[\])）】]?/g;
+
+/**
+ * A control's title: its title attribute unless that is generic (`title="点击查看详情"`), else its text, else
+ * its images' alt; when its words are generic (`查看详情` beside the report's title), the text of its row
+ * without them and without the row's date. `weak`: a title a later link to the same place should replace.
+ */
+export function titleOf(c: RawControl): { title: string; weak: boolean } {
+  const text = tidy(c.text);
+  const own = c.title && !genericTitle(c.title) ? c.title : text || (c.title ?? '');
+  const alt = tidy(c.alt);
+  if (own && !genericTitle(own)) return { title: own, weak: false };
+  if (!own && alt) return { title: alt, weak: true };
+  const row =
+    c.row && (own || c.region === 'content') ? tidy((own ? c.row.split(own) : [c.row]).join(' ')) : '';
+  const rowTitle = tidy(row.replace(DATE, ' '));
+  if (rowTitle && rowTitle.length <= 200 && !genericTitle(rowTitle)) return { title: rowTitle, weak: !own };
+  return { title: own, weak: false };
+}

@@ -571,3 +571,199 @@ describe('readListing() edge cases', () => {
     expect(read.pages).toHaveLength(2);
   });
 });
+
+describe('readListing() never drops what it does not understand', () => {
+  const O = 'http://www.example.gov.cn';
+  const page = `${O}/xxgk/ndbg/index.html`;
+  const wrap = (body: string) => `<html><head><meta charset="utf-8"></head><body>${body}</body></html>`;
+  const report = '<li><a href="t1.html">某县2024年政府信息公开工作年度报告</a></li>';
+  const reportLink = link(`${O}/xxgk/ndbg/t1.html`, '某县2024年政府信息公开工作年度报告', 'content');
+
+  it('names the pages a 首页 … 尾页 pager leaves out (共3页 当前第1页), and takes the text over a generic title="点击查看详情"', () => {
+    const T = 'http://www.tanghe.gov.cn';
+    expect(readListing(fixture('pager-first-last.html'), `${T}/zwgk/zfxxgknb/`)).toEqual({
+      links: [
+        link(`${T}/`, '首页', 'nav'),
+        link(`${T}/zwgk/`, '政务公开', 'nav'),
+        link(
+          `${T}/zwgk/zfxxgknb/202501/t20250120_6.shtml`,
+          '唐河县2024年政府信息公开工作年度报告',
+          'content',
+        ),
+        link(
+          `${T}/zwgk/zfxxgknb/202401/t20240119_5.shtml`,
+          '唐河县2023年政府信息公开工作年度报告',
+          'content',
+        ),
+        link(`${T}/zwgk/zfxxgknb/index.shtml`, '首页', 'content'),
+        link(`${T}/zwgk/zfxxgknb/index_2.shtml`, '尾页', 'content'),
+        link(`${T}/wzdt/`, '网站地图', 'footer'),
+      ],
+      frames: [],
+      pages: [`${T}/zwgk/zfxxgknb/index_2.shtml`, `${T}/zwgk/zfxxgknb/index_1.shtml`],
+      pagination: { scheme: 'links', total: 3, current: 1 },
+      unread: [],
+    });
+  });
+
+  it('reads an image-only 下一页 by its alt and 尾页&gt;&gt; without its arrows; titles 查看详情 links by their row, less its date', () => {
+    const B = 'http://www.biyang.gov.cn';
+    expect(readListing(fixture('pager-arrows.html'), `${B}/xxgk/gknb/index.html`)).toEqual({
+      links: [
+        link(`${B}/`, '首页', 'nav'),
+        link(`${B}/xxgk/gknb/202501/t20250118_9.html`, '泌阳县2024年政府信息公开工作年度报告', 'content'),
+        link(`${B}/xxgk/gknb/202401/t20240122_8.html`, '泌阳县2023年政府信息公开工作年度报告', 'content'),
+        link(`${B}/xxgk/gknb/index_1.html`, '下一页', 'content'),
+        link(`${B}/xxgk/gknb/index_5.html`, '尾页>>', 'content'),
+      ],
+      frames: [],
+      pages: [`${B}/xxgk/gknb/index_1.html`, `${B}/xxgk/gknb/index_5.html`],
+      pagination: { scheme: 'links' },
+      unread: [],
+    });
+  });
+
+  it('reads 下一页 >, Next ›, », [下一页] and 后一页&gt; as the next page', () => {
+    for (const text of ['下一页 &gt;', 'Next ›', '»', '[下一页]', '后一页&gt;', '下一页&gt;&gt;']) {
+      const read = readListing(
+        wrap(`<ul>${report}</ul><div class="page"><a href="index_1.html">${text}</a></div>`),
+        page,
+      );
+      expect(read.pages, text).toEqual([`${O}/xxgk/ndbg/index_1.html`]);
+      expect(read.pagination, text).toEqual({ scheme: 'links' });
+      expect(read.unread, text).toEqual([]);
+    }
+  });
+
+  it('reports a pager widget it does not know (layui laypage.render({count, limit, jump})) as unread', () => {
+    const X = 'http://www.xinxian.gov.cn';
+    expect(readListing(fixture('laypage.html'), `${X}/zfxxgk/ndbg/index.html`)).toEqual({
+      links: [
+        link(`${X}/`, '网站首页', 'nav'),
+        link(`${X}/zfxxgk/ndbg/2025-01/20/content_311.html`, '新县2024年政府信息公开工作年度报告', 'content'),
+      ],
+      frames: [],
+      pages: [],
+      pagination: { scheme: 'none' },
+      unread: ['script pager laypage.render() that only a browser can page'],
+    });
+  });
+
+  it('resolves a <select onchange="jump(this.value)"> whose jump() picks the URL with a ternary', () => {
+    const Q = 'http://www.qu.gov.cn';
+    expect(readListing(fixture('select-jump-fn.html'), `${Q}/xxgk/ndbg/index.html`)).toEqual({
+      links: [link(`${Q}/xxgk/ndbg/2025/0120/77.html`, '某区2024年政府信息公开工作年度报告', 'content')],
+      frames: [],
+      pages: [`${Q}/xxgk/ndbg/index_1.html`, `${Q}/xxgk/ndbg/index_2.html`],
+      pagination: { scheme: 'select', total: 3, current: 1 },
+      unread: [],
+    });
+  });
+
+  it('reports a data-page control and a pager stating more pages than it names, with no numbering to infer, as unread', () => {
+    expect(
+      readListing(
+        wrap(`<ul>${report}</ul><div class="page"><a data-page="2" class="next">下一页</a></div>`),
+        page,
+      ),
+    ).toEqual({
+      links: [reportLink],
+      frames: [],
+      pages: [],
+      pagination: { scheme: 'none' },
+      unread: ['script pagination control "下一页" (data-page="2") with no resolvable URL'],
+    });
+    const html = wrap(
+      `<ul>${report}</ul><div class="page">共 <b>5</b> 页 <a href="list.asp?id=7">首页</a> <a href="list.asp?id=7&amp;go=last">尾页</a></div>`,
+    );
+    expect(readListing(html, `${O}/xxgk/list.asp?id=7`)).toEqual({
+      links: [
+        link(`${O}/xxgk/t1.html`, '某县2024年政府信息公开工作年度报告', 'content'),
+        link(`${O}/xxgk/list.asp?id=7`, '首页', 'content'),
+        link(`${O}/xxgk/list.asp?id=7&go=last`, '尾页', 'content'),
+      ],
+      frames: [],
+      pages: [`${O}/xxgk/list.asp?id=7&go=last`],
+      pagination: { scheme: 'links', total: 5 },
+      unread: ['pager states 5 pages; the page names 1 other(s) and no next page'],
+    });
+    const lastOnly = readListing(
+      wrap(
+        `<ul>${report}</ul><div class="page"><a href="index.html">首页</a> <a href="index_4.html">尾页</a></div>`,
+      ),
+      page,
+    );
+    expect(lastOnly.unread).toEqual([
+      `pager names the last page ${O}/xxgk/ndbg/index_4.html but neither the next page nor the count`,
+    ]);
+  });
+
+  it('infers ?page=N pages, and keeps an ordinary last page (共3页 当前第3页, 首页 尾页 only) complete', () => {
+    const html = wrap(
+      `<ul>${report}</ul><div class="page">共3页 当前第1页 <a href="list.jsp?cid=9&amp;page=1">首页</a> <a href="list.jsp?cid=9&amp;page=3">尾页</a></div>`,
+    );
+    expect(readListing(html, `${O}/xxgk/list.jsp?cid=9`).pages).toEqual([
+      `${O}/xxgk/list.jsp?cid=9&page=1`,
+      `${O}/xxgk/list.jsp?cid=9&page=3`,
+      `${O}/xxgk/list.jsp?cid=9&page=2`,
+    ]);
+    const last = wrap(
+      `<ul>${report}</ul><div class="page">共3页 当前第3页 <a href="index.html">首页</a> <a href="index_2.html">尾页</a></div>`,
+    );
+    expect(readListing(last, `${O}/xxgk/ndbg/index_2.html`)).toEqual({
+      links: [
+        reportLink,
+        link(`${O}/xxgk/ndbg/index.html`, '首页', 'content'),
+        link(`${O}/xxgk/ndbg/index_2.html`, '尾页', 'content'),
+      ],
+      frames: [],
+      pages: [`${O}/xxgk/ndbg/index.html`],
+      pagination: { scheme: 'links', total: 3, current: 3 },
+      unread: [],
+    });
+  });
+
+  it('follows a page that only refreshes to the list (<META HTTP-EQUIV="Refresh" CONTENT="0; URL=\'list.shtml\'">), not to another site', () => {
+    const T = 'http://www.tanghe.gov.cn';
+    expect(readListing(fixture('meta-refresh.html'), `${T}/zwgk/zfxxgknb/`)).toEqual({
+      links: [],
+      frames: [],
+      pages: [`${T}/zwgk/zfxxgknb/list.shtml`],
+      pagination: { scheme: 'none' },
+      unread: [],
+    });
+    const away =
+      '<html><head><meta http-equiv="refresh" content="5;url=http://www.other.com/"></head></html>';
+    expect(readListing(away, page).unread).toEqual(['page refreshes to another site: http://www.other.com/']);
+  });
+
+  it("reads an <iframe srcdoc>'s links and pager as the page's own", () => {
+    const T = 'http://www.tanghe.gov.cn';
+    expect(readListing(fixture('srcdoc.html'), `${T}/zwgk/zfxxgknb/`)).toEqual({
+      links: [
+        link(`${T}/`, '首页', 'nav'),
+        link(
+          `${T}/zwgk/zfxxgknb/202601/t20260120_2.shtml`,
+          '唐河县2025年政府信息公开工作年度报告',
+          'content',
+        ),
+        link(`${T}/zwgk/zfxxgknb/index_1.shtml`, '下一页', 'content'),
+      ],
+      frames: [],
+      pages: [`${T}/zwgk/zfxxgknb/index_1.shtml`],
+      pagination: { scheme: 'links' },
+      unread: [],
+    });
+  });
+
+  it('titles a 查看详情 link in an <li> by the <span> beside it, and keeps a non-generic title attribute', () => {
+    const html = wrap(
+      '<ul class="list"><li><span class="t">某县2025年政府信息公开工作年度报告</span><span>[2026-01-20]</span><a href="t2.html">查看详情&gt;&gt;</a></li>' +
+        '<li><a href="t3.html" title="某县2023年政府信息公开工作年度报告">某县2023年政府信息公开工作年...</a></li></ul>',
+    );
+    expect(readListing(html, page).links).toEqual([
+      link(`${O}/xxgk/ndbg/t2.html`, '某县2025年政府信息公开工作年度报告', 'content'),
+      link(`${O}/xxgk/ndbg/t3.html`, '某县2023年政府信息公开工作年度报告', 'content'),
+    ]);
+  });
+});
