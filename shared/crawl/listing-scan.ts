@@ -134,7 +134,14 @@ export function scanPage(html: string, into: RawPage, record = false, baseRegion
         if (name === 'iframe' || name === 'frame') {
           // A srcdoc frame's document is the page's own: its links are read as if written here.
           if (attrs.srcdoc !== undefined) scanPage(attrs.srcdoc, into, record, region());
-          else if (attrs.src) into.frames.push({ src: attrs.src, region: region() });
+          else {
+            // Lazy-loaded frames keep their page in data-src while src is about:blank.
+            const blank = !attrs.src || /^about:/i.test(attrs.src.trim());
+            const src = blank ? (attrs['data-src'] ?? attrs['data-url'] ?? attrs.src) : attrs.src;
+            if (src) into.frames.push({ src, region: region() });
+          }
+        } else if (name === 'object' && /html/i.test(attrs.type ?? '') && attrs.data) {
+          into.frames.push({ src: attrs.data, region: region() });
         } else if (name === 'script') {
           script = { text: '', xml: /xml/i.test(attrs.type ?? ''), region: region() };
           if (attrs.src) script = null;

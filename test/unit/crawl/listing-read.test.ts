@@ -737,6 +737,19 @@ describe('readListing() never drops what it does not understand', () => {
     expect(readListing(away, page).unread).toEqual(['page refreshes to another site: http://www.other.com/']);
   });
 
+  it('names a lazy-loaded <iframe data-src> and an <object type="text/html" data> as frames', () => {
+    const html = wrap(
+      '<div class="main"><iframe src="about:blank" data-src="list.html"></iframe><object type="text/html" data="list2.html"></object></div>',
+    );
+    expect(readListing(html, page)).toEqual({
+      links: [],
+      frames: [`${O}/xxgk/ndbg/list.html`, `${O}/xxgk/ndbg/list2.html`],
+      pages: [],
+      pagination: { scheme: 'none' },
+      unread: [],
+    });
+  });
+
   it("reads an <iframe srcdoc>'s links and pager as the page's own", () => {
     const T = 'http://www.tanghe.gov.cn';
     expect(readListing(fixture('srcdoc.html'), `${T}/zwgk/zfxxgknb/`)).toEqual({
