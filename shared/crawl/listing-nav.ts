@@ -1,3 +1,4 @@
+import * as cheerio from 'cheerio';
 import {
   callArgs,
   closing,
@@ -10,6 +11,7 @@ import {
   tokenize,
   type Val,
 } from './listing-js.ts';
+import { genericTitle, type Region, regionOf } from './listing-scan.ts';
 
 /**
  * Where a piece of handler code (`javascript:` href, `onclick`, `onchange`, a page function it calls) sends
@@ -244,4 +246,33 @@ export function stuckReason(
   if (name) return `script pagination ${name} with no resolvable URL`;
   const how = (c.code ?? c.deadHref)?.replace(/\s+/g, ' ').trim().slice(0, 40) || 'no href';
   return `script pagination control "${c.text.replace(/\s+/g, ' ').trim()}" (${how}) with no resolvable URL`;
+}
+
+/** Links as a registry selector picks them (the document tree, cheerio), handler code resolved as above. */
+export function selectorLinks(
+  html: string,
+  selector: string,
+  ctx: JsContext,
+  resolve: (href: string | null) => string | null,
+): Array<{ url: string; title: string; region: Region; via: 'href' | 'script' }> {
+  const $ = cheerio.load(html);
+  const links: Array<{ url: string; title: string; region: Region; via: 'href' | 'script' }> = [];
+  $(selector).each((_, el) => {
+    const node = $(el);
+    let region: Region = 'content';
+    for (const parent of node.parents().toArray().reverse()) {
+      if (parent.type !== 'tag') continue;
+      region = regionOf(parent.name, parent.attribs) ?? region;
+    }
+    const attr = node.attr('title')?.trim();
+    const title = attr && !genericTitle(attr) ? attr : node.text();
+    const href = node.attr('href') ?? null;
+    const js = href && /^javascript:/i.test(href.trim()) ? href : null;
+    const dead = !href?.trim() || href.trim().startsWith('#') || js !== null;
+    const code = dead ? (node.attr('onclick') ?? js) : null;
+    const nav = code ? navigationOf(code, ctx) : null;
+    const url = resolve(dead ? (nav?.kind === 'url' ? nav.url : null) : href);
+    if (url) links.push({ url, title, region, via: dead ? 'script' : 'href' });
+  });
+  return links;
 }

@@ -1,6 +1,5 @@
-import * as cheerio from 'cheerio';
 import type { Link } from './discover.ts';
-import { handlerName, type Nav, navigationOf, stuckReason } from './listing-nav.ts';
+import { handlerName, type Nav, navigationOf, selectorLinks, stuckReason } from './listing-nav.ts';
 import {
   isListingPage,
   jpagePlan,
@@ -12,12 +11,10 @@ import {
   trsPages,
 } from './listing-pages.ts';
 import {
-  genericTitle,
   type RawControl,
   type RawPage,
   type RawSelect,
   type Region,
-  regionOf,
   scanPage,
   titleOf,
 } from './listing-scan.ts';
@@ -84,7 +81,10 @@ export function readListing(html: string, pageUrl: string, options: { selector?:
       }
     }
   }
-  if (options.selector) read.replaceLinks(selectorLinks(html, options.selector, read));
+  if (options.selector) {
+    const links = selectorLinks(html, options.selector, scripts.ctx, (href) => resolve(href, base));
+    read.replaceLinks(links.map((l) => ({ ...l, title: tidy(l.title) })));
+  }
   for (const { src, region } of raw.frames) read.frame(src, region);
   return read.finish(raw);
 }
@@ -299,40 +299,4 @@ class Reading {
       unread: [...this.unread],
     };
   }
-
-  /** Links as a registry selector picks them (the document tree, cheerio). */
-  selectorControl(
-    el: { href: string | null; onclick: string | null },
-    title: string,
-    region: Region,
-  ): ListingLink | null {
-    const js = el.href && /^javascript:/i.test(el.href.trim()) ? el.href : null;
-    const dead = !el.href?.trim() || el.href.trim().startsWith('#') || js !== null;
-    const code = dead ? (el.onclick ?? js) : null;
-    const nav = code ? navigationOf(code, this.scripts.ctx) : null;
-    const url = resolve(dead ? (nav?.kind === 'url' ? nav.url : null) : el.href, this.base);
-    return url ? { url, title: tidy(title), region, via: dead ? 'script' : 'href' } : null;
-  }
-}
-
-function selectorLinks(html: string, selector: string, read: Reading): ListingLink[] {
-  const $ = cheerio.load(html);
-  const links: ListingLink[] = [];
-  $(selector).each((_, el) => {
-    const node = $(el);
-    let region: Region = 'content';
-    for (const parent of node.parents().toArray().reverse()) {
-      if (parent.type !== 'tag') continue;
-      region = regionOf(parent.name, parent.attribs) ?? region;
-    }
-    const attr = node.attr('title')?.trim();
-    const title = attr && !genericTitle(attr) ? attr : node.text();
-    const link = read.selectorControl(
-      { href: node.attr('href') ?? null, onclick: node.attr('onclick') ?? null },
-      title,
-      region,
-    );
-    if (link) links.push(link);
-  });
-  return links;
 }
