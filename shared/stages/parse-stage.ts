@@ -15,7 +15,7 @@ import { markLinkParsed } from '../store/link-batch.ts';
 import type { ReportChange } from '../store/repository.ts';
 import { requireBody, type StageContext } from './context.ts';
 import { raiseFindings } from './raise-findings.ts';
-import { previousReports, refreshNextYear } from './report-years.ts';
+import { previousYear, refreshNextYear, settleOwnYear } from './report-years.ts';
 
 const AttachmentType = z.enum(['pdf', 'doc', 'docx', 'xls', 'xlsx']);
 
@@ -73,7 +73,7 @@ async function parseArchived(message: ParseMessage, ctx: StageContext): Promise<
         reason: direct ? direct.unreadable : 'the linked file does not read as a report',
         newAlerts: [],
       };
-    return storeReport(message, ctx, body, direct.parsed, direct.key, direct.sha256, direct.meta);
+    return storeReport(ctx, body, direct.parsed, direct.key, direct.sha256, direct.meta);
   }
   const { bytes, meta } = await ctx.archive.get(message.rawKey);
   const html = decodeBody(
@@ -94,12 +94,11 @@ async function parseArchived(message: ParseMessage, ctx: StageContext): Promise<
       reason: found ? found.unreadable : page.kind === 'not-a-report' ? page.reason : 'no report found',
       newAlerts: [],
     };
-  return storeReport(message, ctx, body, found.parsed, found.key, found.sha256, meta);
+  return storeReport(ctx, body, found.parsed, found.key, found.sha256, meta);
 }
 
 /** Judges, checks and stores one parsed report, then raises its new findings. */
 async function storeReport(
-  message: ParseMessage,
   ctx: StageContext,
   body: Body,
   parsed: ParsedReport,
@@ -113,8 +112,8 @@ async function storeReport(
     return { ...base, result: 'not-a-report', reason: 'no report year in the title or text' };
   const report: ParsedReport = { ...parsed, year };
 
-  const stored = await ctx.repo.listReports(body.id);
-  const previous = await previousReports(ctx, stored, year);
+  const before = await ctx.repo.listReports(body.id);
+  const previous = await previousYear(ctx, before, year);
   const findings = runRules({ report, body, previous, today: ctx.today() });
   const parsedKey = await ctx.archive.putParsed(body.id, sha256, { ...report, findings });
   const deadline = deadlineFor(body, year);
@@ -137,10 +136,13 @@ async function storeReport(
     findings,
     revisions: 1,
   });
-  if (change === 'unchanged' && message.reparse) await ctx.repo.setFindings(body.id, year, findings);
-  const newAlerts = await raiseFindings(ctx, body.id, year, findings, meta.finalUrl, base.rawKey);
-  if (change !== 'unchanged' || message.reparse)
-    newAlerts.push(...(await refreshNextYear(ctx, body, stored, { ...report, year })));
+  // Read again after recording: a neighbouring year stored meanwhile (another parse worker) is seen here
+  // or that worker sees this year (report-years.ts). Stored findings change only when they differ.
+  const after = await ctx.repo.listReports(body.id);
+  const dated = { ...report, year };
+  const settled = await settleOwnYear(ctx, body, dated, { findings, before }, after);
+  const newAlerts = await raiseFindings(ctx, body.id, year, settled, meta.finalUrl, base.rawKey);
+  newAlerts.push(...(await refreshNextYear(ctx, body, after, dated)));
   return { ...base, result: 'report', year, change, newAlerts };
 }
 
