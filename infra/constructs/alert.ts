@@ -1,11 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ConcernProps } from './common.ts';
-import { AppFunction, bindBucket, bindTable } from './function.ts';
+import { AppFunction, bindBucket, bindMail, bindTable } from './function.ts';
 import { WorkQueue } from './work-queue.ts';
 
-/** Alert queue → alert function → SES: each alert to each subscriber (or the admins) once. */
+/** Alert queue → alert function → SES or SMTP: each alert to each subscriber (or the admins) once. */
 export class Alert extends Construct {
   readonly queue: WorkQueue;
   readonly fn: AppFunction;
@@ -17,22 +16,18 @@ export class Alert extends Construct {
       visibilityTimeout: Duration.minutes(6),
       maxReceiveCount: 5,
       alarmAction: props.alarmAction,
+      maxMessageAge: Duration.hours(2),
     });
     this.fn = new AppFunction(this, 'Function', {
       name: 'alert',
-      description: 'nianbao-watch: deliver one alert to its subscribers by SES',
+      description: 'nianbao-watch: deliver one alert to its subscribers by mail',
       timeout,
       environment: props.environment,
+      alarmAction: props.alarmAction,
     });
-    bindTable(this.fn, props.storage.table);
+    bindTable(this.fn, props.storage.table, 'readWrite');
     bindBucket(this.fn, props.storage.bucket, 'none');
-    this.fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        // Any verified identity of this account and region: the sender is configuration (MAIL_FROM).
-        resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
-      }),
-    );
+    bindMail(this.fn, props.mail);
     this.queue.consumeWith(this.fn, { batchSize: 10 });
   }
 }

@@ -25,6 +25,7 @@ export class Parse extends Construct {
       visibilityTimeout: Duration.minutes(12),
       maxReceiveCount: 5,
       alarmAction: props.alarmAction,
+      maxMessageAge: Duration.hours(6),
     });
     this.fn = new AppFunction(this, 'Function', {
       name: 'parse',
@@ -33,10 +34,11 @@ export class Parse extends Construct {
       memorySize: 1024,
       timeout,
       environment: props.environment,
+      alarmAction: props.alarmAction,
     });
-    bindTable(this.fn, props.storage.table);
+    bindTable(this.fn, props.storage.table, 'readWrite');
     bindBucket(this.fn, props.storage.bucket, 'readWrite');
-    bindQueueProducer(this.fn, props.alertQueue, 'ALERT_QUEUE_URL');
+    bindQueueProducer(this.fn, props.alertQueue, 'NIANBAO_ALERT_QUEUE_URL');
     this.queue.consumeWith(this.fn, { batchSize: 5 });
   }
 }

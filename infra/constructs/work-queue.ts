@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -12,6 +12,8 @@ export interface WorkQueueProps {
   /** Receives before a message is parked in the dead-letter queue. */
   maxReceiveCount: number;
   alarmAction: cloudwatch.IAlarmAction;
+  /** Age of the oldest message past which work is stuck (consumer down, throttled, poison loop). */
+  maxMessageAge: Duration;
 }
 
 /** An alarm as soon as one message is visible in a queue that should stay empty. */
@@ -48,6 +50,10 @@ export class WorkQueue extends Construct {
     const fifo = props.fifo ? { fifo: true, contentBasedDeduplication: false } : {};
     const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, ...fifo };
     this.deadLetters = new sqs.Queue(this, 'DeadLetters', { ...common, retentionPeriod: Duration.days(14) });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This is a dead-letter queue: it has no DLQ of its own; its depth alarm calls a human.',
+    });
     this.queue = new sqs.Queue(this, 'Queue', {
       ...common,
       visibilityTimeout: props.visibilityTimeout,
@@ -61,6 +67,17 @@ export class WorkQueue extends Construct {
       `messages in the ${id} dead-letter queue: a stage failed ${props.maxReceiveCount} times`,
       props.alarmAction,
     );
+    new cloudwatch.Alarm(this, 'OldestMessageAlarm', {
+      alarmDescription: `the oldest message in the ${id} queue is older than ${props.maxMessageAge.toHumanString()}: work is stuck`,
+      metric: this.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: props.maxMessageAge.toSeconds(),
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(props.alarmAction);
   }
 
   /** The consumer, reporting partial batch failures so only the failed records come back. */

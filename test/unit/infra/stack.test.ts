@@ -2,11 +2,15 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { apiRoutes, gatewayPath } from '#shared/api/routes.ts';
 import { NianbaoStack, PipelineSettings } from '../../../infra/stack.ts';
+import { SETTINGS } from './settings.ts';
 
 const Resource = z.object({ Properties: z.record(z.string(), z.unknown()) });
 const FunctionProps = z.object({
   Description: z.string(),
+  Role: z.object({ 'Fn::GetAtt': z.tuple([z.string(), z.literal('Arn')]) }),
+  Architectures: z.array(z.string()),
   Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }),
 });
 const ScheduleProps = z.object({
@@ -31,15 +35,29 @@ describe('NianbaoStack', () => {
   beforeAll(() => {
     // Prepare: one synth for the file, with esbuild and `npm ci` skipped (bundling-stacks = none).
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new NianbaoStack(app, 'Test', { settings: PipelineSettings.parse({}) });
+    const stack = new NianbaoStack(app, 'Test', { settings: PipelineSettings.parse(SETTINGS) });
     template = Template.fromStack(stack);
   });
 
-  it('keeps the raw archive versioned, encrypted, private and retained', () => {
+  it('keeps the raw archive versioned, locked (governance), tiered, logged, encrypted, private and retained', () => {
     template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       Properties: {
         VersioningConfiguration: { Status: 'Enabled' },
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 3650 } },
+        },
+        LifecycleConfiguration: {
+          Rules: [
+            Match.objectLike({
+              Status: 'Enabled',
+              Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 30 }],
+            }),
+          ],
+        },
+        LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'raw-archive/' }),
         BucketEncryption: {
           ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
         },
@@ -82,7 +100,43 @@ describe('NianbaoStack', () => {
     });
   });
 
-  it('has a FIFO crawl queue without content dedup, a FIFO dead-letter queue, and a DLQ per work queue', () => {
+  /** Every statement of the inline policies attached to the role of the function described as …fragment… */
+  const statementsOf = (fragment: string) => {
+    const role = FunctionProps.parse(functionByDescription(fragment)).Role['Fn::GetAtt'][0];
+    const Policy = z.object({
+      Properties: z.object({
+        Roles: z.array(z.object({ Ref: z.string() })),
+        PolicyDocument: z.object({
+          Statement: z.array(
+            z.object({ Action: z.union([z.string(), z.array(z.string())]), Resource: z.unknown() }),
+          ),
+        }),
+      }),
+    });
+    return Object.values(template.findResources('AWS::IAM::Policy'))
+      .map((p) => Policy.parse(p).Properties)
+      .filter((p) => p.Roles.some((r) => r.Ref === role))
+      .flatMap((p) => p.PolicyDocument.Statement);
+  };
+  const actionsOf = (fragment: string, service: string) =>
+    [
+      ...new Set(
+        statementsOf(fragment)
+          .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+          .filter((a) => a.startsWith(`${service}:`)),
+      ),
+    ].sort();
+
+  const FN = {
+    schedule: 'the cycle',
+    crawl: 'crawl one body',
+    parse: 'parse one archived page',
+    alert: 'deliver one alert',
+    api: 'HTTP API',
+    mailEvents: 'suppress subscribers',
+  } as const;
+
+  it('has a FIFO crawl queue without content dedup, and a dead-letter queue per work queue', () => {
     const props = propertiesOf('AWS::SQS::Queue');
     const fifo = props.filter((p) => p.FifoQueue === true);
     // Crawl queue and its DLQ; the others are standard.
@@ -94,21 +148,87 @@ describe('NianbaoStack', () => {
         RedrivePolicy: { deadLetterTargetArn: expect.anything(), maxReceiveCount: 3 },
       }),
     ]);
-    // crawl, parse, alert: each with a DLQ (3 + 3) plus the scheduler's failed-invocation queue.
-    expect(props).toHaveLength(7);
-    expect(props.filter((p) => p.RedrivePolicy)).toHaveLength(3);
+    // crawl, parse, alert, cycle: each with a DLQ (4 + 4) plus the scheduler's failed-invocation queue.
+    expect(props).toHaveLength(9);
+    expect(props.filter((p) => p.RedrivePolicy)).toHaveLength(4);
   });
 
-  it('runs five functions on Node 22 arm64, the crawl one with 2 GB and 5 minutes', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 5);
+  it('runs six functions on Node 22, arm64 except the crawl (x86_64, the only Chromium there is), each with its own role', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 6);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
       Environment: {
-        Variables: Match.objectLike({ TABLE_NAME: Match.anyValue(), BUCKET_NAME: Match.anyValue() }),
+        Variables: Match.objectLike({ NIANBAO_TABLE: Match.anyValue(), NIANBAO_LOG_FORMAT: 'json' }),
       },
     });
-    expect(functionByDescription('crawl one body')).toMatchObject({ MemorySize: 2048, Timeout: 300 });
+    const arch = Object.fromEntries(
+      Object.entries(FN).map(([k, f]) => [k, FunctionProps.parse(functionByDescription(f)).Architectures]),
+    );
+    expect(arch).toEqual({
+      schedule: ['arm64'],
+      crawl: ['x86_64'],
+      parse: ['arm64'],
+      alert: ['arm64'],
+      api: ['arm64'],
+      mailEvents: ['arm64'],
+    });
+    expect(functionByDescription(FN.crawl)).toMatchObject({ MemorySize: 2048, Timeout: 300 });
+    const roles = Object.values(FN).map(
+      (f) => FunctionProps.parse(functionByDescription(f)).Role['Fn::GetAtt'][0],
+    );
+    expect(new Set(roles).size).toBe(6);
+    // No managed policy (AWSLambdaBasicExecutionRole and the like): only the grants below.
+    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+
+  it('grants each function only the table, bucket, mail and secret actions it uses', () => {
+    const grants = Object.fromEntries(
+      Object.entries(FN).map(([k, f]) => [
+        k,
+        {
+          dynamodb: actionsOf(f, 'dynamodb'),
+          s3: actionsOf(f, 's3'),
+          ses: actionsOf(f, 'ses'),
+          secrets: actionsOf(f, 'secretsmanager'),
+        },
+      ]),
+    );
+    const read = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+    const readWrite = [...read, 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort();
+    const ses = ['ses:SendEmail', 'ses:SendRawEmail'];
+    const secret = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
+    expect(grants).toEqual({
+      schedule: { dynamodb: [...readWrite, 'dynamodb:Scan'].sort(), s3: [], ses: [], secrets: [] },
+      crawl: {
+        dynamodb: readWrite,
+        s3: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'],
+        ses: [],
+        secrets: [],
+      },
+      parse: {
+        dynamodb: readWrite,
+        s3: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'],
+        ses: [],
+        secrets: [],
+      },
+      alert: { dynamodb: readWrite, s3: [], ses, secrets: [] },
+      // The confirmation mail of POST /subscriptions, and the admin token at run time.
+      api: { dynamodb: readWrite, s3: [], ses, secrets: secret },
+      mailEvents: { dynamodb: readWrite, s3: [], ses: [], secrets: [] },
+    });
+    // Nothing anywhere may delete an item, an archived object or a version.
+    const everything = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+      JSON.stringify(p).match(/"(dynamodb|s3):[A-Za-z*]+"/g),
+    );
+    expect(everything.filter((a) => /Delete|\*/.test(String(a)))).toEqual([]);
+  });
+
+  it('keeps the admin token out of the environment: only its secret ARN is there', () => {
+    const env = FunctionProps.parse(functionByDescription(FN.api)).Environment.Variables;
+    expect(Object.keys(env).filter((k) => k.includes('ADMIN_TOKEN'))).toEqual([
+      'NIANBAO_ADMIN_TOKEN_SECRET_ARN',
+    ]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('resolve:secretsmanager');
   });
 
   it('gives each function only the queues it sends to', () => {
@@ -116,37 +236,73 @@ describe('NianbaoStack', () => {
       Object.keys(FunctionProps.parse(functionByDescription(fragment)).Environment.Variables)
         .filter((k) => k.endsWith('_QUEUE_URL'))
         .sort();
-    expect({
-      schedule: queueVariables('queue the bodies due'),
-      crawl: queueVariables('crawl one body'),
-      parse: queueVariables('parse one archived page'),
-      alert: queueVariables('deliver one alert'),
-      api: queueVariables('HTTP API'),
-    }).toEqual({
-      schedule: ['ALERT_QUEUE_URL', 'CRAWL_QUEUE_URL'],
-      crawl: ['ALERT_QUEUE_URL', 'PARSE_QUEUE_URL'],
-      parse: ['ALERT_QUEUE_URL'],
+    expect(Object.fromEntries(Object.entries(FN).map(([k, f]) => [k, queueVariables(f)]))).toEqual({
+      schedule: ['NIANBAO_ALERT_QUEUE_URL', 'NIANBAO_CRAWL_QUEUE_URL', 'NIANBAO_CYCLE_QUEUE_URL'],
+      crawl: ['NIANBAO_ALERT_QUEUE_URL', 'NIANBAO_PARSE_QUEUE_URL'],
+      parse: ['NIANBAO_ALERT_QUEUE_URL'],
       alert: [],
-      api: ['CRAWL_QUEUE_URL'],
+      api: ['NIANBAO_CRAWL_QUEUE_URL', 'NIANBAO_CYCLE_QUEUE_URL'],
+      mailEvents: [],
     });
   });
 
-  it('consumes every work queue with partial batch failure reporting', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
+  it('consumes every work queue (crawl, parse, alert, cycle) with partial batch failure reporting', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
     template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
 
-  it('alarms on every dead-letter queue, the scheduler failures and schedule errors', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+  it('alarms to the SNS topic on every DLQ, queue age, function errors and throttles, and no successful crawl in 24 h', () => {
+    const alarms = propertiesOf('AWS::CloudWatch::Alarm');
+    const by = (metric: string) => alarms.filter((a) => a.MetricName === metric).length;
+    expect({
+      deadLetters: by('ApproximateNumberOfMessagesVisible'),
+      oldestMessage: by('ApproximateAgeOfOldestMessage'),
+      errors: by('Errors'),
+      throttles: by('Throttles'),
+      noCrawl: by('SuccessfulCrawls'),
+    }).toEqual({ deadLetters: 5, oldestMessage: 4, errors: 6, throttles: 6, noCrawl: 1 });
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
-      Threshold: 1,
-      AlarmActions: [Match.anyValue()],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SuccessfulCrawls',
+      Period: 21_600,
+      EvaluationPeriods: 4,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern:
+        '{ $.message = "crawl finished" && ($.crawlStatus = "ok" || $.crawlStatus = "unchanged") }',
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: SETTINGS.alarmEmail,
     });
   });
 
-  it('ticks the crawl and sweeps the deadlines daily on Beijing time', () => {
+  it('mails through SES with an identity and a configuration set whose bounces and complaints reach the mail-events function', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'watch.example.org',
+      ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        MatchingEventTypes: ['bounce', 'complaint'],
+        SnsDestination: { TopicARN: Match.anyValue() },
+      }),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+    expect(FunctionProps.parse(functionByDescription(FN.alert)).Environment.Variables).toMatchObject({
+      NIANBAO_MAIL_TRANSPORT: 'ses',
+      NIANBAO_SES_CONFIGURATION_SET: 'nianbao-watch',
+      NIANBAO_MAIL_FROM: SETTINGS.mailFrom,
+    });
+  });
+
+  it('runs the cycle daily on Beijing time: redrive, crawl tick, sweep', () => {
     const summary = propertiesOf('AWS::Scheduler::Schedule')
       .map((p) => ScheduleProps.parse(p))
       .map((s) => ({
@@ -157,21 +313,45 @@ describe('NianbaoStack', () => {
       .sort((a, b) => a.input.localeCompare(b.input));
     expect(summary).toEqual([
       { expression: 'cron(0 2 * * ? *)', timezone: 'Asia/Shanghai', input: '{"task":"crawl"}' },
+      { expression: 'cron(30 1 * * ? *)', timezone: 'Asia/Shanghai', input: '{"task":"redrive"}' },
       { expression: 'cron(0 8 * * ? *)', timezone: 'Asia/Shanghai', input: '{"task":"sweep"}' },
     ]);
   });
 
-  it('serves the HTTP API routes through one Lambda integration', () => {
+  it('makes every route of the Hono app an API Gateway route, /subscriptions/confirm included', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
-    expect(
-      propertiesOf('AWS::ApiGatewayV2::Route')
-        .map((r) => r.RouteKey)
-        .sort(),
-    ).toEqual(['GET /health', 'GET /status/{bodyId}', 'POST /admin/recrawl', 'POST /subscriptions']);
+    const gateway = propertiesOf('AWS::ApiGatewayV2::Route')
+      .map((r) => String(r.RouteKey))
+      .sort();
+    const app = apiRoutes()
+      .map((r) => `${r.method} ${gatewayPath(r.path)}`)
+      .sort();
+    expect(gateway).toEqual(app);
+    expect(gateway).toContain('GET /subscriptions/confirm');
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0' });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });
+  });
+
+  it('outputs the API URL, table, bucket, alarm topic and admin token secret', () => {
+    const outputs = Object.keys(template.toJSON().Outputs ?? {});
+    for (const name of ['ApiUrl', 'TableName', 'ArchiveBucket', 'AlarmTopic', 'ApiAdminTokenSecret']) {
+      expect(outputs.some((o) => o.startsWith(name))).toBe(true);
+    }
+  });
+});
+
+describe('PipelineSettings', () => {
+  it('requires the sender, the admin and alarm addresses and the mail transport: no example defaults', () => {
+    const parsed = PipelineSettings.safeParse({});
+    expect(parsed.success ? [] : parsed.error.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'adminEmail',
+      'alarmEmail',
+      'mailFrom',
+      'mailTransport',
+    ]);
   });
 });
