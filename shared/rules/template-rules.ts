@@ -11,6 +11,7 @@ import {
   TEMPLATE_2021_FROM,
   TEMPLATE_SECTIONS,
 } from './knowledge/templates.ts';
+import { oldTemplateMissingParts } from './old-template.ts';
 import { buildView, quoteOriginal, quoteView, viewOf } from './text-view.ts';
 import type { Rule, RuleContext } from './types.ts';
 
@@ -71,9 +72,10 @@ export const templateOutdated = rule(
 
 export const templateMissingSection = rule(
   'template.missing-section',
-  '报告缺少模板规定的章节',
-  'A section required by the template is missing',
+  '报告缺少模板规定的章节(2008年条例的六部分:仅在全文未提及时)',
+  'A section required by the template is missing (the 2008 six parts: only when the text never mentions one)',
   ({ report }) => {
+    if (report.format === 'pre2019') return oldTemplateMissingParts(templateMissingSection, report);
     if (!templated(report) || report.missingSections.length === 0) return [];
     const names = report.missingSections.map((id) => TEMPLATE_SECTIONS.find((s) => s.id === id)?.name ?? id);
     return [
