@@ -1,0 +1,341 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createBrotliDecompress } from 'node:zlib';
+import { App } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { apiRoutes } from '#shared/api/routes.ts';
+import { ensureTable } from '#shared/local/embedded-services.ts';
+import { startSmtpSink } from '#shared/local/smtp-sink.ts';
+import { startStoreProcess } from '#shared/local/store-process.ts';
+import { makeDocumentClient } from '#shared/store/clients.ts';
+import { Repository } from '#shared/store/repository.ts';
+import { emailHash, Subscribers } from '#shared/store/subscribers.ts';
+import { readMailbox } from '#test/support/mailbox.ts';
+import { NianbaoStack, PipelineSettings } from '../../infra/stack.ts';
+import { SETTINGS } from '../unit/infra/settings.ts';
+import { startSqsStandIn } from './aws-sqs-stand-in.ts';
+
+/**
+ * The handlers as Lambda runs them: the bundles esbuild wrote into the synthesized cloud assembly (not
+ * the TypeScript sources), imported from their asset directories and invoked with real AWS event shapes,
+ * against the embedded stand-ins (dynalite and s3rver in their own process, an SMTP sink, an SQS
+ * stand-in recording SendMessage). One synth for the file (~1–2 min: five esbuild bundles and the
+ * crawl function's node_modules with Chromium).
+ */
+const FunctionResource = z.object({
+  Properties: z.object({
+    Description: z.string(),
+    Architectures: z.array(z.string()),
+    Code: z.object({ S3Key: z.string() }),
+  }),
+});
+type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
+const BatchResponse = z.object({ batchItemFailures: z.array(z.object({ itemIdentifier: z.string() })) });
+const ApiResponse = z.object({
+  statusCode: z.number(),
+  body: z.string(),
+  headers: z.record(z.string(), z.string()),
+});
+
+const sqsRecord = (messageId: string, body: string) => ({
+  messageId,
+  receiptHandle: `rh-${messageId}`,
+  body,
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: '1795000000000',
+    SenderId: 'AIDAEXAMPLE',
+    ApproximateFirstReceiveTimestamp: '1795000000000',
+  },
+  messageAttributes: {},
+  md5OfBody: '0',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:queue',
+  awsRegion: 'eu-west-1',
+});
+
+/** An API Gateway HTTP API (payload 2.0) request. */
+function httpEvent(
+  method: string,
+  path: string,
+  o: { query?: string; body?: string; headers?: Record<string, string> } = {},
+) {
+  const headers = { host: 'api.example.org', 'content-type': 'application/json', ...o.headers };
+  return {
+    version: '2.0',
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: o.query ?? '',
+    headers,
+    ...(o.query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(o.query)) } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'api',
+      domainName: 'api.example.org',
+      domainPrefix: 'api',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+      requestId: `req-${method}-${path}`,
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: '24/Nov/2026:00:00:00 +0000',
+      timeEpoch: 1795000000000,
+    },
+    ...(o.body !== undefined ? { body: o.body } : {}),
+    isBase64Encoded: false,
+  };
+}
+const lambdaContext = { functionName: 'test', awsRequestId: 'req', getRemainingTimeInMillis: () => 30_000 };
+
+/** ELF e_machine (bytes 18–19, little endian) of the brotli-compressed binary, read from its first bytes. */
+async function elfMachine(file: string): Promise<number> {
+  const stream = createReadStream(file).pipe(createBrotliDecompress());
+  for await (const chunk of stream) {
+    const head = chunk as Buffer;
+    if (head.length >= 20) {
+      stream.destroy();
+      if (head.subarray(0, 4).toString('latin1') !== '\x7fELF') throw new Error(`${file} is not ELF`);
+      return head.readUInt16LE(18);
+    }
+  }
+  throw new Error(`${file}: too short`);
+}
+const ELF_MACHINE: Record<string, number> = { x86_64: 62, arm64: 183 };
+
+describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, embedded stand-ins)', () => {
+  let dir: string;
+  let outdir: string;
+  let functions: Map<string, { dir: string; architecture: string }>;
+  const handlers = new Map<string, Handler>();
+  const closers: Array<() => Promise<void> | void> = [];
+  let sqs: Awaited<ReturnType<typeof startSqsStandIn>>;
+  let mailDir: string;
+  let dynamodbEndpoint: string;
+  const savedEnv = { ...process.env };
+
+  const handler = async (fragment: string): Promise<Handler> => {
+    const cached = handlers.get(fragment);
+    if (cached) return cached;
+    const fn = [...functions.entries()].find(([d]) => d.includes(fragment))?.[1];
+    if (!fn) throw new Error(`no function described as …${fragment}…`);
+    const mod = (await import(pathToFileURL(join(fn.dir, 'index.mjs')).href)) as { handler: Handler };
+    handlers.set(fragment, mod.handler);
+    return mod.handler;
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nianbao-bundles-'));
+    outdir = join(dir, 'cdk.out');
+    const app = new App({ outdir });
+    const stack = new NianbaoStack(app, 'Bundles', {
+      settings: PipelineSettings.parse({ ...SETTINGS, mailTransport: 'smtp' }),
+    });
+    const assembly = app.synth();
+    const template = JSON.parse(
+      await readFile(join(outdir, assembly.getStackByName(stack.stackName).templateFile), 'utf8'),
+    ) as { Resources: Record<string, { Type: string }> };
+    functions = new Map(
+      Object.values(template.Resources)
+        .filter((r) => r.Type === 'AWS::Lambda::Function')
+        .map((r) => FunctionResource.parse(r).Properties)
+        .map((p) => [
+          p.Description,
+          {
+            dir: join(outdir, `asset.${p.Code.S3Key.replace(/\.zip$/, '')}`),
+            architecture: p.Architectures[0] ?? '',
+          },
+        ]),
+    );
+
+    const stores = await startStoreProcess(join(dir, 'data'), 'bundles-raw', () => undefined);
+    closers.push(() => stores.close());
+    dynamodbEndpoint = stores.dynamodbEndpoint;
+    await ensureTable(stores.dynamodbEndpoint, 'eu-west-1', 'bundles');
+    mailDir = join(dir, 'mail');
+    const sink = await startSmtpSink(mailDir);
+    closers.push(() => sink.close());
+    sqs = await startSqsStandIn();
+    closers.push(() => sqs.close());
+    // What the stack sets, pointed at the stand-ins (AWS_* as the Lambda runtime provides them).
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      NIANBAO_TABLE: 'bundles',
+      NIANBAO_BUCKET: 'bundles-raw',
+      NIANBAO_MAIL_FROM: SETTINGS.mailFrom,
+      NIANBAO_ADMIN_EMAIL: SETTINGS.adminEmail,
+      NIANBAO_MAIL_TRANSPORT: 'smtp',
+      NIANBAO_SMTP_URL: sink.url,
+      NIANBAO_DYNAMODB_ENDPOINT: stores.dynamodbEndpoint,
+      NIANBAO_S3_ENDPOINT: stores.s3Endpoint,
+      NIANBAO_SQS_ENDPOINT: sqs.endpoint,
+      NIANBAO_CRAWL_QUEUE_URL: sqs.queueUrl('crawl.fifo'),
+      NIANBAO_PARSE_QUEUE_URL: sqs.queueUrl('parse'),
+      NIANBAO_ALERT_QUEUE_URL: sqs.queueUrl('alert'),
+      NIANBAO_CYCLE_QUEUE_URL: sqs.queueUrl('cycle'),
+      NIANBAO_CYCLE_BATCH: '2',
+      NIANBAO_ADMIN_TOKEN: 'bundle-test-admin-token-0123456789',
+      NIANBAO_TODAY: '2026-11-24',
+      NIANBAO_LOG_LEVEL: 'ERROR',
+    });
+  }, 900_000);
+
+  afterAll(async () => {
+    process.env = savedEnv;
+    for (const close of closers.reverse()) await close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("ships a Chromium built for the crawl function's architecture", async () => {
+    const crawl = [...functions.entries()].find(([d]) => d.includes('crawl one body'))?.[1];
+    if (!crawl) throw new Error('no crawl function');
+    const machine = await elfMachine(join(crawl.dir, 'node_modules/@sparticuz/chromium/bin/chromium.br'));
+    expect({ architecture: crawl.architecture, machine }).toEqual({
+      architecture: 'x86_64',
+      machine: ELF_MACHINE[crawl.architecture],
+    });
+  });
+
+  it('alert: an SQS batch with one malformed record fails that record alone and mails the good one', async () => {
+    const db = makeDocumentClient({ region: 'eu-west-1', dynamodbEndpoint });
+    const alertId = 'crawl.failing/360802/2026';
+    await new Repository(db, 'bundles').recordAlert({
+      alertId,
+      rule: 'crawl.failing',
+      bodyId: '360802',
+      year: 2026,
+      audience: 'admins',
+      createdAt: '2026-11-24T00:00:00.000Z',
+      finding: {
+        rule: 'crawl.failing',
+        severity: 'warning',
+        message: { zh: '门户连续3次抓取失败', en: 'Portal failed 3 crawls in a row' },
+        evidence: [{ quote: 'timeout', where: 'https://www.example.gov.cn/' }],
+      },
+    });
+    const response = await (await handler('deliver one alert'))(
+      {
+        Records: [
+          sqsRecord('bad', '{"type":"alert"'),
+          sqsRecord('good', JSON.stringify({ type: 'alert', alertId })),
+        ],
+      },
+      lambdaContext,
+    );
+    expect(BatchResponse.parse(response)).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
+    expect((await readMailbox(mailDir)).filter((m) => m.alertId === alertId).map((m) => m.to)).toEqual([
+      SETTINGS.adminEmail,
+    ]);
+  });
+
+  it('parse: malformed and unknown-body records fail, each alone', async () => {
+    const response = await (await handler('parse one archived page'))(
+      {
+        Records: [
+          sqsRecord('not-json', 'parse me'),
+          sqsRecord('unknown', JSON.stringify({ type: 'parse', bodyId: 'nope', rawKey: 'raw/nope/x.html' })),
+        ],
+      },
+      lambdaContext,
+    );
+    expect(BatchResponse.parse(response)).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'not-json' }, { itemIdentifier: 'unknown' }],
+    });
+  });
+
+  it('schedule: a Scheduler input fans the sweep out on the cycle queue; each batch runs from its SQS record', async () => {
+    const schedule = await handler('the cycle');
+    const fanned = await schedule({ task: 'sweep' }, lambdaContext);
+    const batches = sqs.sent.filter((m) => m.queue === 'cycle');
+    const bodies = batches.flatMap(
+      (b) => z.object({ bodyIds: z.array(z.string()) }).parse(JSON.parse(b.body)).bodyIds,
+    );
+    expect(fanned).toEqual({ task: 'sweep', rows: 0, missing: 0, unreachable: 0, newAlerts: [] });
+    expect({
+      batches: batches.length,
+      maxSize: Math.max(...batches.map((b) => JSON.parse(b.body).bodyIds.length)),
+    }).toEqual({
+      batches: Math.ceil(bodies.length / 2),
+      maxSize: 2,
+    });
+
+    const first = batches[0];
+    if (!first) throw new Error('no batch queued');
+    const response = await schedule(
+      { Records: [sqsRecord('batch-0', first.body), sqsRecord('junk', '{"type":"batch","task":"dance"}')] },
+      lambdaContext,
+    );
+    expect(BatchResponse.parse(response)).toEqual({ batchItemFailures: [{ itemIdentifier: 'junk' }] });
+  });
+
+  it('crawl: a store outage is our fault: the record fails (retried, then dead-lettered), nothing is recorded', async () => {
+    // A fresh cold start whose table endpoint refuses connections.
+    const before = process.env.NIANBAO_DYNAMODB_ENDPOINT;
+    process.env.NIANBAO_DYNAMODB_ENDPOINT = 'http://127.0.0.1:9';
+    try {
+      const crawl = await handler('crawl one body');
+      const response = await crawl(
+        {
+          Records: [
+            sqsRecord('crawl-1', JSON.stringify({ type: 'crawl', bodyId: '360802', reason: 'schedule' })),
+          ],
+        },
+        lambdaContext,
+      );
+      expect(BatchResponse.parse(response)).toEqual({ batchItemFailures: [{ itemIdentifier: 'crawl-1' }] });
+    } finally {
+      process.env.NIANBAO_DYNAMODB_ENDPOINT = before;
+    }
+  });
+
+  it('api: every route of the Hono app answers an API Gateway v2 request, /subscriptions/confirm included', async () => {
+    const api = await handler('HTTP API');
+    const call = async (...args: Parameters<typeof httpEvent>) => {
+      const res = ApiResponse.parse(await api(httpEvent(...args), lambdaContext));
+      return { status: res.statusCode, body: res.body };
+    };
+    const answers: Record<string, number> = {};
+    answers['GET /health'] = (await call('GET', '/health')).status;
+    answers['GET /status/:bodyId'] = (await call('GET', '/status/360802')).status;
+    const email = 'reader@example.org';
+    answers['POST /subscriptions'] = (
+      await call('POST', '/subscriptions', { body: JSON.stringify({ email, scopes: ['3608'] }) })
+    ).status;
+    const confirmation = (await readMailbox(mailDir)).find((m) => m.to === email);
+    const link = /https?:\/\/\S+\/subscriptions\/confirm\?(\S+)/.exec(confirmation?.text ?? '');
+    if (!link?.[1]) throw new Error('no confirmation link mailed');
+    answers['GET /subscriptions/confirm'] = (
+      await call('GET', '/subscriptions/confirm', { query: link[1] })
+    ).status;
+    const recrawl = await call('POST', '/admin/recrawl', {
+      body: JSON.stringify({ bodyIds: ['360802'] }),
+      headers: { 'x-admin-token': 'bundle-test-admin-token-0123456789' },
+    });
+    answers['POST /admin/recrawl'] = recrawl.status;
+
+    expect(Object.keys(answers).sort()).toEqual(
+      apiRoutes()
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+    expect(answers).toEqual({
+      'GET /health': 200,
+      'GET /status/:bodyId': 200,
+      'POST /subscriptions': 202,
+      'GET /subscriptions/confirm': 200,
+      'POST /admin/recrawl': 202,
+    });
+    expect(sqs.sent.filter((m) => m.queue === 'crawl.fifo').map((m) => JSON.parse(m.body).bodyId)).toContain(
+      '360802',
+    );
+    const subscriber = await new Subscribers(
+      makeDocumentClient({ region: 'eu-west-1', dynamodbEndpoint }),
+      'bundles',
+    ).get(emailHash(email));
+    expect(subscriber?.confirmed).toBe(true);
+  });
+});
