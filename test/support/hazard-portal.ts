@@ -34,13 +34,16 @@ const START_PATH: Partial<Record<Hazard, string>> = { redirect: '/old/ndbg/', lo
 export const SLOW_MS = 4000;
 export const ATTACHMENT_BYTES = Buffer.from('%PDF-1.4\n% 统计表 placeholder\n%%EOF\n', 'utf8');
 
+/**
+ * What a site holds between requests. Only what a test sets on purpose (edit, take down) and the position
+ * in the listing's script: nothing a response writes for its own use, which lives in that request's scope.
+ */
 interface HazardState {
   edited: boolean;
   /** The report page now answers 404 (taken down after publication). */
   removed: boolean;
-  listingHits: number;
-  /** Bytes of the 30 MB page written before the client hung up. */
-  hugeSent: number;
+  /** Listing requests of the current round so far: the next one is number `listingRequests + 1`. */
+  listingRequests: number;
 }
 
 export interface HazardSite extends Site {
@@ -55,8 +58,11 @@ export interface HazardPortal {
   edit(): void;
   /** The `edited` site's report page is taken down: it answers 404 from now on. */
   takeDown(): void;
-  /** Bytes the `huge` site managed to send. */
-  hugeSent(): number;
+  /**
+   * Starts a new round of the listing scripts (LISTING_SCRIPT): the next listing request of each site
+   * (or of those named) is number 1 again, so a second crawl meets `slow-once`, `flaky` and `reset` anew.
+   */
+  replay(...hazards: Hazard[]): void;
   close(): Promise<void>;
 }
 
@@ -103,13 +109,41 @@ const JSL_CHALLENGE = `<!DOCTYPE html><html><head><meta charset="utf-8"></head><
 </body></html>`;
 
 export const HUGE_BYTES = 30 * 1024 * 1024;
+/** The `huge` page is written in chunks of this size. */
+export const HUGE_CHUNK = 64 * 1024;
 
-/** 30 MB, chunked (no Content-Length): only the running byte count can stop it. Returns bytes sent. */
-async function huge(res: ServerResponse, state: { hugeSent: number }): Promise<void> {
+/**
+ * What the n-th listing request of a round (n from 1) gets, per hazard: each a sequence over the site's
+ * listing requests, not per connection or per crawl. A retry is the next request of the round, so the
+ * script holds however many attempts a fetch makes and however they overlap (a timed-out attempt may still
+ * be sleeping when its retry arrives: its number was taken on arrival). After its script, a site answers
+ * normally; a second crawl in the same test meets the hazard again only after `portal.replay()`.
+ */
+export type ListingAnswer = 'page' | 'slow' | '503' | 'reset' | 'huge';
+export const LISTING_SCRIPT: Partial<Record<Hazard, (n: number) => ListingAnswer>> = {
+  /** The first listing request answers after SLOW_MS (past the client's timeout); later ones at once. */
+  'slow-once': (n: number) => (n === 1 ? 'slow' : 'page'),
+  /** Every listing request answers after SLOW_MS. */
+  slow: () => 'slow',
+  /** The first two listing requests answer 503 with Retry-After: 1; later ones the page. */
+  flaky: (n: number) => (n <= 2 ? '503' : 'page'),
+  /** The first listing request's connection is reset before any answer; later ones get the page. */
+  reset: (n: number) => (n === 1 ? 'reset' : 'page'),
+  /** Every listing request gets its own 30 MB page. */
+  huge: () => 'huge',
+};
+
+/**
+ * 30 MB, chunked (no Content-Length): only the client's running byte count can stop it. Every request gets
+ * its own 30 MB from the first byte, whatever earlier requests (a timed-out attempt, a retry) were sent;
+ * what each response sent is recorded on its own SiteRequest (bytesSent, completed).
+ */
+async function huge(res: ServerResponse): Promise<void> {
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-  const chunk = Buffer.alloc(64 * 1024, 0x61);
-  while (state.hugeSent < HUGE_BYTES && !res.destroyed) {
-    state.hugeSent += chunk.length;
+  const chunk = Buffer.alloc(HUGE_CHUNK, 0x61);
+  let sent = 0;
+  while (sent < HUGE_BYTES && !res.destroyed) {
+    sent += chunk.length;
     if (!res.write(chunk)) await drainedOrClosed(res);
   }
   res.end();
@@ -146,13 +180,13 @@ function handler(hazard: Hazard, state: HazardState) {
       return void res.writeHead(302, { Location: path === '/loop/a' ? '/loop/b' : '/loop/a' }).end();
     }
     if (path === LISTING_PATH) {
-      state.listingHits += 1;
-      const first = state.listingHits === 1;
-      if (hazard === 'huge') return huge(res, state);
-      if (hazard === 'slow' || (hazard === 'slow-once' && first)) await sleep(SLOW_MS);
-      if (hazard === 'flaky' && state.listingHits <= 2)
-        return html(Buffer.from('Service Unavailable'), 503, { 'Retry-After': '1' });
-      if (hazard === 'reset' && first) return void req.socket.destroy();
+      // This request's place in the script is taken on arrival, before any await.
+      state.listingRequests += 1;
+      const answer = LISTING_SCRIPT[hazard]?.(state.listingRequests) ?? 'page';
+      if (answer === 'huge') return huge(res);
+      if (answer === 'reset') return void req.socket.destroy();
+      if (answer === '503') return html(Buffer.from('Service Unavailable'), 503, { 'Retry-After': '1' });
+      if (answer === 'slow') await sleep(SLOW_MS);
       return sendPage(req, res, listing(hazard), 'text/html; charset=utf-8');
     }
     if (path === REPORT_PATH) {
@@ -184,7 +218,7 @@ export async function startHazardPortal(only: readonly Hazard[] = HAZARDS): Prom
   const states = new Map<Hazard, HazardState>();
   const sites: Partial<Record<Hazard, HazardSite>> = {};
   for (const hazard of only) {
-    const state: HazardState = { edited: false, removed: false, listingHits: 0, hugeSent: 0 };
+    const state: HazardState = { edited: false, removed: false, listingRequests: 0 };
     states.set(hazard, state);
     const site = await startSite(handler(hazard, state));
     // Object.assign, not a spread: the site's counters keep updating on the same object.
@@ -205,7 +239,10 @@ export async function startHazardPortal(only: readonly Hazard[] = HAZARDS): Prom
       const s = states.get('edited');
       if (s) s.removed = true;
     },
-    hugeSent: () => states.get('huge')?.hugeSent ?? 0,
+    replay(...hazards: Hazard[]) {
+      for (const [hazard, s] of states)
+        if (hazards.length === 0 || hazards.includes(hazard)) s.listingRequests = 0;
+    },
     async close() {
       await Promise.all(Object.values(all).map((s) => s.close()));
     },

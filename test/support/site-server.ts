@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One request as a test site saw it: when it started and ended, and what the client sent. */
+/**
+ * One request as a test site saw it: when it started and ended, what the client sent, and what this one
+ * response sent back. Everything about a response is recorded on its own entry, never in a counter shared
+ * by the site's requests, so a retry (a new request) is told apart from the attempt it repeats.
+ */
 export interface SiteRequest {
   path: string;
   start: number;
@@ -11,6 +15,12 @@ export interface SiteRequest {
   inFlight: number;
   cookie: string | undefined;
   userAgent: string | undefined;
+  /** The status line sent, or null when none was (the socket was reset, or the client gave up first). */
+  status: number | null;
+  /** Body bytes this response handed to its socket (headers not counted). */
+  bytesSent: number;
+  /** The whole response was flushed; false when the client hung up (or the socket died) before its end. */
+  completed: boolean;
 }
 
 export interface Site {
@@ -41,12 +51,20 @@ export async function startSite(
       inFlight,
       cookie: req.headers.cookie,
       userAgent: req.headers['user-agent'],
+      status: null,
+      bytesSent: 0,
+      completed: false,
     };
     site.requests.push(entry);
+    countBodyBytes(res, entry);
+    res.once('finish', () => {
+      entry.completed = true;
+    });
     // 'close' fires when the response is done or the socket dies (a reset, an aborted download).
     res.once('close', () => {
       inFlight -= 1;
       entry.end = Date.now();
+      entry.status = res.headersSent ? res.statusCode : null;
     });
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500).end(String(error));
@@ -65,6 +83,32 @@ export async function startSite(
       server.closeAllConnections();
     });
   return site;
+}
+
+/** Counts the body bytes a handler writes into this response's own entry (write and end both). */
+function countBodyBytes(res: ServerResponse, entry: SiteRequest): void {
+  const count = (chunk: unknown, encoding: unknown) => {
+    // A write after the client hung up goes nowhere: it is not counted as sent.
+    if (res.destroyed || res.writableEnded) return;
+    if (typeof chunk === 'string') {
+      entry.bytesSent += Buffer.byteLength(
+        chunk,
+        typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
+      );
+    } else if (chunk instanceof Uint8Array) {
+      entry.bytesSent += chunk.byteLength;
+    }
+  };
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.write = ((...args: unknown[]) => {
+    count(args[0], args[1]);
+    return write(...args);
+  }) as ServerResponse['write'];
+  res.end = ((...args: unknown[]) => {
+    if (typeof args[0] !== 'function') count(args[0], args[1]);
+    return end(...args);
+  }) as ServerResponse['end'];
 }
 
 /** Sends a page with a strong ETag and answers a matching If-None-Match with 304, as CMS servers do. */
