@@ -1,6 +1,7 @@
 import type { Evidence, Finding } from '#shared/domain/finding.ts';
 import { finding } from './findings.ts';
 import { isGovernmentHost, isLocalHost, WEBMAIL_DOMAINS } from './knowledge/gov-hosts.ts';
+import { mirrorAcross } from './mirror-across.ts';
 import { matchAll, quoteView, viewOf } from './text-view.ts';
 import type { Rule, RuleContext } from './types.ts';
 
@@ -8,14 +9,14 @@ export const hostMirror: Rule = {
   id: 'host.mirror',
   severity: 'warning',
   description: {
-    zh: '报告由非政府网站提供,或其“电子版”、联系邮箱指向非政府域名(疑似被劫持的镜像站)',
-    en: 'The report is served by, or points its 电子版 or contact address at, a non-government host (a hijacked mirror?)',
+    zh: '报告由非政府网站提供,或其“电子版”、联系邮箱指向非政府域名(疑似被劫持的镜像站);或同一全文以其他机关名义出现在其他网站',
+    en: 'The report is served by, or points its 电子版 or contact address at, a non-government host (a hijacked mirror?); or its text is archived for another body from another host',
   },
   run: runHostMirror,
 };
 
 /**
- * Three signals, each with its own evidence (DOMAIN.md "Mirror versus government host"; 国办发〔2017〕47号
+ * Four signals, each with its own evidence (DOMAIN.md "Mirror versus government host"; 国办发〔2017〕47号
  * puts government sites under gov.cn):
  * - served from a host outside gov.cn. A named foreign domain is strong evidence of a hijacked mirror
  *   (warning, the catalogue severity: the README's table; a vendor's host is also possible). A bare IP
@@ -24,12 +25,21 @@ export const hostMirror: Rule = {
  *   never judged, and neither is an empty host;
  * - the 电子版/门户网站 sentence naming a domain outside gov.cn;
  * - a contact e-mail on a domain that is neither government nor a public webmail provider (seed 000:
- *   jzxx@beivbo.com) — small offices really do use 163.com or qq.com, so those are not evidence.
+ *   jzxx@beivbo.com) — small offices really do use 163.com or qq.com, so those are not evidence;
+ * - the same report text archived for another body from another host (`sameText`, mirror-across.ts).
  */
-function runHostMirror({ report }: RuleContext): Finding[] {
+function runHostMirror({ report, body, sameText }: RuleContext): Finding[] {
   const view = viewOf(report);
   const out: Finding[] = [];
   const host = report.source.host;
+  if (sameText && body && report.year !== null)
+    out.push(
+      ...mirrorAcross(
+        hostMirror,
+        { bodyId: body.id, year: report.year, host, url: report.source.url },
+        sameText,
+      ),
+    );
   if (host && !isLocalHost(host) && !isGovernmentHost(host))
     out.push(
       ownNetworkLooking(host)

@@ -72,8 +72,8 @@ export const templateOutdated = rule(
 
 export const templateMissingSection = rule(
   'template.missing-section',
-  '报告缺少模板规定的章节(2008年条例的六部分:仅在全文未提及时)',
-  'A section required by the template is missing (the 2008 six parts: only when the text never mentions one)',
+  '报告缺少模板规定的章节(2008年条例六部分:仅限无标题且全文未提及者)',
+  'A section required by the template is missing (a 2008 six-part report: only a part no heading names and the text never mentions)',
   ({ report }) => {
     if (report.format === 'pre2019') return oldTemplateMissingParts(templateMissingSection, report);
     if (!templated(report) || report.missingSections.length === 0) return [];

@@ -15,7 +15,7 @@ import { markLinkParsed } from '../store/link-batch.ts';
 import type { ReportChange } from '../store/repository.ts';
 import { requireBody, type StageContext } from './context.ts';
 import { raiseFindings } from './raise-findings.ts';
-import { previousYear, refreshNextYear, settleOwnYear } from './report-years.ts';
+import { previousYear, recordCopy, refreshCopies, refreshNextYear, settleOwnYear } from './report-years.ts';
 
 const AttachmentType = z.enum(['pdf', 'doc', 'docx', 'xls', 'xlsx']);
 
@@ -112,9 +112,17 @@ async function storeReport(
     return { ...base, result: 'not-a-report', reason: 'no report year in the title or text' };
   const report: ParsedReport = { ...parsed, year };
 
+  const dated = { ...report, year };
+  const sameText = await recordCopy(ctx, body.id, dated);
   const before = await ctx.repo.listReports(body.id);
   const previous = await previousYear(ctx, before, year);
-  const findings = runRules({ report, body, previous, today: ctx.today() });
+  const findings = runRules({
+    report,
+    body,
+    previous,
+    today: ctx.today(),
+    ...(sameText ? { sameText } : {}),
+  });
   const parsedKey = await ctx.archive.putParsed(body.id, sha256, { ...report, findings });
   const deadline = deadlineFor(body, year);
   const change = await ctx.repo.recordReport({
@@ -139,10 +147,16 @@ async function storeReport(
   // Read again after recording: a neighbouring year stored meanwhile (another parse worker) is seen here
   // or that worker sees this year (report-years.ts). Stored findings change only when they differ.
   const after = await ctx.repo.listReports(body.id);
-  const dated = { ...report, year };
-  const settled = await settleOwnYear(ctx, body, dated, { findings, before }, after);
-  const newAlerts = await raiseFindings(ctx, body.id, year, settled, meta.finalUrl, base.rawKey);
+  const settled = await settleOwnYear(
+    ctx,
+    body,
+    dated,
+    { findings, before, ...(sameText ? { sameText } : {}) },
+    after,
+  );
+  const newAlerts = await raiseFindings(ctx, body.id, year, settled.findings, meta.finalUrl, base.rawKey);
   newAlerts.push(...(await refreshNextYear(ctx, body, after, dated)));
+  newAlerts.push(...(await refreshCopies(ctx, body, dated, settled.sameText)));
   return { ...base, result: 'report', year, change, newAlerts };
 }
 

@@ -1,8 +1,10 @@
 import type { Body } from '../domain/body.ts';
 import { Finding } from '../domain/finding.ts';
 import { ParsedReport } from '../domain/report.ts';
+import { type TextCopy, textHash } from '../rules/mirror-across.ts';
 import { runRules } from '../rules/run-rules.ts';
 import type { ReportItem } from '../store/records.ts';
+import { recordTextCopy, textCopies } from '../store/text-index.ts';
 import type { StageContext } from './context.ts';
 import { raiseFindings } from './raise-findings.ts';
 
@@ -33,27 +35,35 @@ export async function previousYear(
 }
 
 /**
- * Year N's findings against the reports stored now (`after`, read after N was recorded): recomputed when
- * the year before it arrived since the first computation (`computed`, from the read before), and written
- * when they differ from the stored ones. Returns the findings to raise.
+ * Year N's findings against what is stored now (`after` and `copiesAfter`, read after N was recorded):
+ * recomputed when the year before it, or another copy of its text, arrived since the first computation
+ * (`computed`, from the reads before), and written when they differ from the stored ones. Returns the
+ * findings to raise.
  */
 export async function settleOwnYear(
   ctx: StageContext,
   body: Body,
   report: ParsedReport & { year: number },
-  computed: { findings: Finding[]; before: readonly ReportItem[] },
+  computed: { findings: Finding[]; before: readonly ReportItem[]; sameText?: readonly TextCopy[] },
   after: readonly ReportItem[],
-): Promise<Finding[]> {
+): Promise<{ findings: Finding[]; sameText?: readonly TextCopy[] }> {
   const parsedKey = (items: readonly ReportItem[]) =>
     items.find((r) => r.year === report.year - 1)?.parsedKey;
+  const sameText = computed.sameText ? await copiesOf(ctx, report) : undefined;
   const findings =
-    parsedKey(computed.before) === parsedKey(after)
+    parsedKey(computed.before) === parsedKey(after) && sameCopies(computed.sameText, sameText)
       ? computed.findings
-      : runRules({ report, body, previous: await previousYear(ctx, after, report.year), today: ctx.today() });
+      : runRules({
+          report,
+          body,
+          previous: await previousYear(ctx, after, report.year),
+          today: ctx.today(),
+          ...(sameText ? { sameText } : {}),
+        });
   const stored = after.find((r) => r.year === report.year);
   if (stored && !sameFindings(stored.findings, findings))
     await ctx.repo.setFindings(body.id, report.year, findings);
-  return findings;
+  return { findings, ...(sameText ? { sameText } : {}) };
 }
 
 /**
@@ -67,17 +77,83 @@ export async function refreshNextYear(
   report: ParsedReport & { year: number },
 ): Promise<string[]> {
   const next = after.find((r) => r.year === report.year + 1);
-  if (!next) return [];
-  const parsed = ParsedReport.safeParse(await ctx.archive.getJson(next.parsedKey));
+  return next ? reevaluate(ctx, body, next, after) : [];
+}
+
+/**
+ * The other bodies' copies of this report's text on other hosts (host.mirror across bodies, judged from
+ * each side: mirror-across.ts): each is evaluated again now that this copy is stored, so the finding does
+ * not depend on which copy was parsed first. Returns the new alert ids.
+ */
+export async function refreshCopies(
+  ctx: StageContext,
+  body: Body,
+  report: ParsedReport & { year: number },
+  sameText: readonly TextCopy[] | undefined,
+): Promise<string[]> {
+  const out: string[] = [];
+  const host = report.source.host.toLowerCase();
+  for (const copy of sameText ?? []) {
+    if (copy.bodyId === body.id || copy.host.toLowerCase() === host) continue;
+    const other = ctx.registry.get(copy.bodyId);
+    const item = other ? await ctx.repo.getReport(copy.bodyId, copy.year) : undefined;
+    // Its report is stored under its own year; a copy since replaced by another version is left alone.
+    if (!other || !item || item.url !== copy.url) continue;
+    out.push(...(await reevaluate(ctx, other, item, await ctx.repo.listReports(other.id))));
+  }
+  return out;
+}
+
+/** One stored report's findings computed again from what is stored now; written if changed, then raised. */
+async function reevaluate(
+  ctx: StageContext,
+  body: Body,
+  item: ReportItem,
+  stored: readonly ReportItem[],
+): Promise<string[]> {
+  const parsed = ParsedReport.safeParse(await ctx.archive.getJson(item.parsedKey));
   if (!parsed.success) return [];
+  const report = { ...parsed.data, year: item.year };
+  const sameText = await copiesOf(ctx, report);
   const findings = runRules({
-    report: { ...parsed.data, year: next.year },
+    report,
     body,
-    previous: [report],
+    previous: await previousYear(ctx, stored, item.year),
     today: ctx.today(),
+    ...(sameText ? { sameText } : {}),
   });
-  if (!sameFindings(next.findings, findings)) await ctx.repo.setFindings(body.id, next.year, findings);
-  return raiseFindings(ctx, body.id, next.year, findings, next.url, next.rawKey);
+  if (!sameFindings(item.findings, findings)) await ctx.repo.setFindings(body.id, item.year, findings);
+  return raiseFindings(ctx, body.id, item.year, findings, item.url, item.rawKey);
+}
+
+/**
+ * host.mirror across bodies: records this report's text under its hash (one conditional put; a repeat
+ * writes nothing) and returns every copy recorded, this one included. Undefined for a text too short to
+ * key. Written before the report is recorded, and read again after (settleOwnYear), so of two copies
+ * parsed at once one sees the other stored.
+ */
+export async function recordCopy(
+  ctx: StageContext,
+  bodyId: string,
+  report: ParsedReport & { year: number },
+): Promise<TextCopy[] | undefined> {
+  const hash = textHash(report);
+  if (!hash) return undefined;
+  const { host, url } = report.source;
+  await recordTextCopy(ctx.repo, hash, { bodyId, year: report.year, host, url });
+  return textCopies(ctx.repo, hash);
+}
+
+/** The recorded copies of a stored report's text (no write). */
+async function copiesOf(ctx: StageContext, report: ParsedReport): Promise<TextCopy[] | undefined> {
+  const hash = textHash(report);
+  return hash ? textCopies(ctx.repo, hash) : undefined;
+}
+
+function sameCopies(a: readonly TextCopy[] | undefined, b: readonly TextCopy[] | undefined): boolean {
+  const key = (cs: readonly TextCopy[] | undefined) =>
+    JSON.stringify((cs ?? []).map((c) => `${c.bodyId}#${c.year}#${c.host}#${c.url}`).sort());
+  return key(a) === key(b);
 }
 
 /** Equal as stored: the same findings whatever the key order a store returns them in. */
