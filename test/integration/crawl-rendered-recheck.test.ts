@@ -49,7 +49,8 @@ describe('re-checking a browser-rendered report page', () => {
     await site?.close();
   });
 
-  it('records no revision while only the DOM noise changes', async () => {
+  // One scenario, one test: the revision it ends with needs the crawls before it (no test depends on another).
+  it('records no revision while only the DOM noise changes, and one when the text a reader sees changes', async () => {
     await crawlOnce(t.rt);
     await crawlOnce(t.rt);
     await crawlOnce(t.rt);
@@ -58,9 +59,7 @@ describe('re-checking a browser-rendered report page', () => {
     expect(await t.rt.ctx.repo.listRevisions(bodyId, 2017)).toHaveLength(1);
     expect(await archivedReportObjects(t.rt, bodyId)).toHaveLength(1);
     expect(t.rt.events.crawls.map((c) => c.revised)).toEqual([0, 0, 0]);
-  });
-
-  it('records a revision when the text a reader sees changes', async () => {
+    // Act: a change a reader can see.
     edited = true;
     await crawlOnce(t.rt);
     expect(t.rt.events.crawls.at(-1)).toMatchObject({ rechecked: 1, revised: 1 });
