@@ -56,6 +56,13 @@ const Env = z.object({
   NIANBAO_OFF_SEASON_DAYS: z.coerce.number().min(0).default(7),
   /** Bodies per sweep or re-crawl batch sent through the cycle queue (each within its time budget). */
   NIANBAO_CYCLE_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
+  /**
+   * A sweep batch that would raise more admin alerts (portal.unreachable, listing.inconclusive) than this
+   * records them all and mails admins one `sweep.summary` instead (the first sweep of a large registry).
+   */
+  NIANBAO_SWEEP_SUMMARY_THRESHOLD: z.coerce.number().int().min(0).default(20),
+  /** Bodies named, with their reasons, in a sweep summary (the rest are counted). */
+  NIANBAO_SWEEP_SUMMARY_LIST: z.coerce.number().int().min(1).default(50),
   /** Freeze "today" (YYYY-MM-DD) for demos and reproducible runs. */
   NIANBAO_TODAY: z
     .string()

@@ -91,6 +91,10 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
     reportRecheckMs: config.NIANBAO_REPORT_RECHECK_DAYS * 86_400_000,
     schedulePolicy: { seasonDays: config.NIANBAO_SEASON_DAYS, offSeasonDays: config.NIANBAO_OFF_SEASON_DAYS },
     cycleBatch: config.NIANBAO_CYCLE_BATCH,
+    sweepSummary: {
+      threshold: config.NIANBAO_SWEEP_SUMMARY_THRESHOLD,
+      listed: config.NIANBAO_SWEEP_SUMMARY_LIST,
+    },
     now,
     today: () => config.NIANBAO_TODAY ?? beijingDate(now()),
     log: a.log,

@@ -43,6 +43,8 @@ export interface StageContext {
   schedulePolicy: SchedulePolicy;
   /** Bodies per sweep or re-crawl batch (NIANBAO_CYCLE_BATCH). */
   cycleBatch: number;
+  /** Admin alerts per sweep batch above which one summary is mailed instead (sweep-stage.ts). */
+  sweepSummary: { threshold: number; listed: number };
   now: () => Date;
   /** The date deadlines are judged against (YYYY-MM-DD, Beijing). */
   today: () => string;

@@ -1,8 +1,10 @@
 import { dueYears } from '../domain/deadlines.ts';
 import { sweepBody, type YearStatus } from '../rules/sweep.ts';
-import type { BodyState } from '../store/records.ts';
+import { AlertRecord, type BodyState } from '../store/records.ts';
+import { queryReports, readSweepState, recordDeliveredAlerts } from '../store/sweep-reads.ts';
 import type { StageContext } from './context.ts';
-import { raiseAlert } from './raise-alert.ts';
+import { type AlertToRaise, raiseAlert } from './raise-alert.ts';
+import { summaryAlertId, summaryFinding } from './sweep-summary.ts';
 
 export interface SweepRow {
   bodyId: string;
@@ -15,7 +17,10 @@ export interface SweepRow {
 
 export interface SweepOutcome {
   rows: SweepRow[];
+  /** Alerts recorded by this run (summarised ones included) and the summary, if one was raised. */
   newAlerts: string[];
+  /** The batch's `sweep.summary` alert when its admin alerts were summarised. */
+  summary?: { alertId: string; summarised: number; raised: boolean };
 }
 
 /** A portal that could not be read yields no "missing": the absence of evidence is not evidence. */
@@ -31,23 +36,40 @@ const SWEEP_RULES = [
 ];
 
 /**
- * The deadline sweep: for every body and every due year, on time / late / undated / missing /
- * unreachable (decided by the pure `sweepBody`), raising each alert it decides once.
+ * The deadline sweep over the context's registry (one cycle batch): for every body and every due year,
+ * on time / late / undated / missing / unreachable / inconclusive (decided by the pure `sweepBody`),
+ * raising each alert it decides once.
+ *
+ * Store calls for a batch of B bodies: ⌈(B + candidate alert ids + 1) / 100⌉ BatchGetItem (the bodies'
+ * META items and every alert id the rules could raise, so already-raised ones are known without a read
+ * each) and one Query per body for its REPORT# items; then one conditional put per alert raised, or, when
+ * summarised, one put for the summary and ⌈admin alerts / 25⌉ BatchWriteItem.
+ *
+ * One admin summary per batch: a batch whose admin alerts (portal.unreachable, listing.inconclusive)
+ * outnumber `ctx.sweepSummary.threshold` records each of them already delivered (so it is never raised
+ * again and the redrive does not mail it) and queues one `sweep.summary` alert instead. Per batch, not
+ * per run: in AWS each batch is its own invocation with nothing shared to count a whole run in, and a
+ * batch of `NIANBAO_CYCLE_BATCH` bodies (200 by default) makes ⌈bodies / 200⌉ mails on a first sweep.
  */
 export async function runSweep(ctx: StageContext): Promise<SweepOutcome> {
   const today = ctx.today();
+  const bodies = [...ctx.registry.values()];
   const rows: SweepRow[] = [];
   const newAlerts: string[] = [];
-  for (const body of ctx.registry.values()) {
-    const state = await ctx.repo.getBodyState(body.id);
-    const reports = await ctx.repo.listReports(body.id);
-    const alreadyAlerted = new Set<string>();
-    for (const year of dueYears(body, today)) {
-      for (const rule of SWEEP_RULES) {
-        const id = `${rule}/${body.id}/${year}`;
-        if (await ctx.repo.getAlert(id)) alreadyAlerted.add(id);
-      }
-    }
+  if (bodies.length === 0) return { rows, newAlerts };
+  const summaryId = summaryAlertId(bodies[0]?.id ?? '', today);
+  const candidates = bodies.flatMap((body) =>
+    dueYears(body, today).flatMap((year) => SWEEP_RULES.map((rule) => `${rule}/${body.id}/${year}`)),
+  );
+  const { states, existingAlerts } = await readSweepState(
+    ctx.repo,
+    bodies.map((b) => b.id),
+    [...candidates, summaryId],
+  );
+  const decided: AlertToRaise[] = [];
+  for (const body of bodies) {
+    const state = states.get(body.id) ?? { bodyId: body.id, consecutiveFailures: 0 };
+    const reports = await queryReports(ctx.repo, body.id);
     const result = sweepBody({
       body,
       today,
@@ -58,7 +80,7 @@ export async function runSweep(ctx: StageContext): Promise<SweepOutcome> {
         ...(state.lastErrorClass ? { lastErrorClass: state.lastErrorClass } : {}),
       },
       proof: state.lastCheck,
-      alreadyAlerted,
+      alreadyAlerted: existingAlerts,
     });
     for (const y of result.years)
       rows.push({
@@ -71,14 +93,64 @@ export async function runSweep(ctx: StageContext): Promise<SweepOutcome> {
     for (const decision of result.alerts) {
       const year = Number(decision.alertId.split('/').at(-1));
       const report = reports.find((r) => r.year === year);
-      const raised = await raiseAlert(ctx, {
+      decided.push({
         ...decision,
         bodyId: body.id,
         year,
         ...(report ? { reportUrl: report.url, rawKey: report.rawKey } : {}),
       });
-      if (raised) newAlerts.push(decision.alertId);
     }
   }
-  return { rows, newAlerts };
+
+  const admin = decided.filter((a) => a.audience === 'admins');
+  // A retried batch whose summary is already recorded keeps summarising: the summary it raised counted
+  // the admin alerts this retry still finds unrecorded.
+  const summarise =
+    admin.length > 0 && (admin.length > ctx.sweepSummary.threshold || existingAlerts.has(summaryId));
+  let summary: SweepOutcome['summary'];
+  if (summarise) {
+    const now = ctx.now().toISOString();
+    // The summary first: a crash after it leaves alerts a retry summarises again under the same id
+    // (not mailed twice); a crash before it leaves nothing recorded.
+    const raised = await ctx.repo.recordAlert(
+      AlertRecord.parse({
+        alertId: summaryId,
+        rule: 'sweep.summary',
+        bodyId: bodies[0]?.id,
+        year: Math.max(...admin.map((a) => a.year)),
+        audience: 'admins',
+        createdAt: now,
+        finding: summaryFinding({
+          today,
+          alerts: admin,
+          listed: ctx.sweepSummary.listed,
+          nameOf: (id) => ctx.registry.get(id)?.name ?? id,
+        }),
+      }),
+    );
+    await recordDeliveredAlerts(
+      ctx.repo,
+      admin.map((a) => ({
+        alertId: a.alertId,
+        rule: a.finding.rule,
+        bodyId: a.bodyId,
+        year: a.year,
+        audience: a.audience,
+        createdAt: now,
+        finding: a.finding,
+        ...(a.reportUrl ? { reportUrl: a.reportUrl } : {}),
+        ...(a.rawKey ? { rawKey: a.rawKey } : {}),
+      })),
+      now,
+    );
+    // Recorded but not queued (a crash here): the redrive finds it undelivered and queues it.
+    if (raised) await ctx.alertQueue.send({ type: 'alert', alertId: summaryId }, { dedupId: summaryId });
+    newAlerts.push(...admin.map((a) => a.alertId), ...(raised ? [summaryId] : []));
+    summary = { alertId: summaryId, summarised: admin.length, raised };
+  }
+  for (const a of decided) {
+    if (summarise && a.audience === 'admins') continue;
+    if (await raiseAlert(ctx, a)) newAlerts.push(a.alertId);
+  }
+  return { rows, newAlerts, ...(summary ? { summary } : {}) };
 }

@@ -1,0 +1,105 @@
+import { BatchGetCommand, BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { withoutKeys } from './dynamo.ts';
+import { AlertRecord, BodyState, ReportItem } from './records.ts';
+import type { Repository } from './repository.ts';
+import { keys } from './table.ts';
+
+/** DynamoDB's limits: 100 keys per BatchGetItem, 25 puts per BatchWriteItem. */
+const GET_LIMIT = 100;
+const WRITE_LIMIT = 25;
+/** Unprocessed keys (throttling) are asked again, a few times, before the batch fails and is retried whole. */
+const MAX_ROUNDS = 8;
+
+type Key = { pk: string; sk: string };
+const keyOf = (k: Key): string => `${k.pk}\u0000${k.sk}`;
+
+/** Items by key, in 100-key BatchGetItem calls (consistent reads); absent keys are absent from the map. */
+export async function batchGetItems(
+  repo: Repository,
+  wanted: readonly Key[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique = [...new Map(wanted.map((k) => [keyOf(k), k])).values()];
+  for (let i = 0; i < unique.length; i += GET_LIMIT) {
+    let pending: Key[] = unique.slice(i, i + GET_LIMIT);
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (round === MAX_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+      const res = await repo.db.send(
+        new BatchGetCommand({ RequestItems: { [repo.table]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of res.Responses?.[repo.table] ?? [])
+        found.set(keyOf({ pk: String(item.pk), sk: String(item.sk) }), item);
+      pending = (res.UnprocessedKeys?.[repo.table]?.Keys ?? []) as Key[];
+    }
+  }
+  return found;
+}
+
+/** Unconditional puts in 25-item BatchWriteItem calls, unprocessed items sent again. */
+export async function batchPutItems(
+  repo: Repository,
+  items: readonly Record<string, unknown>[],
+): Promise<void> {
+  for (let i = 0; i < items.length; i += WRITE_LIMIT) {
+    let pending = items.slice(i, i + WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (round === MAX_ROUNDS) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
+      const res = await repo.db.send(new BatchWriteCommand({ RequestItems: { [repo.table]: pending } }));
+      pending = (res.UnprocessedItems?.[repo.table] ?? []) as typeof pending;
+    }
+  }
+}
+
+/** What the sweep reads of a batch of bodies: their states and which of the given alert ids exist. */
+export interface SweepReads {
+  states: Map<string, BodyState>;
+  existingAlerts: Set<string>;
+}
+
+export async function readSweepState(
+  repo: Repository,
+  bodyIds: readonly string[],
+  alertIds: readonly string[],
+): Promise<SweepReads> {
+  const items = await batchGetItems(repo, [...bodyIds.map(keys.body), ...alertIds.map(keys.alert)]);
+  const states = new Map<string, BodyState>();
+  for (const id of bodyIds) {
+    const item = items.get(keyOf(keys.body(id)));
+    states.set(id, item ? BodyState.parse(withoutKeys(item)) : { bodyId: id, consecutiveFailures: 0 });
+  }
+  const existingAlerts = new Set(alertIds.filter((id) => items.has(keyOf(keys.alert(id)))));
+  return { states, existingAlerts };
+}
+
+/** A body's current report items (not revisions): one Query, following pagination. */
+export async function queryReports(repo: Repository, bodyId: string): Promise<ReportItem[]> {
+  const out: ReportItem[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await repo.db.send(
+      new QueryCommand({
+        TableName: repo.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': 'REPORT#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? [])
+      if (!String(item.sk).includes('#REV#')) out.push(ReportItem.parse(withoutKeys(item)));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/** Alert records stored as already handed over (deliveredAt set), so neither the queue nor the redrive mails them. */
+export async function recordDeliveredAlerts(
+  repo: Repository,
+  alerts: readonly AlertRecord[],
+  deliveredAt: string,
+): Promise<void> {
+  await batchPutItems(
+    repo,
+    alerts.map((a) => ({ ...keys.alert(a.alertId), ...AlertRecord.parse(a), deliveredAt })),
+  );
+}
