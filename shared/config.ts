@@ -50,6 +50,12 @@ const Env = z.object({
   /** Bodies crawled at once: most wait out host delays, so there are more of them than requests in flight (NIANBAO_CONCURRENCY). */
   NIANBAO_CRAWL_WORKERS: z.coerce.number().int().min(1).default(32),
   NIANBAO_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  /**
+   * How long one crawl invocation starts fetches before it saves where it stands and sends the body's
+   * crawl message again (0: one fetch per invocation). In Lambda the budget is also capped by the
+   * invocation's remaining time less one fetch's worst case (shared/stages/crawl-stage.ts).
+   */
+  NIANBAO_CRAWL_BUDGET_MS: z.coerce.number().int().min(0).default(180_000),
   NIANBAO_TICK_MINUTES: z.coerce.number().min(0.1).default(60),
   /** Days between checks of a body in the reporting season (January–April) and out of it. */
   NIANBAO_SEASON_DAYS: z.coerce.number().min(0).default(1),

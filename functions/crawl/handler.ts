@@ -10,7 +10,10 @@ import { handleCrawl } from '#shared/stages/crawl-stage.ts';
  * and the body's health is untouched. Each crawl logs `crawl finished` with its status: the metric
  * filter behind the "no successful crawl in 24 h" alarm counts those with crawlStatus ok|unchanged.
  */
-export async function handler(event: unknown): Promise<BatchResponse> {
+export async function handler(
+  event: unknown,
+  context?: { getRemainingTimeInMillis(): number },
+): Promise<BatchResponse> {
   const ctx = buildAwsContext();
   const log = (message: string, fields?: Record<string, unknown>) =>
     ctx.log(message, { stage: 'crawl', ...fields });
@@ -19,8 +22,14 @@ export async function handler(event: unknown): Promise<BatchResponse> {
       event,
       CrawlMessage,
       async (m) => {
-        const outcome = await handleCrawl(m, ctx);
-        log('crawl finished', { bodyId: m.bodyId, crawlStatus: outcome.status });
+        // The time budget of this record: what is left of the invocation when it starts (crawl-stage.ts).
+        const remainingMs = context?.getRemainingTimeInMillis();
+        const outcome = await handleCrawl(m, ctx, remainingMs === undefined ? {} : { remainingMs });
+        log('crawl finished', {
+          bodyId: m.bodyId,
+          crawlStatus: outcome.status,
+          ...(outcome.continuation ? { continuation: m.continuation ?? 0 } : {}),
+        });
         return { bodyId: outcome.bodyId, status: outcome.status, newReports: outcome.newReports };
       },
       log,

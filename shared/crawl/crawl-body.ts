@@ -1,10 +1,11 @@
 import type { Body } from '../domain/body.ts';
 import { errorClass, FetchError, messageOf } from '../errors.ts';
 import type { ParseMessage, Queue } from '../queue/queue.ts';
-import { finishCheck, getCrawlState } from '../store/crawl-state.ts';
+import { finishCheck, getCrawlState, putWalk } from '../store/crawl-state.ts';
 import { listLinks, putLinks } from '../store/link-batch.ts';
 import type { BodyState, CheckEntry, LinkItem } from '../store/records.ts';
 import type { Repository } from '../store/repository.ts';
+import type { CrawlBudget } from './budget.ts';
 import { type ArchivedDetail, archiveDetail, type DetailDeps, definedOnly } from './detail-page.ts';
 import { walkListing } from './listing-walk.ts';
 import { type RemovedReport, recheckReports } from './recheck.ts';
@@ -18,6 +19,8 @@ export interface CrawlDeps extends DetailDeps {
   recheckMs: number;
   /** The earliest report year the sweep judges for this body: pagination need not go past it. */
   oldestYearInQuestion: number | null;
+  /** When to stop starting fetches (budget.ts); the rest goes to the body's next crawl message. */
+  budget: CrawlBudget;
 }
 
 export interface CrawlOutcome {
@@ -38,6 +41,12 @@ export interface CrawlOutcome {
   listingPages: number;
   unread: string[];
   error?: { class: string; message: string };
+  /**
+   * Set when the time budget ran out with listing pages, candidate links or re-checks left: the walk and
+   * the links are saved, the check is recorded as partial, and the crawl stage sends the body's crawl
+   * message again so the next invocation resumes.
+   */
+  continuation?: string;
 }
 
 /** A walk saved longer ago than this is stale: the listing is read from its first page again. */
@@ -82,7 +91,12 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
 
   const updated: LinkItem[] = [];
   const messages: ParseMessage[] = [];
-  for (const link of dueLinks(links.values(), now)) {
+  const due = dueLinks(links.values(), now);
+  for (const [i, link] of due.entries()) {
+    if (!deps.budget.mayStart()) {
+      deps.budget.skip('links', due.length - i);
+      break;
+    }
     try {
       const done = await archiveDetail(body, link, deps);
       outcome.archived += done.written;
@@ -97,6 +111,9 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
     }
   }
   const recheck = await recheckReports(body, links.values(), { ...deps, recheckMs: deps.recheckMs });
+  // Cut short by the budget: the stage sends the body's message again (not after a portal failure, which
+  // the next tick retries).
+  const continuation = walked.error ? undefined : deps.budget.exhaustedReason;
   outcome.rechecked = recheck.checked;
   outcome.revised = recheck.revised.length;
   outcome.removed = recheck.removed;
@@ -115,8 +132,16 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
   }
   for (const m of messages) await deps.parseQueue.send(m, { dedupId: m.rawKey });
 
-  const summary = walked.summary(links.values());
+  const walkSummary = walked.summary(links.values());
+  // A crawl cut short by its budget proves nothing about what it did not read: it says so in the check.
+  const summary = continuation
+    ? { ...walkSummary, complete: false, reachedEnd: false, unread: [...walkSummary.unread, continuation] }
+    : walkSummary;
   outcome.unread = summary.unread;
+  if (continuation) {
+    outcome.status = 'partial';
+    outcome.continuation = continuation;
+  }
   if (outcome.status === 'ok' && !summary.complete) outcome.status = 'partial';
   const entry: CheckEntry = {
     ...summary,
@@ -162,7 +187,10 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
         pendingWork,
         lastCheck: summary,
       };
-  await finishCheck(deps.repo, entry, nextState, walked.walkSaved);
+  // A continued crawl keeps its walk open (saved as it stands, queue empty when only links are left), so
+  // the next invocation resumes it instead of reading the listing again; a finished or failed one is closed.
+  if (continuation && !walked.paused) await putWalk(deps.repo, walked.walk);
+  await finishCheck(deps.repo, entry, nextState, walked.walkSaved && !continuation);
   if (walked.error) {
     return {
       ...outcome,

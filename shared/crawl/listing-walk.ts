@@ -23,6 +23,10 @@ import {
 export interface Walked {
   validators: ConditionalHeaders;
   walkSaved: boolean;
+  /** The time budget ran out with listing pages left: the saved walk stays open for the next invocation. */
+  paused?: boolean;
+  /** Where the walk stands (saved again when the crawl is continued with links left). */
+  walk: WalkState;
   /** The listing's first page could not be read: the portal's failure. */
   error?: FetchError;
   summary(links: Iterable<LinkItem>): CheckSummary;
@@ -56,6 +60,13 @@ export async function walkListing(
   const conditional =
     !resume && state.lastCheck?.complete ? { etag: state.etag, lastModified: state.lastModified } : {};
   for (let url = nextListingPage(walk); url; url = nextListingPage(walk)) {
+    if (!deps.budget.mayStart()) {
+      deps.budget.skip('listingPages', walk.queue.length);
+      // The queue is saved after every page that leaves one (below); a resumed walk whose first page
+      // this invocation was refused still has its saved item.
+      if (!walkSaved) await putWalk(deps.repo, walk);
+      return { validators, walkSaved: true, paused: true, walk, summary: (l) => summariseWalk(walk, l, at) };
+    }
     const first = walk.read.length === 0 && !resume;
     let loaded: Awaited<ReturnType<typeof readListingPage>>;
     try {
@@ -66,12 +77,13 @@ export async function walkListing(
         return {
           validators,
           walkSaved,
+          walk,
           error,
           summary: (l) => summariseWalk(recordListingFailure(walk, url, messageOf(error)), l, at),
         };
       walk = recordListingFailure(walk, url, messageOf(error));
       await putWalk(deps.repo, walk);
-      return { validators, walkSaved: true, summary: (l) => summariseWalk(walk, l, at) };
+      return { validators, walkSaved: true, walk, summary: (l) => summariseWalk(walk, l, at) };
     }
     outcome.listingPages += 1;
     if (loaded === 'not-modified') {
@@ -83,6 +95,7 @@ export async function walkListing(
         return {
           validators: validators304,
           walkSaved,
+          walk,
           summary: (l) =>
             previous
               ? inheritSummary(previous, page, l, at)
@@ -157,7 +170,7 @@ export async function walkListing(
       walkSaved = true;
     }
   }
-  return { validators, walkSaved, summary: (l) => summariseWalk(walk, l, at) };
+  return { validators, walkSaved, walk, summary: (l) => summariseWalk(walk, l, at) };
 }
 
 /**

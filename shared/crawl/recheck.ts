@@ -2,6 +2,7 @@ import type { Body } from '../domain/body.ts';
 import { FetchError } from '../errors.ts';
 import { sha256Hex } from '../store/archive.ts';
 import type { LinkItem } from '../store/records.ts';
+import type { CrawlBudget } from './budget.ts';
 import { type ArchivedDetail, archiveLoaded, type DetailDeps, definedOnly } from './detail-page.ts';
 import { loadPage, type Page, validatorsOf } from './load-page.ts';
 import { visibleText, visibleTextHash } from './page-text.ts';
@@ -69,12 +70,16 @@ export function goneSign(url: string, page: Page, year: number | null): RemovedR
 export async function recheckReports(
   body: Body,
   links: Iterable<LinkItem>,
-  deps: DetailDeps & { recheckMs: number },
+  deps: DetailDeps & { recheckMs: number; budget?: CrawlBudget },
 ): Promise<RecheckOutcome> {
   const out: RecheckOutcome = { checked: 0, revised: [], removed: [], updated: [] };
   const now = deps.now();
   for (const link of links) {
     if (!isKnownReport(link) || !isDue(link, now, deps.recheckMs)) continue;
+    if (deps.budget && !deps.budget.mayStart()) {
+      deps.budget.skip('rechecks');
+      continue;
+    }
     out.checked += 1;
     await recheckOne(body, link, now, deps, out);
   }

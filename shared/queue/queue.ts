@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 /** Messages between stages; every consumer parses them (events are a boundary). */
-export const CrawlMessage = z.object({ type: z.literal('crawl'), bodyId: z.string(), reason: z.string() });
+export const CrawlMessage = z.object({
+  type: z.literal('crawl'),
+  bodyId: z.string(),
+  reason: z.string(),
+  /**
+   * The n-th continuation of a crawl cut short by its time budget (crawl-body.ts): the next invocation
+   * resumes the saved walk and the links left. Absent on a scheduled or manual crawl.
+   */
+  continuation: z.number().int().min(1).optional(),
+});
 export type CrawlMessage = z.infer<typeof CrawlMessage>;
 
 export const ParseMessage = z.object({

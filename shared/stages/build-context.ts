@@ -88,6 +88,8 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
     adminEmail: config.NIANBAO_ADMIN_EMAIL,
     archiveBase: a.archiveBase,
     failuresBeforeAdminAlert: config.NIANBAO_FAILURES_BEFORE_ADMIN_ALERT,
+    crawlBudgetMs: config.NIANBAO_CRAWL_BUDGET_MS,
+    fetchWorstCaseMs: config.NIANBAO_FETCH_TIMEOUT_MS * (FETCH_DEFAULTS.retries + 1),
     reportRecheckMs: config.NIANBAO_REPORT_RECHECK_DAYS * 86_400_000,
     schedulePolicy: { seasonDays: config.NIANBAO_SEASON_DAYS, offSeasonDays: config.NIANBAO_OFF_SEASON_DAYS },
     cycleBatch: config.NIANBAO_CYCLE_BATCH,

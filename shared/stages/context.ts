@@ -38,6 +38,10 @@ export interface StageContext {
   /** Where a reader finds archived objects (s3://bucket or the local .data path). */
   archiveBase: string;
   failuresBeforeAdminAlert: number;
+  /** How long one crawl invocation starts fetches (NIANBAO_CRAWL_BUDGET_MS; budget.ts). */
+  crawlBudgetMs: number;
+  /** The worst case of one fetch (timeout × attempts): what an invocation keeps in hand past its budget. */
+  fetchWorstCaseMs: number;
   /** How often a known report page is re-fetched for edits (NIANBAO_REPORT_RECHECK_DAYS). */
   reportRecheckMs: number;
   schedulePolicy: SchedulePolicy;

@@ -1,3 +1,4 @@
+import { budgetFor, CrawlBudget } from '../crawl/budget.ts';
 import { type CrawlOutcome, crawlBody } from '../crawl/crawl-body.ts';
 import { titleYear } from '../crawl/discover.ts';
 import type { RemovedReport } from '../crawl/recheck.ts';
@@ -12,16 +13,32 @@ import { raiseAlert } from './raise-alert.ts';
 const WEEK_MS = 7 * 86_400_000;
 /** Listing pages (pagination and frames) one walk reads at most; past it, older years stay inconclusive. */
 const MAX_LISTING_PAGES = 30;
+/**
+ * Continuations of one crawl at most: each invocation makes progress (budget.ts), and past this the
+ * saved walk and pending links make the body due at the next tick anyway (schedule-stage.ts).
+ */
+const MAX_CONTINUATIONS = 20;
+
+export interface CrawlInvocation {
+  /** Lambda: `context.getRemainingTimeInMillis()` when the record's handling starts. */
+  remainingMs?: number;
+}
 
 /**
  * Crawls one body. A failing portal is recorded in the body's health, never thrown: the fetcher has
  * already retried. A body failing N cycles in a row is reported to the admins (not to subscribers),
  * once per failure streak: the streak ends with the next success.
  */
-export async function handleCrawl(message: CrawlMessage, ctx: StageContext): Promise<CrawlOutcome> {
+export async function handleCrawl(
+  message: CrawlMessage,
+  ctx: StageContext,
+  invocation: CrawlInvocation = {},
+): Promise<CrawlOutcome> {
   const body = requireBody(ctx, message.bodyId);
   const due = dueYears(body, ctx.today());
+  const budgetMs = budgetFor(ctx.crawlBudgetMs, ctx.fetchWorstCaseMs, invocation.remainingMs);
   const outcome = await crawlBody(body, {
+    budget: new CrawlBudget(ctx.now, ctx.now().getTime() + budgetMs),
     fetcher: ctx.fetcher,
     browser: ctx.browser,
     archive: ctx.archive,
@@ -32,6 +49,7 @@ export async function handleCrawl(message: CrawlMessage, ctx: StageContext): Pro
     recheckMs: ctx.reportRecheckMs ?? WEEK_MS,
     oldestYearInQuestion: due.length ? Math.min(...due) : null,
   });
+  if (outcome.continuation) await continueCrawl(body, message, outcome.continuation, ctx);
   if (outcome.status === 'failed') await alertIfFailing(body, ctx);
   for (const removed of outcome.removed) await alertRemoved(body, removed, ctx);
   return outcome;
@@ -76,6 +94,23 @@ async function alertRemoved(body: Body, r: RemovedReport, ctx: StageContext): Pr
       ],
     },
   });
+}
+
+/** Sends the body's crawl message again, so the next invocation resumes the saved walk and links. */
+async function continueCrawl(body: Body, message: CrawlMessage, reason: string, ctx: StageContext) {
+  const n = (message.continuation ?? 0) + 1;
+  if (n > MAX_CONTINUATIONS) {
+    ctx.log('crawl continuations exhausted: the next tick resumes', { stage: 'crawl', bodyId: body.id });
+    return;
+  }
+  await ctx.crawlQueue.send(
+    { type: 'crawl', bodyId: body.id, reason: `continuation: ${reason}`, continuation: n },
+    // In the host's message group, after what is already queued for it; unique, so never deduplicated.
+    {
+      groupId: new URL(body.listingUrl).origin,
+      dedupId: `${body.id}#continuation-${n}@${ctx.now().toISOString()}`,
+    },
+  );
 }
 
 async function alertIfFailing(body: Body, ctx: StageContext): Promise<void> {
