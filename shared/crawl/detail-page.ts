@@ -116,6 +116,8 @@ async function fileTypeOf(
   headers: Record<string, string>,
   url: string,
 ): Promise<FileType | null> {
+  // Most detail pages are HTML that says so: no magic-byte sniffing for them (it costs ms per page).
+  if (/html/i.test(headers['content-type'] ?? '') && looksLikeMarkup(bytes)) return null;
   const kind = await identifyAttachment({ bytes, headers, url, hint: attachmentHint(url, '')?.type ?? null });
   return kind.type === null || kind.type === 'html' ? null : kind.type;
 }
@@ -163,4 +165,16 @@ function fileMeta(body: Body, res: FetchResult, parentUrl: string, title: string
     contentType: res.contentType,
     charset: null,
   };
+}
+
+/** True when the first non-blank byte (after a UTF-8 BOM) is `<`: markup, not a PDF or an Office file. */
+function looksLikeMarkup(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (
+    i < bytes.length &&
+    i < 1024 &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i += 1;
+  return bytes[i] === 0x3c;
 }
