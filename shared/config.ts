@@ -49,6 +49,13 @@ const Env = z.object({
   NIANBAO_CONCURRENCY: z.coerce.number().int().min(1).default(8),
   /** Bodies crawled at once: most wait out host delays, so there are more of them than requests in flight (NIANBAO_CONCURRENCY). */
   NIANBAO_CRAWL_WORKERS: z.coerce.number().int().min(1).default(32),
+  /**
+   * An HTTP(S) forward proxy (`http://user:pass@egress.example.cn:3128`) every portal request goes through,
+   * the fetcher's and Chromium's: from outside mainland China, many portals answer only mainland addresses.
+   * It must allow CONNECT to ports 80 and 443; see shared/crawl/egress-proxy.ts for what the SSRF guard
+   * still covers.
+   */
+  NIANBAO_HTTP_PROXY: z.url({ protocol: /^https?$/ }).optional(),
   NIANBAO_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
   /**
    * How long one crawl invocation starts fetches before it saves where it stands and sends the body's

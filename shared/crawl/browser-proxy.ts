@@ -1,6 +1,7 @@
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { UnsafeTargetError } from '../errors.ts';
+import { InfrastructureError, UnsafeTargetError } from '../errors.ts';
+import { type EgressProxy, openTunnel } from './egress-proxy.ts';
 import { findUnsafeAddress, type TargetGuard, unsafeHostReason } from './ssrf.ts';
 
 /**
@@ -10,6 +11,11 @@ import { findUnsafeAddress, type TargetGuard, unsafeHostReason } from './ssrf.ts
  * handler, Chromium resolves names itself after any check we make (DNS rebinding), and preconnects,
  * WebSockets and service workers are not routed at all. Chromium's SOCKS5 client sends host names
  * unresolved, so the names are resolved here, through the guard's lookup.
+ *
+ * With an egress proxy (NIANBAO_HTTP_PROXY, egress-proxy.ts) this proxy is chained to it: Chromium still
+ * connects only here, the guard judges the target's literal and every address its name resolves to here,
+ * and the connection is then a CONNECT tunnel through the egress proxy (which resolves the name again on
+ * its own network: see egress-proxy.ts for what that leaves to the proxy's own policy).
  */
 
 /** RFC 1928 §6 reply codes. */
@@ -23,6 +29,12 @@ const REPLY = {
   badAddress: 8,
 };
 const MAX_REFUSALS = 256;
+
+const keyOf = (url: string): string => {
+  const u = new URL(url);
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  return `${u.hostname.replace(/^\[|\]$/g, '')}:${port}`.toLowerCase();
+};
 
 interface Request {
   host: string;
@@ -63,19 +75,26 @@ export class GuardProxy {
   private readonly sockets = new Set<net.Socket>();
   /** Recent refusals by `host:port`, so a failed navigation can be reported as UnsafeTargetError. */
   private readonly refusals = new Map<string, { host: string; reason: string }>();
+  /** Recent failures of the egress proxy itself by `host:port`: our fault, not the portal's. */
+  private readonly egressFailures = new Map<string, InfrastructureError>();
 
   private constructor(
     private readonly server: net.Server,
     private readonly guard: TargetGuard,
     private readonly connectTimeoutMs: number,
+    private readonly egress: EgressProxy | undefined,
   ) {
     server.on('connection', (s) => this.accept(s));
   }
 
   /** Listens on 127.0.0.1, any free port. */
-  static async start(guard: TargetGuard, connectTimeoutMs: number): Promise<GuardProxy> {
+  static async start(
+    guard: TargetGuard,
+    connectTimeoutMs: number,
+    egress?: EgressProxy,
+  ): Promise<GuardProxy> {
     const server = net.createServer();
-    const proxy = new GuardProxy(server, guard, connectTimeoutMs);
+    const proxy = new GuardProxy(server, guard, connectTimeoutMs, egress);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -90,10 +109,13 @@ export class GuardProxy {
 
   /** The refusal of `url`'s host and port, if this proxy refused a connection to them. */
   refusalFor(url: string): UnsafeTargetError | null {
-    const u = new URL(url);
-    const port = u.port || (u.protocol === 'https:' ? '443' : '80');
-    const r = this.refusals.get(`${u.hostname.replace(/^\[|\]$/g, '')}:${port}`.toLowerCase());
+    const r = this.refusals.get(keyOf(url));
     return r ? new UnsafeTargetError(url, r.host, r.reason) : null;
+  }
+
+  /** The egress proxy's own failure on `url`'s host and port, if the last tunnel there failed so. */
+  egressFailureFor(url: string): InfrastructureError | null {
+    return this.egressFailures.get(keyOf(url)) ?? null;
   }
 
   /** Stops listening and cuts every connection; closing twice is harmless. */
@@ -142,13 +164,53 @@ export class GuardProxy {
     client.on('data', onData);
   }
 
-  private connect(client: net.Socket, { host, port, rest }: Request): void {
+  private connect(client: net.Socket, req: Request): void {
+    const { host, port } = req;
     const allowed = this.guard.allowsHostPort(host, port);
     const literal = allowed ? null : unsafeHostReason(host);
     if (literal) {
       this.refuse(client, host, port, host, literal);
       return;
     }
+    if (this.egress) return void this.connectThroughEgress(client, req, allowed, this.egress);
+    this.connectDirect(client, req, allowed);
+  }
+
+  /** Judged here (every address the name resolves to), then tunnelled through the egress proxy. */
+  private async connectThroughEgress(
+    client: net.Socket,
+    { host, port, rest }: Request,
+    allowed: boolean,
+    egress: EgressProxy,
+  ): Promise<void> {
+    const h = host.includes(':') ? `[${host}]` : host;
+    if (!allowed) {
+      try {
+        await this.guard.assertResolved(`http://${h}:${port}/`);
+      } catch (error) {
+        if (error instanceof UnsafeTargetError)
+          return this.refuse(client, host, port, error.host, error.reason);
+        throw error;
+      }
+    }
+    let upstream: net.Socket;
+    try {
+      upstream = this.track(await openTunnel(egress, host, port, this.connectTimeoutMs));
+      this.egressFailures.delete(`${host}:${port}`.toLowerCase());
+    } catch (error) {
+      if (error instanceof InfrastructureError) {
+        this.egressFailures.set(`${host}:${port}`.toLowerCase(), error);
+        if (this.egressFailures.size > MAX_REFUSALS)
+          this.egressFailures.delete(this.egressFailures.keys().next().value!);
+      }
+      if (!client.destroyed) client.end(reply(REPLY.hostUnreachable));
+      return;
+    }
+    if (client.destroyed) return void upstream.destroy();
+    this.splice(client, upstream, rest);
+  }
+
+  private connectDirect(client: net.Socket, { host, port, rest }: Request, allowed: boolean): void {
     const upstream = this.track(
       net.connect({ host, port, ...(allowed ? {} : { lookup: this.guard.lookup }) }),
     );
@@ -162,13 +224,17 @@ export class GuardProxy {
     });
     upstream.once('connect', () => {
       upstream.setTimeout(0);
-      client.write(reply(REPLY.ok));
-      if (rest.length > 0) upstream.write(rest);
-      client.pipe(upstream);
-      upstream.pipe(client);
-      client.once('close', () => upstream.destroy());
-      upstream.once('close', () => client.destroy());
-      client.resume();
+      this.splice(client, upstream, rest);
     });
+  }
+
+  private splice(client: net.Socket, upstream: net.Socket, rest: Buffer): void {
+    client.write(reply(REPLY.ok));
+    if (rest.length > 0) upstream.write(rest);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.once('close', () => upstream.destroy());
+    upstream.once('close', () => client.destroy());
+    client.resume();
   }
 }

@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BlockedByWafError, FetchError, InfrastructureError, type UnsafeTargetError } from '../errors.ts';
 import { effectiveUrl, type PageWatch, readDocument, siteOf, watchPage } from './browser-page.ts';
 import { GuardProxy } from './browser-proxy.ts';
+import type { EgressProxy } from './egress-proxy.ts';
 import { FETCH_DEFAULTS } from './fetcher.ts';
 import { OriginMap } from './origin-map.ts';
 import type { HostGate } from './politeness.ts';
@@ -48,6 +49,8 @@ export interface BrowserPoolOptions {
   maxBytes?: number;
   /** A Chromium binary instead of @sparticuz/chromium's. */
   executablePath?: string;
+  /** The operator's egress proxy (NIANBAO_HTTP_PROXY): the guard proxy tunnels every connection through it. */
+  egressProxy?: EgressProxy;
 }
 
 /** Flags that keep Chromium from calling home on a closed network (it otherwise stalls on lookups). */
@@ -100,7 +103,7 @@ export class BrowserPool {
     this.browser ??= (async () => {
       let proxy: GuardProxy;
       try {
-        proxy = await GuardProxy.start(this.guard, this.o.timeoutMs);
+        proxy = await GuardProxy.start(this.guard, this.o.timeoutMs, this.o.egressProxy);
       } catch (error) {
         throw new InfrastructureError(`browser proxy could not listen: ${String(error)}`, 'browser-proxy', {
           cause: error,
@@ -273,6 +276,9 @@ export class BrowserPool {
     if (error instanceof FetchError || error instanceof InfrastructureError) return error;
     // A redirect the route handler never saw, refused by the proxy: reported like any unsafe target.
     const last = watch?.lastNavigation();
+    // The egress proxy down or refusing our credentials: our fault, retried, never the portal's.
+    const egress = last ? (this.proxy?.egressFailureFor(last) ?? null) : null;
+    if (egress) return egress;
     const byProxy = last ? this.proxyRefusal(last) : null;
     if (byProxy) return byProxy;
     return new FetchError(

@@ -1,6 +1,7 @@
-import { Agent, buildConnector, request } from 'undici';
+import { Agent, buildConnector, type Dispatcher, ProxyAgent, request } from 'undici';
 import { BlockedByWafError, FetchError, RetryableFetchError, RobotsDeniedError } from '../errors.ts';
 import { readDecoded } from './content-encoding.ts';
+import { type EgressProxy, egressFailure } from './egress-proxy.ts';
 import { OriginMap } from './origin-map.ts';
 import type { HostGate } from './politeness.ts';
 import { RobotsCache, type RobotsStore } from './robots-cache.ts';
@@ -57,6 +58,12 @@ export interface FetcherOptions {
   allowPrivateOrigins?: readonly string[];
   /** Resolves names for the guard, which judges every answer (default dns.lookup); tests give a table. */
   lookup?: LookupAll;
+  /**
+   * The operator's egress proxy (NIANBAO_HTTP_PROXY): every request goes through it as a CONNECT tunnel.
+   * The guard then judges each target before the tunnel is asked for (egress-proxy.ts says what the
+   * proxy's second resolution leaves to its own policy); the proxy failing is our fault, not the portal's.
+   */
+  egressProxy?: EgressProxy;
 }
 
 /** The crawler's limits, shared by every runtime: a 20 MB cap, 5 redirects, 2 retries from a 500 ms backoff. */
@@ -143,7 +150,7 @@ export class HttpFetcher {
    * undici's own `request` rather than `fetch`: no WHATWG streams or Response objects per exchange, a
    * fraction of the allocation (the crawl bench's memory). Keep-alive connections, one per host in use.
    */
-  private readonly dispatcher: Agent;
+  private readonly dispatcher: Dispatcher;
 
   constructor(private readonly o: FetcherOptions) {
     this.map = o.originMap ?? new OriginMap();
@@ -160,15 +167,22 @@ export class HttpFetcher {
     // `exchange` checks them first.
     const guarded = buildConnector({ lookup: this.guard.lookup });
     const plain = buildConnector({});
-    this.dispatcher = new Agent({
-      keepAliveTimeout: 4_000,
-      connections: 2,
-      connect: (opts, callback) =>
-        (this.guard.allows(`${opts.protocol}//${opts.host ?? opts.hostname}`) ? plain : guarded)(
-          opts,
-          callback,
-        ),
-    });
+    this.dispatcher = o.egressProxy
+      ? new ProxyAgent({
+          uri: o.egressProxy.url.href,
+          keepAliveTimeout: 4_000,
+          connections: 2,
+          ...(o.egressProxy.authorization ? { token: o.egressProxy.authorization } : {}),
+        })
+      : new Agent({
+          keepAliveTimeout: 4_000,
+          connections: 2,
+          connect: (opts, callback) =>
+            (this.guard.allows(`${opts.protocol}//${opts.host ?? opts.hostname}`) ? plain : guarded)(
+              opts,
+              callback,
+            ),
+        });
     this.robots =
       o.robots === false
         ? null
@@ -246,6 +260,8 @@ export class HttpFetcher {
   private exchange(actual: string, conditional: ConditionalHeaders, url: string): Promise<RawResponse> {
     this.guard.assertLiteral(actual);
     return this.o.gate.run(new URL(actual).origin, async () => {
+      // Through a proxy no socket of ours reaches the target: its name is judged here, every address.
+      if (this.o.egressProxy) await this.guard.assertResolved(actual, url);
       const headers: Record<string, string> = {
         'user-agent': this.o.userAgent,
         accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
@@ -281,6 +297,10 @@ export class HttpFetcher {
       } catch (error) {
         const unsafe = findUnsafeAddress(error);
         if (unsafe) throw unsafe.toTargetError(actual);
+        if (this.o.egressProxy) {
+          const ours = egressFailure(error, this.o.egressProxy);
+          if (ours) throw ours;
+        }
         throw classifyNetworkError(abort.signal.aborted ? (abort.signal.reason ?? error) : error, url);
       } finally {
         clearTimeout(headersTimer);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../config.ts';
 import { decodeBody } from '../crawl/decode.ts';
+import { egressProxyOption } from '../crawl/egress-proxy.ts';
 import { FETCH_DEFAULTS, HttpFetcher } from '../crawl/fetcher.ts';
 import { HostGate } from '../crawl/politeness.ts';
 import type { Body } from '../domain/body.ts';
@@ -34,6 +35,7 @@ export async function readPage(target: string): Promise<ReadPage> {
       ...FETCH_DEFAULTS,
       gate: new HostGate(0, 1),
       allowPrivateOrigins: config.NIANBAO_ALLOW_PRIVATE_ORIGINS,
+      ...egressProxyOption(config.NIANBAO_HTTP_PROXY),
       // A person asking for one page is not a crawler; robots.txt governs the pipeline's crawls.
       robots: false,
     });

@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config.ts';
 import { BrowserPool } from '../crawl/browser.ts';
+import { egressProxyOption } from '../crawl/egress-proxy.ts';
 import { FETCH_DEFAULTS, HttpFetcher } from '../crawl/fetcher.ts';
 import type { OriginMap } from '../crawl/origin-map.ts';
 import { HostGate } from '../crawl/politeness.ts';
@@ -51,6 +52,7 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
   const gate = new HostGate(config.NIANBAO_HOST_DELAY_MS, config.NIANBAO_CONCURRENCY);
   const allowPrivateOrigins = a.allowPrivateOrigins ?? config.NIANBAO_ALLOW_PRIVATE_ORIGINS;
   const originMap = a.originMap ? { originMap: a.originMap } : {};
+  const egress = egressProxyOption(config.NIANBAO_HTTP_PROXY);
   const repo = new Repository(a.db, config.NIANBAO_TABLE);
   const fetcher = new HttpFetcher({
     robotsStore: repo,
@@ -62,6 +64,7 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
     gate,
     now,
     allowPrivateOrigins,
+    ...egress,
     ...originMap,
   });
   // Launches Chromium only when a page needs it, so functions that never render pay nothing.
@@ -70,6 +73,7 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
     timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
     gate,
     allowPrivateOrigins,
+    ...egress,
     ...originMap,
   });
   return {

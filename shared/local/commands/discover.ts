@@ -3,6 +3,7 @@ import { loadConfig } from '#shared/config.ts';
 import { discoverListing } from '#shared/crawl/discover-walk.ts';
 import { HttpFetcher } from '#shared/crawl/fetcher.ts';
 import { HostGate } from '#shared/crawl/politeness.ts';
+import { egressProxyOption } from '../../crawl/egress-proxy.ts';
 
 /**
  * `nianbao discover <site-root-url>`: proposes a body's 年报 listing URL and a registry entry, its id, level
@@ -28,6 +29,7 @@ export function registerDiscover(program: Command): void {
         backoffBaseMs: 500,
         gate,
         allowPrivateOrigins: config.NIANBAO_ALLOW_PRIVATE_ORIGINS,
+        ...egressProxyOption(config.NIANBAO_HTTP_PROXY),
       });
       const found = await discoverListing(fetcher, root);
       console.log(`政府信息公开: ${found.gkUrl}`);
