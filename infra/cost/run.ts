@@ -1,0 +1,50 @@
+import { CHECK_ENTRY_KB, DAILY, MAIL, NEW_REPORT, PRICES, UNCHANGED_CHECK } from './inputs.ts';
+import { firstCrawlCost, type Line, type MonthKind, monthlyCost, total } from './model.ts';
+
+/**
+ * `npm run cost`: the monthly AWS bill for 10,000 and 100,000 bodies checked daily January–April and
+ * weekly otherwise, from the inputs in inputs.ts (measured ones from test/bench/RESULTS.md) and list prices.
+ */
+const SIZES = [10_000, 100_000];
+const KINDS: MonthKind[] = ['season', 'off-season', 'average'];
+const usd = (n: number): string => `$${n < 10 ? n.toFixed(2) : n.toFixed(0)}`;
+
+const lines: string[] = [];
+lines.push(`Prices: ${PRICES.region}, ${PRICES.asOf}.`);
+lines.push('');
+const heads = SIZES.flatMap((n) => KINDS.map((k) => `${n.toLocaleString('en')} ${k}`));
+lines.push(`| component | ${heads.join(' | ')} |`);
+lines.push(`|---|${SIZES.flatMap(() => KINDS.map(() => '---:')).join('|')}|`);
+const tables = new Map<string, Line[]>(
+  SIZES.flatMap((n) => KINDS.map((k) => [`${n}/${k}`, monthlyCost(n, k)] as const)),
+);
+const items = monthlyCost(0, 'season').map((l) => l.item);
+items.forEach((item, i) => {
+  const cells = SIZES.flatMap((n) => KINDS.map((k) => usd(tables.get(`${n}/${k}`)?.[i]?.usd ?? 0)));
+  lines.push(`| ${item} | ${cells.join(' | ')} |`);
+});
+lines.push(
+  `| **total per month** | ${SIZES.flatMap((n) => KINDS.map((k) => `**${usd(total(tables.get(`${n}/${k}`) ?? []))}**`)).join(' | ')} |`,
+);
+lines.push(
+  `| ${firstCrawlCost(SIZES[0] ?? 0).item} | ${SIZES.flatMap((n) => [usd(firstCrawlCost(n).usd), '', '']).join(' | ')} |`,
+);
+lines.push('');
+lines.push('Arithmetic (100,000 bodies, a season month):');
+for (const l of monthlyCost(100_000, 'season')) lines.push(`- ${l.item}: ${l.how} = ${usd(l.usd)}`);
+lines.push(`- ${firstCrawlCost(100_000).how}`);
+lines.push('');
+lines.push(
+  'Inputs (measured: test/bench/RESULTS.md or the sweep-scale test; assumed: estimates, edit infra/cost/inputs.ts):',
+);
+const inputs = {
+  'unchanged check': UNCHANGED_CHECK,
+  'new report': NEW_REPORT,
+  daily: DAILY,
+  mail: MAIL,
+  check: { entryKb: CHECK_ENTRY_KB },
+};
+for (const [group, values] of Object.entries(inputs))
+  for (const [name, v] of Object.entries(values))
+    lines.push(`- ${group}, ${name} = ${Number(v.value.toFixed(2))} (${v.source}): ${v.note}`);
+console.log(lines.join('\n'));
