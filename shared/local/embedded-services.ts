@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { standInCredentials } from '../store/clients.ts';
 import { tableDefinition } from '../store/table.ts';
 
 export interface EmbeddedStores {
@@ -56,10 +57,12 @@ export async function ensureTable(
   endpoint: string | undefined,
   region: string,
   table: string,
+  /** The embedded runtime started this endpoint (dynalite): any credentials do. */
+  startedHere = false,
 ): Promise<void> {
   const client = new DynamoDBClient({
     region,
-    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(endpoint ? { endpoint, ...standInCredentials(endpoint, startedHere) } : {}),
   });
   try {
     await client.send(new DescribeTableCommand({ TableName: table }));

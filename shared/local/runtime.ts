@@ -69,8 +69,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     dynamodbEndpoint ??= stores.dynamodbEndpoint;
     s3Endpoint ??= stores.s3Endpoint;
   }
-  await ensureTable(dynamodbEndpoint, config.AWS_REGION, config.NIANBAO_TABLE);
-  const endpoints = { region: config.AWS_REGION, dynamodbEndpoint, s3Endpoint };
+  // Stand-ins started here take any credentials; endpoints from the configuration may be real AWS.
+  const standIns = { dynamodb: !config.NIANBAO_DYNAMODB_ENDPOINT, s3: !config.NIANBAO_S3_ENDPOINT };
+  await ensureTable(dynamodbEndpoint, config.AWS_REGION, config.NIANBAO_TABLE, standIns.dynamodb);
+  const endpoints = { region: config.AWS_REGION, dynamodbEndpoint, s3Endpoint, standIns };
   const db = makeDocumentClient(endpoints);
   const s3 = makeS3Client(endpoints);
   closers.push(

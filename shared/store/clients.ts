@@ -1,20 +1,47 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import ipaddr from 'ipaddr.js';
 
 export interface Endpoints {
   region: string;
   dynamodbEndpoint?: string | undefined;
   s3Endpoint?: string | undefined;
+  /**
+   * The embedded runtime started these stand-ins itself (dynalite, s3rver): they take any credentials.
+   * Any other endpoint gets the default provider chain, unless it is on loopback (see standInCredentials).
+   */
+  standIns?: { dynamodb?: boolean; s3?: boolean };
 }
 
 /** Embedded stand-ins accept any credentials; real AWS uses the default provider chain. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
+function isLoopback(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  return ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback';
+}
+
+/**
+ * Fixed credentials for a stand-in only: an endpoint the embedded runtime started, or one on loopback
+ * (dynalite, s3rver, DynamoDB Local, LocalStack run beside us). Any other endpoint (a VPC endpoint, a
+ * FIPS endpoint, a proxy in front of AWS) is real AWS and signs with the default provider chain.
+ */
+export function standInCredentials(
+  endpoint: string | undefined,
+  startedHere = false,
+): { credentials?: typeof LOCAL_CREDENTIALS } {
+  if (!endpoint) return {};
+  return startedHere || isLoopback(endpoint) ? { credentials: LOCAL_CREDENTIALS } : {};
+}
+
 export function makeDocumentClient(e: Endpoints): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: e.region,
-    ...(e.dynamodbEndpoint ? { endpoint: e.dynamodbEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
+    ...(e.dynamodbEndpoint
+      ? { endpoint: e.dynamodbEndpoint, ...standInCredentials(e.dynamodbEndpoint, e.standIns?.dynamodb) }
+      : {}),
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
@@ -25,7 +52,7 @@ export function makeS3Client(e: Endpoints): S3Client {
     ...(e.s3Endpoint
       ? {
           endpoint: e.s3Endpoint,
-          credentials: LOCAL_CREDENTIALS,
+          ...standInCredentials(e.s3Endpoint, e.standIns?.s3),
           forcePathStyle: true,
           // s3rver does not implement the SDK's default CRC checksums.
           requestChecksumCalculation: 'WHEN_REQUIRED' as const,
