@@ -2,6 +2,7 @@ import { dueYears } from '../domain/deadlines.ts';
 import { sweepBody, type YearStatus } from '../rules/sweep.ts';
 import { AlertRecord, type BodyState } from '../store/records.ts';
 import { queryReports, readSweepState, recordDeliveredAlerts } from '../store/sweep-reads.ts';
+import { keys } from '../store/table.ts';
 import type { StageContext } from './context.ts';
 import { type AlertToRaise, raiseAlert } from './raise-alert.ts';
 import { summaryAlertId, summaryFinding } from './sweep-summary.ts';
@@ -61,7 +62,7 @@ export async function runSweep(ctx: StageContext): Promise<SweepOutcome> {
   const candidates = bodies.flatMap((body) =>
     dueYears(body, today).flatMap((year) => SWEEP_RULES.map((rule) => `${rule}/${body.id}/${year}`)),
   );
-  const { states, existingAlerts } = await readSweepState(
+  const { states, existingAlerts, alertItems } = await readSweepState(
     ctx.repo,
     bodies.map((b) => b.id),
     [...candidates, summaryId],
@@ -103,34 +104,44 @@ export async function runSweep(ctx: StageContext): Promise<SweepOutcome> {
   }
 
   const admin = decided.filter((a) => a.audience === 'admins');
-  // A retried batch whose summary is already recorded keeps summarising: the summary it raised counted
-  // the admin alerts this retry still finds unrecorded.
-  const summarise =
-    admin.length > 0 && (admin.length > ctx.sweepSummary.threshold || existingAlerts.has(summaryId));
+  // A retried batch (a crash after its summary was recorded) finds the summary and the alerts it covers:
+  // those are recorded as delivered without a second mail. Admin alerts it does not cover (a second
+  // sweep the same day) go the usual way, one by one: the summary's id is taken for the day.
+  const stored = alertItems.get(summaryId);
+  const covered = new Set(Array.isArray(stored?.covers) ? (stored.covers as string[]) : []);
+  const fresh = admin.filter((a) => !covered.has(a.alertId));
+  const summarised = [
+    ...admin.filter((a) => covered.has(a.alertId)),
+    ...(!stored && fresh.length > ctx.sweepSummary.threshold ? fresh : []),
+  ];
   let summary: SweepOutcome['summary'];
-  if (summarise) {
+  if (summarised.length > 0) {
     const now = ctx.now().toISOString();
-    // The summary first: a crash after it leaves alerts a retry summarises again under the same id
-    // (not mailed twice); a crash before it leaves nothing recorded.
-    const raised = await ctx.repo.recordAlert(
-      AlertRecord.parse({
-        alertId: summaryId,
-        rule: 'sweep.summary',
-        bodyId: bodies[0]?.id,
-        year: Math.max(...admin.map((a) => a.year)),
-        audience: 'admins',
-        createdAt: now,
-        finding: summaryFinding({
-          today,
-          alerts: admin,
-          listed: ctx.sweepSummary.listed,
-          nameOf: (id) => ctx.registry.get(id)?.name ?? id,
-        }),
-      }),
-    );
+    // The summary first, with the ids it covers: a crash after it leaves alerts a retry records as
+    // covered (not mailed twice); a crash before it leaves nothing recorded.
+    const raised = stored
+      ? false
+      : await ctx.repo.putNew({
+          ...keys.alert(summaryId),
+          ...AlertRecord.parse({
+            alertId: summaryId,
+            rule: 'sweep.summary',
+            bodyId: bodies[0]?.id,
+            year: Math.max(...summarised.map((a) => a.year)),
+            audience: 'admins',
+            createdAt: now,
+            finding: summaryFinding({
+              today,
+              alerts: summarised,
+              listed: ctx.sweepSummary.listed,
+              nameOf: (id) => ctx.registry.get(id)?.name ?? id,
+            }),
+          }),
+          covers: summarised.map((a) => a.alertId),
+        });
     await recordDeliveredAlerts(
       ctx.repo,
-      admin.map((a) => ({
+      summarised.map((a) => ({
         alertId: a.alertId,
         rule: a.finding.rule,
         bodyId: a.bodyId,
@@ -145,11 +156,12 @@ export async function runSweep(ctx: StageContext): Promise<SweepOutcome> {
     );
     // Recorded but not queued (a crash here): the redrive finds it undelivered and queues it.
     if (raised) await ctx.alertQueue.send({ type: 'alert', alertId: summaryId }, { dedupId: summaryId });
-    newAlerts.push(...admin.map((a) => a.alertId), ...(raised ? [summaryId] : []));
-    summary = { alertId: summaryId, summarised: admin.length, raised };
+    newAlerts.push(...summarised.map((a) => a.alertId), ...(raised ? [summaryId] : []));
+    summary = { alertId: summaryId, summarised: summarised.length, raised };
   }
+  const inSummary = new Set(summarised.map((a) => a.alertId));
   for (const a of decided) {
-    if (summarise && a.audience === 'admins') continue;
+    if (inSummary.has(a.alertId)) continue;
     if (await raiseAlert(ctx, a)) newAlerts.push(a.alertId);
   }
   return { rows, newAlerts, ...(summary ? { summary } : {}) };

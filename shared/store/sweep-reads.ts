@@ -54,6 +54,8 @@ export async function batchPutItems(
 export interface SweepReads {
   states: Map<string, BodyState>;
   existingAlerts: Set<string>;
+  /** The stored alert items among the ids asked for, as stored (extra attributes included). */
+  alertItems: Map<string, Record<string, unknown>>;
 }
 
 export async function readSweepState(
@@ -67,8 +69,12 @@ export async function readSweepState(
     const item = items.get(keyOf(keys.body(id)));
     states.set(id, item ? BodyState.parse(withoutKeys(item)) : { bodyId: id, consecutiveFailures: 0 });
   }
-  const existingAlerts = new Set(alertIds.filter((id) => items.has(keyOf(keys.alert(id)))));
-  return { states, existingAlerts };
+  const alertItems = new Map<string, Record<string, unknown>>();
+  for (const id of alertIds) {
+    const item = items.get(keyOf(keys.alert(id)));
+    if (item) alertItems.set(id, item);
+  }
+  return { states, existingAlerts: new Set(alertItems.keys()), alertItems };
 }
 
 /** A body's current report items (not revisions): one Query, following pagination. */

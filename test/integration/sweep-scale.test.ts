@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config.ts';
 import type { Body } from '#shared/domain/body.ts';
@@ -9,6 +10,7 @@ import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
 import { redriveAlerts } from '#shared/stages/alert-stage.ts';
 import type { StageContext } from '#shared/stages/context.ts';
 import { type CycleMessage, handleCycleMessage, runCycleTask } from '#shared/stages/cycle-stage.ts';
+import { keys } from '#shared/store/table.ts';
 import { readMailbox } from '#test/support/mailbox.ts';
 
 const require = createRequire(import.meta.url);
@@ -142,5 +144,25 @@ describe('the deadline sweep at scale', () => {
     await rt.settle();
     expect(again).toEqual({ task: 'sweep', bodies: BATCH, queued: 0, newAlerts: 0 });
     expect((await readMailbox(rt.mailDir ?? '')).length).toBe(6);
+
+    // A batch retried after a crash between its summary and its alerts: an alert the summary covers is
+    // recorded without a mail; one it does not cover (another batch's body here) is mailed on its own.
+    const [batch0, , , , , batch5] = cycle.map((m) => (m.type === 'batch' ? m.bodyIds : []));
+    const covered = `portal.unreachable/${batch0?.[1]}/2025`;
+    const uncovered = `portal.unreachable/${batch5?.[0]}/2025`;
+    for (const id of [covered, uncovered])
+      await rt.ctx.repo.db.send(new DeleteCommand({ TableName: rt.ctx.repo.table, Key: keys.alert(id) }));
+    const retried = await handleCycleMessage(
+      { type: 'batch', task: 'sweep', bodyIds: [batch0?.[0] ?? '', batch0?.[1] ?? '', batch5?.[0] ?? ''] },
+      ctx,
+    );
+    await rt.settle();
+    expect(retried).toEqual({ task: 'sweep', bodies: 3, queued: 0, newAlerts: 2 });
+    const after = await readMailbox(rt.mailDir ?? '');
+    const before = new Set(mails.map((m) => m.file));
+    expect(after.filter((m) => !before.has(m.file)).map((m) => [m.alertId, m.to])).toEqual([
+      [uncovered, 'admin@nianbao-watch.local'],
+    ]);
+    expect(await redriveAlerts(rt.ctx)).toEqual([]);
   }, 120_000);
 });
