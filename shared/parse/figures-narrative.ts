@@ -176,7 +176,8 @@ export function findPercentages(doc: Doc, limit: number): StatedPercent[] {
     const part = share ? (inSentence.filter((c) => c.index >= clauseStart - 60).at(-1) ?? null) : null;
     let whole = null;
     const qizhong = part ? lastWithin(text, '其中', part.index, 300) : -1;
-    if (part && qizhong >= 0) {
+    // The 其中 must open the part's own sentence's list, not an earlier sentence's.
+    if (part && qizhong >= sentenceStart) {
       const before = window.filter((c) => c.index < qizhong && c.index >= qizhong - 150);
       whole =
         before.find((c) => /共|总|合计|累计/.test(text.slice(Math.max(0, c.index - 15), c.index))) ??

@@ -19,7 +19,8 @@ export interface WholeReading {
   how: string;
 }
 
-export const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+)`;
+/** A count's number: `2450`, `9,483`, `1.2万` (12000), `3亿`; one capture group. */
+export const NUM = String.raw`((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+(?=[万亿]))?[万亿]?)`;
 export const UNIT = '(条|件|个|项|篇|次|人次|份|家|期|场)';
 
 export function count(
@@ -31,8 +32,23 @@ export function count(
   const raw = m[numGroup] ?? '';
   const unit = m[unitGroup] ?? '';
   const start = m.index + offset;
-  return { value: Number(raw.replace(/,/g, '')), unit, start, end: start + raw.length + unit.length };
+  return { value: amount(raw), unit, start, end: start + raw.length + unit.length };
 }
+
+/** `1.2万` → 12000, `3亿` → 300000000, `9,483` → 9483. */
+export function amount(raw: string): number {
+  const scale = raw.endsWith('万') ? 10_000 : raw.endsWith('亿') ? 100_000_000 : 1;
+  return Math.round(Number(raw.replace(/[,万亿]/g, '')) * scale);
+}
+
+/**
+ * A change, not a whole: the count follows 增加/减少/增长/同比/较上年… in its clause ("较上年增加2000条").
+ * Such a figure is never the total a 其中 list or a share is of.
+ */
+export function isChange(text: string, at: number): boolean {
+  return CHANGE.test(text.slice(scanBack(text, at, /[,，;；:。\n]/, 24), at));
+}
+const CHANGE = /增加|减少|增长|下降|上升|降低|提高|同比|环比|较上年|比上年|较去年|比去年|较上一年|多于|少于/;
 
 /**
  * Every whole a stated share may reasonably be of (issue 10, item 1). Evaluators' sums are checked against
@@ -51,12 +67,15 @@ export function wholeCandidates(text: string, part: Count, siblings: readonly Co
   const prefix = text.slice(para, part.start);
   const out: WholeReading[] = [];
   const add = (c: Count, confident: boolean, how: string): void => {
+    if (isChange(text, c.start)) return;
     if (c.unit !== part.unit || c.value < part.value || c.start === part.start) return;
     const known = out.find((o) => o.count.start === c.start);
     if (known) known.confident ||= confident;
     else out.push({ count: c, confident, how });
   };
-  const counts = [...prefix.matchAll(new RegExp(`${NUM}${UNIT}`, 'g'))].map((m) => count(m, 1, 2, para));
+  const counts = [...prefix.matchAll(new RegExp(`${NUM}${UNIT}`, 'g'))]
+    .map((m) => count(m, 1, 2, para))
+    .filter((c) => !isChange(text, c.start));
 
   for (const m of prefix.matchAll(new RegExp(`${NUM}${UNIT}[^。\\n,;]{0,16}?中[,:]`, 'g')))
     add(count(m, 1, 2, para), para + m.index >= sentence, '…中');

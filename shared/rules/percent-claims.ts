@@ -89,6 +89,11 @@ function rateClaims(view: TextView): PercentClaim[] {
   return out;
 }
 
+/** Where a name starts as a word: after a non-Han character or after an opener such as 其中/共/已. */
+const WORD_START = String.raw`(?:(?<!\p{Script=Han})|(?<=(?:其中|共计|共|已|累计|另|均|全年|本年)))`;
+/** The object a verb may name before its count: 办结[政府信息公开申请]12件. */
+const OBJECT = '(?:政府信息公开申请|信息公开申请|依申请公开申请|申请|政府信息|信息)?';
+
 function rateClaim(
   name: string,
   before: string,
@@ -96,13 +101,15 @@ function rateClaim(
 ): Pick<PercentClaim, 'part' | 'whole'> | null {
   for (let cut = 0; cut + 2 <= name.length; cut += 1) {
     const x = name.slice(cut);
-    // The name must stand as a word (after punctuation or 共/已), so 办结 never matches inside 提前办结.
-    const partM = [...before.matchAll(new RegExp(`(?<!\\p{Script=Han})${x}${NUM}${UNIT}`, 'gu'))].at(-1);
+    // The name must stand as a word (after punctuation, or after 其中/共/已…: "其中按时办结10件"), so 办结
+    // never matches inside 提前办结.
+    const partM = [...before.matchAll(new RegExp(`${WORD_START}${x}${NUM}${UNIT}`, 'gu'))].at(-1);
     if (!partM) continue;
     const part = count(partM, 1, 2, offset + x.length);
     for (let tail = 1; x.length - tail >= 2; tail += 1) {
       const y = x.slice(tail);
-      const wholeRe = new RegExp(`(?<!\\p{Script=Han})(?:共|已|累计|共计)?${y}${NUM}${UNIT}`, 'gu');
+      // The whole may name its object between verb and count: "共办结政府信息公开申请12件".
+      const wholeRe = new RegExp(`${WORD_START}(?:共|已|累计|共计)?${y}${OBJECT}${NUM}${UNIT}`, 'gu');
       const wholeM = [...before.slice(0, partM.index).matchAll(wholeRe)].at(-1);
       if (!wholeM) continue;
       const digits = (wholeM[1] ?? '').length + (wholeM[2] ?? '').length;

@@ -1,7 +1,7 @@
 import type { Figure, StatedPercent } from '#shared/domain/figures.ts';
 import type { Finding } from '#shared/domain/finding.ts';
 import { finding } from './findings.ts';
-import { type Count, type WholeReading, wholeCandidates } from './percent-bases.ts';
+import { type Count, isChange, type WholeReading, wholeCandidates } from './percent-bases.ts';
 import { type PercentClaim, percentClaims } from './percent-claims.ts';
 import { quoteOriginal, quoteView, type TextView, toOriginal, viewOf } from './text-view.ts';
 import type { Rule, RuleContext } from './types.ts';
@@ -55,6 +55,9 @@ function runPercent({ report }: RuleContext): Finding[] {
     const decimals = (p.percent.raw.split('.')[1] ?? '').replace(/\D/g, '').length;
     const at = viewIndex(view, p.part.start);
     const part: Count = { value: p.part.value, unit: p.part.unit ?? '', start: at, end: at + 1 };
+    // A whole smaller than its part, or a change (较上年增长12%, 增加2000条), is no candidate base; the
+    // parser's reading is then not checked (the share shapes are read by percentClaims with every base).
+    if (p.whole.value < p.part.value || isChange(view.text, viewIndex(view, p.whole.start))) continue;
     const wholes: WholeReading[] = [
       { count: { ...part, value: p.whole.value, start: -1 }, confident: false, how: 'parser' },
       ...wholeCandidates(view.text, part, []),

@@ -1,7 +1,7 @@
 import type { Finding } from '#shared/domain/finding.ts';
 import type { ParsedReport } from '#shared/domain/report.ts';
 import { finding } from './findings.ts';
-import { type Count, count, NUM, UNIT } from './percent-bases.ts';
+import { type Count, count, isChange, NUM, UNIT } from './percent-bases.ts';
 import { quoteView, type TextView, viewOf } from './text-view.ts';
 import type { RuleInfo } from './types.ts';
 
@@ -20,17 +20,63 @@ export function sentenceSums(rule: RuleInfo, report: ParsedReport): Finding[] {
     const k = m.index;
     const wholes = headCounts(text, k);
     if (wholes.length === 0) continue;
-    const { parts, clean } = listed(text, k + m[0].length, wholes[0]!.unit);
-    if (parts.length < 2) continue;
-    const sum = parts.reduce((s, p) => s + p.value, 0);
     const values = wholes.map((w) => w.value);
-    if (values.includes(sum)) continue;
-    const over = sum > Math.max(...values);
-    // Less than the total proves nothing unless the list reads as complete: three or more kinds and nothing
-    // else between them (seed 004's 即日办结/提前办结 with their rates is a selection, not a breakdown).
-    if (!over && !(clean && parts.length >= 3)) continue;
-    const whole = over ? wholes[wholes.length - 1]! : wholes.find((w) => w.value > sum)!;
-    out.push(sumFinding(rule, view, whole, parts, sum, over ? (clean ? 'error' : 'warning') : 'warning', k));
+    for (const { parts, clean } of breakdowns(text, k + m[0].length, wholes[0]!.unit, values)) {
+      if (parts.length < 2) continue;
+      // Channels (政府网站, 政务微博, 政务微信…) overlap: one item is published on several, so their sum may
+      // exceed the total (DOMAIN.md) and may fall short of it.
+      if (parts.filter((p) => CHANNEL.test(labelOf(text, p))).length >= 2) continue;
+      const sum = parts.reduce((s, p) => s + p.value, 0);
+      if (values.includes(sum)) continue;
+      const over = sum > Math.max(...values);
+      // Less than the total proves nothing unless the list reads as complete: three or more kinds and nothing
+      // else between them (seed 004's 即日办结/提前办结 with their rates is a selection, not a breakdown).
+      if (!over && !(clean && parts.length >= 3)) continue;
+      const whole = over ? wholes[wholes.length - 1]! : wholes.find((w) => w.value > sum)!;
+      out.push(
+        sumFinding(rule, view, whole, parts, sum, over ? (clean ? 'error' : 'warning') : 'warning', k),
+      );
+    }
+  }
+  return out;
+}
+
+/** Publication channels: a breakdown by these counts one item once per channel. */
+const CHANNEL =
+  /网站|网页|门户|微博|微信|公众号|客户端|APP|App|app|新媒体|头条|抖音|快手|视频号|报刊|报纸|广播|电视|公开栏|公告栏|宣传栏|电子屏|新闻发布会|发布会|政务服务中心|档案馆|图书馆|查阅点|短信|热线|平台/;
+
+/** The words written before a part (back to the item's start): `通过政府网站发布`. */
+function labelOf(text: string, p: Count): string {
+  let i = p.start;
+  while (i > 0 && p.start - i < 20 && !/[,，、;；:。\n其]/.test(text[i - 1] ?? '')) i -= 1;
+  return text.slice(i, p.start);
+}
+
+/**
+ * The breakdowns listed after a 其中, each checked on its own: a list ends at ;/； (the next list after it,
+ * "…;网上申请8件,信函申请3件,当面申请1件", breaks the same whole down another way), and a list whose first
+ * parts already add up to a whole and then goes on is two lists (a second dimension without a semicolon).
+ */
+function breakdowns(
+  text: string,
+  from: number,
+  unit: string,
+  wholes: readonly number[],
+): Array<{ parts: Count[]; clean: boolean }> {
+  const out: Array<{ parts: Count[]; clean: boolean }> = [];
+  let at = from;
+  for (let n = 0; n < 4; n += 1) {
+    const { parts, clean, next } = listed(text, at, unit);
+    let split = -1;
+    let run = 0;
+    for (let i = 0; i + 2 < parts.length && split < 0; i += 1) {
+      run += parts[i]!.value;
+      if (i >= 1 && wholes.includes(run)) split = i + 1;
+    }
+    if (split > 0) out.push({ parts: parts.slice(0, split), clean }, { parts: parts.slice(split), clean });
+    else out.push({ parts, clean });
+    if (next < 0) break;
+    at = next;
   }
   return out;
 }
@@ -44,25 +90,32 @@ function headCounts(text: string, k: number): Count[] {
   const clause = text.slice(start, end);
   return [...clause.matchAll(new RegExp(`${NUM}${UNIT}`, 'g'))]
     .filter((c) => !/[%％]/.test(clause.slice(c.index + c[0].length, c.index + c[0].length + 1)))
-    .map((c) => count(c, 1, 2, start));
+    .map((c) => count(c, 1, 2, start))
+    .filter((c) => !isChange(text, c.start));
 }
 
 /**
- * The counts of `unit` listed from `from` to the end of the sentence, one per item; `clean` when every item
- * is such a count (or its 占…% share), so the list reads as a breakdown.
+ * The counts of `unit` listed from `from` to the end of the list (the sentence's end or a ;/；), one per item;
+ * `clean` when every item is such a count (or its 占…% share), so the list reads as a breakdown; `next` is
+ * where the sentence goes on after a ;/； (-1 when it ends).
  */
-function listed(text: string, from: number, unit: string): { parts: Count[]; clean: boolean } {
+function listed(text: string, from: number, unit: string): { parts: Count[]; clean: boolean; next: number } {
   let clean = true;
+  let next = -1;
   let end = from;
-  while (end < text.length && end - from < 400 && !/[。\n]/.test(text[end] ?? '')) end += 1;
+  while (end < text.length && end - from < 400 && !/[。\n;；]/.test(text[end] ?? '')) end += 1;
+  if (/[;；]/.test(text[end] ?? '')) next = end + 1;
   const sentence = text.slice(from, end);
   const parts: Count[] = [];
   let at = 0;
-  for (const item of sentence.split(/[,、;]/)) {
+  for (const item of sentence.split(/[,、]/)) {
     const here = at;
     at += item.length + 1;
     if (/其中|分别|同比|增长|下降|减少|累计|以上|以下|左右|约|余/.test(item)) {
-      if (/其中|分别/.test(item)) break;
+      if (/其中|分别/.test(item)) {
+        next = -1;
+        break;
+      }
       clean = false;
       continue;
     }
@@ -82,7 +135,7 @@ function listed(text: string, from: number, unit: string): { parts: Count[]; cle
       ),
     );
   }
-  return { parts, clean };
+  return { parts, clean, next };
 }
 
 function sumFinding(

@@ -23,9 +23,10 @@ const CRACKDOWN = /(打击|整治|查处|治理|严打|取缔|防范|涉嫌|涉|
  * words and ASCII runs, so `体育365网投_365bet365用址_365bet官网提现说维护` is quoted whole and the 人民政府
  * after it is not.
  */
-function runSpamInjection({ report }: RuleContext): Finding[] {
+function runSpamInjection({ report, body }: RuleContext): Finding[] {
   const view = viewOf(report);
-  const spans = injectedSpans(view);
+  const remit = [body?.name, report.issuer.name, report.title].filter(Boolean).join(' ');
+  const spans = injectedSpans(view, remit);
   if (spans.length === 0) return [];
   const distinct = [...new Set(spans.map((s) => view.text.slice(s.start, s.end)))];
   return [
@@ -40,7 +41,37 @@ function runSpamInjection({ report }: RuleContext): Finding[] {
   ];
 }
 
-export function injectedSpans(view: TextView): Array<{ start: number; end: number }> {
+/**
+ * Enforcement words anywhere in the term's clause (before or after it): "对金海岸娱乐城超时经营…作出罚款处罚",
+ * "“六合彩”等非法赌博专项整治行动" report a crackdown on the thing the term names.
+ */
+const ENFORCEMENT =
+  /打击|整治|查处|处罚|罚款|取缔|非法|违法|违规|专项行动|治理|严打|整顿|执法|侦破|立案|收缴|查获|举报|清理|防范|涉嫌|警示|曝光/;
+/** Service terms a body's own remit explains: a tax bureau issuing invoices on a taxpayer's behalf. */
+const REMIT: ReadonlyArray<{ term: RegExp; body: RegExp }> = [{ term: /^代开发票$/, body: /税务/ }];
+
+/**
+ * Whether a lone term (not widened by glue or ASCII, which an injected name always is: `澳門賭場_皇冠体育官网`)
+ * is the report speaking about it: inside quotation marks, in a clause with enforcement words, or a service
+ * of the body's own remit.
+ */
+function spokenOf(text: string, hit: { start: number; end: number }, remit: string): boolean {
+  const term = text.slice(hit.start, hit.end);
+  if (REMIT.some((r) => r.term.test(term) && r.body.test(remit))) return true;
+  const before = text.slice(Math.max(0, hit.start - 60), hit.start);
+  const after = text.slice(hit.end, hit.end + 60);
+  const clauseBefore = before.slice(before.search(/[^。,，;；!?！？\n]*$/));
+  const stop = after.search(/[。,，;；!?！？\n]/);
+  const clauseAfter = stop < 0 ? after : after.slice(0, stop);
+  if (ENFORCEMENT.test(clauseBefore) || ENFORCEMENT.test(clauseAfter)) return true;
+  const quoted = (open: string, close: string): boolean => {
+    const o = clauseBefore.lastIndexOf(open);
+    return o >= 0 && clauseBefore.indexOf(close, o) < 0 && clauseAfter.includes(close);
+  };
+  return quoted('“', '”') || quoted('《', '》') || quoted('"', '"');
+}
+
+export function injectedSpans(view: TextView, remit = ''): Array<{ start: number; end: number }> {
   // ASCII-only lower-casing keeps offsets aligned with the view.
   const lower = view.text.replace(/[A-Z]/g, (c) => c.toLowerCase());
   const spans: Array<{ start: number; end: number }> = [];
@@ -53,6 +84,10 @@ export function injectedSpans(view: TextView): Array<{ start: number; end: numbe
       continue;
     }
     const span = widen(lower, hit.start, hit.end);
+    if (span.start === hit.start && span.end === hit.end && spokenOf(lower, hit, remit)) {
+      from = hit.end;
+      continue;
+    }
     spans.push(span);
     from = span.end;
   }
