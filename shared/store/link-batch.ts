@@ -1,5 +1,6 @@
-import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
+import { queryAll } from './query-all.ts';
 import { LinkItem } from './records.ts';
 import { type Repository, sha1Hex } from './repository.ts';
 import { keys } from './table.ts';
@@ -16,23 +17,10 @@ const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1
  */
 export async function listLinks(repo: Repository, bodyId: string): Promise<Map<string, LinkItem>> {
   const out = new Map<string, LinkItem>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await repo.db.send(
-      new QueryCommand({
-        TableName: repo.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': 'LINK#' },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of res.Items ?? []) {
-      const link = LinkItem.parse(withoutKeys(item));
-      out.set(link.url, link);
-    }
-    start = res.LastEvaluatedKey;
-  } while (start);
+  for (const item of await queryAll(repo, `BODY#${bodyId}`, 'LINK#')) {
+    const link = LinkItem.parse(withoutKeys(item));
+    out.set(link.url, link);
+  }
   return out;
 }
 

@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
+import { queryAll } from './query-all.ts';
 import { AlertRecord, BodyState, ReportItem, type RevisionItem, StoredRobots } from './records.ts';
 import { keys } from './table.ts';
 
@@ -59,30 +54,15 @@ export class Repository {
     return item ? ReportItem.parse(withoutKeys(item)) : undefined;
   }
 
+  /** The body's current report items (not revisions), every page of the query. */
   async listReports(bodyId: string): Promise<ReportItem[]> {
-    const res = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': 'REPORT#' },
-        ConsistentRead: true,
-      }),
-    );
-    return (res.Items ?? [])
+    return (await queryAll(this, `BODY#${bodyId}`, 'REPORT#'))
       .filter((i) => !String(i.sk).includes('#REV#'))
       .map((i) => ReportItem.parse(withoutKeys(i)));
   }
 
   async listRevisions(bodyId: string, year: number): Promise<RevisionItem[]> {
-    const res = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': `REPORT#${year}#REV#` },
-        ConsistentRead: true,
-      }),
-    );
-    return (res.Items ?? []) as RevisionItem[];
+    return (await queryAll(this, `BODY#${bodyId}`, `REPORT#${year}#REV#`)) as RevisionItem[];
   }
 
   /**

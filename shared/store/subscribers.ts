@@ -139,15 +139,21 @@ export class Subscribers {
   async forBody(body: Body): Promise<Subscriber[]> {
     const hashes = new Set<string>();
     for (const scope of scopesCovering(body)) {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: SCOPE_INDEX,
-          KeyConditionExpression: 'gsi1pk = :p',
-          ExpressionAttributeValues: { ':p': `SCOPE#${scope}` },
-        }),
-      );
-      for (const item of res.Items ?? []) hashes.add(String(item.gsi1sk).slice(4));
+      // Every page: the `*` scope alone can hold more than a 1 MB page of subscriptions.
+      let start: Record<string, unknown> | undefined;
+      do {
+        const res = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: SCOPE_INDEX,
+            KeyConditionExpression: 'gsi1pk = :p',
+            ExpressionAttributeValues: { ':p': `SCOPE#${scope}` },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of res.Items ?? []) hashes.add(String(item.gsi1sk).slice(4));
+        start = res.LastEvaluatedKey;
+      } while (start);
     }
     const out: Subscriber[] = [];
     for (const hash of hashes) {

@@ -1,6 +1,6 @@
-import { BatchGetCommand, BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { withoutKeys } from './dynamo.ts';
-import { AlertRecord, BodyState, ReportItem } from './records.ts';
+import { AlertRecord, BodyState, type ReportItem } from './records.ts';
 import type { Repository } from './repository.ts';
 import { keys } from './table.ts';
 
@@ -79,23 +79,7 @@ export async function readSweepState(
 
 /** A body's current report items (not revisions): one Query, following pagination. */
 export async function queryReports(repo: Repository, bodyId: string): Promise<ReportItem[]> {
-  const out: ReportItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await repo.db.send(
-      new QueryCommand({
-        TableName: repo.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-        ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': 'REPORT#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? [])
-      if (!String(item.sk).includes('#REV#')) out.push(ReportItem.parse(withoutKeys(item)));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  return repo.listReports(bodyId);
 }
 
 /** Alert records stored as already handed over (deliveredAt set), so neither the queue nor the redrive mails them. */

@@ -1,5 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { queryAll } from './query-all.ts';
 import type { Repository } from './repository.ts';
 
 /**
@@ -29,22 +29,9 @@ export async function recordTextCopy(repo: Repository, hash: string, copy: TextC
 /** Every copy of the text `hash` recorded so far (a consistent read, every page of the query). */
 export async function textCopies(repo: Repository, hash: string): Promise<TextCopyItem[]> {
   const out: TextCopyItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await repo.db.send(
-      new QueryCommand({
-        TableName: repo.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `TEXT#${hash}` },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const parsed = TextCopyItem.safeParse(item);
-      if (parsed.success) out.push(parsed.data);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  for (const item of await queryAll(repo, `TEXT#${hash}`)) {
+    const parsed = TextCopyItem.safeParse(item);
+    if (parsed.success) out.push(parsed.data);
+  }
   return out;
 }
