@@ -52,7 +52,7 @@ const senderDomain = (mailFrom: string): string => {
   return address.slice(address.lastIndexOf('@') + 1).trim();
 };
 
-/** The whole pipeline (DESIGN.md): storage and mail, then the stages from the end of the flow to its start. */
+/** The whole pipeline (docs/architecture.md): storage and mail, then the stages from the end of the flow to its start. */
 export class NianbaoStack extends Stack {
   readonly storage: Storage;
   readonly alarms: sns.Topic;

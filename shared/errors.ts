@@ -115,7 +115,7 @@ export class UnsafeTargetError extends FetchError {
 /**
  * Our own machinery failed (Chromium would not launch, its proxy would not listen): our fault, not the
  * portal's. Retried and dead-lettered like any transient fault, and never recorded against a body's
- * health (DESIGN.md: "our faults are not the portal's"). Not a FetchError on purpose.
+ * health (docs/architecture.md: "our faults are not the portal's"). Not a FetchError on purpose.
  */
 export class InfrastructureError extends NianbaoError {
   override readonly retryable: boolean = true;

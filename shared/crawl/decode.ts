@@ -56,7 +56,7 @@ interface Candidate {
 }
 
 /**
- * Charset from the header, then `<meta>`, then sniffing (DOMAIN.md, Hazards: Encodings). A declaration
+ * Charset from the header, then `<meta>`, then sniffing (docs/domain.md, Hazards: Encodings). A declaration
  * is trusted unless decoding by it produces U+FFFD that the bytes do not contain: then the next
  * candidate that decodes with less damage wins (a header saying utf-8 over GBK bytes is common).
  */

@@ -21,7 +21,7 @@ import {
 import { type ScriptScan, scanScripts } from './listing-scripts.ts';
 
 /**
- * Reading a listing page the way county and bureau portals build them (DOMAIN.md, "Listings as CMSs build
+ * Reading a listing page the way county and bureau portals build them (docs/domain.md, "Listings as CMSs build
  * them"), without running it. Pure: html and its URL in, a ListingRead out.
  *
  * - Links: `<a href>`/`<area href>`, resolved against `<base href>` when the page has one (home-grown ASP/JSP

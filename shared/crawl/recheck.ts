@@ -31,7 +31,7 @@ export interface RecheckOutcome {
 
 /**
  * Many portals do not answer 404 for a removed page: they answer 200 with one of these notices (in full
- * site chrome), or redirect to the home page (DOMAIN.md, Removed pages).
+ * site chrome), or redirect to the home page (docs/domain.md, Removed pages).
  */
 const REMOVED_NOTICE =
   /页面不存在|页面已删除|该信息已删除|信息已删除|信息已撤回|该信息已撤回|已被删除|文章不存在|信息不存在|内容不存在|您访问的页面不存在|找不到(?:该)?页面|页面未找到|404\s*Not\s*Found/i;
@@ -62,7 +62,7 @@ export function goneSign(url: string, page: Page, year: number | null): RemovedR
 }
 
 /**
- * Pages change after publication (DOMAIN.md): each known report page is re-fetched, conditionally, once
+ * Pages change after publication (docs/domain.md): each known report page is re-fetched, conditionally, once
  * its interval has passed; new content is archived and parsed (the parse stage records a revision). A page
  * that is gone (404/410, a removed-notice page, a redirect home) is returned as removed once; its archived
  * copies stay. Any other failure is left for the next interval: a re-check never fails the body.

@@ -14,7 +14,7 @@ export interface Deadline {
 }
 
 /**
- * The deadline for a body's report on `year` (DOMAIN.md): before 2019 every body had until 3月31日;
+ * The deadline for a body's report on `year` (docs/domain.md): before 2019 every body had until 3月31日;
  * from 2019 departments have until 1月31日 and governments until 3月31日 (条例 Art. 49); townships follow
  * local rules, defaulting to 3月31日 marked unverified.
  */

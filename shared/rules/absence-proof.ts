@@ -5,7 +5,7 @@ import type { CheckSummary } from '#shared/store/records.ts';
 export type AbsenceProof = { proven: true; evidence: Evidence[] } | { proven: false; reasons: string[] };
 
 /**
- * "Missing" is an accusation, so it needs proof that the listing was read completely (DOMAIN.md, outcomes
+ * "Missing" is an accusation, so it needs proof that the listing was read completely (docs/domain.md, outcomes
  * of a due year): the latest check read every listing page to the listing's end — or to years older than
  * Y — with no unread frame, no unresolved script pagination, no failed listing page, and no candidate link
  * for Y (or with no year) that failed or is not parsed yet. Anything less is *inconclusive*.

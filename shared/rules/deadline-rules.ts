@@ -15,7 +15,7 @@ export const deadlineLate: Rule = {
 };
 
 /**
- * Late = page date after the deadline for the report's year (DOMAIN.md table). Without a registry entry the
+ * Late = page date after the deadline for the report's year (docs/domain.md table). Without a registry entry the
  * parser's issuer level stands in; when the level is unknown a 2019+ report is judged against the latest
  * possible deadline (3月31日), so a department report dated 15 February is not called late on a guess.
  * A date read from the body text (not the page's 发布日期 field) may be a signature: warning, not error.

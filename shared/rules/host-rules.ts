@@ -16,7 +16,7 @@ export const hostMirror: Rule = {
 };
 
 /**
- * Four signals, each with its own evidence (DOMAIN.md "Mirror versus government host"; 国办发〔2017〕47号
+ * Four signals, each with its own evidence (docs/domain.md "Mirror versus government host"; 国办发〔2017〕47号
  * puts government sites under gov.cn):
  * - served from a host outside gov.cn. A named foreign domain is strong evidence of a hijacked mirror
  *   (warning, the catalogue severity: the README's table; a vendor's host is also possible). A bare IP

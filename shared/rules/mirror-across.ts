@@ -29,7 +29,7 @@ export function textHash(report: ParsedReport): string | null {
 /**
  * host.mirror across bodies (issue 10, item 15): the same report text archived for another body from
  * another host, judged from this copy's side. This copy on a non-government host while the text is also
- * archived elsewhere: a warning (a hijacked mirror serving a real report, DOMAIN.md "Hijacked mirrors").
+ * archived elsewhere: a warning (a hijacked mirror serving a real report, docs/domain.md "Hijacked mirrors").
  * This copy on a government host: other government copies are weak evidence, info and worded so (one
  * portal often republishes another body's report); a non-government copy is that copy's finding, not this
  * one's (its body is told, from its own side). Loopback and private hosts are never judged. Quotes both URLs.

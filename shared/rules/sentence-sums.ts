@@ -24,7 +24,7 @@ export function sentenceSums(rule: RuleInfo, report: ParsedReport): Finding[] {
     for (const { parts, clean } of breakdowns(text, k + m[0].length, wholes[0]!.unit, values)) {
       if (parts.length < 2) continue;
       // Channels (政府网站, 政务微博, 政务微信…) overlap: one item is published on several, so their sum may
-      // exceed the total (DOMAIN.md) and may fall short of it.
+      // exceed the total (docs/domain.md) and may fall short of it.
       if (parts.filter((p) => CHANNEL.test(labelOf(text, p))).length >= 2) continue;
       const sum = parts.reduce((s, p) => s + p.value, 0);
       if (values.includes(sum)) continue;

@@ -9,7 +9,7 @@ export const sha1Hex = (s: string): string => createHash('sha1').update(s).diges
 
 export type ReportChange = 'new' | 'revised' | 'unchanged';
 
-/** Reports, revisions, crawl state, links and alerts in the one table (DESIGN.md, Data). */
+/** Reports, revisions, crawl state, links and alerts in the one table (docs/architecture.md, Data). */
 export class Repository {
   constructor(
     readonly db: DynamoDBDocumentClient,

@@ -1,6 +1,6 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
-/** One table, pk/sk, and one GSI for "which subscribers cover this scope" (DESIGN.md, Data). */
+/** One table, pk/sk, and one GSI for "which subscribers cover this scope" (docs/architecture.md, Data). */
 export const SCOPE_INDEX = 'byScope';
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {

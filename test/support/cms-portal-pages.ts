@@ -2,7 +2,7 @@ import { type ReportSpec, reportDate, reportLines, reportTitle } from './cms-rep
 
 /**
  * Page templates of the CMS portal (cms-portal.ts), in the layouts of the CMS families county portals run
- * (DOMAIN.md, "Listings as CMSs build them"): TRS WCM, Hanweb 大汉, a provincial 集约化 platform and a
+ * (docs/domain.md, "Listings as CMSs build them"): TRS WCM, Hanweb 大汉, a provincial 集约化 platform and a
  * home-grown ASP site. Every page carries the chrome real ones do — top bar, header, nav, breadcrumbs,
  * footer with 主办单位, ICP licence and 网站标识码, and links a crawler must not take for reports.
  */

@@ -9,7 +9,7 @@ import { Builder, html, type Reply, type Switches } from './cms-portal-sites.ts'
 import { type Site, sendPage, startSite } from './site-server.ts';
 
 /**
- * Portals built the way county and bureau CMSs build them (DOMAIN.md, "Listings as CMSs build them"), one
+ * Portals built the way county and bureau CMSs build them (docs/domain.md, "Listings as CMSs build them"), one
  * loopback origin per site, each listing real-looking annual-report pages (cms-report.ts; `parseReport`
  * reads them as reports of their year) among decoy notices and work plans. Each site is one layout or one
  * fault; `expectedYears` are the years whose report is online, `unreachableYears` those a listing holds or

@@ -5,7 +5,7 @@ import { Body } from '#shared/domain/body.ts';
 import { listingPageHtml, type Site, sendPage, sleep, startSite } from './site-server.ts';
 
 /**
- * Portals that misbehave the way real ones do (DOMAIN.md, Hazards), each on its own loopback origin.
+ * Portals that misbehave the way real ones do (docs/domain.md, Hazards), each on its own loopback origin.
  * Every site lists one report (a real seed page) among decoys at the same paths; only the hazard differs.
  */
 export const HAZARDS = [

@@ -1,5 +1,5 @@
 /**
- * The national report templates (DOMAIN.md): 2019 (国办公开办函〔2019〕60号, reports for 2019–2020) and
+ * The national report templates (docs/domain.md): 2019 (国办公开办函〔2019〕60号, reports for 2019–2020) and
  * its 2021 revision (国办公开办函〔2021〕30号, reports for 2021 on). Both have the same six sections and
  * three tables; they differ in Table 二's columns and in section 六 (fees under the 2021 template).
  */

@@ -1,6 +1,6 @@
 /**
  * The 2014–2018 政府信息公开情况统计表 as the national form lays it out (统计指标 | 单位 | 统计数), row labels as
- * printed, with figures of our own that satisfy every identity DOMAIN.md lists; a test overrides a value
+ * printed, with figures of our own that satisfy every identity docs/domain.md lists; a test overrides a value
  * (or blanks it with null) to break one. Three layouts portals publish: HTML rows, scraped text with one
  * cell per line, and `|` cells with a cumulative column (PDF/DOC extraction).
  */
