@@ -1,4 +1,5 @@
-import { BatchGetCommand, BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchPut } from './batch-write.ts';
 import { withoutKeys } from './dynamo.ts';
 import { BodyState, CheckEntry, WalkState } from './records.ts';
 import type { Repository } from './repository.ts';
@@ -32,7 +33,7 @@ export async function getCrawlState(
 
 /** Saves where a walk stands, so a crash or a timeout between listing pages resumes there. */
 export async function putWalk(repo: Repository, walk: WalkState): Promise<void> {
-  await writeAll(repo, [{ ...keys.walk(walk.bodyId), ...walk }]);
+  await batchPut(repo, [{ ...keys.walk(walk.bodyId), ...walk }]);
 }
 
 /**
@@ -60,7 +61,7 @@ export async function finishCheck(
       pastOldest: false,
       done: true,
     });
-  await writeAll(repo, items);
+  await batchPut(repo, items);
 }
 
 /** The newest check-log entries of a body, newest first. */
@@ -76,15 +77,4 @@ export async function listChecks(repo: Repository, bodyId: string, limit = 20): 
     }),
   );
   return (res.Items ?? []).map((i) => CheckEntry.parse(withoutKeys(i)));
-}
-
-async function writeAll(repo: Repository, items: Array<Record<string, unknown>>): Promise<void> {
-  let request: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = {
-    [repo.table]: items.map((Item) => ({ PutRequest: { Item } })),
-  };
-  for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-    const res = await repo.db.send(new BatchWriteCommand({ RequestItems: request }));
-    request = res.UnprocessedItems as typeof request;
-  }
 }

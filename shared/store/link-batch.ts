@@ -1,14 +1,10 @@
-import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchPut } from './batch-write.ts';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
 import { queryAll } from './query-all.ts';
 import { LinkItem } from './records.ts';
 import { type Repository, sha1Hex } from './repository.ts';
 import { keys } from './table.ts';
-
-const chunks = <T>(items: readonly T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
 
 /**
  * Every report candidate this body has seen, in one Query (following pagination: a body with years of
@@ -24,20 +20,12 @@ export async function listLinks(repo: Repository, bodyId: string): Promise<Map<s
   return out;
 }
 
-/** Stores links in BatchWriteItem calls of 25, retrying what DynamoDB leaves unprocessed. */
+/** Stores links (keyed per body) in BatchWriteItem calls of 25 (batch-write.ts). */
 export async function putLinks(repo: Repository, links: readonly LinkItem[]): Promise<void> {
-  for (const group of chunks(links, 25)) {
-    let request: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> | undefined = {
-      [repo.table]: group.map((l) => ({
-        PutRequest: { Item: { ...keys.link(l.bodyId, sha1Hex(l.url)), ...l } },
-      })),
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt += 1) {
-      if (attempt > 0) await backoff(attempt);
-      const res = await repo.db.send(new BatchWriteCommand({ RequestItems: request }));
-      request = res.UnprocessedItems as typeof request;
-    }
-  }
+  await batchPut(
+    repo,
+    links.map((l) => ({ ...keys.link(l.bodyId, sha1Hex(l.url)), ...l })),
+  );
 }
 
 /**

@@ -1,12 +1,12 @@
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchPut } from './batch-write.ts';
 import { withoutKeys } from './dynamo.ts';
 import { AlertRecord, BodyState, type ReportItem } from './records.ts';
 import type { Repository } from './repository.ts';
 import { keys } from './table.ts';
 
-/** DynamoDB's limits: 100 keys per BatchGetItem, 25 puts per BatchWriteItem. */
+/** DynamoDB's limit: 100 keys per BatchGetItem (writes: batch-write.ts). */
 const GET_LIMIT = 100;
-const WRITE_LIMIT = 25;
 /** Unprocessed keys (throttling) are asked again, a few times, before the batch fails and is retried whole. */
 const MAX_ROUNDS = 8;
 
@@ -33,21 +33,6 @@ export async function batchGetItems(
     }
   }
   return found;
-}
-
-/** Unconditional puts in 25-item BatchWriteItem calls, unprocessed items sent again. */
-export async function batchPutItems(
-  repo: Repository,
-  items: readonly Record<string, unknown>[],
-): Promise<void> {
-  for (let i = 0; i < items.length; i += WRITE_LIMIT) {
-    let pending = items.slice(i, i + WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
-    for (let round = 0; pending.length > 0; round += 1) {
-      if (round === MAX_ROUNDS) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
-      const res = await repo.db.send(new BatchWriteCommand({ RequestItems: { [repo.table]: pending } }));
-      pending = (res.UnprocessedItems?.[repo.table] ?? []) as typeof pending;
-    }
-  }
 }
 
 /** What the sweep reads of a batch of bodies: their states and which of the given alert ids exist. */
@@ -88,7 +73,7 @@ export async function recordDeliveredAlerts(
   alerts: readonly AlertRecord[],
   deliveredAt: string,
 ): Promise<void> {
-  await batchPutItems(
+  await batchPut(
     repo,
     alerts.map((a) => ({ ...keys.alert(a.alertId), ...AlertRecord.parse(a), deliveredAt })),
   );

@@ -1,0 +1,31 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { InfrastructureError } from '../errors.ts';
+import type { Repository } from './repository.ts';
+
+/** DynamoDB's limit: 25 puts per BatchWriteItem. */
+const WRITE_LIMIT = 25;
+/** Rounds for what DynamoDB leaves unprocessed (throttling) before giving up as our own failure. */
+const MAX_ROUNDS = 8;
+
+const backoff = (round: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** round)));
+
+/**
+ * Puts items (each with its own keys) in BatchWriteItem calls of 25, retrying what DynamoDB leaves unprocessed
+ * with a growing pause (20 ms … 1 s). Throws InfrastructureError when items stay unprocessed after 8 rounds:
+ * a store that keeps throttling is our fault, retried and dead-lettered, never the portal's.
+ */
+export async function batchPut(repo: Repository, items: readonly Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += WRITE_LIMIT) {
+    let pending = items.slice(i, i + WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (round === MAX_ROUNDS)
+        throw new InfrastructureError(
+          `BatchWriteItem left ${pending.length} item(s) unprocessed`,
+          'dynamodb',
+        );
+      if (round > 0) await backoff(round);
+      const res = await repo.db.send(new BatchWriteCommand({ RequestItems: { [repo.table]: pending } }));
+      pending = (res.UnprocessedItems?.[repo.table] ?? []) as typeof pending;
+    }
+  }
+}
