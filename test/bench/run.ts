@@ -40,11 +40,33 @@ const header = [
   `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: Node ${process.version}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 0)} GiB. Figures vary with the machine's load; the ratios against the baselines measured in the same run are what to compare.`,
 ].join('\n');
 
-console.log('parser bench…');
-const parse = parseSection(await runParseBench());
-console.log(parse);
-console.log('\ncrawl bench…');
-const crawl = await runCrawlBench();
-console.log(crawl);
-writeFileSync(new URL('./RESULTS.md', import.meta.url), `${header}\n\n${parse}\n\n${crawl}\n`);
-console.log('\nwritten to test/bench/RESULTS.md');
+/**
+ * Every benchmark: a name (to run one alone, `npm run bench -- <name>…`) and a function that runs it and
+ * returns its Markdown section. Add a benchmark with one line here.
+ */
+const benches: Array<{ name: string; run: () => Promise<string> }> = [
+  { name: 'parser', run: async () => parseSection(await runParseBench()) },
+  { name: 'crawl', run: runCrawlBench },
+];
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !benches.some((b) => b.name === w));
+if (unknown.length > 0) {
+  console.error(
+    `unknown benchmark(s): ${unknown.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`,
+  );
+  process.exit(2);
+}
+const sections: string[] = [];
+for (const bench of benches) {
+  if (wanted.length > 0 && !wanted.includes(bench.name)) continue;
+  console.log(`${bench.name} bench…`);
+  const section = await bench.run();
+  console.log(section, '\n');
+  sections.push(section);
+}
+// Only a full run rewrites RESULTS.md: a partial run prints its sections and leaves the file alone.
+if (wanted.length === 0) {
+  writeFileSync(new URL('./RESULTS.md', import.meta.url), `${header}\n\n${sections.join('\n\n')}\n`);
+  console.log('written to test/bench/RESULTS.md');
+}
