@@ -25,7 +25,7 @@ export interface SweepOutcome {
 }
 
 /** A portal that could not be read yields no "missing": the absence of evidence is not evidence. */
-const reachable = (state: BodyState): boolean =>
+export const reachable = (state: BodyState): boolean =>
   state.lastSuccessAt !== undefined && state.consecutiveFailures === 0;
 
 const SWEEP_RULES = [
