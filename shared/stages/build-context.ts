@@ -91,6 +91,7 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
     mailFrom: config.NIANBAO_MAIL_FROM,
     adminEmail: config.NIANBAO_ADMIN_EMAIL,
     archiveBase: a.archiveBase,
+    publicUrl: config.NIANBAO_PUBLIC_URL ?? `http://127.0.0.1:${config.NIANBAO_API_PORT || 8080}`,
     failuresBeforeAdminAlert: config.NIANBAO_FAILURES_BEFORE_ADMIN_ALERT,
     crawlBudgetMs: config.NIANBAO_CRAWL_BUDGET_MS,
     fetchWorstCaseMs: config.NIANBAO_FETCH_TIMEOUT_MS * (FETCH_DEFAULTS.retries + 1),

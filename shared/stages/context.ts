@@ -37,6 +37,8 @@ export interface StageContext {
   adminEmail: string;
   /** Where a reader finds archived objects (s3://bucket or the local .data path). */
   archiveBase: string;
+  /** Base URL of the API for links in mails (NIANBAO_PUBLIC_URL; else the local API on loopback). */
+  publicUrl: string;
   failuresBeforeAdminAlert: number;
   /** How long one crawl invocation starts fetches (NIANBAO_CRAWL_BUDGET_MS; budget.ts). */
   crawlBudgetMs: number;
