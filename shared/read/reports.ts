@@ -1,0 +1,79 @@
+import { deadlineFor } from '../domain/deadlines.ts';
+import { ParsedReport } from '../domain/report.ts';
+import { RawMeta } from '../store/archive.ts';
+import type { RevisionItem } from '../store/records.ts';
+import { bodySummary } from './bodies.ts';
+import { NotFoundError, type ReadContext } from './context.ts';
+import { figureChanges, textChanges } from './diff.ts';
+import { flattenFigures } from './figures-flat.ts';
+import type { ArchivedCopy, ReportDetail, RevisionView } from './types.ts';
+import { deadlineView, reportFindings, reportSummary } from './years.ts';
+
+/** The parsed record kept in the archive (`parsed/<bodyId>/<sha256>.json`). */
+export async function readParsed(ctx: ReadContext, parsedKey: string): Promise<ParsedReport> {
+  return ParsedReport.parse(await ctx.archive.getJson(parsedKey));
+}
+
+async function archivedCopy(ctx: ReadContext, r: RevisionItem): Promise<ArchivedCopy> {
+  const meta = await ctx.archive
+    .getJson(`${r.rawKey}.meta.json`)
+    .then((m) => RawMeta.safeParse(m))
+    .catch(() => null);
+  const m = meta?.success ? meta.data : null;
+  return {
+    rawKey: r.rawKey,
+    sha256: r.sha256,
+    url: r.url,
+    firstSeen: r.firstSeen,
+    fetchedAt: m?.fetchedAt ?? null,
+    status: m?.status ?? null,
+    contentType: m?.contentType ?? null,
+  };
+}
+
+/**
+ * One report's public record: the current version's figures (with offsets into `originalText`), its
+ * findings with evidence, every revision oldest first with what changed from the one before (figures
+ * first, then a line diff of the text), and the archived copy of each version.
+ * Throws NotFoundError when the body or the year's report is not there.
+ */
+export async function reportDetail(ctx: ReadContext, bodyId: string, year: number): Promise<ReportDetail> {
+  const body = ctx.registry.get(bodyId);
+  if (!body) throw new NotFoundError(`unknown body ${bodyId}`);
+  const item = await ctx.repo.getReport(bodyId, year);
+  if (!item) throw new NotFoundError(`no ${year} report of ${bodyId} is stored`);
+  const revisions = (await ctx.repo.listRevisions(bodyId, year)).sort((a, b) =>
+    a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : 0,
+  );
+  const records = await Promise.all(revisions.map((r) => readParsed(ctx, r.parsedKey)));
+  const current = await readParsed(ctx, item.parsedKey);
+  const views: RevisionView[] = revisions.map((r, i) => {
+    const before = i > 0 ? records[i - 1] : undefined;
+    const after = records[i] as ParsedReport;
+    return {
+      sha256: r.sha256,
+      firstSeen: r.firstSeen,
+      url: r.url,
+      rawKey: r.rawKey,
+      changes: before
+        ? {
+            figures: figureChanges(flattenFigures(before.figures), flattenFigures(after.figures)).filter(
+              (c) => c.status !== 'unchanged',
+            ),
+            text: textChanges(before.originalText, after.originalText),
+          }
+        : null,
+    };
+  });
+  return {
+    body: bodySummary(body),
+    report: reportSummary(item),
+    deadline: deadlineView(deadlineFor(body, year)),
+    timeliness: item.timeliness,
+    originalText: current.originalText,
+    figures: flattenFigures(current.figures),
+    findings: reportFindings(item),
+    revisions: views,
+    archived: await Promise.all(revisions.map((r) => archivedCopy(ctx, r))),
+  };
+}

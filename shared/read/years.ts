@@ -1,0 +1,182 @@
+import type { Body } from '../domain/body.ts';
+import { type Deadline, deadlineFor, dueYears } from '../domain/deadlines.ts';
+import { sweepBody } from '../rules/sweep.ts';
+import { reachable } from '../stages/sweep-stage.ts';
+import { withoutKeys } from '../store/dynamo.ts';
+import { AlertRecord, BodyState, type ReportItem } from '../store/records.ts';
+import { batchGetItems } from '../store/sweep-reads.ts';
+import { keys } from '../store/table.ts';
+import { bodySummary } from './bodies.ts';
+import { NotFoundError, type ReadContext } from './context.ts';
+import { findingId } from './finding-id.ts';
+import type { BodyYears, DeadlineView, PublicFinding, ReportSummary, YearView } from './types.ts';
+
+/** The sweep's public decisions: each is one alert per rule, body and year (shared/rules/sweep.ts). */
+export const PUBLIC_SWEEP_RULES = ['deadline.missing', 'deadline.published-late', 'deadline.retracted'];
+
+export const deadlineView = (d: Deadline): DeadlineView => ({
+  date: d.date,
+  regime: d.regime,
+  basis: d.basis,
+  verified: d.verified,
+});
+
+export function reportSummary(r: ReportItem): ReportSummary {
+  return {
+    year: r.year,
+    title: r.title,
+    url: r.url,
+    host: r.host,
+    sha256: r.sha256,
+    publishedAt: r.publishedAt,
+    publishedAtSource: r.publishedAtSource,
+    firstSeen: r.firstSeen,
+    versionSeen: r.versionSeen,
+    format: r.format,
+    revisions: r.revisions,
+    rawKey: r.rawKey,
+  };
+}
+
+/** A stored report's findings as published, each with its id (finding-id.ts). */
+export function reportFindings(r: ReportItem): PublicFinding[] {
+  const seen = new Map<string, number>();
+  return r.findings.map((f) => {
+    const n = seen.get(f.rule) ?? 0;
+    seen.set(f.rule, n + 1);
+    return {
+      id: findingId(r.bodyId, r.year, f.rule, n),
+      bodyId: r.bodyId,
+      year: r.year,
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      evidence: f.evidence,
+      at: r.firstSeen,
+      source: 'report',
+    };
+  });
+}
+
+export function alertFinding(a: AlertRecord): PublicFinding {
+  return {
+    id: findingId(a.bodyId, a.year, a.rule, 0),
+    bodyId: a.bodyId,
+    year: a.year,
+    rule: a.rule,
+    severity: a.finding.severity,
+    message: a.finding.message,
+    evidence: a.finding.evidence,
+    at: a.createdAt,
+    source: 'sweep',
+  };
+}
+
+/**
+ * Every year of a body, pure: the due years as the sweep decides them (`sweepBody`, the same function
+ * the daily sweep runs, with the same reachability), then the older years that have a report, judged by
+ * the report's stored timeliness against `deadlineFor`. Newest year first. `alerts` are the body's
+ * stored public sweep alerts (deadline.missing and its follow-ups).
+ */
+export function yearViews(
+  body: Body,
+  today: string,
+  state: BodyState,
+  reports: readonly ReportItem[],
+  alerts: readonly AlertRecord[],
+): YearView[] {
+  const verdicts = sweepBody({
+    body,
+    today,
+    reports: reports.map((r) => ({ year: r.year, publishedAt: r.publishedAt })),
+    health: { reachable: reachable(state) },
+    proof: state.lastCheck,
+    alreadyAlerted: new Set(),
+  }).years;
+  const byYear = new Map(reports.map((r) => [r.year, r]));
+  const sweepFindings = (year: number) =>
+    alerts.filter((a) => a.year === year && PUBLIC_SWEEP_RULES.includes(a.rule)).map(alertFinding);
+  const views: YearView[] = verdicts.map((v) => {
+    const report = byYear.get(v.year);
+    return {
+      year: v.year,
+      due: true,
+      outcome: v.status,
+      deadline: deadlineView(v.deadline),
+      publishedAt: v.publishedAt,
+      reasons: v.reasons ?? [],
+      report: report ? reportSummary(report) : null,
+      findings: [...sweepFindings(v.year), ...(report ? reportFindings(report) : [])],
+    };
+  });
+  const due = new Set(dueYears(body, today));
+  for (const r of reports) {
+    if (due.has(r.year)) continue;
+    views.push({
+      year: r.year,
+      due: false,
+      outcome: r.timeliness,
+      deadline: deadlineView(deadlineFor(body, r.year)),
+      publishedAt: r.publishedAt,
+      reasons: [],
+      report: reportSummary(r),
+      findings: [...sweepFindings(r.year), ...reportFindings(r)],
+    });
+  }
+  return views.sort((a, b) => b.year - a.year);
+}
+
+/**
+ * The years of many bodies: one BatchGetItem per 100 keys (states and the candidate sweep alerts of
+ * every due year) and one Query per body for its reports (bounded concurrency, 16 at once).
+ */
+export async function yearsOfBodies(
+  ctx: ReadContext,
+  bodies: readonly Body[],
+): Promise<Map<string, BodyYears>> {
+  const today = ctx.today();
+  const reportsOf = new Map<string, ReportItem[]>();
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++] as Body;
+      reportsOf.set(body.id, await ctx.repo.listReports(body.id));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, bodies.length) }, worker));
+  const alertIds = bodies.flatMap((b) => {
+    const years = new Set([...dueYears(b, today), ...(reportsOf.get(b.id) ?? []).map((r) => r.year)]);
+    return [...years].flatMap((y) => PUBLIC_SWEEP_RULES.map((rule) => `${rule}/${b.id}/${y}`));
+  });
+  const items = await batchGetItems(ctx.repo, [
+    ...bodies.map((b) => keys.body(b.id)),
+    ...alertIds.map(keys.alert),
+  ]);
+  const alertsOf = new Map<string, AlertRecord[]>();
+  for (const [key, item] of items) {
+    if (!key.startsWith('ALERT#')) continue;
+    const parsed = AlertRecord.safeParse(withoutKeys(item));
+    if (!parsed.success) continue;
+    alertsOf.set(parsed.data.bodyId, [...(alertsOf.get(parsed.data.bodyId) ?? []), parsed.data]);
+  }
+  const out = new Map<string, BodyYears>();
+  for (const body of bodies) {
+    const stateItem = items.get(`${keys.body(body.id).pk}\u0000META`);
+    const state: BodyState = stateItem
+      ? BodyState.parse(withoutKeys(stateItem))
+      : { bodyId: body.id, consecutiveFailures: 0 };
+    out.set(body.id, {
+      body: bodySummary(body),
+      today,
+      years: yearViews(body, today, state, reportsOf.get(body.id) ?? [], alertsOf.get(body.id) ?? []),
+    });
+  }
+  return out;
+}
+
+/** One body's years (see yearViews). Throws NotFoundError for an unknown id. */
+export async function bodyYears(ctx: ReadContext, bodyId: string): Promise<BodyYears> {
+  const body = ctx.registry.get(bodyId);
+  if (!body) throw new NotFoundError(`unknown body ${bodyId}`);
+  return (await yearsOfBodies(ctx, [body])).get(bodyId) as BodyYears;
+}
