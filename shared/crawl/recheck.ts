@@ -3,10 +3,12 @@ import { FetchError } from '../errors.ts';
 import { sha256Hex } from '../store/archive.ts';
 import type { LinkItem } from '../store/records.ts';
 import type { CrawlBudget } from './budget.ts';
+import { decodeBody } from './decode.ts';
 import { type ArchivedDetail, archiveLoaded, type DetailDeps, definedOnly } from './detail-page.ts';
 import { loadPage, type Page, validatorsOf } from './load-page.ts';
 import { visibleText, visibleTextHash } from './page-text.ts';
 import { yearsNamedInText } from './report-title.ts';
+import { recheckDue } from './walk-plan.ts';
 
 /** A known report page that was taken down. */
 export interface RemovedReport {
@@ -62,8 +64,8 @@ export function goneSign(url: string, page: Page, year: number | null): RemovedR
 }
 
 /**
- * Pages change after publication (docs/domain.md): each known report page is re-fetched, conditionally, once
- * its interval has passed; new content is archived and parsed (the parse stage records a revision). A page
+ * Pages change after publication (docs/domain.md): each known report page is re-fetched, conditionally, on
+ * its day of its period (walk-plan.ts recheckDue: by the report's age and the season, spread by URL); new content is archived and parsed (the parse stage records a revision). A page
  * that is gone (404/410, a removed-notice page, a redirect home) is returned as removed once; its archived
  * copies stay. Any other failure is left for the next interval: a re-check never fails the body.
  */
@@ -75,7 +77,7 @@ export async function recheckReports(
   const out: RecheckOutcome = { checked: 0, revised: [], removed: [], updated: [] };
   const now = deps.now();
   for (const link of links) {
-    if (!isKnownReport(link) || !isDue(link, now, deps.recheckMs)) continue;
+    if (!isKnownReport(link) || !recheckDue(link, now, deps.recheckMs)) continue;
     if (deps.budget && !deps.budget.mayStart()) {
       deps.budget.skip('rechecks');
       continue;
@@ -113,19 +115,51 @@ async function recheckOne(
   }
   const how = goneSign(link.url, page, link.year);
   if (how) return gone(link, page.fetch.status, how, at, out);
-  const sha = sha256Hex(page.bytes);
-  // A rendered page is compared by its visible text: its DOM differs on every load.
-  const textHash = page.rendered ? visibleTextHash(page.html) : undefined;
-  const changed = textHash && link.lastTextHash ? textHash !== link.lastTextHash : sha !== link.lastHash;
-  if (changed) {
+  const compared = await compareContent(link, page, deps);
+  if (compared.changed) {
     const archived = await archiveLoaded(body, { ...back(link), state: 'new' }, page, deps);
-    out.revised.push(archived);
-    out.updated.push(archived.link);
+    const revised = { ...archived.link, ...textHashOf(compared) };
+    out.revised.push({ ...archived, link: revised });
+    out.updated.push(revised);
     return;
   }
   const { etag: _e, lastModified: _l, ...rest } = back(link);
-  out.updated.push({ ...rest, lastCheckedAt: at, ...definedOnly(validatorsOf(page)) });
+  out.updated.push({
+    ...rest,
+    lastCheckedAt: at,
+    ...textHashOf(compared),
+    ...definedOnly(validatorsOf(page)),
+  });
 }
+
+interface Compared {
+  changed: boolean;
+  /** The page's comparable-text hash, when it was computed. */
+  textHash?: string;
+}
+
+const textHashOf = (c: Compared) => (c.textHash ? { lastTextHash: c.textHash } : {});
+
+/**
+ * Whether a re-fetched page differs from its last archived copy. Same bytes: unchanged. A file (PDF, Office)
+ * is its bytes. A page, plain-HTTP or rendered alike, is compared by its visible text with counters and
+ * today's date masked (page-text.ts): tokens, nonces and visit counters make no revision. When the link has
+ * no text hash yet (archived before text comparison) or one from an older rule, the archived copy's text
+ * decides (one archive read, only when the bytes differ), and the hash is kept for next time.
+ */
+async function compareContent(link: LinkItem, page: Page, deps: DetailDeps): Promise<Compared> {
+  if (link.lastHash && sha256Hex(page.bytes) === link.lastHash) return { changed: false };
+  const markup = page.rendered || (link.rawKey ? link.rawKey.endsWith('.html') : isHtml(page));
+  if (!markup) return { changed: true };
+  const textHash = visibleTextHash(page.html);
+  if (textHash === link.lastTextHash) return { changed: false, textHash };
+  if (!link.rawKey) return { changed: true, textHash };
+  const archived = await deps.archive.get(link.rawKey);
+  const before = visibleTextHash(decodeBody(archived.bytes, archived.meta.contentType).text);
+  return { changed: before !== textHash, textHash };
+}
+
+const isHtml = (page: Page) => /html|xml/i.test(page.fetch.contentType ?? '');
 
 /** Answered again: no longer gone. */
 function back(link: LinkItem): LinkItem {
@@ -160,9 +194,4 @@ function gone(
     goneStatus: status,
     goneHow: how,
   });
-}
-
-function isDue(link: LinkItem, now: Date, recheckMs: number): boolean {
-  const last = link.lastCheckedAt ?? link.firstSeen;
-  return now.getTime() - Date.parse(last) >= recheckMs;
 }

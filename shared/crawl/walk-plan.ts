@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CheckPage, CheckSummary, LinkItem, WalkState } from '../store/records.ts';
 
 /**
@@ -238,3 +239,49 @@ function isPast(at: string | undefined, now: Date): boolean {
 function dedupe(xs: readonly string[]): string[] {
   return [...new Set(xs)];
 }
+
+const DAY = 24 * HOUR;
+const BEIJING = 8 * HOUR;
+
+/**
+ * Days between re-checks of a known report page (edits after publication, docs/domain.md), by the report's
+ * age and the season (Beijing months 1–4, as the crawl schedule): a recent report (this season's or last
+ * year's: `year ≥ current year − 2`, or no year) every `baseDays` in season and 4 × `baseDays` out of it;
+ * an older one 4 × and 13 × `baseDays` (7 d → weekly / 28 d, 28 d / 91 d). `baseDays` is
+ * NIANBAO_REPORT_RECHECK_DAYS.
+ */
+export function recheckPeriodDays(year: number | null, now: Date, baseDays: number): number {
+  const local = new Date(now.getTime() + BEIJING);
+  const inSeason = local.getUTCMonth() + 1 <= 4;
+  const recent = year === null || year >= local.getUTCFullYear() - 2;
+  return baseDays * (recent ? (inSeason ? 1 : 4) : inSeason ? 4 : 13);
+}
+
+/**
+ * True when a known report page is due for its re-check at `now`. Each link has its own day in every period
+ * (sha1 of its URL modulo the period, in Beijing days), so the pages of a registry first crawled on one day
+ * are re-checked spread over the period instead of all on one day; a link is due once the latest of its days
+ * up to today is after its last check (or first sighting), so a crawl that missed the day catches up at the
+ * next one. `recheckMs` 0 re-checks at every crawl; a period under a day falls back to "elapsed ≥ period".
+ */
+export function recheckDue(
+  link: Pick<LinkItem, 'url' | 'year' | 'lastCheckedAt' | 'firstSeen'>,
+  now: Date,
+  recheckMs: number,
+): boolean {
+  const last = Date.parse(link.lastCheckedAt ?? link.firstSeen);
+  const periodMs = recheckPeriodDays(link.year, now, recheckMs / DAY) * DAY;
+  if (periodMs < DAY) return now.getTime() - last >= periodMs;
+  const period = Math.round(periodMs / DAY);
+  const today = beijingDay(now.getTime());
+  const latestSlot = today - mod(today - slotOf(link.url, period), period);
+  return latestSlot > beijingDay(last);
+}
+
+/** The link's day in a period of `period` days: a stable hash of its URL, uniform over the period. */
+export function slotOf(url: string, period: number): number {
+  return createHash('sha1').update(url).digest().readUInt32BE(0) % period;
+}
+
+const beijingDay = (ms: number) => Math.floor((ms + BEIJING) / DAY);
+const mod = (a: number, n: number) => ((a % n) + n) % n;
