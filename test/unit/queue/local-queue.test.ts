@@ -78,3 +78,52 @@ describe('LocalQueue', () => {
     expect(seen).toEqual(['x', 'y']);
   });
 });
+
+describe('LocalQueue work per message', () => {
+  /** Heap steps per message for n messages in `groups` FIFO groups plus as many without a group. */
+  async function workPerMessage(n: number, groups: number): Promise<number> {
+    const q = new LocalQueue<number>({ name: 'w', concurrency: 8, visibilityTimeoutMs: 1, maxReceives: 2 });
+    let handled = 0;
+    for (let i = 0; i < n; i += 1) await q.send(i, i % 2 ? { groupId: `h${i % groups}` } : {});
+    q.consume(async (m) => {
+      handled += 1;
+      // Every 100th message fails once: retries go through the delayed heap.
+      if (m % 100 === 0 && handled % 2 === 1) throw new Error('once');
+    });
+    await q.drain();
+    expect(q.depth).toBe(0);
+    return q.work / n;
+  }
+
+  it('grows with log n, not n: 100 times the messages cost less than twice the work each', async () => {
+    const small = await workPerMessage(1_000, 50);
+    const large = await workPerMessage(100_000, 5_000);
+    // A scan of the waiting messages per delivery would multiply the work per message by ~100.
+    expect(large).toBeLessThan(small * 2);
+    expect(large).toBeLessThan(4 * Math.log2(100_000));
+  });
+
+  it('delivers every message once, each group in order, retried ones included', async () => {
+    const q = new LocalQueue<{ g: string; n: number }>({
+      name: 't',
+      concurrency: 8,
+      visibilityTimeoutMs: 2,
+      maxReceives: 3,
+    });
+    const seen: string[] = [];
+    const failed = new Set<string>();
+    for (let n = 0; n < 50; n += 1) for (const g of ['a', 'b', 'c']) await q.send({ g, n }, { groupId: g });
+    q.consume(async (m) => {
+      const key = `${m.g}${m.n}`;
+      if (m.n % 7 === 3 && !failed.has(key)) {
+        failed.add(key);
+        throw new Error('first try');
+      }
+      seen.push(key);
+    });
+    await q.drain();
+    expect(seen).toHaveLength(150);
+    for (const g of ['a', 'b', 'c'])
+      expect(seen.filter((s) => s.startsWith(g))).toEqual(Array.from({ length: 50 }, (_, n) => `${g}${n}`));
+  });
+});
