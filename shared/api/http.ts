@@ -1,10 +1,35 @@
 import type { z } from 'zod';
 
-export type Parsed<T> = { ok: true; data: T } | { ok: false; error: { error: string; issues?: string[] } };
+/** The JSON body of every 4xx: a sentence, and for a 400 each field with its reason. */
+export interface ApiError {
+  error: string;
+  /** `field: reason`, one per problem. */
+  issues?: string[];
+  fields?: Array<{ field: string; reason: string }>;
+}
+
+export type Parsed<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+/** A zod failure as the 400 payload: each issue's path (or `(what)`) and message. */
+export function invalid(error: z.ZodError, what: string): ApiError {
+  const fields = error.issues.map((i) => ({ field: i.path.join('.') || `(${what})`, reason: i.message }));
+  return {
+    error: `invalid ${what}`,
+    issues: fields.map((f) => `${f.field}: ${f.reason}`),
+    fields,
+  };
+}
+
+/** `value` parsed by `schema`, or the 400 payload naming what is wrong (`what`: query, path, request body). */
+export function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): Parsed<T> {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, error: invalid(parsed.error, what) };
+}
 
 /**
  * The request body parsed by the schema, or the 400 payload naming what is wrong (`field: reason` per
  * issue). `emptyAs` is what an empty body means (e.g. `{}`); without it an empty body is not JSON.
+ * The body's size is bounded by the app's body-limit middleware before it is read.
  */
 export async function readJson<T>(req: Request, schema: z.ZodType<T>, emptyAs?: unknown): Promise<Parsed<T>> {
   const text = await req.text();
@@ -16,13 +41,5 @@ export async function readJson<T>(req: Request, schema: z.ZodType<T>, emptyAs?: 
       return { ok: false, error: { error: 'request body must be JSON' } };
     }
   }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return { ok: true, data: parsed.data };
-  return {
-    ok: false,
-    error: {
-      error: 'invalid request body',
-      issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-    },
-  };
+  return validate(schema, json, 'request body');
 }

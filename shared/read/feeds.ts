@@ -1,0 +1,50 @@
+import { Feed } from 'feed';
+import type { PublicFinding } from './types.ts';
+
+export type FeedFormat = 'rss' | 'atom' | 'json';
+
+export const FEED_TYPES: Record<FeedFormat, string> = {
+  rss: 'application/rss+xml; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+};
+
+/**
+ * A feed of findings (RSS 2.0, Atom 1.0 or JSON Feed 1.1 through the `feed` package), in the order given
+ * (newest first from scopeFindings), each item linking to its evidence page `<base>/evidence/<id>` and
+ * carrying the finding's id as its guid. `base` is the configured public URL, never a request's Host.
+ */
+export function findingsFeed(
+  findings: readonly PublicFinding[],
+  o: { base: string; scope: string; format: FeedFormat; names: ReadonlyMap<string, string> },
+): string {
+  const self = `${o.base}/api/feeds/${o.format}?scope=${encodeURIComponent(o.scope)}`;
+  const feed = new Feed({
+    id: `${o.base}/api/feeds?scope=${encodeURIComponent(o.scope)}`,
+    title: `nianbao-watch findings (${o.scope === '*' ? 'all bodies' : o.scope})`,
+    description: '政府信息公开工作年度报告: deadline and anomaly findings with their evidence',
+    link: `${o.base}/`,
+    language: 'zh-CN',
+    updated: findings[0] ? new Date(findings[0].at) : new Date(0),
+    generator: 'nianbao-watch',
+    feedLinks: { [o.format]: self },
+    copyright: 'Findings: nianbao-watch; quoted text: the publishing bodies',
+  });
+  for (const f of findings) {
+    const link = `${o.base}/evidence/${encodeURIComponent(f.id)}`;
+    const name = o.names.get(f.bodyId) ?? f.bodyId;
+    feed.addItem({
+      title: `[${f.severity}] ${name} ${f.year}: ${f.message.zh}`,
+      id: f.id,
+      guid: f.id,
+      link,
+      date: new Date(f.at),
+      description: `${f.message.zh}\n${f.message.en}`,
+      content: f.evidence
+        .map((e) => `${e.where}: ${e.quote}${e.computation ? ` (${e.computation})` : ''}`)
+        .join('\n'),
+      category: [{ name: f.rule }],
+    });
+  }
+  return o.format === 'rss' ? feed.rss2() : o.format === 'atom' ? feed.atom1() : feed.json1();
+}
