@@ -1,4 +1,5 @@
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type ChainLink, linkOf, sealEntry } from '../evidence/check-chain.ts';
 import { batchPut } from './batch-write.ts';
 import { withoutKeys } from './dynamo.ts';
 import { BodyState, CheckEntry, WalkState } from './records.ts';
@@ -37,8 +38,31 @@ export async function putWalk(repo: Repository, walk: WalkState): Promise<void> 
 }
 
 /**
- * Ends a crawl: the check-log entry, the body's state, and the walk marked done (when one was saved), in
- * one BatchWriteItem. The check entry is append-only: its key is the check's time.
+ * The chain link of a body's newest check-log entry (one Query, newest first), or null when there is none
+ * or it predates the chain. Reading it from the log itself, not from the body's state, means an entry
+ * written by a crawl that failed afterwards is still the one the next entry links to.
+ */
+export async function latestChainLink(repo: Repository, bodyId: string): Promise<ChainLink | null> {
+  const res = await repo.db.send(
+    new QueryCommand({
+      TableName: repo.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': 'CHECK#' },
+      ProjectionExpression: 'sk, chain',
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+    }),
+  );
+  // An entry written before the chain began carries no link: the next entry starts the chain.
+  const newest = res.Items?.[0];
+  return newest ? linkOf(newest) : null;
+}
+
+/**
+ * Ends a crawl: the check-log entry (sealed onto the body's hash chain: `chain` = { seq, prev, hash },
+ * docs/evidence.md), the body's state, and the walk marked done (when one was saved), in one
+ * BatchWriteItem. The check entry is append-only: its key is the check's time.
  */
 export async function finishCheck(
   repo: Repository,
@@ -46,8 +70,9 @@ export async function finishCheck(
   state: BodyState,
   walkSaved: boolean,
 ): Promise<void> {
+  const sealed = sealEntry(entry, await latestChainLink(repo, entry.bodyId));
   const items: Array<Record<string, unknown>> = [
-    { ...keys.check(entry.bodyId, entry.at), ...entry },
+    { ...keys.check(entry.bodyId, entry.at), ...sealed },
     { ...keys.body(state.bodyId), ...state },
   ];
   if (walkSaved)

@@ -203,6 +203,8 @@ export const CheckEntry = CheckSummary.extend({
     }),
   ),
   error: z.string().optional(),
+  /** The entry's link in the body's hash chain (docs/evidence.md); absent on entries written before it. */
+  chain: z.object({ seq: z.number().int(), prev: z.string().nullable(), hash: z.string() }).optional(),
 });
 export type CheckEntry = z.infer<typeof CheckEntry>;
 

@@ -1,0 +1,107 @@
+import { withoutKeys } from '../store/dynamo.ts';
+import { queryAll } from '../store/query-all.ts';
+import type { Repository } from '../store/repository.ts';
+import { type ChainReport, type StoredEntry, verifyChain } from './check-chain.ts';
+import { type DailyRoot, leafData, listDailyRoots, rootLeaves } from './daily-root.ts';
+import { merkleRoot } from './merkle.ts';
+import { verifyToken } from './tsa.ts';
+
+/** A daily root as checked: its leaves give its root, and its token (when a certificate is given). */
+export interface RootCheck {
+  date: string;
+  root: string;
+  leavesMatch: boolean;
+  timestamp: 'verified' | 'failed' | 'not-checked' | 'none';
+  lines: string[];
+}
+
+export interface StoreVerification {
+  bodies: ChainReport[];
+  roots: RootCheck[];
+  /** True when no chain breaks and every root holds. */
+  ok: boolean;
+}
+
+/** A body's check-log entries as stored (keys stripped), every page of the query. */
+export async function storedEntries(repo: Repository, bodyId: string): Promise<StoredEntry[]> {
+  return (await queryAll(repo, `BODY#${bodyId}`, 'CHECK#')).map((i) => withoutKeys(i) as StoredEntry);
+}
+
+/**
+ * Verifies the check log in the store: each body's chain (every entry's hash, link and sequence), each
+ * daily root against its leaves, each body's committed heads against its log, and, given the TSA's
+ * certificate (DER), each root's timestamp token.
+ */
+export async function verifyStore(
+  repo: Repository,
+  bodyIds: readonly string[],
+  tsaCertificate?: Uint8Array,
+): Promise<StoreVerification> {
+  const roots: RootCheck[] = [];
+  const committed = new Map<string, Array<{ date: string; seq: number; hash: string }>>();
+  for (const root of await listDailyRoots(repo)) {
+    const leaves = await rootLeaves(repo, root);
+    for (const l of leaves) {
+      const list = committed.get(l.bodyId) ?? [];
+      list.push({ date: root.date, seq: l.seq, hash: l.hash });
+      committed.set(l.bodyId, list);
+    }
+    roots.push(await checkRoot(root, merkleRoot(leaves.map(leafData)), tsaCertificate));
+  }
+  const bodies: ChainReport[] = [];
+  for (const bodyId of bodyIds)
+    bodies.push(verifyChain(bodyId, await storedEntries(repo, bodyId), committed.get(bodyId) ?? []));
+  const ok =
+    bodies.every((b) => b.breaks.length === 0) &&
+    roots.every((r) => r.leavesMatch && r.timestamp !== 'failed');
+  return { bodies, roots, ok };
+}
+
+async function checkRoot(root: DailyRoot, recomputed: string, cert?: Uint8Array): Promise<RootCheck> {
+  const leavesMatch = recomputed === root.root;
+  const lines = [
+    leavesMatch
+      ? `root ${root.date}: ${root.size} leaves give ${root.root}`
+      : `root ${root.date}: leaves give ${recomputed}, the root item says ${root.root}`,
+  ];
+  let timestamp: RootCheck['timestamp'] = 'none';
+  if (root.timestamp && cert) {
+    const check = await verifyToken(
+      Buffer.from(root.timestamp.token, 'base64'),
+      Buffer.from(root.root, 'hex'),
+      cert,
+    );
+    timestamp = check.ok ? 'verified' : 'failed';
+    lines.push(...check.lines.map((l) => `root ${root.date}: ${l}`));
+  } else if (root.timestamp) {
+    timestamp = 'not-checked';
+    lines.push(
+      `root ${root.date}: timestamp by ${root.timestamp.tsaUrl} at ${root.timestamp.genTime} (no TSA certificate given: not checked)`,
+    );
+  } else {
+    lines.push(`root ${root.date}: not timestamped${root.timestampError ? ` (${root.timestampError})` : ''}`);
+  }
+  return { date: root.date, root: root.root, leavesMatch, timestamp, lines };
+}
+
+/** The verification as lines a person reads: what holds, then every break. */
+export function formatStoreVerification(v: StoreVerification): string[] {
+  const lines: string[] = [];
+  for (const r of v.roots) lines.push(...r.lines);
+  for (const b of v.bodies) {
+    const legacy = b.legacy
+      ? ` (${b.legacy} older entr${b.legacy === 1 ? 'y' : 'ies'} before the chain, not covered)`
+      : '';
+    lines.push(
+      b.breaks.length === 0
+        ? `${b.bodyId}: ${b.entries} entr${b.entries === 1 ? 'y' : 'ies'} chained, intact${legacy}`
+        : `${b.bodyId}: ${b.entries} entr${b.entries === 1 ? 'y' : 'ies'} chained, ${b.breaks.length} BREAK(S)${legacy}`,
+    );
+    for (const br of b.breaks)
+      lines.push(
+        `  BREAK ${br.kind}${br.seq !== null ? ` at entry ${br.seq}` : ''}${br.at ? ` (CHECK#${br.at})` : ''}: ${br.detail}`,
+      );
+  }
+  lines.push(v.ok ? 'verified: the check log is intact' : 'NOT verified: see the breaks above');
+  return lines;
+}
