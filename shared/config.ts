@@ -81,6 +81,11 @@ const Env = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional(),
+  /**
+   * An RFC 3161 time-stamping authority (`https://tsa.example/tsr`): each day's root over the check log's
+   * chains is sent to it and the token kept (docs/evidence.md). Unset: roots are recorded unstamped.
+   */
+  NIANBAO_TSA_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Port of the local HTTP API (0: any free port, printed at start). */
   NIANBAO_API_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Secret for the API's /admin routes; `start` generates and prints one when unset. */
