@@ -1,3 +1,4 @@
+import type { RecipientLinks } from '../alerts/links.ts';
 import type { Body } from '../domain/body.ts';
 import type { AlertRecord } from '../store/records.ts';
 
@@ -13,14 +14,24 @@ const escapeHtml = (s: string): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
+export interface RenderOptions {
+  /** Where a reader finds archived objects. */
+  archiveBase: string;
+  /** The scope in words (江西省 › 吉安市). */
+  scopeName?: (scope: string) => string;
+  /** A subscriber's signed links (absent: the admin address, which has no subscription). */
+  links?: RecipientLinks;
+}
+
 const SEVERITY_ZH = { error: '错误', warning: '警告', info: '提示' } as const;
 
 /**
  * One alert as an e-mail a watchdog can forward: what, who, which year, the legal basis or the rule,
  * the quoted evidence, the source page and where the archived copy is kept. Pure.
  */
-export function renderAlertMail(alert: AlertRecord, body: Body, archiveBase: string): RenderedMail {
+export function renderAlertMail(alert: AlertRecord, body: Body, o: RenderOptions): RenderedMail {
   if (alert.rule === 'sweep.summary') return renderSummaryMail(alert);
+  const archiveBase = o.archiveBase;
   const f = alert.finding;
   const where = [...body.parents.map((p) => p.name), body.name].join(' › ');
   const subject = `[nianbao-watch] ${body.name} ${alert.year}年度报告: ${f.message.zh} (${alert.rule})`;
@@ -44,11 +55,26 @@ export function renderAlertMail(alert: AlertRecord, body: Body, archiveBase: str
     '',
     `Alert id: ${alert.alertId} · raised ${alert.createdAt}`,
     '—',
-    'nianbao-watch 政府信息公开年报监测. You receive this because you subscribed to this jurisdiction.',
+    ...footerLines(o),
   ];
   const text = `${lines.join('\n')}\n`;
   const html = `<!doctype html><html><body><pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(text)}</pre></body></html>`;
   return { subject, text, html };
+}
+
+function footerLines(o: RenderOptions): string[] {
+  if (!o.links) {
+    return [
+      'nianbao-watch 政府信息公开年报监测. 您是本系统的管理员。 You receive this as the administrator.',
+    ];
+  }
+  const name = o.scopeName ?? ((s: string) => s);
+  return [
+    'nianbao-watch 政府信息公开年报监测. 您订阅了以下范围 / You subscribed to:',
+    ...o.links.unsubscribeScope.map((u) => `  ${name(u.scope)} — 退订此范围 / unsubscribe: ${u.url}`),
+    `全部退订 / Unsubscribe from everything: ${o.links.unsubscribeAll}`,
+    `管理订阅 / Manage my alerts: ${o.links.manage}`,
+  ];
 }
 
 /**

@@ -8,6 +8,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** RFC 5322 Message-ID (`<id@domain>`), the same on every attempt of one delivery; SMTP only (SES sets its own). */
+  messageId?: string;
   headers?: Record<string, string>;
 }
 

@@ -1,53 +1,131 @@
+import { LinkSigner } from '../alerts/links.ts';
+import { scopeName, wantsFinding } from '../alerts/scopes.ts';
+import { permanentRefusal } from '../mail/refusal.ts';
 import { renderAlertMail } from '../mail/render.ts';
+import { listUnsubscribeHeaders } from '../mail/unsubscribe-headers.ts';
 import type { AlertMessage } from '../queue/queue.ts';
-import { markAlertDelivered, undeliveredAlerts } from '../store/alert-delivery.ts';
-import { emailHash } from '../store/subscribers.ts';
+import {
+  claimDelivery,
+  type DeliveryKey,
+  deliveryMessageId,
+  markAlertDelivered,
+  markDelivery,
+  releaseDelivery,
+  undeliveredAlerts,
+} from '../store/alert-delivery.ts';
+import type { AlertRecord } from '../store/records.ts';
+import { emailHash, type Recipient } from '../store/subscribers.ts';
 import { requireBody, type StageContext } from './context.ts';
 
 export interface AlertOutcome {
   alertId: string;
+  /** Mails sent by this call. */
   delivered: number;
+  /** Deliveries already made (or refused for good) before. */
   skipped: number;
+  /** Deliveries another worker holds: the alert stays undelivered, for the redrive to finish. */
+  held?: number;
+  /** Recipients whose server refused for good (5xx): suppressed. */
+  refused?: number;
+}
+
+type Target = { kind: 'admin'; address: string; hash: string } | { kind: 'subscriber'; r: Recipient };
+
+/** The admin address for admin alerts; for a subscriber alert, the subscribers it concerns and wants. */
+async function targets(alert: AlertRecord, ctx: StageContext): Promise<Target[]> {
+  if (alert.audience === 'admins') {
+    return [{ kind: 'admin', address: ctx.adminEmail, hash: emailHash(ctx.adminEmail) }];
+  }
+  const recipients = await ctx.subscribers.forBody(requireBody(ctx, alert.bodyId));
+  return recipients.filter((r) => wantsFinding(r, alert.finding)).map((r) => ({ kind: 'subscriber', r }));
 }
 
 /**
- * Delivers one alert to every subscriber it concerns (or to the admins), each exactly once: a delivery
- * is claimed with a conditional put before sending and marked sent after, so a retry after a failed
- * send tries again and a retry after a successful one sends nothing.
+ * Delivers one alert to every subscriber it concerns (or to the admin address), each (alert, recipient,
+ * channel) exactly once: a delivery is claimed with a conditional write that a second worker cannot take
+ * while the first holds it (store/alert-delivery.ts: lease, then takeover), its Message-ID recorded before
+ * the send; marked sent after. A failed send releases the claim and throws (the queue retries); a
+ * permanent refusal (SMTP 5xx) marks the delivery refused and suppresses the address. The alert is marked
+ * delivered only when no delivery is left held by another worker; otherwise the redrive comes back to it.
  */
 export async function handleAlert(message: AlertMessage, ctx: StageContext): Promise<AlertOutcome> {
   const alert = await ctx.repo.getAlert(message.alertId);
   if (!alert) throw new Error(`alert ${message.alertId} not found`);
   const body = requireBody(ctx, alert.bodyId);
-  const recipients =
-    alert.audience === 'admins'
-      ? [{ email: ctx.adminEmail, emailHash: emailHash(ctx.adminEmail) }]
-      : await ctx.subscribers.forBody(body);
-  const mail = renderAlertMail(alert, body, ctx.archiveBase);
-  let delivered = 0;
-  let skipped = 0;
-  for (const r of recipients) {
-    const now = ctx.now().toISOString();
-    if (!(await ctx.subscribers.claimDelivery(alert.alertId, r.emailHash, now))) {
-      skipped += 1;
+  const signer = new LinkSigner(ctx.repo.db, ctx.repo.table, ctx.publicUrl);
+  const out: Required<AlertOutcome> = {
+    alertId: alert.alertId,
+    delivered: 0,
+    skipped: 0,
+    held: 0,
+    refused: 0,
+  };
+  for (const t of await targets(alert, ctx)) {
+    const address = t.kind === 'admin' ? t.address : t.r.email;
+    const key: DeliveryKey = {
+      alertId: alert.alertId,
+      recipient: t.kind === 'admin' ? t.hash : t.r.emailHash,
+      channel: 'email',
+    };
+    const claim = await claimDelivery(ctx.repo, key, deliveryMessageId(key, ctx.mailFrom), ctx.now());
+    if (claim.state === 'done') {
+      out.skipped += 1;
       continue;
     }
-    const sent = await ctx.mail.send({
-      from: ctx.mailFrom,
-      to: r.email,
-      ...mail,
-      headers: { 'X-Nianbao-Alert': alert.alertId, 'X-Nianbao-Rule': alert.rule },
+    if (claim.state === 'held') {
+      out.held += 1;
+      continue;
+    }
+    const links =
+      t.kind === 'subscriber' ? await signer.forRecipient(t.r, t.r.matchedScopes, ctx.now()) : undefined;
+    const mail = renderAlertMail(alert, body, {
+      archiveBase: ctx.archiveBase,
+      scopeName: (s) => scopeLabel(ctx, s),
+      ...(links ? { links } : {}),
     });
-    await ctx.subscribers.markDelivered(alert.alertId, r.emailHash, sent.messageId, ctx.now().toISOString());
-    delivered += 1;
+    try {
+      const sent = await ctx.mail.send({
+        from: ctx.mailFrom,
+        to: address,
+        ...mail,
+        messageId: claim.messageId,
+        headers: {
+          'X-Nianbao-Alert': alert.alertId,
+          'X-Nianbao-Rule': alert.rule,
+          ...(links ? listUnsubscribeHeaders(links.unsubscribeAll) : {}),
+        },
+      });
+      await markDelivery(ctx.repo, key, { status: 'sent', transportId: sent.messageId }, ctx.now());
+      out.delivered += 1;
+    } catch (error) {
+      const refusal = permanentRefusal(error);
+      if (!refusal) {
+        await releaseDelivery(ctx.repo, key, claim.messageId);
+        throw error;
+      }
+      await markDelivery(ctx.repo, key, { status: 'refused', reason: refusal }, ctx.now());
+      if (t.kind === 'subscriber') await ctx.subscribers.setSuppressed(key.recipient, true, refusal);
+      ctx.log('mail refused for good: address suppressed', {
+        stage: 'alert',
+        alertId: alert.alertId,
+        emailHash: key.recipient,
+        reason: refusal,
+      });
+      out.refused += 1;
+    }
   }
-  await markAlertDelivered(ctx.repo, alert.alertId, ctx.now().toISOString());
-  return { alertId: alert.alertId, delivered, skipped };
+  if (out.held === 0) await markAlertDelivered(ctx.repo, alert.alertId, ctx.now().toISOString());
+  return out;
+}
+
+function scopeLabel(ctx: StageContext, scope: string): string {
+  return scopeName(scope, (id) => ctx.registry.get(id)?.name) ?? scope;
 }
 
 /**
  * Queues again every alert not yet delivered to all its recipients (after a mail outage outlasted the
- * queue's retries). Deliveries already made are not repeated: each is a claimed, once-only write.
+ * queue's retries, or a worker died holding a claim). Deliveries already made are not repeated: each is
+ * a claimed, once-only write.
  */
 export async function redriveAlerts(ctx: StageContext): Promise<string[]> {
   const pending = await undeliveredAlerts(ctx.repo);

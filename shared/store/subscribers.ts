@@ -1,29 +1,63 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { type AlertKind, normaliseScope } from '../alerts/scopes.ts';
 import type { Body } from '../domain/body.ts';
+import { Severity } from '../domain/finding.ts';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
-import { Subscriber } from './records.ts';
+import { Subscriber as BaseSubscriber } from './records.ts';
 import { keys, SCOPE_INDEX } from './table.ts';
+
+export { normaliseScope } from '../alerts/scopes.ts';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 export const emailHash = (email: string): string =>
   createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
 
-/** `*`, a body id, or a division code with its trailing 00 pairs dropped (`360800` → `3608`). */
-export function normaliseScope(scope: string): string {
-  const s = scope.trim();
-  if (/^\d+$/.test(s)) {
-    const trimmed = s.replace(/(00)+$/, '');
-    return trimmed.length >= 2 ? trimmed : s;
-  }
-  return s;
+const Kinds = z.array(z.enum(['deadlines', 'anomalies'])).min(1);
+
+/** What a subscriber asked for and has not confirmed yet: applied only by the mailed link. */
+export const PendingChange = z.object({
+  scopes: z.array(z.string()).min(1),
+  kinds: Kinds.optional(),
+  minSeverity: Severity.optional(),
+  digest: z.enum(['immediate', 'daily']),
+  tokenHash: z.string(),
+  expiresAt: z.string(),
+});
+export type PendingChange = z.infer<typeof PendingChange>;
+
+/**
+ * A subscriber's profile (`SUB#<emailHash>` / `PROFILE`): the stored record plus its filters (kinds, minimum
+ * severity; absent: everything), the epoch of its signed links, and the change waiting for confirmation.
+ */
+export const Subscriber = BaseSubscriber.extend({
+  /** As accepted at input (alerts/address.ts): internationalised addresses included. */
+  email: z.string().min(3),
+  kinds: Kinds.optional(),
+  minSeverity: Severity.optional(),
+  linkEpoch: z.number().int().nonnegative().default(0),
+  pending: PendingChange.optional(),
+  suppressedWhy: z.string().optional(),
+});
+export type Subscriber = z.infer<typeof Subscriber>;
+
+/** A subscriber an alert reaches, with the scopes of theirs that cover the alert's body. */
+export type Recipient = Subscriber & { matchedScopes: string[] };
+
+export interface SubscriptionOptions {
+  confirmed: boolean;
+  digest?: 'immediate' | 'daily';
+  kinds?: AlertKind[];
+  minSeverity?: Severity;
 }
 
 /** Every scope a subscriber could have used to cover this body: `*`, its province, city, county, itself. */
@@ -34,26 +68,36 @@ export function scopesCovering(body: Body): string[] {
   return [...scopes];
 }
 
+/** How long a mailed confirmation link can be used. */
+export const CONFIRM_TTL_MS = 48 * 3_600_000;
+
 export class Subscribers {
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly table: string,
   ) {}
 
+  /**
+   * An authenticated action (the CLI, an admin, a test): creates the profile if absent and adds the
+   * scopes at once, with the filters and digest given. A subscriber created here is `confirmed` as told;
+   * an existing one keeps its confirmation. Never reachable from the open API (which goes through
+   * `requestChange` and the mailed link).
+   */
   async subscribe(
     email: string,
     scopes: string[],
-    options: { confirmed: boolean; digest?: 'immediate' | 'daily' },
+    options: SubscriptionOptions,
     now: string,
   ): Promise<Subscriber> {
     const hash = emailHash(email);
-    const profile: Subscriber = {
+    const profile = {
       email: email.trim(),
       emailHash: hash,
       confirmed: options.confirmed,
       digest: options.digest ?? 'immediate',
       suppressed: false,
       createdAt: now,
+      linkEpoch: 0,
     };
     try {
       await this.db.send(
@@ -65,23 +109,11 @@ export class Subscribers {
       );
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
+      if (options.confirmed) await this.setConfirmed(hash);
     }
-    for (const raw of scopes) {
-      const scope = normaliseScope(raw);
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...keys.subscription(hash, scope),
-            gsi1pk: `SCOPE#${scope}`,
-            gsi1sk: `SUB#${hash}`,
-            scope,
-            email,
-          },
-        }),
-      );
-    }
-    return (await this.get(hash)) ?? profile;
+    await this.applyFilters(hash, options);
+    await this.addScopes(hash, email.trim(), scopes);
+    return (await this.get(hash)) ?? Subscriber.parse(profile);
   }
 
   async get(hash: string): Promise<Subscriber | undefined> {
@@ -91,53 +123,137 @@ export class Subscribers {
     return res.Item ? Subscriber.parse(withoutKeys(res.Item)) : undefined;
   }
 
-  async setSuppressed(hash: string, suppressed: boolean): Promise<void> {
+  /** The subscriber's scopes as stored (normalised), sorted. */
+  async scopes(hash: string): Promise<string[]> {
+    const res = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':p': `SUB#${hash}`, ':s': 'SCOPE#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (res.Items ?? []).map((i) => String(i.scope)).sort();
+  }
+
+  /** Stops (or resumes) every mail to the address: a bounce, a complaint, a permanent SMTP refusal. */
+  async setSuppressed(hash: string, suppressed: boolean, why?: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.subscriber(hash),
-        UpdateExpression: 'SET suppressed = :s',
-        ExpressionAttributeValues: { ':s': suppressed },
+        UpdateExpression: why ? 'SET suppressed = :s, suppressedWhy = :w' : 'SET suppressed = :s',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':s': suppressed, ...(why ? { ':w': why } : {}) },
       }),
     );
   }
 
-  /** A fresh double-opt-in token for an unconfirmed subscriber (only its hash is stored). */
-  async issueConfirmToken(hash: string): Promise<string> {
+  /**
+   * Records a change asked for through the open API (`POST /subscriptions`), for a new or a known
+   * address alike, and returns the one-time token for the confirmation link (only its sha256 is stored,
+   * valid CONFIRM_TTL_MS). Nothing the subscriber receives changes until `confirm`; a newer request
+   * replaces an older pending one.
+   */
+  async requestChange(
+    email: string,
+    change: Omit<PendingChange, 'tokenHash' | 'expiresAt'>,
+    now: Date,
+  ): Promise<string> {
+    const hash = emailHash(email);
     const token = randomBytes(24).toString('base64url');
+    const pending: PendingChange = {
+      ...change,
+      scopes: [...new Set(change.scopes.map(normaliseScope))],
+      tokenHash: sha256(token),
+      expiresAt: new Date(now.getTime() + CONFIRM_TTL_MS).toISOString(),
+    };
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.subscriber(hash),
-        UpdateExpression: 'SET confirmTokenHash = :t',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':t': sha256(token) },
+        UpdateExpression:
+          'SET pending = :p, email = if_not_exists(email, :e), emailHash = :h, confirmed = if_not_exists(confirmed, :f), ' +
+          'digest = if_not_exists(digest, :d), suppressed = if_not_exists(suppressed, :f), createdAt = if_not_exists(createdAt, :now), ' +
+          'linkEpoch = if_not_exists(linkEpoch, :zero)',
+        ExpressionAttributeValues: {
+          ':p': pending,
+          ':e': email.trim(),
+          ':h': hash,
+          ':f': false,
+          ':d': change.digest,
+          ':now': now.toISOString(),
+          ':zero': 0,
+        },
       }),
     );
     return token;
   }
 
-  /** Confirms the subscriber when the token matches (constant-time); false otherwise. */
-  async confirm(hash: string, token: string): Promise<boolean> {
+  /**
+   * Applies the pending change when the token matches (constant time) and has not expired: the scopes
+   * are added, the filters and digest set, the subscriber confirmed, the token spent. Returns the
+   * scopes added, or why not: `invalid` (forged, replaced or already used) or `expired`.
+   */
+  async confirm(
+    hash: string,
+    token: string,
+    now: Date,
+  ): Promise<{ ok: true; scopes: string[] } | { ok: false; reason: 'invalid' | 'expired' }> {
     const s = await this.get(hash);
-    if (!s?.confirmTokenHash) return s?.confirmed ?? false;
-    const want = Buffer.from(s.confirmTokenHash, 'hex');
+    const p = s?.pending;
+    if (!s || !p) return { ok: false, reason: 'invalid' };
+    const want = Buffer.from(p.tokenHash, 'hex');
     const got = Buffer.from(sha256(token), 'hex');
-    if (want.length !== got.length || !timingSafeEqual(want, got)) return false;
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.subscriber(hash),
-        UpdateExpression: 'SET confirmed = :y REMOVE confirmTokenHash',
-        ExpressionAttributeValues: { ':y': true },
-      }),
-    );
-    return true;
+    if (want.length !== got.length || !timingSafeEqual(want, got)) return { ok: false, reason: 'invalid' };
+    if (p.expiresAt < now.toISOString()) return { ok: false, reason: 'expired' };
+    try {
+      // Spend the token first, conditionally: two clicks at once apply the change once.
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.subscriber(hash),
+          UpdateExpression: 'SET confirmed = :y, digest = :d REMOVE pending',
+          ConditionExpression: 'pending.tokenHash = :t',
+          ExpressionAttributeValues: { ':y': true, ':d': p.digest, ':t': p.tokenHash },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) return { ok: false, reason: 'invalid' };
+      throw error;
+    }
+    await this.applyFilters(hash, p);
+    await this.addScopes(hash, s.email, p.scopes);
+    return { ok: true, scopes: p.scopes };
   }
 
-  /** Confirmed, unsuppressed subscribers whose scope covers the body, each once. */
-  async forBody(body: Body): Promise<Subscriber[]> {
-    const hashes = new Set<string>();
+  /**
+   * Drops scopes (normalised) or, with `'all'`, every scope, and raises the link epoch so every link
+   * signed before stops working. Returns the scopes actually removed (empty: nothing changed).
+   */
+  async unsubscribe(hash: string, which: string[] | 'all'): Promise<string[]> {
+    const held = await this.scopes(hash);
+    const drop = which === 'all' ? held : held.filter((s) => which.map(normaliseScope).includes(s));
+    for (const scope of drop) {
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.subscription(hash, scope) }));
+    }
+    if (which === 'all' && drop.length > 0) {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.subscriber(hash),
+          UpdateExpression: 'SET linkEpoch = if_not_exists(linkEpoch, :zero) + :one REMOVE pending',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+        }),
+      );
+    }
+    return drop;
+  }
+
+  /** Confirmed, unsuppressed subscribers whose scopes cover the body, each once, with those scopes. */
+  async forBody(body: Body): Promise<Recipient[]> {
+    const matched = new Map<string, string[]>();
     for (const scope of scopesCovering(body)) {
       // Every page: the `*` scope alone can hold more than a 1 MB page of subscriptions.
       let start: Record<string, unknown> | undefined;
@@ -151,47 +267,85 @@ export class Subscribers {
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         );
-        for (const item of res.Items ?? []) hashes.add(String(item.gsi1sk).slice(4));
+        for (const item of res.Items ?? []) {
+          const hash = String(item.gsi1sk).slice(4);
+          matched.set(hash, [...(matched.get(hash) ?? []), scope]);
+        }
         start = res.LastEvaluatedKey;
       } while (start);
     }
-    const out: Subscriber[] = [];
-    for (const hash of hashes) {
+    const out: Recipient[] = [];
+    for (const [hash, scopes] of matched) {
       const s = await this.get(hash);
-      if (s?.confirmed && !s.suppressed) out.push(s);
+      if (s?.confirmed && !s.suppressed) out.push({ ...s, matchedScopes: scopes });
     }
     return out;
   }
 
-  /** Claims one delivery of an alert to a subscriber; false when it was already sent. */
-  async claimDelivery(alertId: string, hash: string, now: string): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.delivery(alertId, hash), status: 'pending', claimedAt: now },
-          // A pending claim from a crashed attempt may be retried; a sent one never.
-          ConditionExpression: 'attribute_not_exists(pk) OR #s <> :sent',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':sent': 'sent' },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
-  }
-
-  async markDelivered(alertId: string, hash: string, messageId: string, now: string): Promise<void> {
+  private async setConfirmed(hash: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: keys.delivery(alertId, hash),
-        UpdateExpression: 'SET #s = :sent, sentAt = :now, messageId = :m',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':now': now, ':m': messageId },
+        Key: keys.subscriber(hash),
+        UpdateExpression: 'SET confirmed = :y',
+        ExpressionAttributeValues: { ':y': true },
       }),
     );
+  }
+
+  private async applyFilters(
+    hash: string,
+    f: {
+      digest?: 'immediate' | 'daily' | undefined;
+      kinds?: AlertKind[] | undefined;
+      minSeverity?: Severity | undefined;
+    },
+  ): Promise<void> {
+    const set: string[] = [];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = {};
+    if (f.digest) {
+      set.push('digest = :d');
+      values[':d'] = f.digest;
+    }
+    if (f.kinds) {
+      set.push('kinds = :k');
+      values[':k'] = f.kinds;
+    } else remove.push('kinds');
+    if (f.minSeverity) {
+      set.push('minSeverity = :m');
+      values[':m'] = f.minSeverity;
+    } else remove.push('minSeverity');
+    const expr = [
+      set.length ? `SET ${set.join(', ')}` : '',
+      remove.length ? `REMOVE ${remove.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.subscriber(hash),
+        UpdateExpression: expr,
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+  }
+
+  private async addScopes(hash: string, email: string, scopes: readonly string[]): Promise<void> {
+    for (const scope of new Set(scopes.map(normaliseScope))) {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...keys.subscription(hash, scope),
+            gsi1pk: `SCOPE#${scope}`,
+            gsi1sk: `SUB#${hash}`,
+            scope,
+            email,
+          },
+        }),
+      );
+    }
   }
 }

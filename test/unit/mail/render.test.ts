@@ -43,7 +43,7 @@ describe('renderAlertMail()', () => {
         },
       },
       body,
-      's3://bucket',
+      { archiveBase: 's3://bucket' },
     );
 
     expect(mail.subject).toBe(
