@@ -1,4 +1,176 @@
+import type { Context } from 'hono';
 import type { RouteRegistrar } from '../api/routes/types.ts';
+import { bodyInScope } from '../domain/body.ts';
+import { latestDueYear } from '../domain/deadlines.ts';
+import {
+  bodyDetail,
+  bodyYears,
+  compareYears,
+  countScoreboard,
+  NotFoundError,
+  readParsed,
+  reportDetail,
+  SCOREBOARD_METHOD,
+  searchBodies,
+  yearsOfBodies,
+} from '../read/index.ts';
+import type { StageContext } from '../stages/context.ts';
+import { registerAdminPages } from './admin-routes.ts';
+import { TABLE_JS } from './assets.ts';
+import { problem } from './components.ts';
+import { page } from './layout.ts';
+import { scoreboardLinks } from './links.ts';
+import { bodyPage } from './pages/body.ts';
+import { comparePage } from './pages/compare.ts';
+import { methodPage } from './pages/method.ts';
+import { reportPage } from './pages/report.ts';
+import { scoreboardPage } from './pages/scoreboard.ts';
+import { searchPage } from './pages/search.ts';
+import { scopeChain, scopeOptions } from './scopes.ts';
+import { sendPage } from './security.ts';
+import { registerSubscribePages } from './subscribe-routes.ts';
 
-/** The dashboard's server-rendered pages (issue 15): no pages yet. */
-export const registerWebRoutes: RouteRegistrar = () => {};
+/** Bodies listed one by one under the scoreboard's counts; a wider scope asks the reader to narrow it. */
+const BODIES_LISTED = 300;
+
+const SCOPE = /^(\*|\d{2,12}(-[a-z0-9]+)?)$/;
+const YEAR = /^(19|20)\d{2}$/;
+
+/** A 404/400 page with the dashboard's headers. */
+export function problemPage(c: Context, status: 400 | 404, title: string, detail: string) {
+  return sendPage(c, page({ title }, problem(title, detail)), status);
+}
+
+/** The latest report year whose deadline has passed for any registered body (the scoreboard's default). */
+function defaultYear(ctx: StageContext): number {
+  let year = 0;
+  for (const b of ctx.registry.values()) year = Math.max(year, latestDueYear(b, ctx.today()));
+  return year || Number(ctx.today().slice(0, 4)) - 1;
+}
+
+async function scoreboardView(c: Context, ctx: StageContext) {
+  const scope = c.req.query('scope') || '*';
+  const yearText = c.req.query('year');
+  if (!SCOPE.test(scope))
+    return problemPage(
+      c,
+      400,
+      '范围有误 Bad scope',
+      `"${scope}" 不是地区代码或机关编号。Expected *, a division code or a body id.`,
+    );
+  if (yearText && !YEAR.test(yearText))
+    return problemPage(c, 400, '年度有误 Bad year', `"${yearText}" 不是年份。Expected a year such as 2025.`);
+  const year = yearText ? Number(yearText) : defaultYear(ctx);
+  const inScope = [...ctx.registry.values()].filter((b) => bodyInScope(b, scope));
+  const years = await yearsOfBodies(ctx, inScope);
+  const board = countScoreboard(inScope, years, year, scope, ctx.today());
+  const chain = scopeChain(scope, ctx.registry);
+  const allYears = new Set([year, defaultYear(ctx)]);
+  for (const b of years.values()) for (const y of b.years) allYears.add(y.year);
+  const listed = inScope.slice(0, BODIES_LISTED).flatMap((b) => years.get(b.id) ?? []);
+  return sendPage(
+    c,
+    scoreboardPage({
+      board,
+      scopeName:
+        chain.length > 1
+          ? chain
+              .slice(1)
+              .map((s) => s.name)
+              .join(' › ')
+          : '全国',
+      scopeChain: chain,
+      years: [...allYears].sort((a, b) => b - a),
+      scopes: scopeOptions(ctx.registry),
+      bodies: listed,
+      bodiesCut: inScope.length - listed.length,
+      links: scoreboardLinks(year, scope),
+    }),
+  );
+}
+
+/**
+ * The dashboard (issue 15): server-rendered pages over the read model (shared/read/), every value
+ * escaped by the page shell, sent with a strict Content-Security-Policy (security.ts). Pages: `/`
+ * scoreboard, `/method`, `/search`, `/bodies/:id`, `/bodies/:id/compare/:year`, `/reports/:bodyId/:year`,
+ * `/subscribe` (subscribe-routes.ts) and `/admin` (admin-routes.ts); `/assets/table.js` sorts and filters
+ * tables. A registrar reads `ctx` only inside handlers (routes.ts lists routes with an inert context).
+ */
+export const registerWebRoutes: RouteRegistrar = (app, ctx, options) => {
+  app.get('/assets/table.js', (c) =>
+    c.body(TABLE_JS, 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=3600',
+      'x-content-type-options': 'nosniff',
+    }),
+  );
+
+  app.get('/', (c) => scoreboardView(c, ctx));
+
+  app.get('/method', (c) => sendPage(c, methodPage(SCOREBOARD_METHOD), 200, 3600));
+
+  app.get('/search', async (c) => {
+    const q = (c.req.query('q') ?? '').trim().slice(0, 100);
+    if (!q) return sendPage(c, searchPage(null));
+    const words = q.split(/\s+/);
+    const yearWords = words.filter((w) => YEAR.test(w)).map(Number);
+    const nameWords = words.filter((w) => !YEAR.test(w));
+    const byName = (w: string | undefined) => searchBodies(ctx.registry, { q: w, limit: 50 });
+    const bodies = byName(nameWords[0]);
+    const matched = bodies.items
+      .map((b) => ctx.registry.get(b.id))
+      .filter((b) => b !== undefined)
+      .filter((b) => nameWords.every((w) => b.name.includes(w) || b.id.startsWith(w)));
+    const years = await yearsOfBodies(ctx, matched);
+    const reports = [...years.values()].flatMap((b) =>
+      b.years.flatMap((y) =>
+        y.report && (yearWords.length === 0 || yearWords.includes(y.year))
+          ? [{ body: b.body, report: y.report }]
+          : [],
+      ),
+    );
+    return sendPage(c, searchPage({ q, bodies, reports }));
+  });
+
+  app.get('/bodies/:id', async (c) => {
+    try {
+      const id = c.req.param('id');
+      const [detail, years] = await Promise.all([bodyDetail(ctx, id), bodyYears(ctx, id)]);
+      return sendPage(c, bodyPage(detail, years));
+    } catch (error) {
+      if (error instanceof NotFoundError)
+        return problemPage(c, 404, '没有这个机关 No such body', error.message);
+      throw error;
+    }
+  });
+
+  app.get('/bodies/:id/compare/:year', async (c) => {
+    const year = c.req.param('year');
+    if (!YEAR.test(year)) return problemPage(c, 400, '年度有误 Bad year', `"${year}" 不是年份。`);
+    try {
+      return sendPage(c, comparePage(await compareYears(ctx, c.req.param('id'), Number(year))));
+    } catch (error) {
+      if (error instanceof NotFoundError)
+        return problemPage(c, 404, '没有可对比的报告 Nothing to compare', error.message);
+      throw error;
+    }
+  });
+
+  app.get('/reports/:bodyId/:year', async (c) => {
+    const year = c.req.param('year');
+    if (!YEAR.test(year)) return problemPage(c, 400, '年度有误 Bad year', `"${year}" 不是年份。`);
+    try {
+      const detail = await reportDetail(ctx, c.req.param('bodyId'), Number(year));
+      const item = await ctx.repo.getReport(detail.body.id, detail.report.year);
+      if (!item) throw new NotFoundError(`no ${year} report of ${detail.body.id} is stored`);
+      return sendPage(c, reportPage(detail, await readParsed(ctx, item.parsedKey)));
+    } catch (error) {
+      if (error instanceof NotFoundError)
+        return problemPage(c, 404, '没有这份报告 No such report', error.message);
+      throw error;
+    }
+  });
+
+  registerSubscribePages(app, ctx, options);
+  registerAdminPages(app, ctx, options);
+};

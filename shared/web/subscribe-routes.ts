@@ -1,0 +1,54 @@
+import type { Context } from 'hono';
+import type { RouteRegistrar } from '../api/routes/types.ts';
+import type { StageContext } from '../stages/context.ts';
+import { apiError, callApi } from './forward.ts';
+import { subscribePage } from './pages/subscribe.ts';
+import { type ScopeOption, scopeOptions } from './scopes.ts';
+import { sendPage } from './security.ts';
+
+/** The scope options, with the chosen body first when the scope is a body id (a body page's link). */
+function scopesFor(ctx: StageContext, scope: string): ScopeOption[] {
+  const options = scopeOptions(ctx.registry);
+  const body = ctx.registry.get(scope);
+  return body
+    ? [{ code: body.id, name: `${body.name}(仅此机关 this body only)`, depth: 0 }, ...options]
+    : options;
+}
+
+function field(form: Record<string, unknown>, name: string): string {
+  const v = form[name];
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/**
+ * `GET /subscribe` (the form; `?scope=` preselects a body or a place) and `POST /subscribe` (the form's
+ * post, handed to the subscriptions API `POST /subscriptions` as JSON; its answer shown as a sentence).
+ */
+export const registerSubscribePages: RouteRegistrar = (app, ctx) => {
+  app.get('/subscribe', (c) => {
+    const scope = c.req.query('scope') ?? '*';
+    return sendPage(c, subscribePage({ scopes: scopesFor(ctx, scope), scope }));
+  });
+
+  app.post('/subscribe', async (c: Context) => {
+    const form = (await c.req.parseBody().catch(() => ({}))) as Record<string, unknown>;
+    const email = field(form, 'email');
+    const scope = field(form, 'scope') || '*';
+    const { status, body } = await callApi(app, c, 'POST', '/subscriptions', {
+      json: { email, scopes: [scope] },
+    });
+    const scopes = scopesFor(ctx, scope);
+    if (status >= 200 && status < 300)
+      return sendPage(c, subscribePage({ scopes, scope, result: { ok: true } }), 202);
+    const error = apiError(body);
+    const message =
+      status === 429
+        ? '请求过于频繁,请稍后再试。 Too many requests: try again later.'
+        : `未能订阅:${error.message} Could not subscribe.`;
+    return sendPage(
+      c,
+      subscribePage({ scopes, scope, email, result: { ok: false, message, issues: error.issues } }),
+      status === 429 ? 429 : 400,
+    );
+  });
+};
