@@ -54,7 +54,7 @@ function siblingValue(line: Line, hits: MetaHit[], next: Line | undefined): Line
   return next;
 }
 
-interface Segment {
+export interface Segment {
   pageStart: number;
   pageEnd: number;
   docStart: number;
@@ -155,19 +155,10 @@ export function buildDoc(pageOriginal: string, footerAt: number | null = null): 
   map[m] = docLength;
   addMeta(trailer);
 
-  const locate = (list: Segment[], offset: number, clamp: boolean): number | null => {
-    for (let i = 0; i < list.length; i++) {
-      const seg = list[i]!;
-      if (offset >= seg.pageStart && offset <= seg.pageEnd) return seg.docStart + offset - seg.pageStart;
-      const next = list[i + 1];
-      if (clamp && next && offset > seg.pageEnd && offset < next.pageStart) return next.docStart;
-    }
-    return null;
-  };
-  const fromPage = (offset: number, clamp = false): number | null => locate(segments, offset, clamp);
+  const fromPage = locator(segments);
   // Damage in the header and trailer is recorded too (`索??引??號(hào)`): it is on the published page.
   const everywhere = [...segments, ...regionSegments].sort((a, b) => a.pageStart - b.pageStart);
-  const fromAnywhere = (offset: number): number | null => locate(everywhere, offset, false);
+  const fromAnywhere = locator(everywhere);
   const originalText = origParts.join('');
   const damage: Damage[] = [];
   for (const d of n.damage) {
@@ -195,6 +186,44 @@ export function buildDoc(pageOriginal: string, footerAt: number | null = null): 
     page: n.text,
     fromPage,
   };
+}
+
+/**
+ * `fromPage` over `list` (segments in page order): the offset in originalText coordinates of a page offset
+ * inside a segment; with `clamp`, an offset in the gap before a segment moves to that segment's start; else
+ * null. Segments that neither overlap nor run backwards (every page the renderer makes) are found by binary
+ * search, O(log n) a call, so relocating every table cell stays linear in the page (issue 12); any other
+ * list is scanned in order, which gives the same answer.
+ */
+export function locator(list: readonly Segment[]): (offset: number, clamp?: boolean) => number | null {
+  let ordered = true;
+  for (let i = 1; i < list.length && ordered; i++) ordered = list[i]!.pageStart >= list[i - 1]!.pageEnd;
+  if (!ordered) return (offset, clamp = false) => locateByScan(list, offset, clamp);
+  return (offset, clamp = false) => {
+    // The first segment ending at or after `offset`: every earlier one ends before it.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.pageEnd < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const seg = list[lo];
+    if (!seg) return null;
+    if (offset >= seg.pageStart) return seg.docStart + offset - seg.pageStart;
+    return clamp && lo > 0 ? seg.docStart : null;
+  };
+}
+
+/** The first segment in `list` order holding `offset` (or, with `clamp`, the gap before it). */
+function locateByScan(list: readonly Segment[], offset: number, clamp: boolean): number | null {
+  for (let i = 0; i < list.length; i++) {
+    const seg = list[i]!;
+    if (offset >= seg.pageStart && offset <= seg.pageEnd) return seg.docStart + offset - seg.pageStart;
+    const next = list[i + 1];
+    if (clamp && next && offset > seg.pageEnd && offset < next.pageStart) return next.docStart;
+  }
+  return null;
 }
 
 /** The first normalised offset at or after a page-original offset. */

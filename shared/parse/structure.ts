@@ -24,10 +24,8 @@ export function findSections(doc: Doc, tables: ReadonlyArray<{ start: number; en
   const text = doc.text;
   const appendix = /\n附\s*件[:：]?[^\n]{0,40}(\n|$)/.exec(text);
   const limit = appendix ? appendix.index : text.length;
-  const inTable = (i: number): boolean => {
-    const o = doc.map[i] ?? 0;
-    return tables.some((t) => o >= t.start && o < t.end);
-  };
+  const covered = coverage(tables);
+  const inTable = (i: number): boolean => covered(doc.map[i] ?? 0);
   const sections: TextSection[] = [];
   let expected = 1;
   for (const m of text.matchAll(CANDIDATE)) {
@@ -47,6 +45,29 @@ export function findSections(doc: Doc, tables: ReadonlyArray<{ start: number; en
     expected++;
   }
   return sections;
+}
+
+/**
+ * Whether an offset lies in one of `spans` (`start` inclusive, `end` exclusive), in O(log n) a query: spans
+ * sorted by start with the running maximum of their ends, so a page of many tables and many 一、 candidates
+ * stays linear (issue 12; a scan of every table per candidate was quadratic).
+ */
+export function coverage(spans: ReadonlyArray<{ start: number; end: number }>): (offset: number) => boolean {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const starts = sorted.map((t) => t.start);
+  const reach: number[] = [];
+  for (const t of sorted) reach.push(Math.max(t.end, reach[reach.length - 1] ?? Number.NEGATIVE_INFINITY));
+  return (offset) => {
+    // The last span starting at or before `offset`; the furthest end among it and those before it.
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && reach[lo - 1]! > offset;
+  };
 }
 
 export function toSections(doc: Doc, sections: readonly TextSection[]): Section[] {
