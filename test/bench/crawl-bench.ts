@@ -1,9 +1,11 @@
 /**
- * Crawl bench: ≥200 portals on loopback (each its own origin, 20–50 ms per answer), crawled by our crawl
- * stage (two cycles: first, then unchanged), by our whole pipeline in one process, and by Crawlee's
- * CheerioCrawler under the same politeness (with and without robots.txt), each in its own child process
- * so peak RSS is honest. Requests are counted at the servers, the same way for every run.
- * `npx tsx test/bench/crawl-bench.ts`
+ * Crawl bench, like for like: 200 portals on loopback (each its own origin, 20–50 ms per answer), crawled
+ * in interleaved rounds by our crawl stage and by Crawlee's CheerioCrawler, each in its own child process so
+ * peak RSS is honest. Both honour robots.txt: each side first fetches every host's robots.txt into its own
+ * cache (untimed), then crawls with the cache warm, so both make the same 800 requests in the timed part.
+ * Requests, in-flight requests per host and gaps between requests to one host are measured at the servers,
+ * the same way for both. Ours also runs an unchanged second cycle (requests, store calls and S3 writes per
+ * body: the cost model's inputs). `npx tsx test/bench/crawl-bench.ts`
  */
 import { spawn } from 'node:child_process';
 import { lookup as dnsLookup } from 'node:dns';
@@ -16,37 +18,51 @@ import { startStores } from './bench-stores.ts';
 // The SDK's notice that Node 20 leaves its support window; the Lambdas run Node 22.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const PORTALS = 200;
+/** Portals (BENCH_PORTALS for a quick trial; the figures are taken at 200). */
+const PORTALS = Number(process.env.BENCH_PORTALS ?? 200);
 const REPORTS = 3;
 const DELAY_MS = 100;
 const GLOBAL = 8;
+/** Interleaved rounds (ours, Crawlee; the order alternates): BENCH_ROUNDS, at least 3. */
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
 
-type Kind = 'ours-crawl' | 'ours-pipeline' | 'crawlee-robots' | 'crawlee';
+type Kind = 'ours' | 'crawlee';
 
 interface Portal {
   canonical: string;
   actual: string;
 }
-/** What a child measures of one cycle; requests are counted by the parent, at the servers. */
+/** What a child measures of one phase; requests are counted by the parent, at the servers. */
 interface ChildCycle {
   ms: number;
+  /** CPU time of the crawling process during the phase (user + system). */
+  cpuMs: number;
   s3Puts?: number;
   storeCalls?: number;
 }
 interface ChildResult {
+  /** Phase 0 is the untimed robots.txt warm-up; then the timed cycles. */
   cycles: ChildCycle[];
   peakRssMib: number;
 }
-interface Cycle extends ChildCycle {
+/** What the servers saw during one phase. */
+interface Seen {
   requests: number;
   robots: number;
+  bytes: number;
+  /** Most requests one host had in flight at once. */
+  maxInFlight: number;
+  /** Shortest pause at one host between the end of a response and the next request's start, and between two starts. */
+  minGapEndMs: number;
+  minGapStartMs: number;
 }
+interface Cycle extends ChildCycle, Seen {}
 interface Run {
+  kind: Kind;
+  round: number;
+  warmup: Cycle;
   cycles: Cycle[];
   peakRssMib: number;
-  /** Most requests one host had in flight at once, and the shortest pause one host saw between two. */
-  maxInFlight: number;
-  minGapMs: number;
 }
 
 const reportPath = (i: number) => `/xxgk/ndbg/2024${String(i + 1).padStart(2, '0')}/t20240115_${i}.html`;
@@ -77,18 +93,31 @@ function handler(n: number) {
 }
 
 const peakRssMib = () => process.resourceUsage().maxRSS / 1024;
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
-/** Tells the parent a cycle is over, so it can take the servers' counts. */
+/** Tells the parent a phase is over, so it can take the servers' counts. */
 const markCycle = () => process.stdout.write('\nCYCLE\n');
+
+/** Runs `task` on every item, `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await task(items[next++]!);
+    }),
+  );
+}
 
 // ---- children ---------------------------------------------------------------------------------
 
 /**
- * Our runtime, as configured by default except for the bench's politeness figures. `crawl`: the crawl
- * stage alone, as its Lambda runs in AWS (parse messages wait in their queue); `pipeline`: crawl, parse
- * and alert stages and the SMTP sink in one process, as `npm start` runs them.
+ * Our runtime's crawl stage alone, as its Lambda runs in AWS (parse messages wait in their queue), as
+ * configured by default except for the bench's politeness figures.
  */
-async function childOurs(portals: Portal[], mode: 'crawl' | 'pipeline'): Promise<ChildResult> {
+async function childOurs(portals: Portal[]): Promise<ChildResult> {
   const { Body } = await import('#shared/domain/body.ts');
   const { crawlOnce, startCrawlRuntime } = await import('#test/support/crawl-runtime.ts');
   const registry = portals.map((p, i) =>
@@ -110,7 +139,7 @@ async function childOurs(portals: Portal[], mode: 'crawl' | 'pipeline'): Promise
       NIANBAO_S3_ENDPOINT: process.env.BENCH_S3 ?? '',
     },
     Object.fromEntries(portals.map((p) => [p.canonical, p.actual])),
-    mode === 'crawl' ? ['crawl'] : undefined,
+    ['crawl'],
   );
   // Every call to DynamoDB and S3, counted at the SDK; PutObject separately (the cycle's S3 writes).
   let puts = 0;
@@ -132,19 +161,28 @@ async function childOurs(portals: Portal[], mode: 'crawl' | 'pipeline'): Promise
     count,
   );
   const cycles: ChildCycle[] = [];
-  for (let c = 0; c < (mode === 'crawl' ? 2 : 1); c += 1) {
-    const [puts0, calls0] = [puts, calls];
+  const phase = async (work: () => Promise<unknown>) => {
+    const [puts0, calls0, cpu0] = [puts, calls, cpuMs()];
     const t0 = performance.now();
-    await crawlOnce(t.rt);
-    cycles.push({ ms: performance.now() - t0, s3Puts: puts - puts0, storeCalls: calls - calls0 });
+    await work();
+    cycles.push({
+      ms: performance.now() - t0,
+      cpuMs: cpuMs() - cpu0,
+      s3Puts: puts - puts0,
+      storeCalls: calls - calls0,
+    });
     markCycle();
-  }
+  };
+  // Warm-up: every host's robots.txt into the cache (the table and the fetcher's memory), as a daily cycle
+  // finds it after its first check of the day.
+  await phase(() => eachLimited(registry, GLOBAL, (b) => t.rt.ctx.fetcher.assertAllowed(b.listingUrl)));
+  for (let c = 0; c < 2; c += 1) await phase(() => crawlOnce(t.rt));
   const peak = peakRssMib();
   await t.close();
   return { cycles, peakRssMib: peak };
 }
 
-async function childCrawlee(portals: Portal[], robots: boolean): Promise<ChildResult> {
+async function childCrawlee(portals: Portal[]): Promise<ChildResult> {
   const { CheerioCrawler, Configuration } = await import('@crawlee/cheerio');
   const { classifyLink } = await import('#shared/crawl/discover.ts');
   // pN.localhost → 127.0.0.1: one domain per portal, so Crawlee's per-domain delay applies. Crawlee
@@ -159,7 +197,7 @@ async function childCrawlee(portals: Portal[], robots: boolean): Promise<ChildRe
       minConcurrency: GLOBAL,
       sameDomainDelaySecs: DELAY_MS / 1000,
       maxRequestRetries: 2,
-      respectRobotsTxtFile: robots,
+      respectRobotsTxtFile: true,
       preNavigationHooks: [
         (_ctx, gotOptions) => {
           gotOptions.dnsLookup = ((_host: string, options: object, cb: typeof dnsLookup) =>
@@ -180,44 +218,58 @@ async function childCrawlee(portals: Portal[], robots: boolean): Promise<ChildRe
     },
     new Configuration({ persistStorage: false, logLevel: 1 as never }),
   );
-  const t0 = performance.now();
-  await crawler.run(portals.map((p) => ({ url: `${p.canonical}/xxgk/ndbg/index.html`, label: 'listing' })));
-  const ms = performance.now() - t0;
+  const starts = portals.map((p) => `${p.canonical}/xxgk/ndbg/index.html`);
+  const cycles: ChildCycle[] = [];
+  // Warm-up: every host's robots.txt into Crawlee's own cache (its per-origin LRU), `GLOBAL` at a time.
+  let cpu0 = cpuMs();
+  let t0 = performance.now();
+  const robots = crawler as unknown as { getRobotsTxtFileForUrl(url: string): Promise<unknown> };
+  await eachLimited(starts, GLOBAL, (u) => robots.getRobotsTxtFileForUrl(u));
+  cycles.push({ ms: performance.now() - t0, cpuMs: cpuMs() - cpu0 });
   markCycle();
-  return { cycles: [{ ms }], peakRssMib: peakRssMib() };
+  cpu0 = cpuMs();
+  t0 = performance.now();
+  await crawler.run(starts.map((url) => ({ url, label: 'listing' })));
+  cycles.push({ ms: performance.now() - t0, cpuMs: cpuMs() - cpu0 });
+  markCycle();
+  return { cycles, peakRssMib: peakRssMib() };
 }
 
 // ---- parent -----------------------------------------------------------------------------------
 
-function serverCounts(sites: Site[]): { requests: number; robots: number } {
-  let requests = 0;
-  let robots = 0;
-  for (const s of sites) {
-    requests += s.requests.length;
-    robots += s.requests.filter((r) => r.path === '/robots.txt').length;
-  }
-  return { requests, robots };
-}
-
-/** The shortest pause between the end of one request and the start of the next at any one host. */
-function minGapMs(sites: Site[], from: number[]): number {
-  let min = Number.POSITIVE_INFINITY;
+/** What the servers saw from request index `from[i]` to `to[i]` of each site. */
+function seen(sites: Site[], from: number[], to: number[]): Seen {
+  const out: Seen = {
+    requests: 0,
+    robots: 0,
+    bytes: 0,
+    maxInFlight: 0,
+    minGapEndMs: Number.POSITIVE_INFINITY,
+    minGapStartMs: Number.POSITIVE_INFINITY,
+  };
   sites.forEach((s, i) => {
-    const rs = s.requests.slice(from[i]).sort((a, b) => a.start - b.start);
-    for (let j = 1; j < rs.length; j += 1) min = Math.min(min, rs[j]!.start - rs[j - 1]!.end);
+    const rs = s.requests.slice(from[i], to[i]).sort((a, b) => a.start - b.start);
+    out.requests += rs.length;
+    for (const [j, r] of rs.entries()) {
+      if (r.path === '/robots.txt') out.robots += 1;
+      out.bytes += r.bytesSent;
+      out.maxInFlight = Math.max(out.maxInFlight, r.inFlight);
+      if (j === 0) continue;
+      out.minGapEndMs = Math.min(out.minGapEndMs, r.start - rs[j - 1]!.end);
+      out.minGapStartMs = Math.min(out.minGapStartMs, r.start - rs[j - 1]!.start);
+    }
   });
-  return min;
+  return out;
 }
 
 function runChild(
   kind: Kind,
+  round: number,
   portals: Portal[],
   sites: Site[],
   env: Record<string, string> = {},
 ): Promise<Run> {
-  for (const s of sites) s.maxInFlight = 0;
-  const from = sites.map((s) => s.requests.length);
-  const snapshots = [serverCounts(sites)];
+  const marks = [sites.map((s) => s.requests.length)];
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -231,33 +283,25 @@ function runChild(
     child.stdout.on('data', (d: Buffer) => {
       const before = out.split('\nCYCLE\n').length;
       out += d.toString();
-      for (let i = before; i < out.split('\nCYCLE\n').length; i += 1) snapshots.push(serverCounts(sites));
+      for (let i = before; i < out.split('\nCYCLE\n').length; i += 1)
+        marks.push(sites.map((s) => s.requests.length));
     });
     child.on('error', reject);
     child.on('exit', (code) => {
       const line = out.trim().split('\n').at(-1) ?? '';
       if (code !== 0) return reject(new Error(`${kind} child exited ${code}: ${out.slice(-2000)}`));
       const result = JSON.parse(line) as ChildResult;
-      const cycles = result.cycles.map((c, i) => ({
-        ...c,
-        requests: snapshots[i + 1]!.requests - snapshots[i]!.requests,
-        robots: snapshots[i + 1]!.robots - snapshots[i]!.robots,
-      }));
-      resolve({
-        cycles,
-        peakRssMib: result.peakRssMib,
-        maxInFlight: Math.max(...sites.map((s) => s.maxInFlight)),
-        minGapMs: minGapMs(sites, from),
-      });
+      const cycles = result.cycles.map((c, i) => ({ ...c, ...seen(sites, marks[i]!, marks[i + 1]!) }));
+      resolve({ kind, round, warmup: cycles[0]!, cycles: cycles.slice(1), peakRssMib: result.peakRssMib });
     });
     child.stdin.end(JSON.stringify(portals));
   });
 }
 
-async function runOurs(kind: 'ours-crawl' | 'ours-pipeline', portals: Portal[], sites: Site[]): Promise<Run> {
+async function runOurs(round: number, portals: Portal[], sites: Site[]): Promise<Run> {
   const stores = await startStores();
   try {
-    return await runChild(kind, portals, sites, stores.env);
+    return await runChild('ours', round, portals, sites, stores.env);
   } finally {
     stores.stop();
   }
@@ -266,10 +310,33 @@ async function runOurs(kind: 'ours-crawl' | 'ours-pipeline', portals: Portal[], 
 const fmt = (n: number, d = 1) => n.toFixed(d);
 /** Content pages (listing and report pages; robots.txt is not a page) per second. */
 const pagesPerSec = (c: Cycle) => (c.requests - c.robots) / (c.ms / 1000);
+const pages = (c: Cycle) => c.requests - c.robots;
+const range = (xs: number[], d = 2) =>
+  xs.length === 0 ? 'n/a' : `${fmt(Math.min(...xs), d)}–${fmt(Math.max(...xs), d)}`;
 
-function row(name: string, run: Run, c: Cycle, memory = true): string {
-  const perBody = (n: number | undefined) => (n === undefined ? 'n/a' : fmt(n / PORTALS, 2));
-  return `| ${name} | ${c.requests} (${c.robots}) | ${fmt(c.ms / 1000, 2)} | ${fmt(pagesPerSec(c))} | ${perBody(c.requests)} | ${perBody(c.storeCalls)} | ${c.s3Puts ?? 'n/a'} | ${memory ? fmt(run.peakRssMib, 0) : ''} | ${memory ? `${run.maxInFlight} / ${run.minGapMs}` : ''} |`;
+/** Politeness as configured for both: ≤ 1 request in flight per host, `DELAY_MS` between two starts at least. */
+function politeness(c: Cycle): string {
+  const broken: string[] = [];
+  if (c.maxInFlight > 1) broken.push(`${c.maxInFlight} in flight at one host`);
+  if (c.minGapStartMs < DELAY_MS) broken.push(`${c.minGapStartMs} ms between two starts`);
+  return broken.length ? `**broke politeness**: ${broken.join(', ')}` : 'kept';
+}
+
+function row(run: Run, name: string, c: Cycle): string {
+  return `| ${run.round} | ${name} | ${c.requests} (${c.robots}) | ${fmt(c.ms / 1000, 2)} | ${fmt(pagesPerSec(c))} | ${fmt(c.cpuMs / pages(c), 2)} | ${fmt(run.peakRssMib, 0)} | ${c.maxInFlight} | ${c.minGapEndMs} | ${c.minGapStartMs} | ${politeness(c)} |`;
+}
+
+/** The figures the cost model reads (infra/cost), as `name | value | unit | how` rows. */
+export interface CrawlFigures {
+  firstRequestsPerBody: number;
+  firstStoreCallsPerBody: number;
+  firstS3PutsPerBody: number;
+  unchangedRequestsPerBody: number;
+  unchangedStoreCallsPerBody: number;
+  unchangedS3Puts: number;
+  bytesPerPage: number;
+  cpuMsPerPage: number;
+  unchangedCpuMsPerBody: number;
 }
 
 export async function runCrawlBench(): Promise<string> {
@@ -280,37 +347,108 @@ export async function runCrawlBench(): Promise<string> {
     actual: s.origin,
   }));
   try {
-    const ours = await runOurs('ours-crawl', portals, sites);
-    const pipeline = await runOurs('ours-pipeline', portals, sites);
-    const crawleeRobots = await runChild('crawlee-robots', portals, sites);
-    const crawlee = await runChild('crawlee', portals, sites);
-    const [c1, c2] = ours.cycles as [Cycle, Cycle];
-    const kr = crawleeRobots.cycles[0]!;
-    const k = crawlee.cycles[0]!;
-    const ratio = (a: number, b: number) => fmt(a / b, 2);
+    const ours: Run[] = [];
+    const crawlee: Run[] = [];
+    for (let r = 1; r <= ROUNDS; r += 1) {
+      // The order alternates, so a drift in the machine's load does not favour one side.
+      if (r % 2 === 1) {
+        ours.push(await runOurs(r, portals, sites));
+        crawlee.push(await runChild('crawlee', r, portals, sites));
+      } else {
+        crawlee.push(await runChild('crawlee', r, portals, sites));
+        ours.push(await runOurs(r, portals, sites));
+      }
+      console.error(`crawl bench: round ${r} of ${ROUNDS} done`);
+    }
+    const first = (r: Run) => r.cycles[0]!;
+    const speed = ours.map((o, i) => pagesPerSec(first(o)) / pagesPerSec(first(crawlee[i]!)));
+    const memory = ours.map((o, i) => o.peakRssMib / crawlee[i]!.peakRssMib);
+    const cpu = ours.map(
+      (o, i) => first(o).cpuMs / pages(first(o)) / (first(crawlee[i]!).cpuMs / pages(first(crawlee[i]!))),
+    );
+    const baselineBroke = crawlee.filter((k) => politeness(first(k)) !== 'kept').map((k) => k.round);
+    const oursBroke = ours.filter((o) => o.cycles.some((c) => politeness(c) !== 'kept')).map((o) => o.round);
+    const f = crawlFigures(ours);
+    const rows = ours.flatMap((o, i) => {
+      const k = crawlee[i]!;
+      const pair = [
+        row(o, 'ours: crawl stage, first cycle', first(o)),
+        row(k, 'Crawlee CheerioCrawler', first(k)),
+      ];
+      return o.round % 2 === 1 ? pair : pair.reverse();
+    });
     return [
-      '## Crawler vs Crawlee CheerioCrawler',
+      '## Crawler vs Crawlee CheerioCrawler, like for like',
       '',
-      `${PORTALS} portals, each its own loopback origin (listing + ${REPORTS} report pages + 1 decoy link, 20–50 ms per answer); every run: host delay ${DELAY_MS} ms, at most 1 request per host, ${GLOBAL} in flight overall. Requests are counted at the servers. Pages/s counts listing and report pages, not robots.txt.`,
+      `${PORTALS} portals, each its own loopback origin (listing + ${REPORTS} report pages + 1 decoy link, 20–50 ms per answer). Both sides: host delay ${DELAY_MS} ms, at most 1 request per host, ${GLOBAL} requests in flight overall, robots.txt honoured; each first fetches every host's robots.txt into its own cache (untimed warm-up, ${PORTALS} requests each), so both make the same ${PORTALS * (1 + REPORTS)} requests in the timed crawl. ${ROUNDS} interleaved rounds (the order alternates). Requests, in-flight requests per host and gaps are counted at the servers; pages/s counts listing and report pages. CPU ms/page: the crawling process's user + system time over the timed crawl.`,
       '',
-      '| run | requests (robots.txt) | seconds | pages/s | requests/body | store calls/body | S3 PutObject | peak RSS MiB | most in flight at a host / shortest gap ms |',
-      '|---|---|---|---|---|---|---|---|---|',
-      row('ours: crawl stage, first cycle', ours, c1),
-      row('ours: crawl stage, unchanged cycle', ours, c2, false),
-      row('ours: whole pipeline in one process, first cycle', pipeline, pipeline.cycles[0]!),
-      row('Crawlee, honouring robots.txt', crawleeRobots, kr),
-      row('Crawlee, ignoring robots.txt', crawlee, k),
+      '| round | run | requests (robots.txt) | seconds | pages/s | CPU ms/page | peak RSS MiB | most in flight at one host | shortest gap end→start ms | shortest gap start→start ms | politeness |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+      ...rows,
       '',
-      `**Against Crawlee under the same politeness (robots.txt honoured): throughput ${ratio(pagesPerSec(c1), pagesPerSec(kr))}×** (target ≥ 1), **peak memory ${ratio(ours.peakRssMib, crawleeRobots.peakRssMib)}×** (target ≤ 1).`,
-      `Against Crawlee ignoring robots.txt (it then makes ${PORTALS} fewer requests): throughput ${ratio(pagesPerSec(c1), pagesPerSec(k))}×, peak memory ${ratio(ours.peakRssMib, crawlee.peakRssMib)}×.`,
-      `Unchanged cycle: ${fmt(c2.requests / PORTALS, 2)} requests/body (target ≤ 1.05), ${c2.s3Puts} S3 writes (target 0).`,
-      `The whole pipeline in one process (crawl, parse and alert stages, SMTP sink): ${ratio(pagesPerSec(pipeline.cycles[0]!), pagesPerSec(kr))}× throughput, ${ratio(pipeline.peakRssMib, crawleeRobots.peakRssMib)}× memory against Crawlee honouring robots.txt.`,
+      `**Throughput, ours / Crawlee in the same round: ${range(speed)}× (worst ${fmt(Math.min(...speed), 2)}×; target ≥ 1). Peak memory: ${range(memory)}× (worst ${fmt(Math.max(...memory), 2)}×; target ≤ 1).** CPU per page: ${range(cpu)}×.`,
+      `Politeness at the servers: ours ${oursBroke.length ? `**broke it in round(s) ${oursBroke.join(', ')}**` : 'kept it in every round'} (≤ 1 in flight per host; our delay runs from the end of a response, so end→start ≥ ${DELAY_MS} ms); Crawlee ${baselineBroke.length ? `**broke it in round(s) ${baselineBroke.join(', ')}** (marked above)` : 'kept it in every round'} (its delay runs from one request's start to the next).`,
+      `Warm-up (robots.txt, untimed): ours ${range(
+        ours.map((o) => o.warmup.requests),
+        0,
+      )} requests, Crawlee ${range(
+        crawlee.map((k) => k.warmup.requests),
+        0,
+      )}; robots.txt asked again in the timed crawl: ours ${range(
+        ours.map((o) => first(o).robots),
+        0,
+      )}, Crawlee ${range(
+        crawlee.map((k) => first(k).robots),
+        0,
+      )}.`,
+      `Unchanged second cycle (ours): ${range(ours.map((o) => o.cycles[1]!.requests / PORTALS))} requests/body (target ≤ 1.05), ${range(
+        ours.map((o) => o.cycles[1]!.s3Puts ?? 0),
+        0,
+      )} S3 writes (target 0), ${range(ours.map((o) => (o.cycles[1]!.storeCalls ?? 0) / PORTALS))} store calls/body.`,
       '',
-      "Ours runs with dynalite and s3rver in a separate process, as DynamoDB and S3 are remote in production (their memory is not counted); Crawlee keeps its queue in memory. Crawlee with `respectRobotsTxtFile` fetches each start URL's robots.txt one after another while enqueueing them, outside its concurrency limit and per-domain delay; ours fetches robots.txt through the same host gate as every other request.",
+      "Ours runs with dynalite and s3rver in a separate process, as DynamoDB and S3 are remote in production (their memory and CPU are not counted); Crawlee keeps its queue in memory. Crawlee's robots.txt handling when it is not warmed (each start URL's robots.txt fetched one after another while enqueueing) is not what is compared here.",
+      '',
+      costTable(f),
     ].join('\n');
   } finally {
     await Promise.all(sites.map((s) => s.close()));
   }
+}
+
+/** Per-body and per-page figures of our runs: the worst (largest) over the rounds. */
+function crawlFigures(ours: Run[]): CrawlFigures {
+  const worst = (f: (r: Run) => number) => Math.max(...ours.map(f));
+  return {
+    firstRequestsPerBody: worst((r) => r.cycles[0]!.requests / PORTALS),
+    firstStoreCallsPerBody: worst((r) => (r.cycles[0]!.storeCalls ?? 0) / PORTALS),
+    firstS3PutsPerBody: worst((r) => (r.cycles[0]!.s3Puts ?? 0) / PORTALS),
+    unchangedRequestsPerBody: worst((r) => r.cycles[1]!.requests / PORTALS),
+    unchangedStoreCallsPerBody: worst((r) => (r.cycles[1]!.storeCalls ?? 0) / PORTALS),
+    unchangedS3Puts: worst((r) => r.cycles[1]!.s3Puts ?? 0),
+    bytesPerPage: worst((r) => r.cycles[0]!.bytes / pages(r.cycles[0]!)),
+    cpuMsPerPage: worst((r) => r.cycles[0]!.cpuMs / pages(r.cycles[0]!)),
+    unchangedCpuMsPerBody: worst((r) => r.cycles[1]!.cpuMs / PORTALS),
+  };
+}
+
+function costTable(f: CrawlFigures): string {
+  return [
+    '### Crawl inputs for the cost model (worst over the rounds)',
+    '',
+    '<!-- cost-inputs:crawl -->',
+    '| input | value | unit |',
+    '|---|---:|---|',
+    `| crawl.first.requestsPerBody | ${fmt(f.firstRequestsPerBody, 2)} | requests per body, first crawl (listing + ${REPORTS} reports) |`,
+    `| crawl.first.storeCallsPerBody | ${fmt(f.firstStoreCallsPerBody, 2)} | DynamoDB + S3 calls per body, first crawl |`,
+    `| crawl.first.s3PutsPerBody | ${fmt(f.firstS3PutsPerBody, 2)} | PutObject per body, first crawl (${REPORTS} reports) |`,
+    `| crawl.first.bytesPerPage | ${fmt(f.bytesPerPage, 0)} | response body bytes per page (bench pages) |`,
+    `| crawl.first.cpuMsPerPage | ${fmt(f.cpuMsPerPage, 2)} | CPU ms per page in the crawling process |`,
+    `| crawl.unchanged.requestsPerBody | ${fmt(f.unchangedRequestsPerBody, 2)} | requests per body, unchanged cycle |`,
+    `| crawl.unchanged.storeCallsPerBody | ${fmt(f.unchangedStoreCallsPerBody, 2)} | DynamoDB + S3 calls per body, unchanged cycle |`,
+    `| crawl.unchanged.s3Puts | ${fmt(f.unchangedS3Puts, 0)} | PutObject in the whole unchanged cycle |`,
+    `| crawl.unchanged.cpuMsPerBody | ${fmt(f.unchangedCpuMsPerBody, 2)} | CPU ms per body, unchanged cycle |`,
+    '<!-- /cost-inputs:crawl -->',
+  ].join('\n');
 }
 
 async function readStdin(): Promise<string> {
@@ -324,10 +462,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (i >= 0) {
     const portals = JSON.parse(await readStdin()) as Portal[];
     const kind = process.argv[i + 1] as Kind;
-    const result =
-      kind === 'ours-crawl' || kind === 'ours-pipeline'
-        ? await childOurs(portals, kind === 'ours-crawl' ? 'crawl' : 'pipeline')
-        : await childCrawlee(portals, kind === 'crawlee-robots');
+    const result = kind === 'ours' ? await childOurs(portals) : await childCrawlee(portals);
     process.stdout.write(`\n${JSON.stringify(result)}\n`);
     process.exit(0);
   } else {

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { runCrawlBench } from './crawl-bench.ts';
 import { type ParseBenchResult, runParseBench } from './parse-bench.ts';
+import { runPipelineBench } from './pipeline-bench.ts';
 
 // The SDK's notice that Node 20 leaves its support window; the Lambdas run Node 22.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -47,6 +48,7 @@ const header = [
 const benches: Array<{ name: string; run: () => Promise<string> }> = [
   { name: 'parser', run: async () => parseSection(await runParseBench()) },
   { name: 'crawl', run: runCrawlBench },
+  { name: 'pipeline', run: runPipelineBench },
 ];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
