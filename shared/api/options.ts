@@ -1,8 +1,32 @@
+import type { Body } from '../domain/body.ts';
+
 export interface RateLimits {
   /** Requests per client per minute on the public routes (default 600). */
   publicPerMinute: number;
   /** Requests per client per minute on /admin routes (default 60). */
   adminPerMinute: number;
+}
+
+/** A dead-lettered message as the admins see it; `id` is stable while it stays dead-lettered. */
+export interface DeadLetterView {
+  id: string;
+  queue: string;
+  body: unknown;
+  error: string;
+  receiveCount: number;
+}
+
+/** The runtime's dead letters: listed and sent back to their queue (the embedded runtime provides it). */
+export interface DeadLetterAccess {
+  list(): Promise<DeadLetterView[]>;
+  /** Sends the named letters (all when `ids` is absent) back to their queue; returns those requeued. */
+  requeue(ids?: readonly string[]): Promise<string[]>;
+}
+
+/** Where registry entries are written (the local registry file, or the S3 registry in AWS). */
+export interface RegistryWriter {
+  /** Adds or replaces the entry with the body's id (already validated); returns whether it was new. */
+  upsert(body: Body): Promise<{ created: boolean }>;
 }
 
 export interface ApiOptions {
@@ -20,6 +44,10 @@ export interface ApiOptions {
   publicUrl?: string | undefined | (() => string);
   /** Largest request body accepted, in bytes (default 64 KiB); larger: 413. */
   maxBodyBytes?: number | undefined;
+  /** Dead letters of the runtime's queues (absent: the admin routes answer 501). */
+  deadLetters?: DeadLetterAccess | undefined;
+  /** Registry updates (absent: the admin route answers 501). */
+  registry?: RegistryWriter | undefined;
   /** Per-client limits (counted in the table, so they hold across Lambda containers). */
   rateLimits?: Partial<RateLimits> | undefined;
 }

@@ -1,4 +1,268 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { comparisonDocx, comparisonHtml, comparisonMarkdown } from '../../read/compare-export.ts';
+import { datasetChunks, scoreboardCsv, textStream } from '../../read/exports.ts';
+import { FEED_TYPES, findingsFeed } from '../../read/feeds.ts';
+import {
+  bodyDetail,
+  bodyYears,
+  compareYears,
+  NotFoundError,
+  reportDetail,
+  scopeFindings,
+  scoreboard,
+  searchBodies,
+} from '../../read/index.ts';
+import { ErrorBody, route } from '../openapi.ts';
+import { publicBase } from '../options.ts';
+import {
+  BodiesQuery,
+  BodyParams,
+  BodyYearParams,
+  CompareQuery,
+  DatasetQuery,
+  FeedParams,
+  ScopeQuery,
+  ScoreboardQuery,
+} from './schemas.ts';
 import type { RouteRegistrar } from './types.ts';
 
-/** The public read API, OpenAPI, feeds and exports (issue 14): no routes yet. */
-export const registerPublicRoutes: RouteRegistrar = () => {};
+const json = (description: string, schema: z.ZodType | null = null) => ({
+  description,
+  content: { 'application/json': schema },
+});
+const notFound = { description: 'no such body or report', content: { 'application/json': ErrorBody } };
+
+/** A read that may name something absent: NotFoundError → 404 with its sentence. */
+async function orNotFound(c: Context, read: () => Promise<Response>): Promise<Response> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof NotFoundError) return c.json({ error: error.message }, 404);
+    throw error;
+  }
+}
+
+const Page = z.object({
+  total: z.number(),
+  offset: z.number(),
+  limit: z.number(),
+  items: z.array(z.unknown()),
+});
+
+/**
+ * The public read API over the read model (shared/read): bodies, a body's years, one report, the
+ * year-over-year comparison, the scoreboard, findings and their feeds, and the exports. Every path and
+ * query is validated (400 with field and reason); unknown bodies and years are 404.
+ */
+export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/bodies',
+      tag: 'bodies',
+      summary: 'Search bodies by name or code, filter by level and parent division, paginated',
+      query: BodiesQuery,
+      responses: { 200: json('a page of bodies', Page) },
+    },
+    (c, { query }) => c.json(searchBodies(ctx.registry, query)),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/bodies/:bodyId',
+      tag: 'bodies',
+      summary: 'A body with its parent chain, crawl health and check-log summary',
+      params: BodyParams,
+      responses: { 200: json('the body'), 404: notFound },
+    },
+    (c, { params }) => orNotFound(c, async () => c.json(await bodyDetail(ctx, params.bodyId))),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/bodies/:bodyId/years',
+      tag: 'bodies',
+      summary:
+        "Each year's outcome (on-time, late, undated, missing, inconclusive, unreachable) with its deadline and legal basis, the report and its findings",
+      params: BodyParams,
+      responses: { 200: json('the years, newest first'), 404: notFound },
+    },
+    (c, { params }) => orNotFound(c, async () => c.json(await bodyYears(ctx, params.bodyId))),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/bodies/:bodyId/reports/:year',
+      tag: 'reports',
+      summary: 'One report: figures with offsets, findings with evidence, revisions, archived copies',
+      params: BodyYearParams,
+      responses: { 200: json('the report'), 404: notFound },
+    },
+    (c, { params }) => orNotFound(c, async () => c.json(await reportDetail(ctx, params.bodyId, params.year))),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/bodies/:bodyId/compare/:year',
+      tag: 'reports',
+      summary:
+        'Year N beside year N−1: every figure with its change, findings of both, text diff (JSON, md, html, docx)',
+      params: BodyYearParams,
+      query: CompareQuery,
+      responses: {
+        200: {
+          description: 'the comparison',
+          content: {
+            'application/json': null,
+            'text/markdown': null,
+            'text/html': null,
+            'application/vnd.openxmlformats-officedocument.wordprocessingml.document': null,
+          },
+        },
+        404: notFound,
+      },
+    },
+    (c, { params, query }) =>
+      orNotFound(c, async () => {
+        const cmp = await compareYears(ctx, params.bodyId, params.year);
+        const name = `${params.bodyId}-${params.year}-vs-${params.year - 1}`;
+        if (query.format === 'md')
+          return c.body(comparisonMarkdown(cmp), 200, { 'content-type': 'text/markdown; charset=utf-8' });
+        if (query.format === 'html') return c.html(comparisonHtml(cmp));
+        if (query.format === 'docx')
+          return c.body(new Uint8Array(await comparisonDocx(cmp)), 200, {
+            'content-type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+            'content-disposition': `attachment; filename="${name}.docx"`,
+          });
+        return c.json(cmp);
+      }),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/scoreboard',
+      tag: 'scoreboard',
+      summary:
+        'Per jurisdiction: counts per outcome and per finding severity for a year (docs/scoreboard-method.md)',
+      query: ScoreboardQuery,
+      responses: { 200: json('the scoreboard') },
+    },
+    async (c, { query }) => c.json(await scoreboard(ctx, query.year, query.scope)),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/export/scoreboard.csv',
+      tag: 'exports',
+      summary: 'The scoreboard as CSV (UTF-8 with BOM)',
+      query: ScoreboardQuery,
+      responses: { 200: { description: 'CSV', content: { 'text/csv': null } } },
+    },
+    async (c, { query }) =>
+      c.body(scoreboardCsv(await scoreboard(ctx, query.year, query.scope)), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="scoreboard-${query.year}.csv"`,
+      }),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/export/dataset',
+      tag: 'exports',
+      summary:
+        "Every report's figures with provenance (body, year, key, value — blank is empty, not 0 — source URL, sha256, offsets), streamed as CSV or JSON Lines",
+      query: DatasetQuery,
+      responses: {
+        200: { description: 'the dataset', content: { 'text/csv': null, 'application/x-ndjson': null } },
+      },
+    },
+    (c, { query }) =>
+      c.body(textStream(datasetChunks(ctx, query.format)), 200, {
+        'content-type':
+          query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        'content-disposition': `attachment; filename="nianbao-dataset.${query.format}"`,
+      }),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/findings',
+      tag: 'findings',
+      summary: 'Public findings of a scope, newest first, each with its evidence page',
+      query: ScopeQuery,
+      responses: { 200: json('findings') },
+    },
+    async (c, { query }) => {
+      const base = publicBase(options, ctx.publicUrl);
+      const findings = await scopeFindings(ctx, query.scope, query.limit);
+      return c.json({
+        scope: query.scope,
+        items: findings.map((f) => ({ ...f, evidencePage: `${base}/evidence/${encodeURIComponent(f.id)}` })),
+      });
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/feeds/:format',
+      tag: 'findings',
+      summary:
+        'Findings of a scope as a feed: rss (RSS 2.0), atom (Atom 1.0) or json (JSON Feed 1.1), newest first',
+      params: FeedParams,
+      query: ScopeQuery,
+      responses: {
+        200: {
+          description: 'the feed',
+          content: {
+            'application/rss+xml': null,
+            'application/atom+xml': null,
+            'application/feed+json': null,
+          },
+        },
+      },
+    },
+    async (c, { params, query }) => {
+      const findings = await scopeFindings(ctx, query.scope, query.limit);
+      const names = new Map([...ctx.registry.values()].map((b) => [b.id, b.name]));
+      const body = findingsFeed(findings, {
+        base: publicBase(options, ctx.publicUrl),
+        scope: query.scope,
+        format: params.format,
+        names,
+      });
+      return c.body(body, 200, { 'content-type': FEED_TYPES[params.format] });
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/feed',
+      tag: 'findings',
+      summary: 'The RSS feed of every finding (a redirect to /api/feeds/rss)',
+      responses: { 302: { description: 'to /api/feeds/rss' } },
+    },
+    (c) => c.redirect(`${publicBase(options, ctx.publicUrl)}/api/feeds/rss`, 302),
+  );
+};

@@ -1,16 +1,90 @@
+import { z } from 'zod';
+import { bodyYears, crawlHealth, NotFoundError, yearsOfBodies } from '../../read/index.ts';
+import { ErrorBody, route } from '../openapi.ts';
+import { BodyParams } from './schemas.ts';
 import type { RouteRegistrar } from './types.ts';
 
-/** `GET /health` and `GET /status/:bodyId` (the body's crawl state and its reports). */
-export const registerStatusRoutes: RouteRegistrar = (app, ctx) => {
-  app.get('/health', (c) => c.json({ ok: true, bodies: ctx.registry.size, today: ctx.today() }));
+const StatusQuery = z.object({
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 
-  app.get('/status/:bodyId', async (c) => {
-    const body = ctx.registry.get(c.req.param('bodyId'));
-    if (!body) return c.json({ error: `unknown body ${c.req.param('bodyId')}` }, 404);
-    const [state, reports] = await Promise.all([
-      ctx.repo.getBodyState(body.id),
-      ctx.repo.listReports(body.id),
-    ]);
-    return c.json({ body: { id: body.id, name: body.name, listingUrl: body.listingUrl }, state, reports });
-  });
+/**
+ * `GET /health`, `GET /status` (every body's due years, paginated) and `GET /status/:bodyId` (the body's
+ * crawl state, every due year's outcome with its deadline and legal basis, and its reports).
+ */
+export const registerStatusRoutes: RouteRegistrar = (app, ctx) => {
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/health',
+      tag: 'status',
+      summary: 'Liveness: the registry size and the date deadlines are judged on',
+      responses: { 200: { description: 'ok', content: { 'application/json': null } } },
+    },
+    (c) => c.json({ ok: true, bodies: ctx.registry.size, today: ctx.today() }),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/status',
+      tag: 'status',
+      summary: "Every body's years (outcome, deadline, legal basis), in id order, paginated",
+      query: StatusQuery,
+      responses: { 200: { description: 'a page of bodies', content: { 'application/json': null } } },
+    },
+    async (c, { query }) => {
+      const all = [...ctx.registry.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const page = all.slice(query.offset, query.offset + query.limit);
+      const years = await yearsOfBodies(ctx, page);
+      return c.json({
+        today: ctx.today(),
+        total: all.length,
+        offset: query.offset,
+        limit: query.limit,
+        items: page.map((b) => years.get(b.id)),
+      });
+    },
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/status/:bodyId',
+      tag: 'status',
+      summary:
+        "A body's crawl state, every due year's outcome with deadline and legal basis, and its reports",
+      params: BodyParams,
+      responses: {
+        200: { description: 'the body', content: { 'application/json': null } },
+        404: { description: 'unknown body', content: { 'application/json': ErrorBody } },
+      },
+    },
+    async (c, { params }) => {
+      const body = ctx.registry.get(params.bodyId);
+      if (!body) return c.json({ error: `unknown body ${params.bodyId}` }, 404);
+      try {
+        const [state, reports, years] = await Promise.all([
+          ctx.repo.getBodyState(body.id),
+          ctx.repo.listReports(body.id),
+          bodyYears(ctx, body.id),
+        ]);
+        return c.json({
+          body: { id: body.id, name: body.name, listingUrl: body.listingUrl },
+          today: years.today,
+          health: crawlHealth(state),
+          state,
+          years: years.years,
+          reports,
+        });
+      } catch (error) {
+        if (error instanceof NotFoundError) return c.json({ error: error.message }, 404);
+        throw error;
+      }
+    },
+  );
 };

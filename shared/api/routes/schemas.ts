@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { BodyLevel } from '../../domain/body.ts';
+
+/*
+ * Path and query schemas shared by the public, status and admin routes: each names the field and the
+ * reason in its 400, and documents the parameter in /openapi.json.
+ */
+
+export const BodyId = z
+  .string()
+  .regex(/^\d{2,9}(-[a-z0-9]+)?$/, 'expected a body id: a GB/T 2260 code, optionally followed by -slug')
+  .describe('body id, e.g. 360802 or 620421-rsj');
+
+export const Year = z.coerce
+  .number({ error: 'expected a report year' })
+  .int('expected a whole year')
+  .min(2008, 'report years start at 2008 (the 2008 条例)')
+  .max(2100, 'expected a report year before 2100');
+
+/** `*`, a division code (`36`, `3608`, `360802`) or a body id. */
+export const ScopeParam = z
+  .string()
+  .regex(/^(\*|\d{2,12}(-[a-z0-9]+)?)$/, 'expected *, a division code or a body id')
+  .default('*')
+  .describe('* (all), a division code (36, 3608, 360802) or a body id');
+
+export const BodyParams = z.object({ bodyId: BodyId });
+export const BodyYearParams = z.object({ bodyId: BodyId, year: Year });
+
+export const BodiesQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('part of the name, or the start of the id or code'),
+  level: BodyLevel.optional(),
+  parent: z
+    .string()
+    .regex(/^\d{2,12}$/, 'expected a division code')
+    .optional()
+    .describe('division code: bodies inside it'),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const ScopeQuery = z.object({
+  scope: ScopeParam,
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const ScoreboardQuery = z.object({ year: Year, scope: ScopeParam });
+
+export const CompareQuery = z.object({ format: z.enum(['json', 'md', 'html', 'docx']).default('json') });
+
+export const DatasetQuery = z.object({ format: z.enum(['csv', 'jsonl']).default('csv') });
+
+export const FeedParams = z.object({ format: z.enum(['rss', 'atom', 'json']) });
