@@ -184,3 +184,14 @@ export async function verifyToken(
   ok &&= verified;
   return { ok, lines, genTime: info.genTime };
 }
+
+/** The certificates a token carries (DER), in its order: what a TSA sends when asked (`certReq`). */
+export function tokenCertificates(token: Uint8Array): Uint8Array[] {
+  try {
+    return (signedDataOf(token).certificates ?? []).flatMap((c) =>
+      c instanceof pkijs.Certificate ? [new Uint8Array(c.toSchema(true).toBER(false))] : [],
+    );
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,226 @@
+import { WARCParser } from 'warcio';
+import { sha256Of } from './canonical-json.ts';
+import { type StoredEntry, verifyChain } from './check-chain.ts';
+import { leafData } from './daily-root.ts';
+import { verifyInclusion } from './merkle.ts';
+import { PACKAGE_PATHS } from './package-build.ts';
+import type { ChainPath, ProvingEntry } from './proof-select.ts';
+import { tokenCertificates, verifyToken } from './tsa.ts';
+import { DATAPACKAGE, DATAPACKAGE_DIGEST, unzipWacz, type WaczResource } from './wacz.ts';
+
+/** One statement of a verification: what was checked, and whether it holds. */
+export interface Check {
+  ok: boolean;
+  /** `warn`: holds only as far as the package itself can say (no outside certificate given). */
+  level?: 'warn';
+  text: string;
+}
+
+export interface PackageVerification {
+  /** Every check holds, reservations (`warn`) aside. */
+  ok: boolean;
+  checks: Check[];
+}
+
+const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : '');
+
+/**
+ * Verifies an evidence package offline (docs/evidence.md, "Verifying a package"): the datapackage digest,
+ * every file's sha256 and size, every WARC response's payload against its digest and the object list, the
+ * proving checks' listing snapshots against the WARC, the check-log chain path (each entry's hash and link),
+ * the head's Merkle inclusion in the daily root, and the root's RFC 3161 token against `tsaCertificate`
+ * (DER) or, without one, against the certificate the token carries (reported as not independently trusted).
+ * Never throws for a damaged package: each failure is a check that does not hold.
+ */
+export async function verifyPackage(
+  bytes: Uint8Array,
+  tsaCertificate?: Uint8Array,
+): Promise<PackageVerification> {
+  const checks: Check[] = [];
+  const add = (ok: boolean, t: string, level?: 'warn') =>
+    checks.push({ ok, text: t, ...(level ? { level } : {}) });
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipWacz(bytes);
+  } catch (error) {
+    return { ok: false, checks: [{ ok: false, text: (error as Error).message }] };
+  }
+  await checkManifest(files, add);
+  await checkWarc(files, add);
+  let proof: { proving: ProvingEntry[]; chain: ChainPath } | null = null;
+  try {
+    proof = JSON.parse(text(files[PACKAGE_PATHS.proof]));
+  } catch {
+    add(false, `${PACKAGE_PATHS.proof} is missing or not JSON`);
+  }
+  if (proof) await checkChain(proof, files, tsaCertificate, add);
+  return { ok: checks.every((c) => c.ok || c.level === 'warn'), checks };
+}
+
+type Add = (ok: boolean, t: string, level?: 'warn') => void;
+
+async function checkManifest(files: Record<string, Uint8Array>, add: Add): Promise<void> {
+  const dp = files[DATAPACKAGE];
+  if (!dp) return add(false, `${DATAPACKAGE} is missing`);
+  try {
+    const digest = JSON.parse(text(files[DATAPACKAGE_DIGEST])) as { hash?: string };
+    const actual = `sha256:${sha256Of(dp)}`;
+    add(
+      digest.hash === actual,
+      `${DATAPACKAGE} hashes to ${actual}${digest.hash === actual ? ', as its digest file says' : `; the digest file says ${digest.hash}`}`,
+    );
+  } catch {
+    add(false, `${DATAPACKAGE_DIGEST} is missing or not JSON`);
+  }
+  let resources: WaczResource[] = [];
+  try {
+    resources = (JSON.parse(text(dp)) as { resources: WaczResource[] }).resources;
+  } catch {
+    return add(false, `${DATAPACKAGE} is not JSON`);
+  }
+  const listed = new Set(resources.map((r) => r.path));
+  for (const r of resources) {
+    const data = files[r.path];
+    if (!data) {
+      add(false, `${r.path}: listed in the manifest, not in the package`);
+      continue;
+    }
+    const actual = `sha256:${sha256Of(data)}`;
+    add(
+      actual === r.hash && data.byteLength === r.bytes,
+      actual === r.hash && data.byteLength === r.bytes
+        ? `${r.path}: ${r.bytes} bytes, ${actual}`
+        : `${r.path}: hashes to ${actual} (${data.byteLength} bytes); the manifest says ${r.hash} (${r.bytes} bytes)`,
+    );
+  }
+  for (const path of Object.keys(files))
+    if (!listed.has(path) && path !== DATAPACKAGE && path !== DATAPACKAGE_DIGEST)
+      add(false, `${path}: in the package but not in the manifest`);
+}
+
+async function checkWarc(files: Record<string, Uint8Array>, add: Add): Promise<void> {
+  const warc = files[PACKAGE_PATHS.warc];
+  if (!warc) return add(false, `${PACKAGE_PATHS.warc} is missing`);
+  let objects: Array<{ key: string; sha256: string; url: string }> = [];
+  try {
+    objects = JSON.parse(text(files[PACKAGE_PATHS.objects]));
+  } catch {
+    add(false, `${PACKAGE_PATHS.objects} is missing or not JSON`);
+  }
+  const byKey = new Map(objects.map((o) => [o.key, o]));
+  const seen = new Set<string>();
+  try {
+    for await (const record of new WARCParser([warc])) {
+      if (record.warcType !== 'response') continue;
+      const payload = await record.readFully(false);
+      const actual = `sha256:${sha256Of(payload)}`;
+      const stated = record.warcHeader('WARC-Payload-Digest');
+      const key = record.warcHeader('WARC-Nianbao-Archive-Key') ?? '';
+      const listed = byKey.get(key);
+      seen.add(key);
+      const ok = actual === stated && listed !== undefined && `sha256:${listed.sha256}` === actual;
+      add(
+        ok,
+        ok
+          ? `WARC response ${record.warcTargetURI}: payload ${actual}, as archived (${key})`
+          : `WARC response ${record.warcTargetURI}: payload ${actual}; record says ${stated}; object list says ${listed ? `sha256:${listed.sha256}` : 'nothing'} for ${key || 'no key'}`,
+      );
+    }
+  } catch (error) {
+    add(false, `the WARC cannot be read: ${(error as Error).message}`);
+  }
+  for (const o of objects)
+    if (!seen.has(o.key)) add(false, `${o.key} (${o.url}) is listed but has no WARC record`);
+}
+
+async function checkChain(
+  proof: { proving: ProvingEntry[]; chain: ChainPath },
+  files: Record<string, Uint8Array>,
+  cert: Uint8Array | undefined,
+  add: Add,
+): Promise<void> {
+  const { chain } = proof;
+  const entries = chain.entries as StoredEntry[];
+  const report = verifyChain(chain.bodyId, entries);
+  // A path starts mid-chain: its first entry's link points outside the package, so it is not checked.
+  const first = (entries[0]?.chain as { seq?: number } | undefined)?.seq ?? 1;
+  const real = report.breaks.filter(
+    (b) => !((b.kind === 'missing' || b.kind === 'prev-mismatch') && b.seq === first),
+  );
+  add(
+    real.length === 0,
+    real.length === 0
+      ? `check log: entries ${first}–${report.head?.seq ?? first} of ${chain.bodyId} hash and link correctly`
+      : `check log: ${real.map((b) => `${b.kind} at entry ${b.seq}: ${b.detail}`).join('; ')}`,
+  );
+  const snapshots = new Set(
+    (JSON.parse(text(files[PACKAGE_PATHS.objects]) || '[]') as Array<{ sha256: string }>).map(
+      (o) => o.sha256,
+    ),
+  );
+  for (const p of proof.proving) {
+    const entry = entries.find((e) => (e.chain as { seq: number }).seq === p.seq);
+    if (!entry) {
+      add(false, `proving entry ${p.seq} (${p.at}) is not on the chain path`);
+      continue;
+    }
+    for (const page of (entry.pages as Array<{ url: string; sha256?: string; snapshotKey?: string }>) ?? [])
+      if (page.snapshotKey && page.sha256)
+        add(
+          snapshots.has(page.sha256),
+          `entry ${p.seq}: listing page ${page.url} snapshot sha256 ${page.sha256} ${snapshots.has(page.sha256) ? 'is in the WARC' : 'is NOT in the package'}`,
+        );
+  }
+  if (!chain.root || !chain.leaf || chain.leafIndex === null || chain.treeSize === null) {
+    add(false, 'no daily root covers these entries yet: their time rests on this system alone', 'warn');
+    return;
+  }
+  const last = entries.at(-1)?.chain as { seq: number; hash: string } | undefined;
+  const headOk =
+    last?.seq === chain.leaf.seq && last.hash === chain.leaf.hash && chain.leaf.bodyId === chain.bodyId;
+  add(
+    headOk,
+    headOk
+      ? `entry ${last?.seq} is the head the daily root of ${chain.root.date} committed`
+      : 'the chain path does not end at the committed head',
+  );
+  const included = verifyInclusion(
+    leafData(chain.leaf),
+    chain.leafIndex,
+    chain.treeSize,
+    chain.proof,
+    chain.root.root,
+  );
+  add(
+    included,
+    `Merkle inclusion of the head in root ${chain.root.root} (${chain.root.date}, leaf ${chain.leafIndex} of ${chain.treeSize}) ${included ? 'holds' : 'does NOT hold'}`,
+  );
+  const ts = chain.root.timestamp;
+  if (!ts) {
+    add(false, `the daily root of ${chain.root.date} is not timestamped`, 'warn');
+    return;
+  }
+  const token = Buffer.from(ts.token, 'base64');
+  const certificate = cert ?? tokenCertificates(token)[0];
+  if (!certificate) return add(false, 'the timestamp token carries no certificate and none was given');
+  const check = await verifyToken(token, Buffer.from(chain.root.root, 'hex'), certificate);
+  for (const l of check.lines) add(check.ok, `timestamp: ${l}`);
+  if (!cert && check.ok)
+    add(
+      false,
+      'timestamp checked against the certificate the token carries: give the TSA certificate (--tsa-cert) to trust it',
+      'warn',
+    );
+}
+
+/** The verification as lines: ✓ what holds, ✗ what does not, ! what holds only as far as the package says. */
+export function formatPackageVerification(v: PackageVerification): string[] {
+  return [
+    ...v.checks.map((c) => `${c.ok ? '✓' : c.level === 'warn' ? '!' : '✗'} ${c.text}`),
+    !v.ok
+      ? 'NOT verified: see the lines marked ✗'
+      : v.checks.some((c) => !c.ok)
+        ? 'verified, with the reservations marked !'
+        : 'verified: every check holds',
+  ];
+}

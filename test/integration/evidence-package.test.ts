@@ -1,0 +1,144 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WARCParser } from 'warcio';
+import { type DemoPortal, startDemoPortal } from '#seeds/portal/server.ts';
+import { loadConfig } from '#shared/config.ts';
+import { sha256Of } from '#shared/evidence/canonical-json.ts';
+import { recordDailyRoot } from '#shared/evidence/daily-root.ts';
+import { buildEvidencePackage, PACKAGE_PATHS, parseTarget } from '#shared/evidence/package-build.ts';
+import { formatPackageVerification, verifyPackage } from '#shared/evidence/package-verify.ts';
+import { runCycle } from '#shared/local/cycle.ts';
+import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
+import { startTestTsa, type TestTsa, tsaCertificate } from '#test/support/tsa-server.ts';
+
+const TODAY = '2026-11-24';
+const SOFTWARE = { name: 'nianbao-watch', version: '0.1.0', userAgent: 'nianbao-watch/0.1 (test)' };
+
+/** Reads every record of a WARC with warcio's parser: type, target, WARC headers and payload sha256. */
+async function readWarc(bytes: Uint8Array) {
+  const out: Array<{ type: string; url: string; digest: string | null; key: string | null; sha256: string }> =
+    [];
+  for await (const record of new WARCParser([bytes])) {
+    const payload = await record.readFully(false);
+    out.push({
+      type: record.warcType ?? '',
+      url: record.warcTargetURI ?? '',
+      digest: record.warcHeader('WARC-Payload-Digest') ?? null,
+      key: record.warcHeader('WARC-Nianbao-Archive-Key') ?? null,
+      sha256: sha256Of(payload),
+    });
+  }
+  return out;
+}
+
+describe('evidence packages from the demo cycle', () => {
+  let dir: string;
+  let portal: DemoPortal;
+  let rt: Runtime;
+  let tsa: TestTsa;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nianbao-evidence-'));
+    tsa = await startTestTsa();
+    portal = await startDemoPortal();
+    const config = loadConfig({ NIANBAO_DATA_DIR: dir, NIANBAO_HOST_DELAY_MS: '0', NIANBAO_TODAY: TODAY });
+    rt = await startRuntime({ config, originMap: portal.originMap });
+    await runCycle(rt, { force: true });
+    await recordDailyRoot(rt.ctx, { tsaUrl: tsa.url });
+  });
+  afterAll(async () => {
+    await rt?.close();
+    await portal?.close();
+    await tsa?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("a report's package holds the page, its listing snapshot and their hashes, as warcio reads them", async () => {
+    const report = await rt.ctx.repo.getReport('360802', 2017);
+    expect(report).toBeDefined();
+    const pkg = await buildEvidencePackage(rt.ctx, parseTarget('360802/2017'), SOFTWARE);
+    const files = unzipSync(pkg.bytes);
+    for (const path of Object.values(PACKAGE_PATHS)) expect(Object.keys(files)).toContain(path);
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining(['datapackage.json', 'datapackage-digest.json']),
+    );
+
+    const records = await readWarc(files[PACKAGE_PATHS.warc]!);
+    expect(records[0]?.type).toBe('warcinfo');
+    const responses = records.filter((r) => r.type === 'response');
+    expect(records.filter((r) => r.type === 'request')).toHaveLength(responses.length);
+    // The report page as archived: same bytes, same sha256, under its archive key.
+    const page = responses.find((r) => r.key === report!.rawKey);
+    expect(page?.sha256).toBe(report!.sha256);
+    expect(page?.digest).toBe(`sha256:${report!.sha256}`);
+    // Every response is an archived object, byte for byte, and its listing snapshot is among them.
+    const kinds = new Set<string>();
+    for (const r of responses) {
+      const { bytes, meta } = await rt.ctx.archive.get(r.key!);
+      expect(r.sha256).toBe(sha256Of(bytes));
+      expect(r.digest).toBe(`sha256:${meta.sha256}`);
+      kinds.add(meta.kind);
+    }
+    expect(kinds).toEqual(new Set(['detail', 'listing']));
+    // The manifest gives every file's sha256.
+    const dp = JSON.parse(new TextDecoder().decode(files['datapackage.json']));
+    for (const r of dp.resources) expect(r.hash).toBe(`sha256:${sha256Of(files[r.path]!)}`);
+    expect(new TextDecoder().decode(files[PACKAGE_PATHS.statement])).toMatch(/取证说明[\s\S]*未记录的事项/);
+
+    const v = await verifyPackage(pkg.bytes, tsa.certDer);
+    expect(formatPackageVerification(v).at(-1)).toBe('verified: every check holds');
+    expect(v.ok).toBe(true);
+  });
+
+  it("a deadline.missing finding's package carries the absence proof, chained to the timestamped daily root", async () => {
+    const pkg = await buildEvidencePackage(rt.ctx, parseTarget('deadline.missing/620421-rsj/2025'), SOFTWARE);
+    const files = unzipSync(pkg.bytes);
+    const proof = JSON.parse(new TextDecoder().decode(files[PACKAGE_PATHS.proof]));
+    expect(proof.proving).toEqual([
+      expect.objectContaining({ why: expect.stringMatching(/no 2025 report listed/) }),
+    ]);
+    expect(proof.chain.root.timestamp.tsaUrl).toBe(tsa.url);
+    const records = await readWarc(files[PACKAGE_PATHS.warc]!);
+    expect(records.filter((r) => r.type === 'response').length).toBeGreaterThan(0);
+
+    const v = await verifyPackage(pkg.bytes, tsa.certDer);
+    expect(v.ok).toBe(true);
+    const lines = formatPackageVerification(v).join('\n');
+    expect(lines).toMatch(/✓ Merkle inclusion of the head .* holds/);
+    expect(lines).toMatch(/✓ timestamp: signature verifies/);
+
+    // Offline with the certificate the token carries: holds, with a reservation.
+    const selfCert = await verifyPackage(pkg.bytes);
+    expect(selfCert.ok).toBe(true);
+    expect(formatPackageVerification(selfCert).at(-1)).toBe('verified, with the reservations marked !');
+    // Another TSA's certificate: the timestamp does not hold.
+    const other = await tsaCertificate('another TSA');
+    const wrong = await verifyPackage(pkg.bytes, other.der);
+    expect(wrong.ok).toBe(false);
+    expect(formatPackageVerification(wrong).join('\n')).toMatch(/✗ timestamp: signature does NOT verify/);
+  });
+
+  it('a package changed after it was made is reported where it was changed', async () => {
+    const pkg = await buildEvidencePackage(rt.ctx, parseTarget('360802/2017'), SOFTWARE);
+    const files = unzipSync(pkg.bytes);
+    const proof = JSON.parse(new TextDecoder().decode(files[PACKAGE_PATHS.proof]));
+    proof.chain.entries[0].outcome = 'failed';
+    const edited = { ...files, [PACKAGE_PATHS.proof]: new TextEncoder().encode(JSON.stringify(proof)) };
+    const v = await verifyPackage(zipSync(edited), tsa.certDer);
+    expect(v.ok).toBe(false);
+    const failed = v.checks.filter((c) => !c.ok).map((c) => c.text);
+    expect(failed).toEqual([
+      expect.stringMatching(/^evidence\/proof.json: hashes to sha256:\w+ .* the manifest says/),
+      expect.stringMatching(/^check log: edited at entry 1/),
+    ]);
+  });
+
+  it('names what is not known', async () => {
+    await expect(
+      buildEvidencePackage(rt.ctx, parseTarget('deadline.missing/360802/2001'), SOFTWARE),
+    ).rejects.toThrow(/no finding deadline.missing\/360802\/2001/);
+    expect(() => parseTarget('nonsense')).toThrow(/expected bodyId\/year or rule\/bodyId\/year/);
+  });
+});
