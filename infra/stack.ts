@@ -4,9 +4,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { z } from 'zod';
+import { DEFAULT_REGISTRY_KEY } from '#shared/aws/registry.ts';
 import { Alert } from './constructs/alert.ts';
 import { Api } from './constructs/api.ts';
 import { Crawl } from './constructs/crawl.ts';
+import { AppFunction, bindRegistry } from './constructs/function.ts';
 import { Mail } from './constructs/mail.ts';
 import { Parse } from './constructs/parse.ts';
 import { Schedule } from './constructs/schedule.ts';
@@ -46,6 +48,9 @@ export type PipelineSettingsInput = z.input<typeof PipelineSettings>;
 export interface NianbaoStackProps extends StackProps {
   settings: PipelineSettings;
 }
+
+/** The registry's key in the archive bucket (shared/aws/registry.ts). */
+const REGISTRY_KEY = DEFAULT_REGISTRY_KEY;
 
 const senderDomain = (mailFrom: string): string => {
   const address = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom;
@@ -106,6 +111,7 @@ export class NianbaoStack extends Stack {
     this.schedule = new Schedule(this, 'Schedule', {
       ...common,
       crawlQueue: this.crawl.queue.queue,
+      crawlBatchQueue: this.crawl.batches.queue,
       alertQueue: alert.queue.queue,
     });
     this.api = new Api(this, 'Api', {
@@ -114,6 +120,11 @@ export class NianbaoStack extends Stack {
       cycleQueue: this.schedule.cycle.queue,
       throttle: { rateLimit: settings.apiRateLimit, burstLimit: settings.apiBurstLimit },
     });
+
+    // Every function reads the registry `nianbao registry push` uploads (no redeploy to change it).
+    for (const fn of this.node.findAll().filter((c): c is AppFunction => c instanceof AppFunction)) {
+      bindRegistry(fn, this.storage.bucket, REGISTRY_KEY);
+    }
 
     new CfnOutput(this, 'TableName', { value: this.storage.table.tableName });
     new CfnOutput(this, 'ArchiveBucket', { value: this.storage.bucket.bucketName });

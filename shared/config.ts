@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normaliseOrigin } from './crawl/ssrf.ts';
+import { StrictDate } from './domain/clock.ts';
 import { ConfigError } from './errors.ts';
 
 const optionalUrl = z.url().optional();
@@ -17,6 +18,13 @@ const optionalArn = z
 const Env = z.object({
   NIANBAO_DATA_DIR: z.string().default('.data'),
   NIANBAO_REGISTRY: z.string().default('seeds/bodies.json'),
+  /**
+   * AWS: the registry is read from this key of NIANBAO_BUCKET (`nianbao registry push` writes it) at cold
+   * start and asked again every NIANBAO_REGISTRY_REFRESH_SECONDS, so it changes without a redeploy.
+   * Unset: the file NIANBAO_REGISTRY (locally) or the bundled copy (a Lambda).
+   */
+  NIANBAO_REGISTRY_S3_KEY: z.string().min(1).optional(),
+  NIANBAO_REGISTRY_REFRESH_SECONDS: z.coerce.number().int().min(0).default(300),
   NIANBAO_TABLE: z.string().default('nianbao'),
   NIANBAO_BUCKET: z.string().default('nianbao-raw'),
   AWS_REGION: z.string().default('cn-north-1'),
@@ -31,6 +39,17 @@ const Env = z.object({
   NIANBAO_ALERT_QUEUE_URL: optionalUrl,
   /** The cycle queue: sweep and re-crawl batches fanned out by the scheduler (shared/stages/cycle-stage.ts). */
   NIANBAO_CYCLE_QUEUE_URL: optionalUrl,
+  /**
+   * AWS: crawl-tick and re-crawl batches (whole hosts) go here instead of the cycle queue, and the
+   * plain-HTTP crawl function walks each batch's hosts at once, each host's bodies in turn (crawl-stage.ts).
+   */
+  NIANBAO_CRAWL_BATCH_QUEUE_URL: optionalUrl,
+  /**
+   * AWS: crawls that need Chromium. A function with this set renders nothing itself: a body marked
+   * `render: browser`, or whose page turns out to need the browser, is sent here, to the browser function.
+   * Unset (the embedded runtime, the browser function): Chromium runs in the process.
+   */
+  NIANBAO_BROWSER_QUEUE_URL: optionalUrl,
   NIANBAO_SMTP_URL: optionalUrl,
   /** The SMTP URL (`smtps://user:pass@host:465`) kept in Secrets Manager: how Lambda mails from China regions. */
   NIANBAO_SMTP_SECRET_ARN: optionalArn,
@@ -70,6 +89,11 @@ const Env = z.object({
   /** Bodies per sweep or re-crawl batch sent through the cycle queue (each within its time budget). */
   NIANBAO_CYCLE_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
   /**
+   * Bodies per crawl-tick batch (whole hosts, so a host is in one batch): the plain-HTTP crawl function
+   * walks a batch's hosts at once, so its billed time is shared by every host waiting on the network.
+   */
+  NIANBAO_CRAWL_BATCH: z.coerce.number().int().min(1).max(1000).default(1000),
+  /**
    * A sweep batch that would raise more admin alerts (portal.unreachable, listing.inconclusive) than this
    * records them all and mails admins one `sweep.summary` instead (the first sweep of a large registry).
    */
@@ -77,10 +101,7 @@ const Env = z.object({
   /** Bodies named, with their reasons, in a sweep summary (the rest are counted). */
   NIANBAO_SWEEP_SUMMARY_LIST: z.coerce.number().int().min(1).default(50),
   /** Freeze "today" (YYYY-MM-DD) for demos and reproducible runs. */
-  NIANBAO_TODAY: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional(),
+  NIANBAO_TODAY: StrictDate.optional(),
   /**
    * An RFC 3161 time-stamping authority (`https://tsa.example/tsr`): each day's root over the check log's
    * chains is sent to it and the token kept (docs/evidence.md). Unset: roots are recorded unstamped.

@@ -5,7 +5,7 @@ import { handleAlert } from '#shared/stages/alert-stage.ts';
 
 /** SQS (alert queue) → one alert delivered (each recipient once) per record. */
 export async function handler(event: unknown): Promise<BatchResponse> {
-  const ctx = buildAwsContext();
+  const ctx = await buildAwsContext();
   return processBatch(
     event,
     AlertMessage,

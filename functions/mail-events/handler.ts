@@ -35,7 +35,7 @@ export function suppressedBy(event: z.infer<typeof SesEvent>): string[] {
  * the function's error alarm fires.
  */
 export async function handler(event: unknown): Promise<{ suppressed: number; ignored: number }> {
-  const ctx = buildAwsContext();
+  const ctx = await buildAwsContext();
   let suppressed = 0;
   let ignored = 0;
   for (const record of SnsEvent.parse(event).Records) {

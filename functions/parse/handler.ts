@@ -5,7 +5,7 @@ import { handleParse } from '#shared/stages/parse-stage.ts';
 
 /** SQS (parse queue) → one archived page turned into a report per record. */
 export async function handler(event: unknown): Promise<BatchResponse> {
-  const ctx = buildAwsContext();
+  const ctx = await buildAwsContext();
   return processBatch(
     event,
     ParseMessage,

@@ -54,7 +54,7 @@ export async function runTask(event: ScheduleEvent, ctx: StageContext): Promise<
  */
 export async function handler(event: unknown): Promise<ScheduleResult | BatchResponse> {
   if (SqsEvent.safeParse(event).success) {
-    const ctx = buildAwsContext();
+    const ctx = await buildAwsContext();
     return processBatch(
       event,
       CycleMessage,
@@ -68,7 +68,7 @@ export async function handler(event: unknown): Promise<ScheduleResult | BatchRes
       `schedule event must be {"task":"crawl"|"sweep"} (or "recrawl", "redrive"), or an SQS batch: ${parsed.error.message}`,
     );
   }
-  const ctx = buildAwsContext();
+  const ctx = await buildAwsContext();
   const cycle = await runCycleTask(parsed.data.task, ctx);
   ctx.log(`${parsed.data.task} done`, {
     stage: 'cycle',

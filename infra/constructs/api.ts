@@ -18,6 +18,23 @@ export interface ApiProps extends ConcernProps {
 }
 
 /**
+ * Tighter limits per route, below the stage's, for the routes whose abuse costs money or mail: a flood
+ * of subscriptions (each a confirmation mail), admin calls (each may queue the registry), anything that
+ * writes. A route of the app not named here gets the stage's limits.
+ */
+export const ROUTE_THROTTLE = {
+  'POST /subscriptions': { rateLimit: 1, burstLimit: 5 },
+  'POST /admin/*': { rateLimit: 0.2, burstLimit: 2 },
+} as const;
+
+/** The limits of one route (API Gateway route key `METHOD /path`), or undefined for the stage's. */
+export function routeThrottle(routeKey: string): { rateLimit: number; burstLimit: number } | undefined {
+  if (routeKey in ROUTE_THROTTLE) return ROUTE_THROTTLE[routeKey as keyof typeof ROUTE_THROTTLE];
+  if (routeKey.startsWith('POST /admin/')) return ROUTE_THROTTLE['POST /admin/*'];
+  return undefined;
+}
+
+/**
  * HTTP API → api function (shared/api/app.ts). Every route of the Hono app is an API Gateway route,
  * generated from the app's own route list (shared/api/routes.ts): a route added to the app cannot be
  * forgotten here.
@@ -64,11 +81,29 @@ export class Api extends Construct {
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
     });
     const integration = new HttpLambdaIntegration('Lambda', this.fn);
+    // Per-route limits (the L2 stage sets only the default route's): an HTTP API has no per-client
+    // throttling (usage plans and AWS WAF are REST API features), so the costly routes get their own
+    // ceiling and a flood from one client cannot starve the others of more than those routes.
+    // RouteSettings is untyped JSON in CloudFormation's schema: its keys are written as the template spells them.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const route of apiRoutes()) {
+      const key = `${route.method} ${gatewayPath(route.path)}`;
+      const limit = routeThrottle(key);
+      if (limit) {
+        routeSettings[key] = {
+          ThrottlingRateLimit: Math.min(limit.rateLimit, props.throttle.rateLimit),
+          ThrottlingBurstLimit: Math.min(limit.burstLimit, props.throttle.burstLimit),
+        };
+      }
+    }
+    (stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettings;
     for (const route of apiRoutes()) {
       const method = Object.values(apigw.HttpMethod).find((m) => m === route.method);
       if (!method) throw new Error(`API route ${route.method} ${route.path}: no such API Gateway method`);
       const routes = this.http.addRoutes({ path: gatewayPath(route.path), methods: [method], integration });
       for (const r of routes) {
+        // Route settings name route keys: the stage is created after the routes exist.
+        stage.node.addDependency(r);
         Validations.of(r).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:

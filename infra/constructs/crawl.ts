@@ -13,55 +13,119 @@ export interface CrawlProps extends ConcernProps {
 }
 
 /**
- * FIFO crawl queue → crawl function (Chromium when a listing needs it) → raw archive + parse queue.
- * The message group is the portal origin, so however far Lambda scales one host sees one crawl at a time.
+ * Sizing of the two crawl functions, from measurements (README, Cost):
+ * - plain HTTP: peak RSS of a crawl batch without Chromium, measured on the bundled handler
+ *   (test/integration/crawl-http-memory.ts), with headroom; requests in flight per invocation so that
+ *   a batch's ~30 hosts each wait only on their own host delay;
+ * - browser: @sparticuz/chromium's recommended memory for one Chromium.
+ */
+export const CRAWL_SIZING = {
+  http: { memoryMb: 512, inFlight: 32, timeout: Duration.minutes(15) },
+  browser: { memoryMb: 2048, timeout: Duration.minutes(5) },
+  /** Crawl-tick batches at once: 100,000 bodies in batches of 1,000 whole hosts all run together. */
+  batchConcurrency: 100,
+  /** Single bodies (continuations, re-queued bodies) at once. */
+  bodyConcurrency: 20,
+  /** Bodies in Chromium at once. */
+  browserConcurrency: 5,
+} as const;
+
+/**
+ * The crawl, split by what it needs:
+ * - a crawl batch queue (standard; whole hosts per message) and a FIFO crawl queue (one body; message
+ *   group = portal origin) → the plain-HTTP function (arm64, small, no Chromium), which walks each
+ *   batch's hosts at once, one host's bodies in turn, so host delays are waited while other hosts'
+ *   requests are in flight;
+ * - a FIFO browser queue (group = portal origin) → the browser function (x86_64, Chromium), which gets
+ *   only the bodies that need it (registry `render: browser`, or a page behind an anti-bot wall).
  */
 export class Crawl extends Construct {
+  /** One body per message (continuations, re-crawls of named bodies, bodies re-queued from a batch). */
   readonly queue: WorkQueue;
+  /** Crawl-tick and re-crawl batches of whole hosts. */
+  readonly batches: WorkQueue;
+  readonly browserQueue: WorkQueue;
   readonly fn: AppFunction;
+  readonly browserFn: AppFunction;
   readonly noSuccessAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: CrawlProps) {
     super(scope, id);
-    const timeout = Duration.minutes(5);
-    this.queue = new WorkQueue(this, 'Bodies', {
+    const { http, browser } = CRAWL_SIZING;
+    const fifo = {
       fifo: true,
-      visibilityTimeout: Duration.minutes(30),
       // The fetcher already retries; a portal that is down is recorded, not thrown.
       maxReceiveCount: 3,
       alarmAction: props.alarmAction,
       // A day's tick must be worked off before the next one.
       maxMessageAge: Duration.hours(20),
+    };
+    this.queue = new WorkQueue(this, 'Bodies', { ...fifo, visibilityTimeout: Duration.minutes(90) });
+    this.batches = new WorkQueue(this, 'Batches', {
+      visibilityTimeout: Duration.minutes(90),
+      maxReceiveCount: 3,
+      alarmAction: props.alarmAction,
+      maxMessageAge: Duration.hours(20),
     });
+    this.browserQueue = new WorkQueue(this, 'Browser', { ...fifo, visibilityTimeout: Duration.minutes(30) });
+
     this.fn = new AppFunction(this, 'Function', {
       name: 'crawl',
-      description: 'nianbao-watch: crawl one body (listing, report pages, attachments) into the archive',
-      memorySize: 2048,
-      timeout,
+      description:
+        'nianbao-watch: crawl by plain HTTP (batches of whole hosts, or one body); bodies that need Chromium go to the browser function',
+      memorySize: http.memoryMb,
+      timeout: http.timeout,
+      environment: { ...props.environment, NIANBAO_CONCURRENCY: String(http.inFlight) },
+      alarmAction: props.alarmAction,
+    });
+    bindQueueProducer(this.fn, this.queue.queue, 'NIANBAO_CRAWL_QUEUE_URL');
+    bindQueueProducer(this.fn, this.browserQueue.queue, 'NIANBAO_BROWSER_QUEUE_URL');
+    this.batches.consumeWith(this.fn, { batchSize: 1, maxConcurrency: CRAWL_SIZING.batchConcurrency });
+    this.queue.consumeWith(this.fn, { batchSize: 1, maxConcurrency: CRAWL_SIZING.bodyConcurrency });
+
+    this.browserFn = new AppFunction(this, 'BrowserFunction', {
+      name: 'crawl',
+      description: 'nianbao-watch: crawl one body in Chromium (listings and pages that need the browser)',
+      memorySize: browser.memoryMb,
+      timeout: browser.timeout,
       withBrowser: true,
       environment: props.environment,
       alarmAction: props.alarmAction,
     });
-    bindTable(this.fn, props.storage.table, 'readWrite');
-    bindBucket(this.fn, props.storage.bucket, 'readWrite');
-    bindQueueProducer(this.fn, props.parseQueue, 'NIANBAO_PARSE_QUEUE_URL');
-    bindQueueProducer(this.fn, props.alertQueue, 'NIANBAO_ALERT_QUEUE_URL');
-    // One body per invocation: a crawl can take minutes, and a batch would share one timeout.
-    this.queue.consumeWith(this.fn, { batchSize: 1, maxConcurrency: 10 });
-
-    // Proof of life: a crawl that read its portal logs `crawl finished` with crawlStatus ok|unchanged.
-    const successes = new logs.MetricFilter(this, 'SuccessfulCrawls', {
-      logGroup: this.fn.logs,
-      filterPattern: logs.FilterPattern.literal(
-        '{ $.message = "crawl finished" && ($.crawlStatus = "ok" || $.crawlStatus = "unchanged") }',
-      ),
-      metricNamespace: 'nianbao-watch',
-      metricName: 'SuccessfulCrawls',
-      metricValue: '1',
+    // Its continuations and re-queued bodies stay on the browser queue: it is this function's crawl queue.
+    bindQueueProducer(this.browserFn, this.browserQueue.queue, 'NIANBAO_CRAWL_QUEUE_URL');
+    this.browserQueue.consumeWith(this.browserFn, {
+      batchSize: 1,
+      maxConcurrency: CRAWL_SIZING.browserConcurrency,
     });
+
+    for (const fn of [this.fn, this.browserFn]) {
+      bindTable(fn, props.storage.table, 'readWrite');
+      bindBucket(fn, props.storage.bucket, 'readWrite');
+      bindQueueProducer(fn, props.parseQueue, 'NIANBAO_PARSE_QUEUE_URL');
+      bindQueueProducer(fn, props.alertQueue, 'NIANBAO_ALERT_QUEUE_URL');
+    }
+
+    // Proof of life: a crawl that read its portal logs `crawl finished` with crawlStatus ok|unchanged,
+    // in either function; both filters feed one metric.
+    const filters = [this.fn, this.browserFn].map(
+      (fn, i) =>
+        new logs.MetricFilter(this, i === 0 ? 'SuccessfulCrawls' : 'SuccessfulBrowserCrawls', {
+          logGroup: fn.logs,
+          filterPattern: logs.FilterPattern.literal(
+            '{ $.message = "crawl finished" && ($.crawlStatus = "ok" || $.crawlStatus = "unchanged") }',
+          ),
+          metricNamespace: 'nianbao-watch',
+          metricName: 'SuccessfulCrawls',
+          metricValue: '1',
+        }),
+    );
     this.noSuccessAlarm = new cloudwatch.Alarm(this, 'NoSuccessfulCrawlAlarm', {
       alarmDescription: 'no successful crawl in 24 hours: the pipeline or its egress is down',
-      metric: successes.metric({ period: Duration.hours(6), statistic: cloudwatch.Stats.SUM }),
+      metric: (filters[0] as logs.MetricFilter).metric({
+        period: Duration.hours(6),
+        statistic: cloudwatch.Stats.SUM,
+      }),
       threshold: 1,
       evaluationPeriods: 4,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,

@@ -143,6 +143,18 @@ export class AppFunction extends nodejs.NodejsFunction {
   }
 }
 
+/**
+ * Read access to the registry object (NIANBAO_REGISTRY_S3_KEY in the archive bucket), which
+ * `nianbao registry push` writes and every function reads at cold start: one key, no wildcard.
+ */
+export function bindRegistry(fn: lambda.Function, bucket: s3.Bucket, key: string): void {
+  fn.addEnvironment('NIANBAO_REGISTRY_S3_KEY', key);
+  fn.addEnvironment('NIANBAO_BUCKET', bucket.bucketName);
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucket.arnForObjects(key)] }),
+  );
+}
+
 export type TableAccess = 'read' | 'readWrite' | 'readWriteScan';
 
 const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'];
@@ -201,7 +213,9 @@ export type QueueVariable =
   | 'NIANBAO_CRAWL_QUEUE_URL'
   | 'NIANBAO_PARSE_QUEUE_URL'
   | 'NIANBAO_ALERT_QUEUE_URL'
-  | 'NIANBAO_CYCLE_QUEUE_URL';
+  | 'NIANBAO_CYCLE_QUEUE_URL'
+  | 'NIANBAO_CRAWL_BATCH_QUEUE_URL'
+  | 'NIANBAO_BROWSER_QUEUE_URL';
 
 /** Permission to send to a queue and its URL under the variable shared/config.ts reads. */
 export function bindQueueProducer(fn: lambda.Function, queue: sqs.Queue, variable: QueueVariable): void {

@@ -11,6 +11,8 @@ import { depthAlarm, WorkQueue } from './work-queue.ts';
 
 export interface ScheduleProps extends ConcernProps {
   crawlQueue: sqs.Queue;
+  /** Crawl-tick and re-crawl batches of whole hosts, walked by the plain-HTTP crawl function. */
+  crawlBatchQueue: sqs.Queue;
   alertQueue: sqs.Queue;
 }
 
@@ -57,6 +59,7 @@ export class Schedule extends Construct {
     bindQueueProducer(this.fn, props.crawlQueue, 'NIANBAO_CRAWL_QUEUE_URL');
     bindQueueProducer(this.fn, props.alertQueue, 'NIANBAO_ALERT_QUEUE_URL');
     bindQueueProducer(this.fn, this.cycle.queue, 'NIANBAO_CYCLE_QUEUE_URL');
+    bindQueueProducer(this.fn, props.crawlBatchQueue, 'NIANBAO_CRAWL_BATCH_QUEUE_URL');
     this.cycle.consumeWith(this.fn, { batchSize: 1, maxConcurrency: 5 });
 
     // Not consumed: the scheduler parks failed invocations here and the alarm calls a human.

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import bundledRegistry from '#seeds/bodies.json' with { type: 'json' };
 import { type Config, loadConfig } from '#shared/config.ts';
@@ -9,9 +10,10 @@ import { makeLog } from '#shared/log.ts';
 import { mailTransportFor } from '#shared/mail/transport.ts';
 import type { Queue } from '#shared/queue/queue.ts';
 import { SqsQueue } from '#shared/queue/sqs-queue.ts';
-import { buildStageContext } from '#shared/stages/build-context.ts';
+import { buildStageContext, withRegistry } from '#shared/stages/build-context.ts';
 import type { StageContext } from '#shared/stages/context.ts';
 import { makeDocumentClient, makeS3Client } from '#shared/store/clients.ts';
+import { S3Registry } from './registry.ts';
 import { secretReader } from './secrets.ts';
 
 /**
@@ -45,26 +47,36 @@ function queue<T>(sqs: SQSClient, url: string | undefined, variable: string): Qu
   };
 }
 
+const endpointsOf = (config: Config) => ({
+  region: config.AWS_REGION,
+  dynamodbEndpoint: config.NIANBAO_DYNAMODB_ENDPOINT,
+  s3Endpoint: config.NIANBAO_S3_ENDPOINT,
+});
+
 /** The Lambda adapters (AWS SDK clients, SQS, SES or SMTP) given to the one context builder. */
-export function buildAwsContextFrom(config: Config, registry: Body[]): StageContext {
+export function buildAwsContextFrom(
+  config: Config,
+  registry: Body[],
+  s3: S3Client = makeS3Client(endpointsOf(config)),
+): StageContext {
   const region = config.AWS_REGION;
-  const endpoints = {
-    region,
-    dynamodbEndpoint: config.NIANBAO_DYNAMODB_ENDPOINT,
-    s3Endpoint: config.NIANBAO_S3_ENDPOINT,
-  };
+  const endpoints = endpointsOf(config);
   const sqs = new SQSClient({
     region,
     ...(config.NIANBAO_SQS_ENDPOINT ? { endpoint: config.NIANBAO_SQS_ENDPOINT } : {}),
   });
   // Lambda: one JSON object per line through Powertools, whatever the shell default.
   const log = makeLog({ format: 'json', level: config.NIANBAO_LOG_LEVEL });
-  const cycle = config.NIANBAO_CYCLE_QUEUE_URL
-    ? { cycle: new SqsQueue<never>(sqs, config.NIANBAO_CYCLE_QUEUE_URL) }
-    : {};
+  const optional = <K extends string>(key: K, url: string | undefined) =>
+    url ? ({ [key]: new SqsQueue<never>(sqs, url) } as Record<K, SqsQueue<never>>) : {};
+  const cycle = {
+    ...optional('cycle', config.NIANBAO_CYCLE_QUEUE_URL),
+    ...optional('crawlBatch', config.NIANBAO_CRAWL_BATCH_QUEUE_URL),
+    ...optional('browser', config.NIANBAO_BROWSER_QUEUE_URL),
+  };
   return buildStageContext(config, {
     db: makeDocumentClient(endpoints),
-    s3: makeS3Client(endpoints),
+    s3,
     queues: {
       crawl: queue(sqs, config.NIANBAO_CRAWL_QUEUE_URL, 'NIANBAO_CRAWL_QUEUE_URL'),
       parse: queue(sqs, config.NIANBAO_PARSE_QUEUE_URL, 'NIANBAO_PARSE_QUEUE_URL'),
@@ -78,19 +90,50 @@ export function buildAwsContextFrom(config: Config, registry: Body[]): StageCont
   });
 }
 
-let cached: { config: Config; ctx: StageContext } | undefined;
+let cached: { config: Config; ctx: StageContext; s3Registry?: S3Registry } | undefined;
 
 /** The configuration of this Lambda (the one schema, AWS rules), read once per cold start. */
 export function awsConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return cached?.config ?? loadConfig(env, { runtime: 'aws' });
 }
 
-/** The context for this cold start, built on first use and reused by every later invocation. */
-export function buildAwsContext(env: NodeJS.ProcessEnv = process.env): StageContext {
+/**
+ * The context for this cold start, built on first use and reused by every later invocation. With
+ * NIANBAO_REGISTRY_S3_KEY the registry comes from S3 (shared/aws/registry.ts): read at cold start, asked
+ * again every NIANBAO_REGISTRY_REFRESH_SECONDS, and a changed one gives the next invocation a context over
+ * the new bodies (the same clients). Without it, the bundled registry or the file NIANBAO_REGISTRY names.
+ */
+export async function buildAwsContext(env: NodeJS.ProcessEnv = process.env): Promise<StageContext> {
   if (!cached) {
     const config = loadConfig(env, { runtime: 'aws' });
-    const registryPath = env.NIANBAO_REGISTRY ? config.NIANBAO_REGISTRY : undefined;
-    cached = { config, ctx: buildAwsContextFrom(config, readAwsRegistry(registryPath)) };
+    const key = config.NIANBAO_REGISTRY_S3_KEY;
+    if (!key) {
+      const registryPath = env.NIANBAO_REGISTRY ? config.NIANBAO_REGISTRY : undefined;
+      cached = { config, ctx: buildAwsContextFrom(config, readAwsRegistry(registryPath)) };
+      return cached.ctx;
+    }
+    const s3 = makeS3Client(endpointsOf(config));
+    const ctx = buildAwsContextFrom(config, [], s3);
+    const s3Registry = new S3Registry({
+      s3,
+      bucket: config.NIANBAO_BUCKET,
+      key,
+      refreshMs: config.NIANBAO_REGISTRY_REFRESH_SECONDS * 1000,
+      onStaleKept: (error) =>
+        ctx.log('registry refresh failed: the registry already loaded is kept', {
+          level: 'warn',
+          errorClass: error.constructor.name,
+          error: error.message,
+        }),
+    });
+    // The first load throws (no registry, an invalid one, S3 down) and is tried again on the next event.
+    const { bodies } = await s3Registry.get();
+    cached = { config, ctx: withRegistry(ctx, bodies), s3Registry };
+    return cached.ctx;
+  }
+  if (cached.s3Registry) {
+    const { bodies, changed } = await cached.s3Registry.get();
+    if (changed) cached.ctx = withRegistry(cached.ctx, bodies);
   }
   return cached.ctx;
 }

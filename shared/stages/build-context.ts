@@ -14,6 +14,7 @@ import type { AlertMessage, CrawlMessage, ParseMessage, Queue } from '../queue/q
 import { RawArchive } from '../store/archive.ts';
 import { Repository } from '../store/repository.ts';
 import { Subscribers } from '../store/subscribers.ts';
+import { HandOffBrowser } from './browser-hand-off.ts';
 import type { StageContext } from './context.ts';
 import type { CycleMessage } from './cycle-stage.ts';
 
@@ -30,6 +31,10 @@ export interface StageAdapters {
     parse: Queue<ParseMessage>;
     alert: Queue<AlertMessage>;
     cycle?: Queue<CycleMessage>;
+    /** AWS: crawl-tick batches of whole hosts (NIANBAO_CRAWL_BATCH_QUEUE_URL). */
+    crawlBatch?: Queue<CycleMessage>;
+    /** AWS, plain-HTTP crawl function: crawls that need Chromium (NIANBAO_BROWSER_QUEUE_URL). */
+    browser?: Queue<CrawlMessage>;
   };
   mail: MailTransport;
   registry: readonly Body[];
@@ -67,8 +72,9 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
     ...egress,
     ...originMap,
   });
-  // Launches Chromium only when a page needs it, so functions that never render pay nothing.
-  const browser = new BrowserPool({
+  // Launches Chromium only when a page needs it, so functions that never render pay nothing; with a
+  // browser queue, never here: the crawl stage hands such a body to the browser function.
+  const browser = new (a.queues.browser ? HandOffBrowser : BrowserPool)({
     userAgent: config.NIANBAO_USER_AGENT,
     timeoutMs: config.NIANBAO_FETCH_TIMEOUT_MS,
     gate,
@@ -85,6 +91,8 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
     parseQueue: a.queues.parse,
     alertQueue: a.queues.alert,
     ...(a.queues.cycle ? { cycleQueue: a.queues.cycle } : {}),
+    ...(a.queues.crawlBatch ? { crawlBatchQueue: a.queues.crawlBatch } : {}),
+    ...(a.queues.browser ? { browserQueue: a.queues.browser } : {}),
     fetcher,
     browser,
     mail: a.mail,
@@ -98,6 +106,8 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
     reportRecheckMs: config.NIANBAO_REPORT_RECHECK_DAYS * 86_400_000,
     schedulePolicy: { seasonDays: config.NIANBAO_SEASON_DAYS, offSeasonDays: config.NIANBAO_OFF_SEASON_DAYS },
     cycleBatch: config.NIANBAO_CYCLE_BATCH,
+    crawlBatch: config.NIANBAO_CRAWL_BATCH,
+    crawlWorkers: config.NIANBAO_CRAWL_WORKERS,
     sweepSummary: {
       threshold: config.NIANBAO_SWEEP_SUMMARY_THRESHOLD,
       listed: config.NIANBAO_SWEEP_SUMMARY_LIST,
@@ -106,4 +116,12 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
     today: () => config.NIANBAO_TODAY ?? beijingDate(now()),
     log: a.log,
   };
+}
+
+/**
+ * The same context over another registry (a refreshed one: shared/aws/context.ts); clients, queues and
+ * the host gate are shared, so politeness holds across the swap.
+ */
+export function withRegistry(ctx: StageContext, bodies: readonly Body[]): StageContext {
+  return { ...ctx, registry: new Map(bodies.map((b) => [b.id, b])) };
 }

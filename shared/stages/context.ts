@@ -30,6 +30,13 @@ export interface StageContext {
   alertQueue: Queue<AlertMessage>;
   /** Sweep and re-crawl batches (cycle-stage.ts); absent: the batches run in place. */
   cycleQueue?: Queue<CycleMessage>;
+  /** AWS: crawl-tick and re-crawl batches of whole hosts, walked by the plain-HTTP crawl function. */
+  crawlBatchQueue?: Queue<CycleMessage>;
+  /**
+   * AWS, plain-HTTP crawl function: where crawls that need Chromium go (the browser function). Set, the
+   * context's browser renders nothing and the crawl stage hands the body over (crawl-stage.ts).
+   */
+  browserQueue?: Queue<CrawlMessage>;
   fetcher: HttpFetcher;
   browser: BrowserPool;
   mail: MailTransport;
@@ -49,6 +56,10 @@ export interface StageContext {
   schedulePolicy: SchedulePolicy;
   /** Bodies per sweep or re-crawl batch (NIANBAO_CYCLE_BATCH). */
   cycleBatch: number;
+  /** Bodies per crawl-tick batch, whole hosts (NIANBAO_CRAWL_BATCH). */
+  crawlBatch: number;
+  /** Hosts one process walks at once (NIANBAO_CRAWL_WORKERS). */
+  crawlWorkers: number;
   /** Admin alerts per sweep batch above which one summary is mailed instead (sweep-stage.ts). */
   sweepSummary: { threshold: number; listed: number };
   now: () => Date;

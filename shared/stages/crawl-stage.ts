@@ -7,6 +7,7 @@ import { dueYears } from '../domain/deadlines.ts';
 import type { CrawlMessage } from '../queue/queue.ts';
 import { RawArchive } from '../store/archive.ts';
 import type { BodyState } from '../store/records.ts';
+import { BrowserNeeded } from './browser-hand-off.ts';
 import { requireBody, type StageContext } from './context.ts';
 import { raiseAlert } from './raise-alert.ts';
 
@@ -24,6 +25,9 @@ export interface CrawlInvocation {
   remainingMs?: number;
 }
 
+/** A crawl's outcome; `handedOff`: the body went to the browser function, nothing was recorded here. */
+export type CrawlStageOutcome = CrawlOutcome & { handedOff?: 'browser' };
+
 /**
  * Crawls one body. A failing portal is recorded in the body's health, never thrown: the fetcher has
  * already retried. A body failing N cycles in a row is reported to the admins (not to subscribers),
@@ -33,8 +37,58 @@ export async function handleCrawl(
   message: CrawlMessage,
   ctx: StageContext,
   invocation: CrawlInvocation = {},
-): Promise<CrawlOutcome> {
+): Promise<CrawlStageOutcome> {
   const body = requireBody(ctx, message.bodyId);
+  // Without Chromium here (ctx.browserQueue: the plain-HTTP function), a body the registry marks for
+  // the browser goes straight to the browser function; one whose page turns out to need it, when it does.
+  if (ctx.browserQueue && body.render === 'browser') return handOff(body, message, ctx);
+  try {
+    return await crawlHere(body, message, ctx, invocation);
+  } catch (error) {
+    if (ctx.browserQueue && error instanceof BrowserNeeded) return handOff(body, message, ctx);
+    throw error;
+  }
+}
+
+/**
+ * Sends the body's crawl message to the browser queue (the host's message group there), and returns an
+ * outcome that records nothing: the browser function's crawl does (its walk starts again from what was
+ * saved; what was archived here is content-addressed, so nothing is written twice).
+ */
+async function handOff(body: Body, message: CrawlMessage, ctx: StageContext): Promise<CrawlStageOutcome> {
+  const queue = ctx.browserQueue;
+  if (!queue) throw new Error('handOff without a browser queue');
+  await queue.send(message, {
+    groupId: new URL(body.listingUrl).origin,
+    dedupId: `${body.id}#browser#${message.continuation ?? 0}@${ctx.now().toISOString()}`,
+  });
+  ctx.log('crawl handed to the browser function', { stage: 'crawl', bodyId: body.id });
+  return { ...emptyOutcome(body.id), handedOff: 'browser' };
+}
+
+function emptyOutcome(bodyId: string): CrawlOutcome {
+  return {
+    bodyId,
+    status: 'partial',
+    reportLinks: 0,
+    newReports: 0,
+    rechecked: 0,
+    revised: 0,
+    removed: [],
+    failedLinks: [],
+    archived: 0,
+    rendered: false,
+    listingPages: 0,
+    unread: [],
+  };
+}
+
+async function crawlHere(
+  body: Body,
+  message: CrawlMessage,
+  ctx: StageContext,
+  invocation: CrawlInvocation,
+): Promise<CrawlOutcome> {
   const due = dueYears(body, ctx.today());
   const budgetMs = budgetFor(ctx.crawlBudgetMs, ctx.fetchWorstCaseMs, invocation.remainingMs);
   const outcome = await crawlBody(body, {

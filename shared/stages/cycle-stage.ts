@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { redriveAlerts } from './alert-stage.ts';
 import type { StageContext } from './context.ts';
+import { hostBatches } from './host-batches.ts';
 import { runSchedule } from './schedule-stage.ts';
 import { runSweep, type SweepRow } from './sweep-stage.ts';
 
@@ -15,9 +16,11 @@ import { runSweep, type SweepRow } from './sweep-stage.ts';
  *   the alert queue's retries; SQS DLQ redrive does not exist in the China regions, so this is how the
  *   project redrives itself).
  *
- * Crawl, sweep and re-crawl fan out: the registry is cut into batches of `ctx.cycleBatch` bodies, each a
- * message on the cycle queue when there is one (AWS: each batch an invocation within its time budget,
- * retried alone and dead-lettered alone), or run one after another in place (the embedded runtime).
+ * Crawl, sweep and re-crawl fan out: the registry is cut into batches of `ctx.cycleBatch` bodies (crawls:
+ * whole hosts, `ctx.crawlBatch` with a crawl batch queue), each a message on the cycle queue when there is
+ * one (AWS: each batch an invocation within its time budget, retried alone and dead-lettered alone), or
+ * run one after another in place (the embedded runtime). In AWS the crawl batches go to the crawl batch
+ * queue, where the plain-HTTP crawl function walks them (crawl-hosts.ts).
  */
 export const CycleTask = z.enum(['crawl', 'sweep', 'recrawl', 'redrive']);
 export type CycleTask = z.infer<typeof CycleTask>;
@@ -99,18 +102,31 @@ export async function fanOut(
   bodyIds?: readonly string[],
 ): Promise<CycleResult> {
   const ids = bodyIds ?? [...ctx.registry.keys()];
-  const batches = chunk(ids, ctx.cycleBatch);
+  // Crawls: whole hosts per batch (one invocation walks a host at a time), to the crawl function's
+  // batch queue when there is one (AWS); sweeps: plain chunks.
+  const crawling = task !== 'sweep';
+  const batches = crawling
+    ? hostBatches(
+        ids.flatMap((id) => {
+          const b = ctx.registry.get(id);
+          return b ? [b] : [];
+        }),
+        ctx.crawlBatchQueue ? ctx.crawlBatch : ctx.cycleBatch,
+      )
+    : chunk(ids, ctx.cycleBatch);
+  const queue = (crawling ? ctx.crawlBatchQueue : undefined) ?? ctx.cycleQueue;
   const results: BatchResult[] = [];
   for (const [i, batch] of batches.entries()) {
-    if (ctx.cycleQueue) {
+    if (queue) {
       // The dedup id (FIFO) or nothing (standard): a retried fan-out may queue a batch twice, and
-      // every batch is idempotent (per-hour crawl dedup, conditional alert writes).
-      await ctx.cycleQueue.send({ type: 'batch', task, bodyIds: batch }, { dedupId: `${task}#${i}` });
+      // every batch is idempotent (per-hour crawl dedup, a body crawled is no longer due, conditional
+      // alert writes).
+      await queue.send({ type: 'batch', task, bodyIds: batch }, { dedupId: `${task}#${i}` });
     } else {
       results.push(await runBatch(task, batch, ctx));
     }
   }
-  return { task, batches: batches.length, queuedBatches: Boolean(ctx.cycleQueue), results };
+  return { task, batches: batches.length, queuedBatches: Boolean(queue), results };
 }
 
 /** One scheduled task of the cycle. */

@@ -17,6 +17,19 @@ export function isDue(state: BodyState, now: Date, policy: SchedulePolicy = DEFA
 }
 
 /**
+ * Whether a body is to be crawled now: unfinished work (a walk cut off, parses not confirmed) is due
+ * whatever the interval, so nothing is lost; otherwise the season's interval (isDue). One BatchGet.
+ */
+export async function bodyIsDue(
+  ctx: StageContext,
+  bodyId: string,
+  policy = ctx.schedulePolicy,
+): Promise<boolean> {
+  const { state, walk } = await getCrawlState(ctx.repo, bodyId);
+  return Boolean(walk) || Boolean(state.pendingWork) || isDue(state, ctx.now(), policy);
+}
+
+/**
  * Sends each due body to the crawl queue, grouped by portal origin so one host is never crawled by
  * two consumers at once (the FIFO message group in AWS, the same rule in the local queue). The policy
  * is the context's (NIANBAO_SEASON_DAYS / NIANBAO_OFF_SEASON_DAYS) unless given.
@@ -35,11 +48,7 @@ export async function runSchedule(
       })
     : [...ctx.registry.values()];
   for (const body of bodies) {
-    if (!options.force) {
-      // Unfinished work (a walk cut off, parses not confirmed) is due whatever the interval: nothing lost.
-      const { state, walk } = await getCrawlState(ctx.repo, body.id);
-      if (!walk && !state.pendingWork && !isDue(state, now, policy)) continue;
-    }
+    if (!options.force && !(await bodyIsDue(ctx, body.id, policy))) continue;
     const origin = new URL(body.listingUrl).origin;
     await ctx.crawlQueue.send(
       { type: 'crawl', bodyId: body.id, reason: options.force ? 'manual' : 'schedule' },

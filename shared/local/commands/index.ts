@@ -3,6 +3,7 @@ import { registerCheck } from '#shared/local/commands/check.ts';
 import { registerDemoPortal } from '#shared/local/commands/demo-portal.ts';
 import { registerDiscover } from '#shared/local/commands/discover.ts';
 import { registerParse } from '#shared/local/commands/parse.ts';
+import { registerRegistry } from '#shared/local/commands/registry.ts';
 import { registerReparse } from '#shared/local/commands/reparse.ts';
 import { registerReset } from '#shared/local/commands/reset.ts';
 import { registerStart } from '#shared/local/commands/start.ts';
@@ -20,6 +21,7 @@ const registrars: Array<(program: Command) => void> = [
   registerCheck,
   registerParse,
   registerDiscover,
+  registerRegistry,
 ];
 
 export function registerCommands(program: Command): void {

@@ -129,32 +129,40 @@ describe('NianbaoStack', () => {
 
   const FN = {
     schedule: 'the cycle',
-    crawl: 'crawl one body',
+    crawl: 'crawl by plain HTTP',
+    crawlBrowser: 'crawl one body in Chromium',
     parse: 'parse one archived page',
     alert: 'deliver one alert',
     api: 'HTTP API',
     mailEvents: 'suppress subscribers',
   } as const;
 
-  it('has a FIFO crawl queue without content dedup, and a dead-letter queue per work queue', () => {
+  it('has FIFO crawl and browser queues without content dedup, and a dead-letter queue per work queue', () => {
     const props = propertiesOf('AWS::SQS::Queue');
     const fifo = props.filter((p) => p.FifoQueue === true);
-    // Crawl queue and its DLQ; the others are standard.
-    expect(fifo).toHaveLength(2);
-    expect(fifo.filter((p) => p.RedrivePolicy)).toEqual([
-      expect.objectContaining({
-        ContentBasedDeduplication: false,
-        VisibilityTimeout: 1800,
-        RedrivePolicy: { deadLetterTargetArn: expect.anything(), maxReceiveCount: 3 },
-      }),
+    // The one-body crawl queue and the browser queue, each with its DLQ; the others are standard.
+    expect(fifo).toHaveLength(4);
+    const Redrive = z.object({ maxReceiveCount: z.number() });
+    const summary = fifo
+      .filter((p) => p.RedrivePolicy)
+      .map((p) => ({
+        dedup: p.ContentBasedDeduplication,
+        visibility: p.VisibilityTimeout,
+        receives: Redrive.parse(p.RedrivePolicy).maxReceiveCount,
+      }))
+      .sort((x, y) => Number(x.visibility) - Number(y.visibility));
+    expect(summary).toEqual([
+      { dedup: false, visibility: 1800, receives: 3 },
+      { dedup: false, visibility: 5400, receives: 3 },
     ]);
-    // crawl, parse, alert, cycle: each with a DLQ (4 + 4) plus the scheduler's failed-invocation queue.
-    expect(props).toHaveLength(9);
-    expect(props.filter((p) => p.RedrivePolicy)).toHaveLength(4);
+    // crawl bodies, crawl batches, browser, parse, alert, cycle: each with a DLQ (6 + 6), plus the
+    // scheduler's failed-invocation queue.
+    expect(props).toHaveLength(13);
+    expect(props.filter((p) => p.RedrivePolicy)).toHaveLength(6);
   });
 
-  it('runs six functions on Node 22, arm64 except the crawl (x86_64, the only Chromium there is), each with its own role', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 6);
+  it('runs seven functions on Node 22, arm64 except the browser crawl (x86_64, the only Chromium there is), each with its own role', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 7);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Environment: {
@@ -166,17 +174,23 @@ describe('NianbaoStack', () => {
     );
     expect(arch).toEqual({
       schedule: ['arm64'],
-      crawl: ['x86_64'],
+      crawl: ['arm64'],
+      crawlBrowser: ['x86_64'],
       parse: ['arm64'],
       alert: ['arm64'],
       api: ['arm64'],
       mailEvents: ['arm64'],
     });
-    expect(functionByDescription(FN.crawl)).toMatchObject({ MemorySize: 2048, Timeout: 300 });
+    // Plain HTTP: small (measured peak RSS with headroom), long enough to walk a batch of whole hosts.
+    expect(functionByDescription(FN.crawl)).toMatchObject({ MemorySize: 512, Timeout: 900 });
+    expect(FunctionProps.parse(functionByDescription(FN.crawl)).Environment.Variables).toMatchObject({
+      NIANBAO_CONCURRENCY: '32',
+    });
+    expect(functionByDescription(FN.crawlBrowser)).toMatchObject({ MemorySize: 2048, Timeout: 300 });
     const roles = Object.values(FN).map(
       (f) => FunctionProps.parse(functionByDescription(f)).Role['Fn::GetAtt'][0],
     );
-    expect(new Set(roles).size).toBe(6);
+    expect(new Set(roles).size).toBe(7);
     // No managed policy (AWSLambdaBasicExecutionRole and the like): only the grants below.
     template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
   });
@@ -197,24 +211,23 @@ describe('NianbaoStack', () => {
     const readWrite = [...read, 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort();
     const ses = ['ses:SendEmail', 'ses:SendRawEmail'];
     const secret = ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'];
+    // Every function reads the registry object (s3:GetObject on that one key).
+    const registry = ['s3:GetObject'];
+    const archive = { dynamodb: readWrite, s3: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'] };
     expect(grants).toEqual({
-      schedule: { dynamodb: [...readWrite, 'dynamodb:Scan'].sort(), s3: [], ses: [], secrets: [] },
-      crawl: {
-        dynamodb: readWrite,
-        s3: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'],
-        ses: [],
-        secrets: [],
-      },
+      schedule: { dynamodb: [...readWrite, 'dynamodb:Scan'].sort(), s3: registry, ses: [], secrets: [] },
+      crawl: { ...archive, ses: [], secrets: [] },
+      crawlBrowser: { ...archive, ses: [], secrets: [] },
       parse: {
         dynamodb: readWrite,
         s3: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'],
         ses: [],
         secrets: [],
       },
-      alert: { dynamodb: readWrite, s3: [], ses, secrets: [] },
+      alert: { dynamodb: readWrite, s3: registry, ses, secrets: [] },
       // The confirmation mail of POST /subscriptions, and the admin token at run time.
-      api: { dynamodb: readWrite, s3: [], ses, secrets: secret },
-      mailEvents: { dynamodb: readWrite, s3: [], ses: [], secrets: [] },
+      api: { dynamodb: readWrite, s3: registry, ses, secrets: secret },
+      mailEvents: { dynamodb: readWrite, s3: registry, ses: [], secrets: [] },
     });
     // Nothing anywhere may delete an item, an archived object or a version.
     const everything = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
@@ -237,8 +250,20 @@ describe('NianbaoStack', () => {
         .filter((k) => k.endsWith('_QUEUE_URL'))
         .sort();
     expect(Object.fromEntries(Object.entries(FN).map(([k, f]) => [k, queueVariables(f)]))).toEqual({
-      schedule: ['NIANBAO_ALERT_QUEUE_URL', 'NIANBAO_CRAWL_QUEUE_URL', 'NIANBAO_CYCLE_QUEUE_URL'],
-      crawl: ['NIANBAO_ALERT_QUEUE_URL', 'NIANBAO_PARSE_QUEUE_URL'],
+      schedule: [
+        'NIANBAO_ALERT_QUEUE_URL',
+        'NIANBAO_CRAWL_BATCH_QUEUE_URL',
+        'NIANBAO_CRAWL_QUEUE_URL',
+        'NIANBAO_CYCLE_QUEUE_URL',
+      ],
+      crawl: [
+        'NIANBAO_ALERT_QUEUE_URL',
+        'NIANBAO_BROWSER_QUEUE_URL',
+        'NIANBAO_CRAWL_QUEUE_URL',
+        'NIANBAO_PARSE_QUEUE_URL',
+      ],
+      // Its "crawl queue" is the browser queue: continuations stay with Chromium.
+      crawlBrowser: ['NIANBAO_ALERT_QUEUE_URL', 'NIANBAO_CRAWL_QUEUE_URL', 'NIANBAO_PARSE_QUEUE_URL'],
       parse: ['NIANBAO_ALERT_QUEUE_URL'],
       alert: [],
       api: ['NIANBAO_CRAWL_QUEUE_URL', 'NIANBAO_CYCLE_QUEUE_URL'],
@@ -246,10 +271,35 @@ describe('NianbaoStack', () => {
     });
   });
 
-  it('consumes every work queue (crawl, parse, alert, cycle) with partial batch failure reporting', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
+  it('consumes every work queue (crawl batches, crawl bodies, browser, parse, alert, cycle) with partial batch failure reporting', () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 6);
     template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // The crawl's concurrency: every crawl-tick batch of 100,000 bodies at once (1,000 whole hosts'
+    // bodies a batch), few bodies in Chromium.
+    const concurrency = propertiesOf('AWS::Lambda::EventSourceMapping')
+      .map((p) => (p.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency)
+      .filter((c) => c !== undefined)
+      .sort((a, b) => a - b);
+    expect(concurrency).toEqual([5, 5, 20, 100]);
+  });
+
+  it('sets the registry key on every function and grants reading that one object', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ NIANBAO_REGISTRY_S3_KEY: 'registry/bodies.json' }) },
+    });
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies.match(/\/registry\/bodies\.json"/g)?.length).toBe(7);
+    expect(policies).not.toMatch(/registry\/\*/);
+  });
+
+  it('throttles the API per route: subscriptions and admin calls below the stage limit', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: {
+        'POST /subscriptions': { ThrottlingRateLimit: 1, ThrottlingBurstLimit: 5 },
+        'POST /admin/recrawl': { ThrottlingRateLimit: 0.2, ThrottlingBurstLimit: 2 },
+      },
     });
   });
 
@@ -262,7 +312,7 @@ describe('NianbaoStack', () => {
       errors: by('Errors'),
       throttles: by('Throttles'),
       noCrawl: by('SuccessfulCrawls'),
-    }).toEqual({ deadLetters: 5, oldestMessage: 4, errors: 6, throttles: 6, noCrawl: 1 });
+    }).toEqual({ deadLetters: 7, oldestMessage: 6, errors: 7, throttles: 7, noCrawl: 1 });
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
     });

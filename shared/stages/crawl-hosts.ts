@@ -1,0 +1,91 @@
+import type { Body } from '../domain/body.ts';
+import type { StageContext } from './context.ts';
+import { type CrawlStageOutcome, handleCrawl } from './crawl-stage.ts';
+import { originOf } from './host-batches.ts';
+import { bodyIsDue } from './schedule-stage.ts';
+
+export interface HostWalkOptions {
+  /** Re-crawl whatever the interval (POST /admin/recrawl). */
+  force?: boolean;
+  /** Lambda: the invocation's remaining time, asked before each body. */
+  remainingMs?: () => number;
+}
+
+export interface HostWalkResult {
+  crawled: CrawlStageOutcome[];
+  /** Not due (checked within the interval, no unfinished work). */
+  skipped: string[];
+  /** Sent to the crawl queue one by one: the invocation was running out, or their crawl failed on our side. */
+  requeued: string[];
+}
+
+/**
+ * One crawl-tick batch walked in this process (the plain-HTTP crawl function): its hosts at once (up to
+ * `ctx.crawlWorkers`), each host's due bodies one after another through the one host gate, so the host
+ * delay is waited here while the other hosts' requests are in flight: the invocation is billed once for
+ * all the hosts waiting on the network, not once per body. A body is handed to the crawl queue (its own
+ * message, its host's group, retried and dead-lettered alone) when its crawl fails on our side or when the
+ * invocation has less than one body's worst case left; a body needing Chromium goes to the browser queue
+ * (handleCrawl). A retried batch crawls only what is still due.
+ */
+export async function crawlHosts(
+  bodyIds: readonly string[],
+  ctx: StageContext,
+  o: HostWalkOptions = {},
+): Promise<HostWalkResult> {
+  const bodies = bodyIds.flatMap((id) => {
+    const b = ctx.registry.get(id);
+    return b ? [b] : [];
+  });
+  const hosts = new Map<string, Body[]>();
+  for (const b of bodies) hosts.set(originOf(b), [...(hosts.get(originOf(b)) ?? []), b]);
+  const result: HostWalkResult = { crawled: [], skipped: [], requeued: [] };
+  // What one body may take at worst: its crawl budget plus a fetch in hand (budget.ts).
+  const reserveMs = ctx.crawlBudgetMs + ctx.fetchWorstCaseMs;
+  const queue = [...hosts.values()];
+  const walkHost = async (hostBodies: Body[]) => {
+    for (const body of hostBodies) {
+      if (!o.force && !(await bodyIsDue(ctx, body.id))) {
+        result.skipped.push(body.id);
+        continue;
+      }
+      const message = { type: 'crawl' as const, bodyId: body.id, reason: o.force ? 'manual' : 'schedule' };
+      const remainingMs = o.remainingMs?.();
+      if (remainingMs !== undefined && remainingMs < reserveMs) {
+        await requeue(body, message, ctx, result);
+        continue;
+      }
+      try {
+        result.crawled.push(
+          await handleCrawl(message, ctx, remainingMs === undefined ? {} : { remainingMs }),
+        );
+      } catch (error) {
+        ctx.log(`crawl of ${body.id} failed on our side: sent to the crawl queue`, {
+          stage: 'crawl',
+          bodyId: body.id,
+          level: 'error',
+          errorClass: error instanceof Error ? error.constructor.name : typeof error,
+        });
+        await requeue(body, message, ctx, result);
+      }
+    }
+  };
+  const workers = Array.from({ length: Math.min(ctx.crawlWorkers, queue.length) }, async () => {
+    for (let host = queue.shift(); host; host = queue.shift()) await walkHost(host);
+  });
+  await Promise.all(workers);
+  return result;
+}
+
+async function requeue(
+  body: Body,
+  message: { type: 'crawl'; bodyId: string; reason: string },
+  ctx: StageContext,
+  result: HostWalkResult,
+): Promise<void> {
+  await ctx.crawlQueue.send(message, {
+    groupId: originOf(body),
+    dedupId: `${body.id}#requeued@${ctx.now().toISOString()}`,
+  });
+  result.requeued.push(body.id);
+}
