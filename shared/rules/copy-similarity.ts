@@ -1,5 +1,6 @@
 import type { Finding } from '#shared/domain/finding.ts';
 import type { ParsedReport } from '#shared/domain/report.ts';
+import { hanOnly, hasPassage, passageSet, SHINGLE, shingleHashes } from './copy-shingles.ts';
 import { finding } from './findings.ts';
 import { matchAll, quoteView, type TextView, viewOf } from './text-view.ts';
 import type { Rule, RuleContext } from './types.ts';
@@ -26,31 +27,38 @@ export const copyOtherReportType: Rule = {
 
 /** Evaluators flagged reports that repeat 90% of the previous year's; 80% leaves room for updated figures. */
 export const SIMILARITY_THRESHOLD = 0.8;
-const SHINGLE = 8;
 /** Below this many characters of prose there is too little text to call a copy. */
 const MIN_CHARS = 300;
 
 /**
- * Share of this report's 8-character passages that also occur in an earlier report of the same body,
- * computed on Han characters only (digits and punctuation dropped: a copy with this year's numbers
- * typed in is still a copy). The best-matching earlier report is named, with the longest shared passage.
+ * Share of this report's 8-character passages that also occur in the same body's report of the year
+ * before (N−1: the one report the parse stage loads), computed on Han characters only (digits and
+ * punctuation dropped: a copy with this year's numbers typed in is still a copy), with the longest shared
+ * passage quoted. Passages are compared as numbers (copy-shingles.ts): memory is 8 bytes a passage of the
+ * two reports, whatever their length. A report of unknown year has no previous year and is not compared.
  */
 function runPreviousYear({ report, previous }: RuleContext): Finding[] {
-  const cur = hanOnly(viewOf(report));
-  if (cur.text.length < MIN_CHARS) return [];
-  const mine = shingles(cur.text);
-  let best: { prev: ParsedReport; ratio: number; set: Set<string> } | null = null;
-  for (const prev of previous) {
-    if (report.year !== null && prev.year !== null && prev.year >= report.year) continue;
-    const set = new Set(shingles(hanOnly(viewOf(prev)).text));
-    const ratio = mine.filter((s) => set.has(s)).length / mine.length;
-    if (!best || ratio > best.ratio) best = { prev, ratio, set };
-  }
-  if (!best || best.ratio < SIMILARITY_THRESHOLD) return [];
-  const run = longestSharedRun(mine, best.set);
-  const share = Math.round(best.ratio * 1000) / 10;
-  const prevYear = best.prev.year ?? '?';
+  if (report.year === null) return [];
+  const prev = previous.find((p) => p.year === (report.year ?? 0) - 1);
+  if (!prev) return [];
   const view = viewOf(report);
+  const cur = hanOnly(view.text);
+  if (cur.codes.length < MIN_CHARS) return [];
+  const mine = shingleHashes(cur.codes);
+  const theirs = passageSet(shingleHashes(hanOnly(viewOf(prev).text).codes));
+  const shared = new Uint8Array(mine.length);
+  let count = 0;
+  for (let i = 0; i < mine.length; i++) {
+    if (hasPassage(theirs, mine[i]!)) {
+      shared[i] = 1;
+      count++;
+    }
+  }
+  const ratio = count / mine.length;
+  if (ratio < SIMILARITY_THRESHOLD) return [];
+  const run = longestSharedRun(shared);
+  const share = Math.round(ratio * 1000) / 10;
+  const prevYear = prev.year ?? '?';
   const startView = cur.map[run.start] ?? 0;
   const endView = (cur.map[run.end + SHINGLE - 2] ?? startView) + 1;
   return [
@@ -63,41 +71,23 @@ function runPreviousYear({ report, previous }: RuleContext): Finding[] {
       [
         {
           ...quoteView(view, startView, endView, 'text (longest passage shared with the earlier report)'),
-          figures: { similarity: share, shared: Math.round(best.ratio * mine.length), passages: mine.length },
-          computation: `${Math.round(best.ratio * mine.length)} / ${mine.length} ${SHINGLE}-character passages also in the ${prevYear} report = ${share}% ≥ ${SIMILARITY_THRESHOLD * 100}%`,
+          figures: { similarity: share, shared: Math.round(ratio * mine.length), passages: mine.length },
+          computation: `${Math.round(ratio * mine.length)} / ${mine.length} ${SHINGLE}-character passages also in the ${prevYear} report = ${share}% ≥ ${SIMILARITY_THRESHOLD * 100}%`,
         },
-        { quote: best.prev.title, where: `previous report ${prevYear}: ${best.prev.source.url}` },
+        { quote: prev.title, where: `previous report ${prevYear}: ${prev.source.url}` },
       ],
     ),
   ];
 }
 
-function hanOnly(view: TextView): { text: string; map: number[] } {
-  let text = '';
-  const map: number[] = [];
-  for (let i = 0; i < view.text.length; i += 1) {
-    const ch = view.text[i] ?? '';
-    if (/\p{Script=Han}/u.test(ch)) {
-      text += ch;
-      map.push(i);
-    }
-  }
-  return { text, map };
-}
-
-function shingles(text: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + SHINGLE <= text.length; i += 1) out.push(text.slice(i, i + SHINGLE));
-  return out;
-}
-
-function longestSharedRun(mine: string[], theirs: Set<string>): { start: number; end: number } {
+/** The longest run of shared passages, as passage indexes [start, end). */
+function longestSharedRun(shared: Uint8Array): { start: number; end: number } {
   let best = { start: 0, end: 0 };
   let start = -1;
-  for (let i = 0; i <= mine.length; i += 1) {
-    const shared = i < mine.length && theirs.has(mine[i] ?? '');
-    if (shared && start < 0) start = i;
-    if (!shared && start >= 0) {
+  for (let i = 0; i <= shared.length; i += 1) {
+    const isShared = i < shared.length && shared[i] === 1;
+    if (isShared && start < 0) start = i;
+    if (!isShared && start >= 0) {
       if (i - start > best.end - best.start) best = { start, end: i };
       start = -1;
     }
