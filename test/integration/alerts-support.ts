@@ -50,6 +50,8 @@ export interface SinkMail {
   text: string;
   html: string;
   headers: Map<string, unknown>;
+  /** Raw header values by lower-case name, unfolded, as sent (mailparser restructures List-* headers). */
+  raw: Map<string, string>;
   messageId: string;
   alertId: string;
 }
@@ -66,6 +68,15 @@ export async function readSink(dir: string): Promise<SinkMail[]> {
       text: m.text ?? '',
       html: typeof m.html === 'string' ? m.html : '',
       headers: m.headers as Map<string, unknown>,
+      raw: new Map(
+        m.headerLines.map((h) => [
+          h.key,
+          h.line
+            .slice(h.line.indexOf(':') + 1)
+            .replace(/\r?\n[ \t]+/g, ' ')
+            .trim(),
+        ]),
+      ),
       messageId: m.messageId ?? '',
       alertId: String(m.headers.get('x-nianbao-alert') ?? ''),
     });
