@@ -16,10 +16,16 @@ export function serveApi(
   ctx: StageContext,
   options: ApiOptions & { port?: number; hostname?: string } = {},
 ): Promise<ApiServer> {
-  const app = createApp(ctx, options);
   const hostname = options.hostname ?? '127.0.0.1';
+  // Links use the configured public URL, else this server's own address once it listens (never a Host header).
+  let listening: string | undefined;
+  const app = createApp(ctx, {
+    ...options,
+    publicUrl: options.publicUrl ?? (() => listening ?? ctx.publicUrl),
+  });
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname }, (info: AddressInfo) => {
+      listening = `http://${hostname}:${info.port}`;
       resolve({
         url: `http://${hostname}:${info.port}`,
         close: () =>

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { startDemoPortal } from '#seeds/portal/server.ts';
 import { serveApi } from '#shared/api/serve.ts';
 import { loadConfig } from '#shared/config.ts';
+import { strictDate } from '#shared/domain/clock.ts';
 import { formatSummary, runCycle } from '#shared/local/cycle.ts';
 import { startRuntime } from '#shared/local/runtime.ts';
 
@@ -25,15 +26,27 @@ export function registerStart(program: Command): void {
     .option('--no-subscribe', `do not subscribe the demo address (${DEMO_SUBSCRIBER}) to everything`)
     .option('--today <date>', 'judge deadlines as of this date (YYYY-MM-DD)')
     .action(async (options: StartOptions) => {
+      if (options.today) strictDate(options.today, '--today');
       const env = { ...process.env, ...(options.today ? { NIANBAO_TODAY: options.today } : {}) };
       const config = loadConfig(env);
       const log = (line: string) => console.log(line);
       const portal = options.demoPortal ? await startDemoPortal() : undefined;
       if (portal) log(`demo portal: ${portal.sites.map((s) => `${s.origin} → ${s.localOrigin}`).join(', ')}`);
-      const rt = await startRuntime({ config, log, ...(portal ? { originMap: portal.originMap } : {}) });
+      const rt = await startRuntime({
+        config,
+        log,
+        stores: 'own',
+        ...(portal ? { originMap: portal.originMap } : {}),
+      });
       const adminToken = config.NIANBAO_ADMIN_TOKEN ?? randomBytes(18).toString('base64url');
-      const api = await serveApi(rt.ctx, { adminToken, port: config.NIANBAO_API_PORT });
-      log(`api: ${api.url} (GET /health, GET /status/:bodyId, POST /subscriptions, POST /admin/recrawl)`);
+      const api = await serveApi(rt.ctx, {
+        adminToken,
+        port: config.NIANBAO_API_PORT,
+        publicUrl: config.NIANBAO_PUBLIC_URL,
+        deadLetters: rt.deadLetters,
+        registry: rt.registryWriter,
+      });
+      log(`api: ${api.url} (docs: ${api.url}/api/docs, OpenAPI: ${api.url}/openapi.json)`);
       if (!config.NIANBAO_ADMIN_TOKEN) log(`api: admin token for this run: ${adminToken}`);
       const shutdown = async () => {
         await api.close();
