@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { DeadLetterAccess, RegistryWriter } from '../api/options.ts';
 import type { Config } from '../config.ts';
 import { OriginMap } from '../crawl/origin-map.ts';
 import type { Body } from '../domain/body.ts';
@@ -12,6 +13,7 @@ import type { StageContext } from '../stages/context.ts';
 import { makeDocumentClient, makeS3Client } from '../store/clients.ts';
 import { ensureTable } from './embedded-services.ts';
 import { readRegistry } from './registry-file.ts';
+import { fileRegistryWriter, localDeadLetters, runningStores } from './running-stores.ts';
 import { StageEvents } from './stage-events.ts';
 import { startStoreProcess } from './store-process.ts';
 
@@ -26,6 +28,12 @@ export interface Runtime {
   dataDir: string;
   mailDir: string | null;
   registryErrors: string[];
+  /** True when the stores are another running instance's (`nianbao start`), reached over loopback. */
+  sharedStores: boolean;
+  /** The queues' dead letters, for the admin API. */
+  deadLetters: DeadLetterAccess;
+  /** Registry updates from the admin API: the registry file and this runtime's map. */
+  registryWriter: RegistryWriter;
   /** Waits until every consumed queue is empty, including messages that handlers send on. */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +51,11 @@ export interface RuntimeOptions {
    * stage alone, as its own Lambda does in AWS; messages for the others wait in their queues.
    */
   stages?: ReadonlyArray<'crawl' | 'parse' | 'alert'>;
+  /**
+   * `reuse` (default): use the stores of an instance already running on the data folder (running-stores.ts),
+   * else start them. `own`: always start them (`nianbao start`); another live instance is then an error.
+   */
+  stores?: 'reuse' | 'own';
 }
 
 /**
@@ -62,12 +75,26 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
 
   let dynamodbEndpoint = config.NIANBAO_DYNAMODB_ENDPOINT;
   let s3Endpoint = config.NIANBAO_S3_ENDPOINT;
+  let sharedStores = false;
   if (!dynamodbEndpoint || !s3Endpoint) {
-    // In a process of their own: a store that crashes costs retries, not the pipeline (store-process.ts).
-    const stores = await startStoreProcess(dataDir, config.NIANBAO_BUCKET, log);
-    closers.push(() => stores.close());
-    dynamodbEndpoint ??= stores.dynamodbEndpoint;
-    s3Endpoint ??= stores.s3Endpoint;
+    // Another instance on this data folder (`nianbao start`) holds dynalite's lock: use its stores.
+    const running = await runningStores(dataDir);
+    if (running && o.stores === 'own') {
+      throw new Error(
+        `another nianbao process is using the stores of ${dataDir} (${running.dynamodb}); stop it first, or set NIANBAO_DATA_DIR to another folder`,
+      );
+    }
+    if (running) {
+      sharedStores = true;
+      dynamodbEndpoint ??= running.dynamodb;
+      s3Endpoint ??= running.s3;
+    } else {
+      // In a process of their own: a store that crashes costs retries, not the pipeline (store-process.ts).
+      const stores = await startStoreProcess(dataDir, config.NIANBAO_BUCKET, log);
+      closers.push(() => stores.close());
+      dynamodbEndpoint ??= stores.dynamodbEndpoint;
+      s3Endpoint ??= stores.s3Endpoint;
+    }
   }
   // Stand-ins started here take any credentials; endpoints from the configuration may be real AWS.
   const standIns = { dynamodb: !config.NIANBAO_DYNAMODB_ENDPOINT, s3: !config.NIANBAO_S3_ENDPOINT };
@@ -161,6 +188,9 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     dataDir,
     mailDir,
     registryErrors,
+    sharedStores,
+    deadLetters: localDeadLetters([queues.crawl, queues.parse, queues.alert] as never),
+    registryWriter: fileRegistryWriter(config.NIANBAO_REGISTRY, ctx.registry as Map<string, Body>),
     async settle() {
       // Only the queues consumed here: a stage left out keeps its messages.
       const live = [queues.crawl, queues.parse, queues.alert].filter((q) => stages.has(q.name as never));

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DeadLetterAccess, DeadLetterView, RegistryWriter } from '../api/options.ts';
+import type { Body } from '../domain/body.ts';
+import type { LocalQueue } from '../queue/local-queue.ts';
+
+/**
+ * The stores of an instance already running on this data folder (`nianbao start`, or another command),
+ * found through `<dataDir>/stores.json` (written by store-process.ts): its owner's pid must be alive and
+ * its DynamoDB endpoint must answer. Null otherwise (no file, a stale file left by a killed process).
+ *
+ * Why: dynalite keeps its LevelDB folder locked; a second store process on the same folder fails to open
+ * it and answers every request with `Database is closed`. Commands therefore use the running stores over
+ * loopback, as any DynamoDB and S3 client would.
+ */
+export async function runningStores(dataDir: string): Promise<{ dynamodb: string; s3: string } | null> {
+  let lock: { pid?: unknown; dynamodb?: unknown; s3?: unknown };
+  try {
+    lock = JSON.parse(await readFile(join(dataDir, 'stores.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof lock.pid !== 'number' || typeof lock.dynamodb !== 'string' || typeof lock.s3 !== 'string')
+    return null;
+  try {
+    process.kill(lock.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null; // no such process
+  }
+  try {
+    await fetch(lock.dynamodb, { method: 'POST', signal: AbortSignal.timeout(2000) });
+  } catch {
+    return null;
+  }
+  return { dynamodb: lock.dynamodb, s3: lock.s3 };
+}
+
+const letterId = (queue: string, body: unknown, error: string): string =>
+  `${queue}:${createHash('sha1').update(JSON.stringify(body)).update(error).digest('hex').slice(0, 16)}`;
+
+/** The dead letters of this process's queues, listed and sent back (admin API). */
+export function localDeadLetters(queues: ReadonlyArray<LocalQueue<never>>): DeadLetterAccess {
+  const views = (): Array<DeadLetterView & { queueRef: LocalQueue<never>; index: number }> =>
+    queues.flatMap((q) =>
+      q.deadLetters.map((l, index) => ({
+        id: letterId(q.name, l.body, l.error),
+        queue: q.name,
+        body: l.body,
+        error: l.error,
+        receiveCount: l.receiveCount,
+        queueRef: q,
+        index,
+      })),
+    );
+  return {
+    async list() {
+      return views().map(({ queueRef: _q, index: _i, ...v }) => v);
+    },
+    async requeue(ids) {
+      const chosen = views().filter((v) => !ids || ids.includes(v.id));
+      // Highest index first, so removing one does not shift the next.
+      for (const v of [...chosen].sort((a, b) => b.index - a.index))
+        v.queueRef.deadLetters.splice(v.index, 1);
+      for (const v of chosen) await v.queueRef.send(v.body as never);
+      return chosen.map((v) => v.id);
+    },
+  };
+}
+
+/**
+ * Registry entries written to the registry file (a temporary file renamed over it, so a crash leaves the
+ * old file or the new one) and into the running registry map, so the next cycle crawls the entry.
+ */
+export function fileRegistryWriter(path: string, registry: Map<string, Body>): RegistryWriter {
+  return {
+    async upsert(body) {
+      const doc = JSON.parse(await readFile(path, 'utf8')) as { bodies?: Array<{ id?: unknown }> };
+      const list = Array.isArray(doc.bodies) ? doc.bodies : [];
+      const at = list.findIndex((b) => b?.id === body.id);
+      const { parents: _parents, ...entry } = body;
+      if (at >= 0) list[at] = entry;
+      else list.push(entry);
+      const tmp = `${path}.${process.pid}.tmp`;
+      await writeFile(tmp, `${JSON.stringify({ ...doc, bodies: list }, null, 2)}\n`);
+      await rename(tmp, path);
+      registry.set(body.id, body);
+      return { created: at < 0 };
+    },
+  };
+}
