@@ -61,7 +61,8 @@ export interface BuiltPackage {
 export interface PackageSoftware {
   name: string;
   version: string;
-  userAgent: string;
+  /** The configured NIANBAO_USER_AGENT, when the process making the package knows it. */
+  userAgent?: string;
 }
 
 /**
@@ -103,7 +104,7 @@ export async function buildEvidencePackage(
       software: `${software.name} ${software.version}`,
       format: 'WARC File Format 1.1',
       description: `evidence package ${id}`,
-      'http-header-user-agent': software.userAgent,
+      ...(software.userAgent ? { 'http-header-user-agent': software.userAgent } : {}),
     },
     'data.warc.gz',
   );

@@ -37,7 +37,9 @@ export function evidenceStatement(s: StatementInput): string {
     `- 报告年度 report year: ${s.year}`,
     `- 生成时间 package created: ${s.created}`,
     `- 软件 software: ${s.software.name} ${s.software.version}`,
-    `- 用户代理 user agent (configured when the package was made; the crawler does not record the request headers it sent): \`${s.software.userAgent}\``,
+    s.software.userAgent
+      ? `- 用户代理 user agent (configured when the package was made; the crawler does not record the request headers it sent): \`${s.software.userAgent}\``
+      : '- 用户代理 user agent: not known to the process that made this package, and not recorded per request by the crawler',
     '',
     '## 取得的副本 copies taken',
     '',

@@ -1,13 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WARCParser } from 'warcio';
 import { type DemoPortal, startDemoPortal } from '#seeds/portal/server.ts';
+import { createApp } from '#shared/api/app.ts';
 import { loadConfig } from '#shared/config.ts';
 import { sha256Of } from '#shared/evidence/canonical-json.ts';
 import { recordDailyRoot } from '#shared/evidence/daily-root.ts';
+import { complaintLetterUrl, evidencePackageUrl } from '#shared/evidence/links.ts';
 import { buildEvidencePackage, PACKAGE_PATHS, parseTarget } from '#shared/evidence/package-build.ts';
 import { formatPackageVerification, verifyPackage } from '#shared/evidence/package-verify.ts';
 import { runCycle } from '#shared/local/cycle.ts';
@@ -15,6 +19,8 @@ import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
 import { startTestTsa, type TestTsa, tsaCertificate } from '#test/support/tsa-server.ts';
 
 const TODAY = '2026-11-24';
+const run = promisify(execFile);
+const BIN = new URL('../../bin/nianbao.mjs', import.meta.url).pathname;
 const SOFTWARE = { name: 'nianbao-watch', version: '0.1.0', userAgent: 'nianbao-watch/0.1 (test)' };
 
 /** Reads every record of a WARC with warcio's parser: type, target, WARC headers and payload sha256. */
@@ -140,5 +146,39 @@ describe('evidence packages from the demo cycle', () => {
       buildEvidencePackage(rt.ctx, parseTarget('deadline.missing/360802/2001'), SOFTWARE),
     ).rejects.toThrow(/no finding deadline.missing\/360802\/2001/);
     expect(() => parseTarget('nonsense')).toThrow(/expected bodyId\/year or rule\/bodyId\/year/);
+  });
+
+  it('is served at GET /evidence/:id/package.wacz, the link the mail and the dashboard use', async () => {
+    const app = createApp(rt.ctx);
+    const id = 'deadline.missing/620421-rsj/2025';
+    expect(evidencePackageUrl(id)).toBe('/evidence/deadline.missing%2F620421-rsj%2F2025/package.wacz');
+    expect(complaintLetterUrl(id, 'docx')).toBe('/evidence/deadline.missing%2F620421-rsj%2F2025/letter.docx');
+    expect(complaintLetterUrl('spam.injection/2112/2017')).toBeNull();
+    const res = await app.request(evidencePackageUrl(id));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(
+      'attachment; filename="deadline.missing_620421-rsj_2025.wacz"',
+    );
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(res.headers.get('x-content-sha256')).toBe(sha256Of(bytes));
+    expect((await verifyPackage(bytes, tsa.certDer)).ok).toBe(true);
+    expect((await app.request(evidencePackageUrl('deadline.missing/620421-rsj/2001'))).status).toBe(404);
+    expect((await app.request(evidencePackageUrl('nonsense'))).status).toBe(400);
+  });
+
+  it('`nianbao verify <package>` checks it offline and exits 1 when it does not hold', async () => {
+    const pkg = await buildEvidencePackage(rt.ctx, parseTarget('360802/2017'), SOFTWARE);
+    const file = join(dir, 'p.wacz');
+    const cert = join(dir, 'tsa.der');
+    await writeFile(file, pkg.bytes);
+    await writeFile(cert, tsa.certDer);
+    const ok = await run(process.execPath, [BIN, 'verify', file, '--tsa-cert', cert]);
+    expect(ok.stdout).toMatch(/✓ Merkle inclusion[\s\S]*verified: every check holds\n$/);
+    const files = unzipSync(pkg.bytes);
+    files[PACKAGE_PATHS.statement] = new TextEncoder().encode('edited');
+    await writeFile(file, zipSync(files));
+    const bad = await run(process.execPath, [BIN, 'verify', file, '--tsa-cert', cert]).catch((e) => e);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/✗ evidence\/statement.md: hashes to/);
   });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCheck } from '#shared/local/commands/check.ts';
 import { registerDemoPortal } from '#shared/local/commands/demo-portal.ts';
 import { registerDiscover } from '#shared/local/commands/discover.ts';
+import { registerEvidence } from '#shared/local/commands/evidence.ts';
 import { registerParse } from '#shared/local/commands/parse.ts';
 import { registerRegistry } from '#shared/local/commands/registry.ts';
 import { registerReparse } from '#shared/local/commands/reparse.ts';
@@ -9,6 +10,7 @@ import { registerReset } from '#shared/local/commands/reset.ts';
 import { registerStart } from '#shared/local/commands/start.ts';
 import { registerStatus } from '#shared/local/commands/status.ts';
 import { registerSubscribe } from '#shared/local/commands/subscribe.ts';
+import { registerVerify } from '#shared/local/commands/verify.ts';
 
 /** Each command lives in its own file and registers itself here, one line each. */
 const registrars: Array<(program: Command) => void> = [
@@ -22,6 +24,8 @@ const registrars: Array<(program: Command) => void> = [
   registerParse,
   registerDiscover,
   registerRegistry,
+  registerEvidence,
+  registerVerify,
 ];
 
 export function registerCommands(program: Command): void {
