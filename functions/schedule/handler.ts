@@ -1,5 +1,6 @@
 import { buildAwsContext } from '#shared/aws/context.ts';
 import { type BatchResponse, processBatch, SqsEvent } from '#shared/aws/sqs-batch.ts';
+import { recordDailyRoot } from '#shared/evidence/daily-root.ts';
 import type { StageContext } from '#shared/stages/context.ts';
 import {
   CycleMessage,
@@ -70,6 +71,8 @@ export async function handler(event: unknown): Promise<ScheduleResult | BatchRes
   }
   const ctx = await buildAwsContext();
   const cycle = await runCycleTask(parsed.data.task, ctx);
+  // The day's root over every body's check-log chain (docs/evidence.md), with the daily sweep.
+  if (parsed.data.task === 'sweep') await recordDailyRoot(ctx, ctx.tsaUrl ? { tsaUrl: ctx.tsaUrl } : {});
   ctx.log(`${parsed.data.task} done`, {
     stage: 'cycle',
     task: parsed.data.task,

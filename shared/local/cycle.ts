@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import type { CrawlOutcome } from '../crawl/crawl-body.ts';
+import { recordDailyRoot } from '../evidence/daily-root.ts';
 import { type BatchResult, type CycleResult, runCycleTask } from '../stages/cycle-stage.ts';
 import type { SweepRow } from '../stages/sweep-stage.ts';
 import type { ReportItem } from '../store/records.ts';
@@ -44,6 +45,8 @@ export async function runCycle(rt: Runtime, options: { force?: boolean } = {}): 
     newAlerts: swept.flatMap((r) => r.newAlerts),
   };
   await rt.settle();
+  // The day's root over every body's check-log chain (docs/evidence.md), after the day's checks.
+  await recordDailyRoot(ctx, ctx.tsaUrl ? { tsaUrl: ctx.tsaUrl } : {});
   const reports: CycleSummary['reports'] = [];
   const findings: Record<string, number> = {};
   for (const body of ctx.registry.values()) {

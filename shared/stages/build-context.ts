@@ -112,6 +112,7 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
       threshold: config.NIANBAO_SWEEP_SUMMARY_THRESHOLD,
       listed: config.NIANBAO_SWEEP_SUMMARY_LIST,
     },
+    ...(config.NIANBAO_TSA_URL ? { tsaUrl: config.NIANBAO_TSA_URL } : {}),
     now,
     today: () => config.NIANBAO_TODAY ?? beijingDate(now()),
     log: a.log,

@@ -62,6 +62,8 @@ export interface StageContext {
   crawlWorkers: number;
   /** Admin alerts per sweep batch above which one summary is mailed instead (sweep-stage.ts). */
   sweepSummary: { threshold: number; listed: number };
+  /** RFC 3161 time-stamping authority for the check log's daily root (NIANBAO_TSA_URL; docs/evidence.md). */
+  tsaUrl?: string;
   now: () => Date;
   /** The date deadlines are judged against (YYYY-MM-DD, Beijing). */
   today: () => string;
