@@ -1,3 +1,4 @@
+import { evidenceUrl } from '../alerts/evidence-url.ts';
 import { LinkSigner } from '../alerts/links.ts';
 import { scopeName, wantsFinding } from '../alerts/scopes.ts';
 import { permanentRefusal } from '../mail/refusal.ts';
@@ -79,7 +80,7 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     const links =
       t.kind === 'subscriber' ? await signer.forRecipient(t.r, t.r.matchedScopes, ctx.now()) : undefined;
     const mail = renderAlertMail(alert, body, {
-      archiveBase: ctx.archiveBase,
+      evidenceUrl: evidenceUrl(ctx.publicUrl, alert),
       scopeName: (s) => scopeLabel(ctx, s),
       ...(links ? { links } : {}),
     });
