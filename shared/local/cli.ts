@@ -11,6 +11,15 @@ const program = new Command('nianbao')
 
 registerCommands(program);
 
+// An error that escapes a command (a store client's late rejection, a stream error) is reported in one
+// sentence, never as a stack trace.
+const fail = (error: unknown) => {
+  console.error(`nianbao: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+};
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

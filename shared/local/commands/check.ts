@@ -1,16 +1,19 @@
 import type { Command } from 'commander';
 import type { Body } from '#shared/domain/body.ts';
-import { beijingDate } from '#shared/domain/clock.ts';
+import { beijingDate, strictDate } from '#shared/domain/clock.ts';
 import type { Finding } from '#shared/domain/finding.ts';
-import { IsoDate, type ParsedReport } from '#shared/domain/report.ts';
+import type { ParsedReport } from '#shared/domain/report.ts';
 import { optionalRegistry, parsePage } from '#shared/local/read-page.ts';
+import { withRuntime } from '#shared/local/with-runtime.ts';
 import { runRules } from '#shared/rules/run-rules.ts';
+import { previousYear } from '#shared/stages/report-years.ts';
 
 interface CheckOptions {
   url?: string;
   today?: string;
   json?: boolean;
   registry: string;
+  store?: boolean;
 }
 
 /**
@@ -27,8 +30,12 @@ export function registerCheck(program: Command): void {
     .option('--today <date>', 'the date to judge deadlines on (YYYY-MM-DD)')
     .option('--json', "print the parser's record plus `findings` as JSON")
     .option('--registry <file>', 'bodies registry', 'seeds/bodies.json')
+    .option(
+      '--store',
+      "judge against the stores (the running instance's, if any): the body's stored previous year feeds the cross-year rules",
+    )
     .action(async (target: string, options: CheckOptions) => {
-      const today = IsoDate.parse(options.today ?? beijingDate(new Date()));
+      const today = strictDate(options.today ?? beijingDate(new Date()), '--today');
       const registry = await optionalRegistry(options.registry);
       const result = await parsePage(target, { sourceUrl: options.url, registry });
       if (result.kind !== 'report') {
@@ -38,7 +45,13 @@ export function registerCheck(program: Command): void {
         return;
       }
       const body = matchBody(result, registry);
-      const findings = runRules({ report: result, body, previous: [], today });
+      const previous =
+        options.store && body && result.year !== null
+          ? await withRuntime(async (rt) =>
+              previousYear(rt.ctx, await rt.ctx.repo.listReports(body.id), result.year as number),
+            )
+          : [];
+      const findings = runRules({ report: result, body, previous, today });
       if (options.json) console.log(JSON.stringify({ ...result, findings }, null, 2));
       else console.log(render(result, body, findings));
       if (findings.some((f) => f.severity === 'error')) process.exitCode = 1;

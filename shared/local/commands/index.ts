@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
+import { registerAdminKey } from '#shared/local/commands/admin-key.ts';
 import { registerCheck } from '#shared/local/commands/check.ts';
+import { registerCompare } from '#shared/local/commands/compare.ts';
 import { registerDemoPortal } from '#shared/local/commands/demo-portal.ts';
 import { registerDiscover } from '#shared/local/commands/discover.ts';
 import { registerEvidence } from '#shared/local/commands/evidence.ts';
+import { registerExport } from '#shared/local/commands/export.ts';
 import { registerParse } from '#shared/local/commands/parse.ts';
 import { registerRegistry } from '#shared/local/commands/registry.ts';
 import { registerReparse } from '#shared/local/commands/reparse.ts';
@@ -23,6 +26,9 @@ const registrars: Array<(program: Command) => void> = [
   registerCheck,
   registerParse,
   registerDiscover,
+  registerExport,
+  registerCompare,
+  registerAdminKey,
   registerRegistry,
   registerEvidence,
   registerVerify,
