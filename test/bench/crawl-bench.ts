@@ -273,7 +273,15 @@ function runChild(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', kind],
+      [
+        // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each child, to find the crawler's hot path.
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--child',
+        kind,
+      ],
       {
         stdio: ['pipe', 'pipe', 'inherit'],
         env: { ...process.env, ...env, CRAWLEE_LOG_LEVEL: 'ERROR' },
