@@ -2,10 +2,9 @@ import type { Context } from 'hono';
 import { adminKeyValid, tokenMatches } from '../api/admin-token.ts';
 import { type ApiOptions, publicBase } from '../api/options.ts';
 import type { RouteRegistrar } from '../api/routes/types.ts';
-import { bodyInScope } from '../domain/body.ts';
-import { bodySummary, crawlHealth, yearsOfBodies } from '../read/index.ts';
+import { bodySummary } from '../read/index.ts';
 import type { StageContext } from '../stages/context.ts';
-import { callApi } from './forward.ts';
+import { apiError, callApi } from './forward.ts';
 import { type AdminView, adminLoginPage, adminPage } from './pages/admin.ts';
 import { scopeOptions } from './scopes.ts';
 import {
@@ -18,7 +17,7 @@ import {
   takeFlash,
 } from './security.ts';
 
-/** Bodies the admin page reads state for; a larger registry is the admin API's to list (issue 14). */
+/** Bodies offered in the action forms' selects (a larger registry: pick by scope, or use the API). */
 const ADMIN_BODIES = 2000;
 
 /** The configured token or an issued key (the admin API's own rules: shared/api/admin-token.ts). */
@@ -28,37 +27,38 @@ async function keyValid(ctx: StageContext, options: ApiOptions, key: string | un
   return tokenMatches(key, expected) || (await adminKeyValid(ctx.repo, key));
 }
 
-/** What each action asks of the admin API: its path and JSON body from the form's fields. */
+/** What each action asks of the admin API: method, path and JSON body from the form's fields. */
 function apiRequest(
   ctx: StageContext,
   action: string,
   form: Record<string, string>,
-): { path: string; json: unknown } | string {
+): { method: 'POST' | 'PUT'; path: string; json: unknown } | string {
   const bodyId = form.bodyId ?? '';
   const needBody = () => (ctx.registry.has(bodyId) ? null : `unknown body ${bodyId}`);
   switch (action) {
     case 'recrawl':
-      return needBody() ?? { path: '/admin/recrawl', json: { bodyIds: [bodyId] } };
+      return needBody() ?? { method: 'POST', path: '/admin/recrawl', json: { bodyIds: [bodyId] } };
     case 'recrawl-scope': {
       const scope = form.scope ?? '*';
-      if (scope === '*') return { path: '/admin/recrawl', json: {} };
-      const ids = [...ctx.registry.values()].filter((b) => bodyInScope(b, scope)).map((b) => b.id);
-      return ids.length ? { path: '/admin/recrawl', json: { bodyIds: ids } } : `no body in scope ${scope}`;
+      return { method: 'POST', path: '/admin/recrawl', json: scope === '*' ? {} : { scope } };
     }
     case 'reparse':
-      return needBody() ?? { path: '/admin/reparse', json: { bodyIds: [bodyId] } };
+      return needBody() ?? { method: 'POST', path: '/admin/reparse', json: { bodyIds: [bodyId] } };
     case 'rerun-rules':
-      return needBody() ?? { path: '/admin/rules', json: { bodyIds: [bodyId] } };
-    case 'registry':
+      return needBody() ?? { method: 'POST', path: '/admin/rules', json: { bodyIds: [bodyId] } };
+    case 'registry': {
+      let entry: unknown;
       try {
-        return { path: '/admin/registry', json: JSON.parse(form.entry ?? '') };
+        entry = JSON.parse(form.entry ?? '');
       } catch {
         return '登记条目不是有效的 JSON。 The entry is not valid JSON.';
       }
-    case 'discover':
-      return { path: '/admin/discover', json: { url: form.url ?? '' } };
+      const id = (entry as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string' || id === '') return '登记条目缺少 id。 The entry has no id.';
+      return { method: 'PUT', path: `/admin/registry/${encodeURIComponent(id)}`, json: entry };
+    }
     case 'requeue':
-      return { path: '/admin/dead-letters/requeue', json: { id: form.id ?? '' } };
+      return { method: 'POST', path: '/admin/dead-letters/requeue', json: form.id ? { ids: [form.id] } : {} };
     default:
       return `unknown action ${action}`;
   }
@@ -79,43 +79,66 @@ function flashText(action: string, status: number, body: unknown): { ok: boolean
   }
   if (action.startsWith('recrawl')) {
     const queued = Array.isArray(b.queued) ? b.queued.length : 0;
+    const pending = Array.isArray((body as { pending?: unknown })?.pending)
+      ? ((body as { pending: unknown[] }).pending.length as number)
+      : 0;
     const fanned = typeof b.fannedOut === 'number' ? b.fannedOut : 0;
     if (fanned)
       return { ok: true, text: `已分批排队 ${fanned} 个机关。 ${fanned} bodies queued in batches.` };
-    return queued
-      ? { ok: true, text: `已排队 ${queued} 个抓取。 ${queued} crawl(s) queued.` }
-      : { ok: true, text: '已有抓取在排队,没有重复排队。 A crawl is already pending: nothing more queued.' };
+    const already = pending
+      ? ` ${pending} 个已在排队,未重复排队。 ${pending} already pending: not queued again.`
+      : '';
+    return { ok: true, text: `已排队 ${queued} 个抓取。 ${queued} crawl(s) queued.${already}` };
   }
   return { ok: true, text: `已完成 Done (${action}).` };
 }
 
-async function adminView(c: Context, ctx: StageContext, flash: AdminView['flash']): Promise<AdminView> {
-  const bodies = [...ctx.registry.values()].slice(0, ADMIN_BODIES);
-  const [states, years] = await Promise.all([
-    Promise.all(bodies.map((b) => ctx.repo.getBodyState(b.id))),
-    yearsOfBodies(ctx, bodies),
-  ]);
-  const failing = bodies.flatMap((b, i) => {
-    const health = crawlHealth(states[i] ?? { bodyId: b.id, consecutiveFailures: 0 });
-    return health.consecutiveFailures > 0 || !health.reachable ? [{ body: bodySummary(b), health }] : [];
-  });
-  const inconclusive = [...years.values()].flatMap((b) =>
-    b.years
-      .filter((y) => y.outcome === 'inconclusive')
-      .map((y) => ({ body: b.body, year: y.year, reasons: y.reasons })),
+/** One list of the admin API (`{ items }`), or why it could not be read. */
+async function apiList(
+  app: Parameters<RouteRegistrar>[0],
+  c: Context,
+  key: string,
+  path: string,
+): Promise<{ rows: Array<Record<string, unknown>> | null; note?: string }> {
+  const r = await callApi(app, c, 'GET', path, { headers: { 'x-admin-token': key } });
+  const items = (r.body as { items?: unknown } | null)?.items;
+  if (r.status === 200 && Array.isArray(items)) return { rows: items as Array<Record<string, unknown>> };
+  return { rows: null, note: `${apiError(r.body).message} (HTTP ${r.status})` };
+}
+
+async function adminView(
+  app: Parameters<RouteRegistrar>[0],
+  c: Context,
+  ctx: StageContext,
+  key: string,
+  flash: AdminView['flash'],
+): Promise<AdminView> {
+  const [failing, inconclusive, errors, dead] = await Promise.all(
+    ['/admin/failing', '/admin/inconclusive', '/admin/crawl-errors', '/admin/dead-letters'].map((p) =>
+      apiList(app, c, key, p),
+    ),
   );
   const editing = c.req.query('bodyId');
   const entry = editing ? ctx.registry.get(editing) : undefined;
   return {
-    failing,
-    inconclusive,
-    api: [],
-    bodies: bodies.map(bodySummary),
+    sections: [
+      { title: '抓取失败的机关', en: 'Failing bodies', ...(failing as ApiList) },
+      {
+        title: '无法判定或无法访问的年度',
+        en: 'Inconclusive and unreachable years',
+        ...(inconclusive as ApiList),
+      },
+      { title: '最近的抓取错误', en: 'Recent crawl errors', ...(errors as ApiList) },
+      { title: '死信', en: 'Dead letters', requeue: true, ...(dead as ApiList) },
+    ],
+    bodies: [...ctx.registry.values()].slice(0, ADMIN_BODIES).map(bodySummary),
     scopes: scopeOptions(ctx.registry),
     flash,
     entry: entry ? { id: entry.id, json: JSON.stringify(entry, null, 2) } : null,
   };
 }
+
+type ApiList = Awaited<ReturnType<typeof apiList>>;
 
 /**
  * `/admin` (the page; the login form without a valid key), `POST /admin/login` and `/admin/logout` (the
@@ -126,7 +149,7 @@ async function adminView(c: Context, ctx: StageContext, flash: AdminView['flash'
 export const registerAdminPages: RouteRegistrar = (app, ctx, options) => {
   app.get('/admin', async (c) => {
     if (!(await keyValid(ctx, options, adminCookie(c)))) return sendPage(c, adminLoginPage(null));
-    return sendPage(c, adminPage(await adminView(c, ctx, takeFlash(c))));
+    return sendPage(c, adminPage(await adminView(app, c, ctx, adminCookie(c) ?? '', takeFlash(c))));
   });
 
   app.post('/admin/login', async (c) => {

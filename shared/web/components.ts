@@ -32,8 +32,14 @@ export function evidenceBlock(e: Evidence): Html {
 <p class="muted">位置 <span lang="en">where</span>: ${e.where}${
     e.start !== undefined && e.end !== undefined ? html` · 原文第 ${e.start}–${e.end} 字符` : ''
   }</p>
-${e.quote ? html`<blockquote>${e.quote}</blockquote>` : ''}
-${figures.length ? html`<p>数字 <span lang="en">figures</span>: ${figures.map(([k, v], i) => html`${i ? ',' : ''}<code>${k}</code> = ${v}`)}</p>` : ''}
+${
+  e.quote.length > 300
+    ? html`<details><summary>引文 ${e.quote.slice(0, 60)}… <span lang="en">(quote, ${e.quote.length} characters: open)</span></summary><blockquote>${e.quote}</blockquote></details>`
+    : e.quote
+      ? html`<blockquote>${e.quote}</blockquote>`
+      : ''
+}
+${figures.length ? html`<p>数字 <span lang="en">figures</span>: ${figures.map(([k, v], i) => html`${i ? '; ' : ''}<code>${k}</code> = ${v}`)}</p>` : ''}
 ${e.computation ? html`<p>计算 <span lang="en">arithmetic</span>: <code>${e.computation}</code></p>` : ''}
 </div>`;
 }
@@ -77,12 +83,12 @@ export function checkLogTable(checks: readonly CheckLogEntry[]): Html {
     return html`<p class="muted">尚无检查记录 <span lang="en">No check yet.</span></p>`;
   return tableRegion(
     '检查记录 Check log',
-    html`<table>
+    html`<table class="stack two">
 <caption>检查记录(最新在前) <span class="en" lang="en">Check log, newest first</span></caption>
 <thead><tr><th scope="col">时间(北京) Time</th><th scope="col">结果 Result</th><th scope="col">读完 Complete</th><th scope="col" class="num">页数 Pages</th><th scope="col">列出年度 Years listed</th><th scope="col">未读 Unread</th></tr></thead>
 <tbody>${checks.map(
       (c) =>
-        html`<tr><td>${beijingTime(c.at)}</td><td>${CHECK_OUTCOME[c.outcome]}${c.error ? html`<br><span class="muted">${c.error}</span>` : ''}</td><td>${c.complete ? '是 yes' : '否 no'}</td><td class="num">${c.pages}</td><td>${c.years.oldest ?? '—'}–${c.years.newest ?? '—'}</td><td>${c.unread.length ? c.unread.join('; ') : '—'}</td></tr>`,
+        html`<tr><th scope="row">${beijingTime(c.at)}</th><td data-label="结果 result"><span>${CHECK_OUTCOME[c.outcome]}${c.error ? html`<br><span class="muted">${c.error}</span>` : ''}</span></td><td data-label="读完 complete">${c.complete ? '是 yes' : '否 no'}</td><td class="num" data-label="页数 pages">${c.pages}</td><td data-label="年度 years">${c.years.oldest ?? '—'}–${c.years.newest ?? '—'}</td><td data-label="未读 unread">${c.unread.length ? c.unread.join('; ') : '—'}</td></tr>`,
     )}</tbody></table>`,
   );
 }

@@ -8,7 +8,7 @@ import type { Context, Hono } from 'hono';
 export async function callApi(
   app: Hono,
   c: Context,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   options: { json?: unknown; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: unknown }> {

@@ -76,3 +76,57 @@ export function beijingTime(iso: string | null | undefined): string {
   if (Number.isNaN(t)) return iso;
   return new Date(t + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
+
+const NARRATIVE_ZH: Record<string, string> = {
+  'active.total': '主动公开政府信息',
+  'active.cumulative': '历年累计主动公开',
+  'application.received': '收到公开申请',
+  'review.total': '行政复议',
+  'litigation.total': '行政诉讼',
+  'proposals.handled': '办理建议提案',
+  'service.accepted': '政务服务受理',
+  'service.closed': '政务服务办结',
+  'application.open': '予以公开',
+  'application.partial': '部分公开',
+  'application.in-person': '当面申请',
+  'application.online': '网上申请',
+  'application.letter': '信函申请',
+};
+
+const APPLICANT_ZH: Record<string, string> = {
+  natural: '自然人',
+  commercial: '商业企业',
+  research: '科研机构',
+  'public-interest': '社会公益组织',
+  'legal-services': '法律服务机构',
+  other: '其他',
+  total: '总计',
+};
+
+const REVIEW_ZH: Record<string, string> = {
+  review: '行政复议',
+  litigationDirect: '行政诉讼(未经复议直接起诉)',
+  litigationAfterReview: '行政诉讼(复议后起诉)',
+  upheld: '结果维持',
+  corrected: '结果纠正',
+  other: '其他结果',
+  pending: '尚未审结',
+  total: '总计',
+};
+
+/**
+ * A flattened figure's label in the report's own words (the read model's keys: `narrative.<key>`,
+ * `applications.<row>.<column>`, `reviews.<block>.<outcome>`; others keep the label the report gave).
+ */
+export function figureLabel(f: { key: string; label: string }): string {
+  const [kind, ...rest] = f.key.split('#')[0]?.split('.') ?? [];
+  if (kind === 'narrative') return NARRATIVE_ZH[rest.join('.')] ?? f.label;
+  if (kind === 'applications') {
+    const column = rest.at(-1) ?? '';
+    const row = f.label.replace(/ \/ [a-z-]+$/, '');
+    return `${row} · ${APPLICANT_ZH[column] ?? column}`;
+  }
+  if (kind === 'reviews') return rest.map((p) => REVIEW_ZH[p] ?? p).join(' · ');
+  if (kind === 'active') return f.label.replace(' / ', ' · ');
+  return f.label;
+}

@@ -34,6 +34,7 @@ caption{text-align:left;font-weight:600;padding:.3rem 0}
 th,td{border-bottom:1px solid #d0d7e2;padding:.35rem .5rem;text-align:left;vertical-align:top}
 thead th{background:#eef2f8}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+table.sticky tbody th[scope=row],table.sticky tfoot th[scope=row]{position:sticky;left:0;background:#fff;z-index:1;box-shadow:1px 0 0 #d0d7e2}
 th button.sort{font:inherit;font-weight:700;background:none;border:0;padding:0;color:#0b3d91;cursor:pointer;text-align:inherit}
 th button.sort::after{content:" ↕";color:#555}th[aria-sort=ascending] button.sort::after{content:" ↑"}th[aria-sort=descending] button.sort::after{content:" ↓"}
 .badge{display:inline-block;padding:0 .45rem;border-radius:.6rem;font-size:.85rem;white-space:nowrap;border:1px solid transparent}
@@ -58,10 +59,11 @@ button.secondary{background:#fff;color:#0b3d91}
 .card{border:1px solid #d0d7e2;border-radius:6px;padding:.8rem 1rem;margin:.8rem 0;background:#fbfcfe}
 .finding{border-left:4px solid #35507a;padding:.4rem .8rem;margin:.8rem 0;background:#f7f9fc}
 .finding.s-error-edge{border-left-color:#8a1111}.finding.s-warning-edge{border-left-color:#c25400}
+details summary{cursor:pointer;color:#0b3d91;overflow-wrap:anywhere}
 blockquote{margin:.4rem 0;padding:.4rem .8rem;border-left:3px solid #bcc3cc;background:#fff;white-space:pre-wrap;overflow-wrap:anywhere}
 mark{background:#ffe58a;color:#1a1a1a;padding:0 .1rem}
 mark.flag{background:#ffd2d2;outline:2px solid #8a1111}
-.computed{display:block;font-size:.85rem;color:#8a1111;font-weight:600}
+.computed{font-size:.85rem;color:#8a1111;font-weight:600;background:#fff5f5;border:1px solid #f0a3a3;border-radius:3px;padding:0 .3rem;margin:0 .3rem}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:.5rem 0}
 dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 @media (max-width:30rem){dl.facts{grid-template-columns:1fr}dl.facts dd{margin-bottom:.4rem}}
@@ -70,10 +72,11 @@ dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 table.stack caption{display:block}
 table.stack tbody,table.stack tfoot{display:block}
-table.stack tr{display:grid;grid-template-columns:1fr 1fr;gap:0 .8rem;border-bottom:2px solid #d0d7e2;padding:.4rem 0}
+table.stack tr{display:grid;grid-template-columns:1fr;gap:0;border-bottom:2px solid #d0d7e2;padding:.4rem 0}
+table.stack.two tr{grid-template-columns:1fr 1fr;column-gap:.8rem}
 table.stack th[scope=row]{grid-column:1/-1;border:0;padding:.2rem 0}
+table.stack td:empty{display:none}
 table.stack td{border:0;padding:.1rem 0;text-align:left;display:flex;justify-content:space-between;gap:.5rem}
-table.stack td.wide{grid-column:1/-1}
 table.stack td::before{content:attr(data-label);color:#444;font-size:.85rem}
 }
 .report-text{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.8}

@@ -23,9 +23,12 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Serves the runtime's app (API and pages) on loopback with the test admin key. */
+/** Serves the runtime's app (API and pages) on loopback with the test admin key; links in mails point here. */
 export async function serve(rt: Runtime): Promise<ApiServer> {
-  return serveApi(rt.ctx, { adminToken: ADMIN_KEY });
+  let base = '';
+  const api = await serveApi(rt.ctx, { adminToken: ADMIN_KEY, publicUrl: () => base });
+  base = api.url;
+  return api;
 }
 
 /** The demo portal's five bodies after one full cycle (`npm start -- --once`), judged on `today`. */

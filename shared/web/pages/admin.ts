@@ -5,11 +5,18 @@ import { beijingTime } from '../labels.ts';
 import { type Html, page } from '../layout.ts';
 import type { ScopeOption } from '../scopes.ts';
 
+/** One list read from the admin API (`GET /admin/failing` …): its items, or why it could not be read. */
+export interface AdminSection {
+  title: string;
+  en: string;
+  rows: Array<Record<string, unknown>> | null;
+  note?: string;
+  /** Dead letters: each row gets a requeue button. */
+  requeue?: boolean;
+}
+
 export interface AdminView {
-  failing: Array<{ body: BodySummary; health: CrawlHealth }>;
-  inconclusive: Array<{ body: BodySummary; year: number; reasons: string[] }>;
-  /** Sections read from the admin API (dead letters, queue depths, crawl errors): its JSON, or why not. */
-  api: Array<{ title: string; en: string; rows: Array<Record<string, unknown>> | null; note?: string }>;
+  sections: AdminSection[];
   bodies: BodySummary[];
   scopes: ScopeOption[];
   /** The result of the last action (from the redirect after it). */
@@ -41,23 +48,69 @@ function bodySelect(id: string, bodies: readonly BodySummary[], selected?: strin
 <select id="${id}" name="bodyId">${bodies.map((b) => html`<option value="${b.id}"${b.id === selected ? html` selected` : ''}>${b.name} (${b.id})</option>`)}</select></div>`;
 }
 
-function apiSection(s: AdminView['api'][number], i: number): Html {
-  const columns = s.rows?.length ? Object.keys(s.rows[0] ?? {}).slice(0, 6) : [];
-  return html`<h2>${s.title} <span class="en" lang="en">${s.en}</span></h2>
-${s.note ? html`<p class="muted">${s.note}</p>` : ''}
+const str = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+
+/** The columns each admin list is shown with: header, then the cell of a row. */
+const COLUMNS: Record<string, Array<[string, (r: Record<string, unknown>) => Html]>> = {
+  'Failing bodies': [
+    ['机关 Body', (r) => html`<a href="${bodyHref(str(r.bodyId))}">${str(r.name ?? r.bodyId)}</a>`],
+    [
+      '最近错误 Last error',
+      (r) => {
+        const h = (r.health ?? {}) as CrawlHealth;
+        return html`<code>${h.lastErrorClass ?? ''}</code> ${h.lastError ?? ''}`;
+      },
+    ],
+    ['连续失败 In a row', (r) => html`${str((r.health as CrawlHealth | undefined)?.consecutiveFailures)}`],
+    ['失败链接 Failing links', (r) => html`${str((r.health as CrawlHealth | undefined)?.failingLinks)}`],
+    [
+      '最近成功 Last success',
+      (r) => html`${beijingTime((r.health as CrawlHealth | undefined)?.lastSuccessAt)}`,
+    ],
+  ],
+  'Inconclusive and unreachable years': [
+    ['机关 Body', (r) => html`<a href="${bodyHref(str(r.bodyId))}">${str(r.name ?? r.bodyId)}</a>`],
+    ['年度 Year', (r) => html`${str(r.year)}`],
+    ['结果 Outcome', (r) => html`${str(r.outcome)}`],
+    ['原因 Why', (r) => html`${Array.isArray(r.reasons) ? r.reasons.map(str).join('; ') : ''}`],
+  ],
+  'Recent crawl errors': [
+    ['机关 Body', (r) => html`<a href="${bodyHref(str(r.bodyId))}">${str(r.bodyId)}</a>`],
+    ['时间 At', (r) => html`${beijingTime(str(r.at))}`],
+    ['错误 Error', (r) => html`<code>${str(r.errorClass)}</code> ${str(r.error)}`],
+    ['HTTP', (r) => html`${str(r.status)}`],
+  ],
+  'Dead letters': [
+    ['队列 Queue', (r) => html`${str(r.queue)}`],
+    ['消息 Message', (r) => html`<code>${str(r.body)}</code>`],
+    ['错误 Error', (r) => html`${str(r.error)}`],
+    ['次数 Tries', (r) => html`${str(r.receiveCount)}`],
+  ],
+};
+
+function adminSection(s: AdminSection): Html {
+  const columns = COLUMNS[s.en] ?? [];
+  const rows = s.rows ?? [];
+  return html`<h2>${s.title} <span class="en" lang="en">${s.en}</span>${s.rows ? ` (${rows.length})` : ''}</h2>
+${s.note ? html`<p class="notice">无法读取 <span lang="en">could not read</span>: ${s.note}</p>` : ''}
 ${
-  s.rows?.length
+  rows.length
     ? tableRegion(
         s.en,
-        html`<table><caption>${s.title} (${s.rows.length})</caption>
-<thead><tr>${columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-<tbody>${s.rows.map(
+        html`<table><caption>${s.title}</caption>
+<thead><tr>${columns.map(([h]) => html`<th scope="col">${h}</th>`)}${s.requeue ? html`<th scope="col">操作 Action</th>` : ''}</tr></thead>
+<tbody>${rows.map(
           (r) =>
-            html`<tr>${columns.map((c) => html`<td class="mono">${typeof r[c] === 'object' ? JSON.stringify(r[c]) : String(r[c] ?? '')}</td>`)}</tr>`,
+            html`<tr>${columns.map(([, cell]) => html`<td>${cell(r)}</td>`)}${
+              s.requeue
+                ? html`<td>${action('requeue', html`重新入队 <span lang="en">Requeue</span>`, html`<input type="hidden" name="id" value="${str(r.id)}">`, true)}</td>`
+                : ''
+            }</tr>`,
         )}</tbody></table>`,
       )
     : s.rows
-      ? html`<p class="muted" id="api-empty-${i}">无 <span lang="en">none</span></p>`
+      ? html`<p class="muted">无 <span lang="en">none</span></p>`
       : ''
 }`;
 }
@@ -83,43 +136,16 @@ ${action(
 ${action('reparse', html`从存档重新解析 <span lang="en">Re-parse from the archive</span>`, bodySelect('reparse-body', v.bodies))}
 ${action('rerun-rules', html`重新运行规则 <span lang="en">Re-run the rules</span>`, bodySelect('rules-body', v.bodies))}
 <h3>登记表 <span class="en" lang="en">Registry entry</span></h3>
+<p class="muted">载入一个机关的条目,修改后保存;改动 id 即新增机关。为新门户查找年报栏目请用命令行 <code>nianbao discover &lt;url&gt;</code>。
+<span lang="en">Load an entry, edit, save; a new id adds a body. To find a new portal's listing URL use <code>nianbao discover</code>.</span></p>
 <form method="get" action="/admin" class="inline">${bodySelect('edit-body', v.bodies, v.entry?.id)}<div><button type="submit" class="secondary">载入 <span lang="en">Load</span></button></div></form>
 <form method="post" action="/admin/do/registry" class="card">
 <p><label for="entry">登记条目(JSON) <span class="en" lang="en">Entry (JSON, the registry's schema)</span></label>
 <textarea id="entry" name="entry" spellcheck="false">${v.entry?.json ?? ''}</textarea></p>
 <p><button type="submit">保存 <span lang="en">Save</span></button></p>
 </form>
-${action(
-  'discover',
-  html`查找年报栏目 <span lang="en">Discover the listing URL</span>`,
-  html`<div><label for="discover-url">门户网站首页 <span class="en" lang="en">Portal home page</span></label>
-<input type="text" id="discover-url" name="url" inputmode="url" size="36" placeholder="http://www.example.gov.cn/"></div>`,
-  true,
-)}
 
-<h2>抓取失败的机关 <span class="en" lang="en">Failing bodies</span> (${v.failing.length})</h2>
-${
-  v.failing.length
-    ? tableRegion(
-        'Failing bodies',
-        html`<table><caption>抓取失败 <span class="en" lang="en">Failing bodies</span></caption>
-<thead><tr><th scope="col">机关 Body</th><th scope="col">最近错误 Last error</th><th scope="col" class="num">连续失败 In a row</th><th scope="col">失败开始 Since</th><th scope="col">最近成功 Last success</th></tr></thead>
-<tbody>${v.failing.map(
-          (f) =>
-            html`<tr><th scope="row"><a href="${bodyHref(f.body.id)}">${f.body.name}</a></th><td><code>${f.health.lastErrorClass ?? ''}</code> ${f.health.lastError ?? ''}</td><td class="num">${f.health.consecutiveFailures}</td><td>${beijingTime(f.health.failingSince)}</td><td>${beijingTime(f.health.lastSuccessAt)}</td></tr>`,
-        )}</tbody></table>`,
-      )
-    : html`<p class="muted">无 <span lang="en">none</span></p>`
-}
-<h2>无法判定的年度 <span class="en" lang="en">Inconclusive years</span> (${v.inconclusive.length})</h2>
-${
-  v.inconclusive.length
-    ? html`<ul>${v.inconclusive.map(
-        (i) =>
-          html`<li><a href="${bodyHref(i.body.id)}">${i.body.name}</a> ${i.year}: ${i.reasons.join('; ') || '—'}</li>`,
-      )}</ul>`
-    : html`<p class="muted">无 <span lang="en">none</span></p>`
-}
-${v.api.map(apiSection)}`,
+
+${v.sections.map(adminSection)}`,
   );
 }

@@ -18,18 +18,20 @@ function yearsTable(detail: BodyDetail, years: BodyYears): Html {
   const has = new Set(years.years.filter((y) => y.report).map((y) => y.year));
   return tableRegion(
     '各年度结果 Years',
-    html`<table id="years">
+    html`<table id="years" class="stack">
 <caption>各年度报告 <span class="en" lang="en">Reports by year</span></caption>
 <thead><tr><th scope="col">年度 Year</th><th scope="col">结果 Outcome</th><th scope="col">期限 Deadline</th><th scope="col">发布日期 Page date</th><th scope="col" class="num">问题 Findings</th><th scope="col">查看 Open</th></tr></thead>
 <tbody>${years.years.map(
-      (y) => html`<tr id="year-${y.year}"><th scope="row">${y.year}</th><td>${outcomeBadge(y.outcome)}</td>
-<td>${y.deadline.date}${y.deadline.verified ? '' : html` <span class="muted">(未核实 unverified)</span>`}<br><span class="muted">${y.deadline.basis}</span></td>
-<td>${y.publishedAt ?? '—'}</td><td class="num">${y.findings.length}</td>
-<td>${y.report ? html`<a href="${reportHref(detail.body.id, y.year)}">报告 <span lang="en">report</span></a>` : '—'}${
+      (
+        y,
+      ) => html`<tr id="year-${y.year}"><th scope="row">${y.year}</th><td data-label="结果 outcome">${outcomeBadge(y.outcome)}</td>
+<td data-label="期限 deadline"><span>${y.deadline.date}${y.deadline.verified ? '' : html` <span class="muted">(未核实 unverified)</span>`}<br><span class="muted">${y.deadline.basis}</span></span></td>
+<td data-label="发布日期 page date">${y.publishedAt ?? '—'}</td><td class="num" data-label="问题 findings">${y.findings.length}</td>
+<td data-label="查看 open"><span>${y.report ? html`<a href="${reportHref(detail.body.id, y.year)}">报告 <span lang="en">report</span></a>` : '—'}${
         y.report && has.has(y.year - 1)
           ? html`<br><a href="${compareHref(detail.body.id, y.year)}">与${y.year - 1}年对比 <span lang="en">vs ${y.year - 1}</span></a>`
           : ''
-      }</td></tr>`,
+      }</span></td></tr>`,
     )}</tbody></table>`,
   );
 }

@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { FigureChange, YearComparison } from '../../read/index.ts';
 import { bodyHref, findingBlock, parentChain, reportHref, tableRegion } from '../components.ts';
+import { figureLabel } from '../labels.ts';
 import { type Html, page } from '../layout.ts';
 import { compareExports } from '../links.ts';
 
@@ -30,12 +31,12 @@ function figuresTable(c: YearComparison): Html {
 <output data-filter-count="figures" aria-live="polite"></output></div>
 ${tableRegion(
   '数字对比 Figures compared',
-  html`<table id="figures" data-sortable>
+  html`<table id="figures" class="stack two" data-sortable>
 <caption>有变化的数字(${moved.length} 项;另有 ${same} 项相同) <span class="en" lang="en">Figures that changed</span></caption>
 <thead><tr><th scope="col">项目 Item</th><th scope="col" class="num">${c.previousYear}</th><th scope="col" class="num">${c.year}</th><th scope="col" class="num">变化 Change</th><th scope="col">状态 Status</th></tr></thead>
 <tbody>${moved.map(
     (f) =>
-      html`<tr><th scope="row">${f.label}<br><code class="muted">${f.key}</code></th><td class="num">${value(f.previous)}</td><td class="num">${value(f.current)}</td><td class="num" data-v="${f.change ?? ''}">${change(f)}</td><td>${STATUS[f.status]}</td></tr>`,
+      html`<tr><th scope="row">${figureLabel(f)}<br><code class="muted">${f.key}</code></th><td class="num" data-label="${c.previousYear}">${value(f.previous)}</td><td class="num" data-label="${c.year}">${value(f.current)}</td><td class="num" data-label="变化 change" data-v="${f.change ?? ''}">${change(f)}</td><td data-label="状态 status">${STATUS[f.status]}</td></tr>`,
   )}</tbody></table>`,
 )}`;
 }

@@ -4,12 +4,14 @@ import type { ParsedReport } from '../../domain/report.ts';
 import type { ReportDetail, RevisionView } from '../../read/index.ts';
 import { bodyHref, evidenceHref, findingBlock, parentChain, tableRegion } from '../components.ts';
 import { anchorOf, type FlaggedSpan, flaggedSpans } from '../highlight.ts';
-import { beijingTime, externalLink, outcomeBadge } from '../labels.ts';
+import { beijingTime, externalLink, figureLabel, outcomeBadge } from '../labels.ts';
 import { type Html, page } from '../layout.ts';
 
 /** Renders a stretch of the original text with its flagged spans marked and explained. */
 class TextRenderer {
   private readonly anchored = new Set<string>();
+  /** Spans whose explanation was printed: a span cut by tables or cells is explained once. */
+  private readonly noted = new Set<FlaggedSpan>();
   constructor(
     private readonly text: string,
     private readonly spans: readonly FlaggedSpan[],
@@ -21,11 +23,17 @@ class TextRenderer {
     return html`${fresh.map((id) => html`<span id="${anchorOf(id)}"></span>`)}`;
   }
 
-  private mark(span: FlaggedSpan, from: number, to: number): Html {
-    return html`${this.anchors(span)}<mark class="flag">${this.text.slice(from, to)}</mark>${span.notes.map(
+  private notes(span: FlaggedSpan): Html {
+    if (this.noted.has(span)) return html``;
+    this.noted.add(span);
+    return html`${span.notes.map(
       (n) =>
         html`<span class="computed">⚠ ${n.text} · <a href="${evidenceHref(n.findingId)}">证据 <span lang="en">evidence</span></a></span>`,
     )}`;
+  }
+
+  private mark(span: FlaggedSpan, from: number, to: number): Html {
+    return html`${this.anchors(span)}<mark class="flag">${this.text.slice(from, to)}</mark>${this.notes(span)}`;
   }
 
   /** Plain text from `a` to `b`, flagged spans marked (a span cut by the range is marked in part). */
@@ -47,7 +55,7 @@ class TextRenderer {
   private cell(c: { text: string; start: number; end: number }, header: boolean): Html {
     const span = this.spans.find((s) => s.start < c.end && s.end > c.start);
     const body = span
-      ? html`${this.anchors(span)}<mark class="flag">${c.text}</mark>${span.notes.map((n) => html`<span class="computed">⚠ ${n.text}</span>`)}`
+      ? html`${this.anchors(span)}<mark class="flag">${c.text}</mark>${this.notes(span)}`
       : html`${c.text}`;
     return header ? html`<th scope="col">${body}</th>` : html`<td>${body}</td>`;
   }
@@ -106,7 +114,7 @@ ${
               '数字变化 Figures changed',
               html`<table><caption>数字变化 <span class="en" lang="en">Figures changed</span></caption>
 <thead><tr><th scope="col">项目 Item</th><th scope="col" class="num">修改前 Before</th><th scope="col" class="num">修改后 After</th></tr></thead>
-<tbody>${v.changes.figures.map((f) => html`<tr><th scope="row">${f.label}</th><td class="num">${f.previous ?? '空 blank'}</td><td class="num">${f.current ?? '空 blank'}</td></tr>`)}</tbody></table>`,
+<tbody>${v.changes.figures.map((f) => html`<tr><th scope="row">${figureLabel(f)}</th><td class="num">${f.previous ?? '空 blank'}</td><td class="num">${f.current ?? '空 blank'}</td></tr>`)}</tbody></table>`,
             )
           : html`<p class="muted">数字没有变化 <span lang="en">No figure changed.</span></p>`
       }

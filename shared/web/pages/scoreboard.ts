@@ -61,7 +61,7 @@ function jurisdictionTable(v: ScoreboardView): Html {
   const { board } = v;
   return tableRegion(
     '各地区统计 By jurisdiction',
-    html`<table id="jurisdictions" class="stack" data-sortable>
+    html`<table id="jurisdictions" class="sticky" data-sortable>
 <caption>${board.year}年度报告 · ${v.scopeName} · 按地区 <span class="en" lang="en">by jurisdiction</span></caption>
 <thead><tr><th scope="col">地区 Jurisdiction</th><th scope="col" class="num">机关 Bodies</th>${countHeads()}</tr></thead>
 <tbody>${board.rows.map(
@@ -88,10 +88,10 @@ ${tableRegion(
     const y = b.years.find((x) => x.year === year);
     const errors = y?.findings.filter((f) => f.severity === 'error').length ?? 0;
     return html`<tr data-outcome="${y?.outcome ?? 'none'}"><th scope="row"><a href="${bodyHref(b.body.id)}">${b.body.name}</a><br><span class="muted">${LEVEL_LABELS[b.body.level]}</span></th>
-<td class="wide" data-label="地区">${b.body.parents.map((p) => p.name).join(' › ') || '—'}</td>
-<td class="wide" data-label="结果 outcome" data-v="${y ? OUTCOME_ORDER.indexOf(y.outcome) : 9}"><span>${outcomeBadge(y?.outcome ?? null)}${y?.report ? html`<br><a href="${reportHref(b.body.id, year)}">查看报告 <span lang="en">report</span></a>` : ''}</span></td>
+<td data-label="地区">${b.body.parents.map((p) => p.name).join(' › ') || '—'}</td>
+<td data-label="结果 outcome" data-v="${y ? OUTCOME_ORDER.indexOf(y.outcome) : 9}"><span>${outcomeBadge(y?.outcome ?? null)}${y?.report ? html`<br><a href="${reportHref(b.body.id, year)}">查看报告 <span lang="en">report</span></a>` : ''}</span></td>
 <td data-label="期限 deadline">${y?.deadline.date ?? '—'}</td><td data-label="发布日期 page date">${y?.publishedAt ?? '—'}</td>
-<td class="num wide" data-label="问题 findings" data-v="${y?.findings.length ?? 0}"><span>${y?.findings.length ?? 0}${errors ? html` <span class="muted">(${errors} 错误 errors)</span>` : ''}</span></td></tr>`;
+<td class="num" data-label="问题 findings" data-v="${y?.findings.length ?? 0}"><span>${y?.findings.length ?? 0}${errors ? html` <span class="muted">(${errors} 错误 errors)</span>` : ''}</span></td></tr>`;
   })}</tbody></table>`,
 )}
 ${v.bodiesCut > 0 ? html`<p class="muted">还有 ${v.bodiesCut} 个机关未列出,请缩小范围。 <span lang="en">${v.bodiesCut} more bodies: choose a narrower scope.</span></p>` : ''}`;
