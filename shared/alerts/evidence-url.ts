@@ -16,8 +16,9 @@ export function evidencePath(f: FindingRef): string {
 
 /**
  * The public URL of a finding's evidence page (served by shared/api/routes/evidence.ts), for mails,
- * the dashboard and evidence packages: `base` is the public base URL (NIANBAO_PUBLIC_URL).
+ * the dashboard and evidence packages: `base` is the public base URL (NIANBAO_PUBLIC_URL). It ends in
+ * `#q1`, so the browser opens the page scrolled to the first highlighted quote (no script needed).
  */
 export function evidenceUrl(base: string, f: FindingRef): string {
-  return `${base.replace(/\/+$/, '')}${evidencePath(f)}`;
+  return `${base.replace(/\/+$/, '')}${evidencePath(f)}#q1`;
 }

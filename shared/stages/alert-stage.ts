@@ -80,7 +80,8 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     const links =
       t.kind === 'subscriber' ? await signer.forRecipient(t.r, t.r.matchedScopes, ctx.now()) : undefined;
     const mail = renderAlertMail(alert, body, {
-      evidenceUrl: evidenceUrl(ctx.publicUrl, alert),
+      // Admin alerts have no public evidence page (the reasons are for the admins only).
+      ...(alert.audience === 'subscribers' ? { evidenceUrl: evidenceUrl(ctx.publicUrl, alert) } : {}),
       scopeName: (s) => scopeLabel(ctx, s),
       ...(links ? { links } : {}),
     });

@@ -1,4 +1,46 @@
+import { isBodyObject, loadEvidence } from '../../alerts/evidence-load.ts';
+import { EVIDENCE_CSP, evidencePage } from '../../alerts/evidence-page.ts';
+import { messagePage } from '../../alerts/pages.ts';
 import type { RouteRegistrar } from './types.ts';
 
-/** Evidence pages of findings (issue 13): no routes yet. */
-export const registerEvidenceRoutes: RouteRegistrar = () => {};
+export { evidencePath, evidenceUrl } from '../../alerts/evidence-url.ts';
+
+const HEADERS = {
+  'content-security-policy': EVIDENCE_CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'public, max-age=300',
+};
+
+/**
+ * `GET /evidence/:id` (public, no login): a finding's evidence page (alerts/evidence-page.ts), and
+ * `GET /evidence/:id/raw?key=` the archived bytes behind it (the report's copy by default, or one of the
+ * body's listing snapshots), as an attachment that no browser renders. Unknown ids answer 404.
+ */
+export const registerEvidenceRoutes: RouteRegistrar = (app, ctx) => {
+  const notFound = async () =>
+    messagePage('未找到 Not found', '没有这一发现的公开证据。', 'No public evidence for this finding.');
+
+  app.get('/evidence/:id', async (c) => {
+    const view = await loadEvidence(ctx, c.req.param('id'));
+    if (!view) return c.html(await notFound(), 404, HEADERS);
+    const raw = (key: string) => `/evidence/${view.id}/raw?key=${encodeURIComponent(key)}`;
+    return c.html(await evidencePage(view, { raw }), 200, HEADERS);
+  });
+
+  app.get('/evidence/:id/raw', async (c) => {
+    const view = await loadEvidence(ctx, c.req.param('id'));
+    const key = c.req.query('key') ?? view?.raw?.key;
+    if (!view || !key || !isBodyObject(view.body.id, key)) return c.html(await notFound(), 404, HEADERS);
+    if (key !== view.raw?.key && !(await ctx.archive.exists(key)))
+      return c.html(await notFound(), 404, HEADERS);
+    const { bytes, meta } = key === view.raw?.key ? view.raw : await ctx.archive.get(key);
+    const name = key.slice(key.lastIndexOf('/') + 1);
+    return c.body(new Uint8Array(bytes), 200, {
+      ...HEADERS,
+      'content-type': 'application/octet-stream',
+      'content-disposition': `attachment; filename="${name.replace(/[^\w.-]/g, '_')}"`,
+      'x-nianbao-sha256': meta.sha256,
+    });
+  });
+};

@@ -1,0 +1,172 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiServer, serveApi } from '#shared/api/serve.ts';
+import type { Finding } from '#shared/domain/finding.ts';
+import { handleAlert } from '#shared/stages/alert-stage.ts';
+import { launchBrowser } from '#test/support/web-harness.ts';
+import { type AlertsWorld, pathOf, readSink, startAlertsWorld } from './alerts-support.ts';
+
+const TEXT = '吉州区人民政府2025年政府信息公开工作年度报告\n本年度共收到政府信息公开申请57件,办结60件。';
+const QUOTE = '收到政府信息公开申请57件,办结60件';
+
+describe('the evidence page (GET /evidence/:id): public, inert, highlighted', () => {
+  let w: AlertsWorld;
+  let api: ApiServer;
+  let trap: Server;
+  let browser: Browser | undefined;
+  const hits: string[] = [];
+  let link = '';
+  let rawKey = '';
+  let sha256 = '';
+
+  beforeAll(async () => {
+    // Anything the archived page manages to run or load lands here.
+    trap = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('');
+    });
+    await new Promise<void>((r) => trap.listen(0, '127.0.0.1', () => r()));
+    const trapUrl = `http://127.0.0.1:${(trap.address() as AddressInfo).port}`;
+    w = await startAlertsWorld({}, { stages: [] });
+    let base = '';
+    api = await serveApi(w.rt.ctx, { publicUrl: () => base });
+    base = api.url;
+    // The mail links point at the served API.
+    (w.rt.ctx as { publicUrl: string }).publicUrl = api.url;
+
+    const hostile = `<!doctype html><html><head><meta charset="utf-8"><title>年报</title>
+<script>fetch('${trapUrl}/script'); window.top.pwned = 1;</script></head>
+<body><h1>吉州区人民政府2025年政府信息公开工作年度报告</h1><p>本年度共收到政府信息公开申请57件,办结60件。</p>
+<img src="x" onerror="fetch('${trapUrl}/onerror')"><img src="${trapUrl}/remote.png">
+<iframe src="${trapUrl}/frame"></iframe><link rel="stylesheet" href="${trapUrl}/style.css"></body></html>`;
+    const put = await w.rt.ctx.archive.put(new TextEncoder().encode(hostile), 'html', {
+      bodyId: '360802',
+      kind: 'detail',
+      url: 'http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html',
+      finalUrl: 'http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html',
+      fetchedAt: '2026-11-23T02:00:05.000Z',
+      status: 200,
+      headers: {},
+      contentType: 'text/html; charset=utf-8',
+      charset: 'utf-8',
+    });
+    rawKey = put.key;
+    sha256 = put.sha256;
+    const start = TEXT.indexOf(QUOTE);
+    const finding: Finding = {
+      rule: 'arith.sum',
+      severity: 'error',
+      message: { zh: '办结数60件多于收到的57件', en: '60 concluded but only 57 received' },
+      evidence: [{ quote: QUOTE, where: 'text', start, end: start + QUOTE.length, computation: '60 > 57' }],
+    };
+    const parsedKey = await w.rt.ctx.archive.putParsed('360802', put.sha256, { originalText: TEXT });
+    await w.rt.ctx.repo.recordReport({
+      bodyId: '360802',
+      year: 2025,
+      title: '吉州区人民政府2025年政府信息公开工作年度报告',
+      url: 'http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html',
+      host: 'www.jzq.gov.cn',
+      sha256: put.sha256,
+      rawKey,
+      parsedKey,
+      publishedAt: '2026-01-20',
+      publishedAtSource: 'page',
+      firstSeen: '2026-11-23T02:00:05.000Z',
+      versionSeen: '2026-11-23T02:00:05.000Z',
+      deadline: '2026-03-31',
+      timeliness: 'on-time',
+      format: 'html',
+      findings: [finding],
+      revisions: 1,
+    });
+    await w.rt.ctx.repo.recordAlert({
+      alertId: 'arith.sum/360802/2025',
+      rule: 'arith.sum',
+      bodyId: '360802',
+      year: 2025,
+      audience: 'subscribers',
+      createdAt: '2026-11-23T03:00:00.000Z',
+      finding,
+      reportUrl: 'http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html',
+      rawKey,
+    });
+    await w.rt.ctx.subscribers.subscribe(
+      'reader@example.org',
+      ['3608'],
+      { confirmed: true },
+      '2026-11-23T00:00:00Z',
+    );
+    await handleAlert({ type: 'alert', alertId: 'arith.sum/360802/2025' }, w.rt.ctx);
+    const [mail] = (await readSink(w.rt.mailDir!)).filter((m) => m.alertId === 'arith.sum/360802/2025');
+    link = /证据页面 Evidence page:(\S+)/.exec(mail?.text ?? '')?.[1] ?? '';
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await w?.close();
+    await new Promise<void>((r) => trap.close(() => r()));
+  });
+
+  it('answers the mailed link with 200: the highlighted quote, URL, fetch time, status, sha256, download', async () => {
+    expect(link).toMatch(/\/evidence\/360802:2025:arith\.sum:0#q1$/);
+    const res = await fetch(link);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'none'");
+    expect(csp).toContain("img-src 'none'");
+    expect(csp).toContain('sandbox');
+    const page = await res.text();
+    expect(page).toContain(`<mark id="q1">${QUOTE}</mark>`);
+    expect(page).toContain('http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html');
+    expect(page).toContain('2026-11-23T02:00:05.000Z');
+    expect(page).toContain(`<code>${sha256}</code>`);
+    expect(page).not.toContain('<script>fetch');
+    const download = /href="(\/evidence\/[^"]+\/raw\?key=[^"]+)"/.exec(page)?.[1];
+    const raw = await fetch(`${api.url}${download?.replace(/&amp;/g, '&')}`);
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(raw.headers.get('content-type')).toBe('application/octet-stream');
+    expect(Buffer.from(await raw.arrayBuffer()).toString('utf8')).toContain('<script>fetch(');
+  });
+
+  it('answers 404 for an unknown finding, another body’s object, or a malformed id', async () => {
+    expect((await w.app.request('/evidence/360802:2024:arith.sum:0')).status).toBe(404);
+    expect((await w.app.request('/evidence/nonsense')).status).toBe(404);
+    const other = `/evidence/360802:2025:arith.sum:0/raw?key=${encodeURIComponent('raw/360803/x.html')}`;
+    expect((await w.app.request(other)).status).toBe(404);
+    expect(
+      (
+        await w.app.request(
+          pathOf(`${api.url}/evidence/360802:2025:arith.sum:0/raw?key=parsed/360802/x.json`),
+        )
+      ).status,
+    ).toBe(404);
+  });
+
+  it('runs no script and loads nothing from the archived copy in Chromium, and scrolls to the quote', async () => {
+    browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 900, height: 500 } });
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const res = await page.goto(link, { waitUntil: 'load' });
+    expect(res?.status()).toBe(200);
+    // The archived copy is there, inert, in a sandboxed frame.
+    const frame = page.locator('iframe[sandbox]');
+    expect(await frame.count()).toBe(1);
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    // A request of our own after the page loaded: anything the page sent came before it.
+    await fetch(`http://127.0.0.1:${(trap.address() as AddressInfo).port}/sentinel`);
+    expect(hits).toEqual(['/sentinel']);
+    expect(dialogs).toEqual([]);
+    expect(await page.evaluate(() => (window as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => document.querySelector(':target')?.id)).toBe('q1');
+    expect(await page.locator('mark#q1').textContent()).toBe(QUOTE);
+    expect(await page.locator('mark#q1').isVisible()).toBe(true);
+  });
+});
