@@ -1,17 +1,16 @@
 import type { Body } from '../domain/body.ts';
-import type { ParsedReport } from '../domain/report.ts';
 import type { ReportItem } from '../store/records.ts';
 import { bodySummary } from './bodies.ts';
 import { NotFoundError, type ReadContext } from './context.ts';
 import { figureChanges, textChanges } from './diff.ts';
 import { flattenFigures } from './figures-flat.ts';
-import { readParsed } from './reports.ts';
+import { type RecordView, readParsed } from './reports.ts';
 import type { YearComparison } from './types.ts';
 import { reportFindings, reportSummary } from './years.ts';
 
 export interface YearSide {
   item: ReportItem;
-  record: ParsedReport;
+  record: RecordView;
 }
 
 /**

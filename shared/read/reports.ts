@@ -1,4 +1,5 @@
 import { deadlineFor } from '../domain/deadlines.ts';
+import type { Figures } from '../domain/figures.ts';
 import { ParsedReport } from '../domain/report.ts';
 import { RawMeta } from '../store/archive.ts';
 import type { RevisionItem } from '../store/records.ts';
@@ -9,9 +10,33 @@ import { flattenFigures } from './figures-flat.ts';
 import type { ArchivedCopy, ReportDetail, RevisionView } from './types.ts';
 import { deadlineView, reportFindings, reportSummary } from './years.ts';
 
-/** The parsed record kept in the archive (`parsed/<bodyId>/<sha256>.json`). */
-export async function readParsed(ctx: ReadContext, parsedKey: string): Promise<ParsedReport> {
-  return ParsedReport.parse(await ctx.archive.getJson(parsedKey));
+/** What the read model uses of a parsed record: its text as published and its figures. */
+export interface RecordView {
+  originalText: string;
+  figures: Figures;
+}
+
+const NO_FIGURES: Figures = {
+  narrative: [],
+  percentages: [],
+  pre2019: null,
+  active: null,
+  applications: null,
+  reviews: null,
+  tables: [],
+};
+
+/**
+ * The parsed record kept in the archive (`parsed/<bodyId>/<sha256>.json`), as far as the read model needs
+ * it. A record that does not match today's schema (written by an older parser, or partial) still gives
+ * its text when it has one, and no figures: a page is never refused for an old record.
+ */
+export async function readParsed(ctx: ReadContext, parsedKey: string): Promise<RecordView> {
+  const raw = await ctx.archive.getJson(parsedKey);
+  const parsed = ParsedReport.safeParse(raw);
+  if (parsed.success) return { originalText: parsed.data.originalText, figures: parsed.data.figures };
+  const text = (raw as { originalText?: unknown } | null)?.originalText;
+  return { originalText: typeof text === 'string' ? text : '', figures: NO_FIGURES };
 }
 
 async function archivedCopy(ctx: ReadContext, r: RevisionItem): Promise<ArchivedCopy> {
@@ -49,7 +74,7 @@ export async function reportDetail(ctx: ReadContext, bodyId: string, year: numbe
   const current = await readParsed(ctx, item.parsedKey);
   const views: RevisionView[] = revisions.map((r, i) => {
     const before = i > 0 ? records[i - 1] : undefined;
-    const after = records[i] as ParsedReport;
+    const after = records[i] as RecordView;
     return {
       sha256: r.sha256,
       firstSeen: r.firstSeen,
