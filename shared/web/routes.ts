@@ -2,13 +2,13 @@ import type { Context } from 'hono';
 import type { RouteRegistrar } from '../api/routes/types.ts';
 import { bodyInScope } from '../domain/body.ts';
 import { latestDueYear } from '../domain/deadlines.ts';
+import { ParsedReport } from '../domain/report.ts';
 import {
   bodyDetail,
   bodyYears,
   compareYears,
   countScoreboard,
   NotFoundError,
-  readParsed,
   reportDetail,
   SCOREBOARD_METHOD,
   searchBodies,
@@ -163,7 +163,13 @@ export const registerWebRoutes: RouteRegistrar = (app, ctx, options) => {
       const detail = await reportDetail(ctx, c.req.param('bodyId'), Number(year));
       const item = await ctx.repo.getReport(detail.body.id, detail.report.year);
       if (!item) throw new NotFoundError(`no ${year} report of ${detail.body.id} is stored`);
-      return sendPage(c, reportPage(detail, await readParsed(ctx, item.parsedKey)));
+      // The report's own sections and tables (a record an older parser wrote may lack them: then the
+      // text is shown whole, its flags still marked).
+      const parsed = ParsedReport.safeParse(await ctx.archive.getJson(item.parsedKey));
+      const layout = parsed.success
+        ? parsed.data
+        : { sections: [], originalText: detail.originalText, figures: { tables: [] } };
+      return sendPage(c, reportPage(detail, layout));
     } catch (error) {
       if (error instanceof NotFoundError)
         return problemPage(c, 404, '没有这份报告 No such report', error.message);

@@ -85,7 +85,14 @@ ${head ? html`<thead><tr>${head.map((c) => this.cell(c, true))}</tr></thead>` : 
   }
 }
 
-function recordSections(detail: ReportDetail, record: ParsedReport): Html {
+/** What the page lays out: the text as published, its sections and its tables (offsets into the text). */
+export interface ReportLayout {
+  originalText: string;
+  sections: ParsedReport['sections'];
+  figures: { tables: RawTable[] };
+}
+
+function recordSections(detail: ReportDetail, record: ReportLayout): Html {
   const text = record.originalText;
   const r = new TextRenderer(text, flaggedSpans(detail.findings, text.length));
   const tables = [...record.figures.tables].sort((a, b) => a.start - b.start);
@@ -93,7 +100,7 @@ function recordSections(detail: ReportDetail, record: ParsedReport): Html {
   const sections = [...record.sections].sort((a, b) => a.start - b.start);
   const first = sections[0]?.start ?? text.length;
   const lastEnd = sections.length ? Math.max(...sections.map((s) => s.end)) : text.length;
-  return html`${first > 0 ? html`<section aria-labelledby="sec-head"><h3 id="sec-head">页面信息与开头 <span class="en" lang="en">Page header and opening</span></h3>${r.range(0, first, tables, numberOf)}</section>` : ''}
+  return html`${first > 0 ? html`<section aria-labelledby="sec-head"><h3 id="sec-head">${sections.length ? html`页面信息与开头 <span class="en" lang="en">Page header and opening</span>` : html`报告全文 <span class="en" lang="en">The whole text</span>`}</h3>${r.range(0, first, tables, numberOf)}</section>` : ''}
 ${sections.map((s, i) => {
   const end = Math.max(s.end, sections[i + 1]?.start ?? lastEnd);
   return html`<section aria-labelledby="sec-${i}"><h3 id="sec-${i}">${s.heading || s.id}</h3>${s.empty ? html`<p class="notice">本部分为空 <span lang="en">This part is empty.</span></p>` : ''}${r.range(s.start, Math.min(end, lastEnd), tables, numberOf)}</section>`;
@@ -131,7 +138,7 @@ ${
 }
 
 /** `/reports/:bodyId/:year`: the public record as the report's own sections and tables, flags explained. */
-export function reportPage(detail: ReportDetail, record: ParsedReport): Html {
+export function reportPage(detail: ReportDetail, record: ReportLayout): Html {
   const { body, report } = detail;
   return page(
     { title: `${body.name} ${report.year}年度报告` },
