@@ -37,14 +37,17 @@ const lists = (e: StoredEntry, year: number, url?: string): boolean =>
 
 /**
  * The entries that prove a report's presence or absence. Present (`reportUrl` given): the first and the
- * latest check whose candidates list it (or its year). Absent: the latest check at or before `asOf` and,
- * when it is a 304 that relies on an earlier full read, that read. Only sealed entries count. Pure.
+ * latest check whose candidates list it (or its year), preceded, for a back-dated report (`backdatedFrom`: its
+ * page date), by the complete reads after that date that did not list it. Absent: the latest check at or
+ * before `asOf` and, when it is a 304 that relies on an earlier full read, that read. Only sealed entries
+ * count. Pure.
  */
 export function provingEntries(
   entries: readonly StoredEntry[],
   year: number,
   asOf: string,
   reportUrl?: string,
+  backdatedFrom?: string,
 ): ProvingEntry[] {
   const sealed = entries.filter((e) => linkOf(e)).sort((a, b) => seqOf(a) - seqOf(b));
   const at = (e: StoredEntry) => String(e.at);
@@ -53,6 +56,15 @@ export function provingEntries(
     const listing = sealed.filter((e) => lists(e, year, reportUrl));
     const first = listing[0];
     const last = listing.at(-1);
+    // date.backdated: the complete reads after the page date that did not list the report.
+    if (backdatedFrom && first)
+      for (const e of sealed)
+        if (at(e) > backdatedFrom && at(e) < at(first) && e.complete === true && !lists(e, year, reportUrl))
+          out.push({
+            seq: seqOf(e),
+            at: at(e),
+            why: `complete read of the listing after the page date ${backdatedFrom} that did not list the ${year} report`,
+          });
     if (first)
       out.push({ seq: seqOf(first), at: at(first), why: `first check that listed the ${year} report` });
     if (last && last !== first)

@@ -1,9 +1,12 @@
+import { beijingDate } from '#shared/domain/clock.ts';
 import type { Evidence, Finding } from '#shared/domain/finding.ts';
 import type { ParsedReport } from '#shared/domain/report.ts';
+import type { CheckSummary } from '#shared/store/records.ts';
+import { absenceProof } from './absence-proof.ts';
 import { finding } from './findings.ts';
 import { readingsOf } from './loose-date.ts';
 import { matchAll, quoteOriginal, quoteView, viewOf } from './text-view.ts';
-import type { Rule, RuleContext } from './types.ts';
+import type { Rule, RuleContext, RuleInfo } from './types.ts';
 
 export const dateInconsistent: Rule = {
   id: 'date.inconsistent',
@@ -156,4 +159,76 @@ function periodYear({ report }: RuleContext): Finding[] {
       ],
     ),
   ];
+}
+
+/**
+ * Days a listing may lag behind a report's page date before a read without it counts: a report dated the
+ * 3rd and missing from a complete read on the 4th is not accused (listings are often rebuilt overnight);
+ * missing on the 5th, it is. docs/evidence.md, "Back-dating".
+ */
+export const BACKDATE_TOLERANCE_DAYS = 1;
+
+/** Raised by the parse stage from the check log (it needs the log, which report rules do not see). */
+export const dateBackdated: RuleInfo = {
+  id: 'date.backdated',
+  severity: 'error',
+  description: {
+    zh: '发布日期早于报告首次出现在栏目中的日期:其间一次完整读取的栏目列表中没有该报告',
+    en: 'The page date (发布日期) is earlier than the day the report first appeared: a complete read of the listing in between did not list it',
+  },
+};
+
+const addDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * `date.backdated`: the report of `year` carries page date `publishedAt` (YYYY-MM-DD, Beijing) but was
+ * first seen at `firstSeen` (ISO instant), and a check between them, on a Beijing day more than
+ * BACKDATE_TOLERANCE_DAYS after the page date, read the listing completely (absence-proof.ts: to its end
+ * or past the year, nothing unread, no unsettled candidate, the year not named in the text) without the
+ * report's year. Evidence: each such check (at most three), with the listing pages it read and their
+ * snapshot hashes. Null when there is no such check. Pure.
+ */
+export function backdatedFinding(input: {
+  year: number;
+  publishedAt: string | null;
+  firstSeen: string;
+  checks: readonly CheckSummary[];
+}): Finding | null {
+  const { year, publishedAt, firstSeen } = input;
+  if (!publishedAt) return null;
+  const earliest = addDays(publishedAt, BACKDATE_TOLERANCE_DAYS);
+  const without = input.checks
+    .filter((c) => c.at < firstSeen && beijingDate(new Date(c.at)) > earliest)
+    .filter((c) => !c.pages.some((p) => p.years.includes(year)))
+    .filter((c) => absenceProof(year, c).proven)
+    .sort((a, b) => (a.at < b.at ? -1 : 1));
+  if (without.length === 0) return null;
+  const first = without[0] as CheckSummary;
+  const evidence: Evidence[] = [
+    {
+      quote: publishedAt,
+      where: 'page date (发布日期)',
+      computation: `first seen ${firstSeen} (${beijingDate(new Date(firstSeen))} Beijing); tolerance ${BACKDATE_TOLERANCE_DAYS} day(s)`,
+    },
+  ];
+  for (const c of without.slice(0, 3)) {
+    const proof = absenceProof(year, c);
+    if (proof.proven)
+      evidence.push(
+        ...proof.evidence.map((e) => ({
+          ...e,
+          computation: `${e.computation ?? ''}; no ${year} report listed`,
+        })),
+      );
+  }
+  const day = beijingDate(new Date(first.at));
+  return finding(
+    dateBackdated,
+    {
+      zh: `报告发布日期为${publishedAt},但${day}完整读取栏目列表时该报告尚未出现(首次发现于${beijingDate(new Date(firstSeen))}),发布日期早于实际上网日期`,
+      en: `The page date is ${publishedAt}, but a complete read of the listing on ${day} did not list the report (first seen ${beijingDate(new Date(firstSeen))}): the page date is earlier than the day it appeared`,
+    },
+    evidence,
+  );
 }

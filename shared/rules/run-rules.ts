@@ -1,7 +1,7 @@
 import type { Finding, Severity } from '#shared/domain/finding.ts';
 import { copyOtherBody } from './copy-rules.ts';
 import { copyOtherReportType, copyPreviousYear } from './copy-similarity.ts';
-import { dateInconsistent } from './date-rules.ts';
+import { dateBackdated, dateInconsistent } from './date-rules.ts';
 import { deadlineLate } from './deadline-rules.ts';
 import { hostMirror } from './host-rules.ts';
 import { arithPercent } from './percent-rules.ts';
@@ -76,6 +76,8 @@ const SWEEP_RULES: readonly RuleInfo[] = [
 
 /** Produced by the crawl stage (shared/stages/crawl-stage.ts), listed here for the docs. */
 const CRAWL_RULES: readonly RuleInfo[] = [
+  /** Raised by the parse stage from the check log (shared/evidence/backdate-check.ts). */
+  dateBackdated,
   {
     id: 'report.removed',
     severity: 'warning',

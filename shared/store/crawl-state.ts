@@ -103,3 +103,35 @@ export async function listChecks(repo: Repository, bodyId: string, limit = 20): 
   );
   return (res.Items ?? []).map((i) => CheckEntry.parse(withoutKeys(i)));
 }
+
+/**
+ * A body's check-log entries whose time falls between `from` and `to` (ISO strings or dates, compared as
+ * the `CHECK#<time>` keys sort), oldest first, every page of the query.
+ */
+export async function listChecksBetween(
+  repo: Repository,
+  bodyId: string,
+  from: string,
+  to: string,
+): Promise<CheckEntry[]> {
+  const out: CheckEntry[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await repo.db.send(
+      new QueryCommand({
+        TableName: repo.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': `BODY#${bodyId}`,
+          ':from': `CHECK#${from}`,
+          ':to': `CHECK#${to}`,
+        },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    out.push(...(res.Items ?? []).map((i) => CheckEntry.parse(withoutKeys(i))));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
