@@ -5,6 +5,7 @@ import type { Body } from '../domain/body.ts';
 import { deadlineFor, timeliness } from '../domain/deadlines.ts';
 import type { ParsedReport, PublishedAt } from '../domain/report.ts';
 import { messageOf } from '../errors.ts';
+import { raiseBackdated } from '../evidence/backdate-check.ts';
 import { AttachmentUnreadableError, parseAttachment } from '../parse/attachments.ts';
 import { dateFromUrl } from '../parse/dates.ts';
 import { parseReport } from '../parse/parse-report.ts';
@@ -155,6 +156,8 @@ async function storeReport(
     after,
   );
   const newAlerts = await raiseFindings(ctx, body.id, year, settled.findings, meta.finalUrl, base.rawKey);
+  const stored = after.find((r) => r.year === year);
+  if (stored) newAlerts.push(...(await raiseBackdated(ctx, stored)));
   newAlerts.push(...(await refreshNextYear(ctx, body, after, dated)));
   newAlerts.push(...(await refreshCopies(ctx, body, dated, settled.sameText)));
   return { ...base, result: 'report', year, change, newAlerts };
