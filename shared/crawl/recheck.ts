@@ -154,7 +154,10 @@ async function compareContent(link: LinkItem, page: Page, deps: DetailDeps): Pro
   const textHash = visibleTextHash(page.html);
   if (textHash === link.lastTextHash) return { changed: false, textHash };
   if (!link.rawKey) return { changed: true, textHash };
-  const archived = await deps.archive.get(link.rawKey);
+  // An archived copy that cannot be read (gone, or in an archive tier) decides nothing: the page is archived
+  // again, which fails as ours if the archive itself is down.
+  const archived = await deps.archive.get(link.rawKey).catch(() => null);
+  if (!archived) return { changed: true, textHash };
   const before = visibleTextHash(decodeBody(archived.bytes, archived.meta.contentType).text);
   return { changed: before !== textHash, textHash };
 }
