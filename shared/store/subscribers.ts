@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -134,6 +135,26 @@ export class Subscribers {
       }),
     );
     return (res.Items ?? []).map((i) => String(i.scope)).sort();
+  }
+
+  /** Every subscriber profile (a scan: for the CLI's `subscribers`, not for a request path). */
+  async list(): Promise<Subscriber[]> {
+    const out: Subscriber[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'begins_with(pk, :p) AND sk = :s',
+          ExpressionAttributeValues: { ':p': 'SUB#', ':s': 'PROFILE' },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(Subscriber.parse(withoutKeys(item)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out.sort((a, b) => a.email.localeCompare(b.email));
   }
 
   /** Stops (or resumes) every mail to the address: a bounce, a complaint, a permanent SMTP refusal. */
