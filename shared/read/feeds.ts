@@ -11,8 +11,8 @@ export const FEED_TYPES: Record<FeedFormat, string> = {
 
 /**
  * A feed of findings (RSS 2.0, Atom 1.0 or JSON Feed 1.1 through the `feed` package), in the order given
- * (newest first from scopeFindings), each item linking to its evidence page `<base>/evidence/<id>` and
- * carrying the finding's id as its guid. `base` is the configured public URL, never a request's Host.
+ * (newest first from scopeFindings), each item linking to its evidence page `<base>/evidence/<id>`, that
+ * URL also being the item's id and guid (stable while the finding is). `base` is the configured public URL, never a request's Host.
  */
 export function findingsFeed(
   findings: readonly PublicFinding[],
@@ -35,8 +35,9 @@ export function findingsFeed(
     const name = o.names.get(f.bodyId) ?? f.bodyId;
     feed.addItem({
       title: `[${f.severity}] ${name} ${f.year}: ${f.message.zh}`,
-      id: f.id,
-      guid: f.id,
+      // Atom ids must be IRIs: the evidence page's URL is the item's id everywhere.
+      id: link,
+      guid: link,
       link,
       date: new Date(f.at),
       description: `${f.message.zh}\n${f.message.en}`,

@@ -1,0 +1,292 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import XLSX from '@e965/xlsx';
+import * as cheerio from 'cheerio';
+import fxp from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoPortal, startDemoPortal } from '#seeds/portal/server.ts';
+import { createApp } from '#shared/api/app.ts';
+import { serveApi } from '#shared/api/serve.ts';
+import { loadConfig } from '#shared/config.ts';
+import { runCycle } from '#shared/local/cycle.ts';
+import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
+import { openApiProblems } from '#test/support/openapi-check.ts';
+
+const TODAY = '2026-11-24';
+const PUBLIC = 'https://nianbao.example.org';
+const IDS = ['140702', '2112', '360802', '411328', '620421-rsj'];
+
+describe('the public read API after the demo cycle', () => {
+  let dir: string;
+  let portal: DemoPortal;
+  let rt: Runtime;
+  let app: ReturnType<typeof createApp>;
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await app.request(path, { headers });
+    return { res, json: res.headers.get('content-type')?.includes('json') ? await res.json() : null };
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nianbao-api-public-'));
+    portal = await startDemoPortal();
+    const config = loadConfig({ NIANBAO_DATA_DIR: dir, NIANBAO_HOST_DELAY_MS: '0', NIANBAO_TODAY: TODAY });
+    rt = await startRuntime({ config, originMap: portal.originMap });
+    await runCycle(rt, { force: true });
+    app = createApp(rt.ctx, { publicUrl: PUBLIC });
+  });
+  afterAll(async () => {
+    await rt?.close();
+    await portal?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('GET /status shows 2025 missing for all five bodies, with the deadline and the legal basis', async () => {
+    const { res, json } = await get('/status');
+    expect(res.status).toBe(200);
+    expect(json.items.map((b: { body: { id: string } }) => b.body.id)).toEqual(IDS);
+    for (const b of json.items) {
+      const y = b.years.find((v: { year: number }) => v.year === 2025);
+      expect(y, b.body.id).toMatchObject({
+        outcome: 'missing',
+        deadline: {
+          date: b.body.id === '620421-rsj' ? '2026-01-31' : '2026-03-31',
+          basis: expect.stringContaining('第四十九条'),
+        },
+      });
+    }
+    const one = await get('/status/360802');
+    expect(one.json.years[0]).toMatchObject({ year: 2025, outcome: 'missing', deadline: { regime: '2019' } });
+  });
+
+  it('searches bodies with filters and pagination, and names bad parameters', async () => {
+    expect(
+      (await get('/api/bodies?q=%E5%94%90%E6%B2%B3')).json.items.map((b: { id: string }) => b.id),
+    ).toEqual(['411328']);
+    expect((await get('/api/bodies?level=city')).json.items.map((b: { id: string }) => b.id)).toEqual([
+      '2112',
+    ]);
+    expect((await get('/api/bodies?parent=36')).json.items.map((b: { id: string }) => b.id)).toEqual([
+      '360802',
+    ]);
+    const p1 = (await get('/api/bodies?limit=2')).json;
+    const p3 = (await get('/api/bodies?limit=2&offset=4')).json;
+    expect([p1.total, p1.items.length, p3.items.length]).toEqual([5, 2, 1]);
+    expect(p3.items[0].id).toBe('620421-rsj');
+    const bad = await get('/api/bodies?limit=0&level=village');
+    expect(bad.res.status).toBe(400);
+    expect(bad.json.fields.map((f: { field: string }) => f.field).sort()).toEqual(['level', 'limit']);
+    expect(bad.json.error).toBe('invalid query');
+  });
+
+  it('serves a body, its years and one report, and 404s what is not there', async () => {
+    const body = await get('/api/bodies/411328');
+    expect(body.json.body.parents.map((p: { name: string }) => p.name)).toEqual(['河南省', '南阳市']);
+    expect(body.json.health.reachable).toBe(true);
+    const years = await get('/api/bodies/411328/years');
+    expect(years.json.years.map((y: { year: number; outcome: string }) => [y.year, y.outcome])).toEqual([
+      [2025, 'missing'],
+      [2018, 'on-time'],
+    ]);
+    const report = await get('/api/bodies/411328/reports/2018');
+    expect(report.res.status).toBe(200);
+    for (const f of report.json.figures.slice(0, 20))
+      expect(report.json.originalText.slice(f.start, f.end)).toBe(f.raw);
+    expect(report.json.archived[0].url).toMatch(/^http:\/\//);
+    expect((await get('/api/bodies/411328/reports/2019')).res.status).toBe(404);
+    expect((await get('/api/bodies/999999')).json).toEqual({ error: 'unknown body 999999' });
+    expect((await get('/api/bodies/%E5%90%89/years')).res.status).toBe(400);
+  });
+
+  it('counts the scoreboard and exports it as CSV with a BOM that a spreadsheet parser reads', async () => {
+    const board = await get('/api/scoreboard?year=2025');
+    expect(board.json.totals).toMatchObject({ bodies: 5, outcomes: { missing: 5 }, findings: { error: 5 } });
+    expect((await get('/api/scoreboard')).json.fields[0]).toEqual({
+      field: 'year',
+      reason: expect.any(String),
+    });
+    const res = await app.request('/api/export/scoreboard.csv?year=2025');
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const sheet = XLSX.read(bytes, { type: 'buffer' });
+    const rows = XLSX.utils.sheet_to_json<string[]>(sheet.Sheets[sheet.SheetNames[0] as string]!, {
+      header: 1,
+    });
+    expect(rows[0]).toEqual([
+      'code',
+      'name',
+      'bodies',
+      'on-time',
+      'late',
+      'undated',
+      'missing',
+      'inconclusive',
+      'unreachable',
+      'not-judged',
+      'findings-error',
+      'findings-warning',
+      'findings-info',
+    ]);
+    expect(rows.map((r) => r[1])).toContain('江西省');
+    expect(rows.at(-1)?.[0]).toBe('total');
+  });
+
+  it('publishes findings as RSS, Atom and JSON Feed, newest first, linking evidence pages on the public URL', async () => {
+    const host = { host: 'evil.example' };
+    const rss = await app.request('/api/feeds/rss?scope=*', { headers: host });
+    expect(rss.headers.get('content-type')).toMatch(/rss\+xml/);
+    const rssText = await rss.text();
+    expect(fxp.validate(rssText)).toBe(true);
+    const $ = cheerio.load(rssText, { xml: true });
+    const links = $('item > link')
+      .map((_, e) => $(e).text())
+      .get();
+    expect(links.length).toBeGreaterThan(5);
+    for (const l of links) expect(l).toMatch(new RegExp(`^${PUBLIC}/evidence/[^/]+$`));
+    const dates = $('item > pubDate')
+      .map((_, e) => Date.parse($(e).text()))
+      .get();
+    expect([...dates].sort((a, b) => b - a)).toEqual(dates);
+
+    const atomRes = await app.request('/api/feeds/atom?scope=3608', { headers: host });
+    const atom = await atomRes.text();
+    expect(atom.slice(0, 200)).toMatch(/^<\?xml/);
+    expect(fxp.validate(atom)).toBe(true);
+    const $a = cheerio.load(atom, { xml: true });
+    expect($a('feed > entry').length).toBeGreaterThan(0);
+    expect(
+      $a('feed > entry > link')
+        .map((_, e) => $a(e).attr('href'))
+        .get()
+        .every((h) => h.startsWith(`${PUBLIC}/evidence/360802%3A`)),
+    ).toBe(true);
+
+    const jf = await (await app.request('/api/feeds/json?scope=620421-rsj')).json();
+    expect(jf.version).toMatch(/jsonfeed\.org\/version\/1/);
+    expect(jf.items.map((i: { id: string }) => i.id)).toContain(
+      `${PUBLIC}/evidence/${encodeURIComponent('620421-rsj:2025:deadline.missing:0')}`,
+    );
+    expect(jf.items.every((i: { url: string }) => i.url.startsWith(`${PUBLIC}/evidence/`))).toBe(true);
+
+    const feed = await app.request('/feed');
+    expect(feed.status).toBe(302);
+    expect(feed.headers.get('location')).toBe(`${PUBLIC}/api/feeds/rss`);
+    expect((await get('/api/feeds/xml')).res.status).toBe(400);
+  });
+
+  it('streams the dataset of every figure with provenance as CSV and JSON Lines', async () => {
+    const csv = Buffer.from(await (await app.request('/api/export/dataset?format=csv')).arrayBuffer());
+    const sheet = XLSX.read(csv, { type: 'buffer' });
+    const rows = XLSX.utils.sheet_to_json<Record<string, unknown>>(
+      sheet.Sheets[sheet.SheetNames[0] as string]!,
+      {
+        raw: false,
+        defval: '',
+      },
+    );
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      'bodyId',
+      'bodyName',
+      'year',
+      'key',
+      'label',
+      'value',
+      'unit',
+      'raw',
+      'start',
+      'end',
+      'sourceUrl',
+      'sha256',
+      'rawKey',
+      'publishedAt',
+    ]);
+    expect(new Set(rows.map((r) => r.bodyId))).toEqual(new Set(IDS));
+    expect(rows.some((r) => r.bodyName === '榆次区人民政府')).toBe(true);
+    const lines = (await (await app.request('/api/export/dataset?format=jsonl')).text()).trim().split('\n');
+    expect(lines).toHaveLength(rows.length);
+    const records = lines.map((l) => JSON.parse(l));
+    expect(records.find((r) => r.key === 'narrative.service.closed')).toMatchObject({
+      bodyId: '140702',
+      value: 41859,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    // A blank cell stays blank: null in JSON, an empty field in CSV, never 0.
+    const blanks = records.filter((r) => r.value === null);
+    const csvBlanks = rows.filter((r) => r.value === '');
+    expect(csvBlanks.length).toBe(blanks.length);
+    expect((await get('/api/export/dataset?format=xlsx')).res.status).toBe(400);
+  });
+
+  it('generates /openapi.json as valid OpenAPI 3.1 listing every route of the app, with a docs page', async () => {
+    const { json: doc } = await get('/openapi.json');
+    expect(openApiProblems(doc)).toEqual([]);
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.servers[0].url).toBe(PUBLIC);
+    const listed = new Set(
+      Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+      ),
+    );
+    const routes = app.routes
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
+    expect(routes.length).toBeGreaterThan(20);
+    for (const r of routes) expect(listed, r).toContain(r);
+    const years = doc.paths['/api/bodies/{bodyId}/reports/{year}'].get;
+    expect(years.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
+      'path:bodyId',
+      'path:year',
+    ]);
+    expect(doc.paths['/admin/recrawl'].post.security).toBeDefined();
+    const docs = await app.request('/api/docs');
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('GET /api/bodies/{bodyId}/years');
+  });
+
+  it('refuses a request body over the limit with 413, whether it states its length or not', async () => {
+    const big = JSON.stringify({ email: 'a@example.org', scopes: ['*'], pad: 'x'.repeat(100_000) });
+    const res = await app.request('/subscriptions', {
+      method: 'POST',
+      body: big,
+      headers: { 'content-type': 'application/json', 'content-length': String(big.length) },
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: 'request body too large (limit 65536 bytes)' });
+    // Chunked, with no Content-Length: counted while read, over real HTTP.
+    const server = await serveApi(rt.ctx, { adminToken: 'x'.repeat(20) });
+    try {
+      const chunks = new ReadableStream({
+        start(c) {
+          for (let i = 0; i < 20; i += 1) c.enqueue(new TextEncoder().encode('y'.repeat(10_000)));
+          c.close();
+        },
+      });
+      const streamed = await fetch(`${server.url}/admin/recrawl`, {
+        method: 'POST',
+        body: chunks,
+        duplex: 'half',
+        headers: { 'x-admin-token': 'x'.repeat(20) },
+      } as RequestInit);
+      expect(streamed.status).toBe(413);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('limits each client per minute (429 with Retry-After), counted in the store, clients apart', async () => {
+    const limited = createApp(rt.ctx, { rateLimits: { publicPerMinute: 3 } });
+    const as = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1)
+      statuses.push((await limited.request('/health', {}, as('192.0.2.7'))).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    const refused = await limited.request('/health', {}, as('192.0.2.7'));
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await refused.json()).error).toMatch(/^too many requests/);
+    expect((await limited.request('/health', {}, as('192.0.2.8'))).status).toBe(200);
+    // A second app over the same store (another Lambda container) sees the same count.
+    const other = createApp(rt.ctx, { rateLimits: { publicPerMinute: 3 } });
+    expect((await other.request('/health', {}, as('192.0.2.7'))).status).toBe(429);
+  });
+});
