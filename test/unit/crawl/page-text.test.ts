@@ -6,8 +6,12 @@ const page = (chrome: string, body = '一、总体情况 本年度共主动公�
 
 describe('comparableText: what a re-check compares', () => {
   it('ignores scripts, tokens, visit counters and today’s date in the page chrome', () => {
-    const a = page('今天是2026年1月5日 星期一 浏览次数：12 您是第345位访客 <input type="hidden" value="tok1">');
-    const b = page('今天是2026年1月12日 星期一 浏览次数：1,207 您是第9912位访客 <input type="hidden" value="tok2">');
+    const a = page(
+      '今天是2026年1月5日 星期一 浏览次数：12 您是第345位访客 <input type="hidden" value="tok1">',
+    );
+    const b = page(
+      '今天是2026年1月12日 星期一 浏览次数：1,207 您是第9912位访客 <input type="hidden" value="tok2">',
+    );
     expect(visibleTextHash(a)).toBe(visibleTextHash(b));
     expect(comparableText(a)).toContain('浏览次数：#');
   });
