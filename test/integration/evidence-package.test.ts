@@ -166,6 +166,27 @@ describe('evidence packages from the demo cycle', () => {
     expect((await app.request(evidencePackageUrl('nonsense'))).status).toBe(400);
   });
 
+  it("serves the draft complaint letter of a missing report at the finding's letter URLs", async () => {
+    const app = createApp(rt.ctx);
+    const id = 'deadline.missing/620421-rsj/2025';
+    const md = await app.request(complaintLetterUrl(id, 'md')!);
+    expect(md.status).toBe(200);
+    const text = await md.text();
+    expect(text).toMatch(
+      /^# 关于靖远县人力资源和社会保障局未按期公开2025年政府信息公开工作年度报告的情况反映（草稿）/,
+    );
+    expect(text).toContain('靖远县人民政府办公室：');
+    expect(text).toContain('草稿，非法律意见。');
+    expect(text).toMatch(/证据包 SHA-256：[0-9a-f]{64}/);
+    const docx = await app.request(complaintLetterUrl(id, 'docx')!);
+    expect(docx.status).toBe(200);
+    const xml = new TextDecoder().decode(
+      unzipSync(new Uint8Array(await docx.arrayBuffer()))['word/document.xml'],
+    );
+    expect(xml).toContain('靖远县人民政府办公室：');
+    expect((await app.request('/evidence/spam.injection%2F2112%2F2017/letter.md')).status).toBe(400);
+  });
+
   it('`nianbao verify <package>` checks it offline and exits 1 when it does not hold', async () => {
     const pkg = await buildEvidencePackage(rt.ctx, parseTarget('360802/2017'), SOFTWARE);
     const file = join(dir, 'p.wacz');
