@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Body } from '../domain/body.ts';
 import { loadRegistry } from '../domain/registry.ts';
 import { ConfigError, InfrastructureError, type RegistryError } from '../errors.ts';
@@ -39,14 +39,12 @@ const isNotFound = (error: unknown): boolean => {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
 };
-const isNotModified = (error: unknown): boolean =>
-  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 304;
 
 export interface S3RegistryOptions {
   s3: S3Client;
   bucket: string;
   key: string;
-  /** How long a loaded registry is used before S3 is asked again (a conditional GET: 304 costs no body). */
+  /** How long a loaded registry is used before S3 is asked again (a HEAD: unchanged, the body is not read). */
   refreshMs: number;
   now?: () => number;
   /** Told when a refresh fails and the registry already loaded is kept. */
@@ -55,7 +53,7 @@ export interface S3RegistryOptions {
 
 /**
  * The registry as the functions read it: from S3 at cold start, kept for `refreshMs`, then asked again
- * with If-None-Match (unchanged: 304, nothing read). Errors:
+ * (a HEAD; the object is read only when its ETag changed). Errors:
  * - no object at the key: ConfigError naming the key and `nianbao registry push` (nothing to crawl
  *   without a registry, and guessing one would be worse);
  * - an object with any invalid entry: ConfigError listing each (a pushed registry was validated, so this
@@ -96,23 +94,22 @@ export class S3Registry {
   }
 
   private async load(): Promise<boolean> {
+    const where = { Bucket: this.o.bucket, Key: this.o.key };
     let text: string;
     let etag: string | undefined;
     try {
-      const res = await this.o.s3.send(
-        new GetObjectCommand({
-          Bucket: this.o.bucket,
-          Key: this.o.key,
-          ...(this.etag && this.bodies ? { IfNoneMatch: this.etag } : {}),
-        }),
-      );
+      // A HEAD first: an unchanged registry (the same ETag) is not read again.
+      if (this.bodies && this.etag) {
+        const head = await this.o.s3.send(new HeadObjectCommand(where));
+        if (head.ETag === this.etag) {
+          this.loadedAt = this.now();
+          return false;
+        }
+      }
+      const res = await this.o.s3.send(new GetObjectCommand(where));
       text = (await res.Body?.transformToString('utf8')) ?? '';
       etag = res.ETag;
     } catch (error) {
-      if (isNotModified(error)) {
-        this.loadedAt = this.now();
-        return false;
-      }
       if (isNotFound(error)) {
         throw new ConfigError(
           `no registry at ${this.uri}: push one with \`nianbao registry push <file>\` (see the README's runbook)`,

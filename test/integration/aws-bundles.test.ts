@@ -4,17 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createBrotliDecompress } from 'node:zlib';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { App } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { apiRoutes } from '#shared/api/routes.ts';
+import { DEFAULT_REGISTRY_KEY, putRegistry, validateForPush } from '#shared/aws/registry.ts';
 import { ensureTable } from '#shared/local/embedded-services.ts';
 import { startSmtpSink } from '#shared/local/smtp-sink.ts';
 import { startStoreProcess } from '#shared/local/store-process.ts';
-import { makeDocumentClient } from '#shared/store/clients.ts';
+import { makeDocumentClient, makeS3Client } from '#shared/store/clients.ts';
 import { Repository } from '#shared/store/repository.ts';
 import { emailHash, Subscribers } from '#shared/store/subscribers.ts';
 import { readMailbox } from '#test/support/mailbox.ts';
+import { PROJECT_ROOT } from '../../infra/constructs/function.ts';
 import { NianbaoStack, PipelineSettings } from '../../infra/stack.ts';
 import { SETTINGS } from '../unit/infra/settings.ts';
 import { startSqsStandIn } from './aws-sqs-stand-in.ts';
@@ -114,6 +117,8 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
   let sqs: Awaited<ReturnType<typeof startSqsStandIn>>;
   let mailDir: string;
   let dynamodbEndpoint: string;
+  let s3: S3Client;
+  let registry: Array<Record<string, unknown>>;
   const savedEnv = { ...process.env };
 
   const handler = async (fragment: string): Promise<Handler> => {
@@ -126,12 +131,22 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
     return mod.handler;
   };
 
+  /** The bundle imported anew (another module instance): a fresh container's cold start. */
+  const coldHandler = async (fragment: string): Promise<Handler> => {
+    const fn = [...functions.entries()].find(([d]) => d.includes(fragment))?.[1];
+    if (!fn) throw new Error(`no function described as …${fragment}…`);
+    const url = `${pathToFileURL(join(fn.dir, 'index.mjs')).href}?cold=${Date.now()}`;
+    return ((await import(url)) as { handler: Handler }).handler;
+  };
+
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'nianbao-bundles-'));
     outdir = join(dir, 'cdk.out');
     const app = new App({ outdir });
     const stack = new NianbaoStack(app, 'Bundles', {
-      settings: PipelineSettings.parse({ ...SETTINGS, mailTransport: 'smtp' }),
+      // SES, so the mail-events function is synthesized too; the handlers below mail through the SMTP sink
+      // (the transport is the environment's, set below).
+      settings: PipelineSettings.parse({ ...SETTINGS, mailTransport: 'ses' }),
     });
     const assembly = app.synth();
     const template = JSON.parse(
@@ -159,6 +174,16 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
     closers.push(() => sink.close());
     sqs = await startSqsStandIn();
     closers.push(() => sqs.close());
+    s3 = makeS3Client({ region: 'eu-west-1', s3Endpoint: stores.s3Endpoint });
+    // The registry as `nianbao registry push` leaves it: validated, then uploaded; one body is marked
+    // for the browser, so the plain-HTTP crawl function has one to hand over.
+    const seeds = JSON.parse(await readFile(join(PROJECT_ROOT, 'seeds/bodies.json'), 'utf8')) as {
+      bodies: Array<Record<string, unknown>>;
+    };
+    registry = seeds.bodies.map((b, i) => (i === 0 ? { ...b, render: 'browser' } : b));
+    const checked = validateForPush({ bodies: registry });
+    if (!checked.ok) throw new Error('seed registry invalid');
+    await putRegistry(s3, 'bundles-raw', DEFAULT_REGISTRY_KEY, checked.bodies);
     // What the stack sets, pointed at the stand-ins (AWS_* as the Lambda runtime provides them).
     Object.assign(process.env, {
       AWS_REGION: 'eu-west-1',
@@ -177,6 +202,10 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
       NIANBAO_PARSE_QUEUE_URL: sqs.queueUrl('parse'),
       NIANBAO_ALERT_QUEUE_URL: sqs.queueUrl('alert'),
       NIANBAO_CYCLE_QUEUE_URL: sqs.queueUrl('cycle'),
+      NIANBAO_BROWSER_QUEUE_URL: sqs.queueUrl('browser.fifo'),
+      NIANBAO_REGISTRY_S3_KEY: DEFAULT_REGISTRY_KEY,
+      // Asked again on every invocation (a conditional GET), so a push is seen at once.
+      NIANBAO_REGISTRY_REFRESH_SECONDS: '0',
       NIANBAO_CYCLE_BATCH: '2',
       NIANBAO_ADMIN_TOKEN: 'bundle-test-admin-token-0123456789',
       NIANBAO_TODAY: '2026-11-24',
@@ -191,8 +220,8 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
   });
 
   it("ships a Chromium built for the crawl function's architecture", async () => {
-    const crawl = [...functions.entries()].find(([d]) => d.includes('crawl one body'))?.[1];
-    if (!crawl) throw new Error('no crawl function');
+    const crawl = [...functions.entries()].find(([d]) => d.includes('in Chromium'))?.[1];
+    if (!crawl) throw new Error('no browser crawl function');
     const machine = await elfMachine(join(crawl.dir, 'node_modules/@sparticuz/chromium/bin/chromium.br'));
     expect({ architecture: crawl.architecture, machine }).toEqual({
       architecture: 'x86_64',
@@ -277,7 +306,7 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
     const before = process.env.NIANBAO_DYNAMODB_ENDPOINT;
     process.env.NIANBAO_DYNAMODB_ENDPOINT = 'http://127.0.0.1:9';
     try {
-      const crawl = await handler('crawl one body');
+      const crawl = await handler('crawl by plain HTTP');
       const response = await crawl(
         {
           Records: [
@@ -338,4 +367,145 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
     ).get(emailHash(email));
     expect(subscriber?.confirmed).toBe(true);
   });
+
+  it('crawl: a batch of whole hosts hands a body marked for the browser to the browser queue, recording nothing', async () => {
+    const first = String(registry[0]?.id);
+    const response = await (await handler('crawl by plain HTTP'))(
+      {
+        Records: [
+          sqsRecord('batch-1', JSON.stringify({ type: 'batch', task: 'recrawl', bodyIds: [first] })),
+          sqsRecord('junk', JSON.stringify({ type: 'batch', task: 'sweep', bodyIds: [first] })),
+        ],
+      },
+      lambdaContext,
+    );
+    expect(BatchResponse.parse(response)).toEqual({ batchItemFailures: [{ itemIdentifier: 'junk' }] });
+    const handed = sqs.sent.filter((m) => m.queue === 'browser.fifo').map((m) => JSON.parse(m.body).bodyId);
+    expect(handed).toEqual([first]);
+    const state = await new Repository(
+      makeDocumentClient({ region: 'eu-west-1', dynamodbEndpoint }),
+      'bundles',
+    ).getBodyState(first);
+    expect(state.lastCheckedAt).toBeUndefined();
+  });
+
+  it('mail-events: SES bounce and complaint events through SNS suppress the subscriber; a transient bounce does not', async () => {
+    const subscribers = new Subscribers(
+      makeDocumentClient({ region: 'eu-west-1', dynamodbEndpoint }),
+      'bundles',
+    );
+    const at = '2026-11-24T00:00:00.000Z';
+    for (const email of ['gone@example.org', 'angry@example.org', 'full@example.org']) {
+      await subscribers.subscribe(email, ['3608'], { confirmed: true }, at);
+    }
+    // The SES event publishing format (eventType, bounce/complaint, mail) inside SNS notifications.
+    const ses = (eventType: string, detail: Record<string, unknown>) => ({
+      eventType,
+      ...detail,
+      mail: { messageId: `ses-${eventType}`, timestamp: at, source: SETTINGS.mailFrom, destination: [] },
+    });
+    const snsRecord = (id: string, message: unknown) => ({
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: 'arn:aws:sns:eu-west-1:000000000000:events:sub',
+      Sns: {
+        Type: 'Notification',
+        MessageId: id,
+        TopicArn: 'arn:aws:sns:eu-west-1:000000000000:events',
+        Subject: null,
+        Message: JSON.stringify(message),
+        Timestamp: at,
+        SignatureVersion: '1',
+        Signature: 'x',
+        SigningCertUrl: 'https://sns.eu-west-1.amazonaws.com/cert.pem',
+        UnsubscribeUrl: 'https://sns.eu-west-1.amazonaws.com/unsub',
+        MessageAttributes: {},
+      },
+    });
+    const result = await (await handler('suppress subscribers'))(
+      {
+        Records: [
+          snsRecord(
+            'n1',
+            ses('Bounce', {
+              bounce: {
+                bounceType: 'Permanent',
+                bounceSubType: 'General',
+                bouncedRecipients: [{ emailAddress: 'gone@example.org' }],
+                timestamp: at,
+                feedbackId: 'f1',
+              },
+            }),
+          ),
+          snsRecord(
+            'n2',
+            ses('Complaint', {
+              complaint: {
+                complainedRecipients: [{ emailAddress: 'angry@example.org' }],
+                timestamp: at,
+                feedbackId: 'f2',
+              },
+            }),
+          ),
+          snsRecord(
+            'n3',
+            ses('Bounce', {
+              bounce: {
+                bounceType: 'Transient',
+                bounceSubType: 'MailboxFull',
+                bouncedRecipients: [{ emailAddress: 'full@example.org' }],
+                timestamp: at,
+                feedbackId: 'f3',
+              },
+            }),
+          ),
+          snsRecord(
+            'n4',
+            ses('Complaint', {
+              complaint: { complainedRecipients: [{ emailAddress: 'stranger@example.org' }] },
+            }),
+          ),
+        ],
+      },
+      lambdaContext,
+    );
+    expect(result).toEqual({ suppressed: 2, ignored: 1 });
+    const suppressed = async (email: string) =>
+      (await subscribers.get(emailHash(email)))?.suppressed ?? false;
+    expect({
+      gone: await suppressed('gone@example.org'),
+      angry: await suppressed('angry@example.org'),
+      full: await suppressed('full@example.org'),
+    }).toEqual({ gone: true, angry: true, full: false });
+  });
+
+  it('registry: the functions read it from S3 and see a new push without a redeploy; none there is a clear error', async () => {
+    const api = await handler('HTTP API');
+    const health = async () => {
+      const res = ApiResponse.parse(await api(httpEvent('GET', '/health'), lambdaContext));
+      return { status: res.statusCode, bodies: JSON.parse(res.body).bodies as number | undefined };
+    };
+    expect(await health()).toEqual({ status: 200, bodies: registry.length });
+    await putRegistry(s3, 'bundles-raw', DEFAULT_REGISTRY_KEY, validateForPushOrThrow(registry.slice(0, 2)));
+    expect(await health()).toEqual({ status: 200, bodies: 2 });
+
+    // A fresh container with no registry at its key fails loudly, naming the key and the command.
+    const before = process.env.NIANBAO_REGISTRY_S3_KEY;
+    process.env.NIANBAO_REGISTRY_S3_KEY = 'registry/absent.json';
+    try {
+      await expect(
+        (await coldHandler('parse one archived page'))({ Records: [] }, lambdaContext),
+      ).rejects.toThrow(
+        /no registry at s3:\/\/bundles-raw\/registry\/absent\.json: push one with `nianbao registry push/,
+      );
+    } finally {
+      process.env.NIANBAO_REGISTRY_S3_KEY = before;
+    }
+  });
 });
+
+function validateForPushOrThrow(bodies: unknown[]) {
+  const checked = validateForPush({ bodies });
+  if (!checked.ok) throw new Error(checked.errors.map((e) => e.message).join('; '));
+  return checked.bodies;
+}
