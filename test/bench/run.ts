@@ -5,35 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { runCrawlBench } from './crawl-bench.ts';
-import { type ParseBenchResult, runParseBench } from './parse-bench.ts';
+import { parseSection, runParseBench } from './parse-bench.ts';
 import { runPipelineBench } from './pipeline-bench.ts';
+import { rulesSection, runRulesBench } from './rules-bench.ts';
 
 // The SDK's notice that Node 20 leaves its support window; the Lambdas run Node 22.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const fmt = (n: number, d = 1) => n.toFixed(d);
-
-function parseSection(r: ParseBenchResult): string {
-  return [
-    '## Parser (`parseReport`) vs the floor: cheerio `load` + `.text()` of the same bytes',
-    '',
-    `Corpus: ${r.reports} inputs, ${fmt(r.megabytes, 2)} MB (the five seed pages, the 2019/2021 template fixtures, generated large reports).`,
-    '',
-    '| | reports/s | MB/s | seconds |',
-    '|---|---|---|---|',
-    `| nianbao parser | ${fmt(r.parser.reportsPerSecond)} | ${fmt(r.parser.mbPerSecond, 2)} | ${fmt(r.parser.seconds, 3)} |`,
-    `| floor (cheerio load + text) | ${fmt(r.floor.reportsPerSecond)} | ${fmt(r.floor.mbPerSecond, 2)} | ${fmt(r.floor.seconds, 3)} |`,
-    '',
-    `**Ratio parser/floor: ${fmt(r.ratio, 2)}×** (target ≤ 2.5×). Peak RSS ${fmt(r.peakRssMb, 0)} MB, peak heap ${fmt(r.peakHeapMb, 0)} MB (process-wide, parser and floor together).`,
-    '',
-    '| input | KB | parser ms | floor ms | ratio |',
-    '|---|---|---|---|---|',
-    ...r.perInput.map(
-      (p) =>
-        `| ${p.name} | ${fmt(p.kb, 0)} | ${fmt(p.parserMs, 2)} | ${fmt(p.floorMs, 2)} | ${fmt(p.ratio, 2)} |`,
-    ),
-  ].join('\n');
-}
 
 const header = [
   '# Benchmark results',
@@ -47,6 +26,7 @@ const header = [
  */
 const benches: Array<{ name: string; run: () => Promise<string> }> = [
   { name: 'parser', run: async () => parseSection(await runParseBench()) },
+  { name: 'rules', run: async () => rulesSection(await runRulesBench()) },
   { name: 'crawl', run: runCrawlBench },
   { name: 'pipeline', run: runPipelineBench },
 ];
