@@ -10,8 +10,9 @@ export function tableRegion(label: string, table: Html): Html {
   return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${label}">${table}</div>`;
 }
 
-/** `/evidence/<finding id>`: the evidence page (the alerts issue's), the archived copy with the quote. */
-export const evidenceHref = (id: string): string => `/evidence/${encodeURIComponent(id)}`;
+/** `/evidence/<finding id>#q1`: the evidence page (the alerts issue's), opened at the first quote. */
+export const evidenceHref = (id: string): string =>
+  `/evidence/${/^[0-9a-z.:-]+$/.test(id) ? id : encodeURIComponent(id)}#q1`;
 export const bodyHref = (id: string): string => `/bodies/${encodeURIComponent(id)}`;
 export const reportHref = (bodyId: string, year: number): string =>
   `/reports/${encodeURIComponent(bodyId)}/${year}`;

@@ -48,6 +48,7 @@ th button.sort::after{content:" ↕";color:#555}th[aria-sort=ascending] button.s
 .s-error{background:#8a1111;color:#fff}.s-warning{background:#7a3e00;color:#fff}.s-info{background:#35507a;color:#fff}
 .zero{color:#767676}
 form.inline{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin:.5rem 0 1rem}
+form.inline>div{min-width:0;max-width:100%}select{width:auto}
 label{display:block;font-weight:600;font-size:.95rem}
 label .hint{display:block;font-weight:400;color:#555;font-size:.85rem}
 input,select,textarea,button{font:inherit;max-width:100%}

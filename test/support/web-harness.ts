@@ -6,7 +6,9 @@ import { type DemoPortal, startDemoPortal } from '#seeds/portal/server.ts';
 import { type ApiServer, serveApi } from '#shared/api/serve.ts';
 import { loadConfig } from '#shared/config.ts';
 import { runCycle } from '#shared/local/cycle.ts';
+import { localDeadLetters } from '#shared/local/running-stores.ts';
 import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
+import type { LocalQueue } from '#shared/queue/local-queue.ts';
 
 /**
  * The dashboard's browser tests: the embedded runtime after a cycle, its API (pages included) on loopback,
@@ -26,7 +28,12 @@ export interface Served {
 /** Serves the runtime's app (API and pages) on loopback with the test admin key; links in mails point here. */
 export async function serve(rt: Runtime): Promise<ApiServer> {
   let base = '';
-  const api = await serveApi(rt.ctx, { adminToken: ADMIN_KEY, publicUrl: () => base });
+  const queues = [rt.queues.crawl, rt.queues.parse, rt.queues.alert] as unknown as LocalQueue<never>[];
+  const api = await serveApi(rt.ctx, {
+    adminToken: ADMIN_KEY,
+    publicUrl: () => base,
+    deadLetters: localDeadLetters(queues),
+  });
   base = api.url;
   return api;
 }

@@ -123,6 +123,7 @@ export function adminPage(v: AdminView): Html {
 ${v.flash ? html`<p class="${v.flash.ok ? 'ok' : 'notice'}" role="status">${v.flash.text}</p>` : ''}
 <form method="post" action="/admin/logout" class="inline"><div><button type="submit" class="secondary">退出 <span lang="en">Sign out</span></button></div></form>
 
+${v.sections.map(adminSection)}
 <h2>操作 <span class="en" lang="en">Actions</span></h2>
 <h3>重新抓取 <span class="en" lang="en">Re-crawl</span></h3>
 ${action('recrawl', html`重新抓取该机关 <span lang="en">Re-crawl body</span>`, bodySelect('recrawl-body', v.bodies))}
@@ -145,7 +146,6 @@ ${action('rerun-rules', html`重新运行规则 <span lang="en">Re-run the rules
 <p><button type="submit">保存 <span lang="en">Save</span></button></p>
 </form>
 
-
-${v.sections.map(adminSection)}`,
+`,
   );
 }

@@ -157,7 +157,7 @@ export function reportPage(detail: ReportDetail, record: ReportLayout): Html {
     }</dd>
 </dl>
 <h2>发现的问题 <span class="en" lang="en">Findings</span> (${detail.findings.length})</h2>
-${detail.findings.length ? detail.findings.map((f) => findingBlock(f, { level: 3 })) : html`<p class="muted">没有发现问题。 <span lang="en">No finding.</span></p>`}
+${detail.findings.length ? detail.findings.map((f) => findingBlock(f, { level: 3, reportLink: true })) : html`<p class="muted">没有发现问题。 <span lang="en">No finding.</span></p>`}
 <h2>报告原文 <span class="en" lang="en">The report as published</span></h2>
 <p class="muted">按报告自身的章节和表格排列;<mark class="flag">标红</mark>的文字或单元格是问题所在,旁边给出计算结果。
 <span lang="en">Laid out in the report's own sections and tables; flagged text and cells carry the computed values.</span></p>
