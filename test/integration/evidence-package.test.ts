@@ -10,7 +10,7 @@ import { type DemoPortal, startDemoPortal } from '#seeds/portal/server.ts';
 import { createApp } from '#shared/api/app.ts';
 import { loadConfig } from '#shared/config.ts';
 import { sha256Of } from '#shared/evidence/canonical-json.ts';
-import { recordDailyRoot } from '#shared/evidence/daily-root.ts';
+import { getDailyRoot } from '#shared/evidence/daily-root.ts';
 import { complaintLetterUrl, evidencePackageUrl } from '#shared/evidence/links.ts';
 import { buildEvidencePackage, PACKAGE_PATHS, parseTarget } from '#shared/evidence/package-build.ts';
 import { formatPackageVerification, verifyPackage } from '#shared/evidence/package-verify.ts';
@@ -49,10 +49,17 @@ describe('evidence packages from the demo cycle', () => {
     dir = await mkdtemp(join(tmpdir(), 'nianbao-evidence-'));
     tsa = await startTestTsa();
     portal = await startDemoPortal();
-    const config = loadConfig({ NIANBAO_DATA_DIR: dir, NIANBAO_HOST_DELAY_MS: '0', NIANBAO_TODAY: TODAY });
+    const config = loadConfig({
+      NIANBAO_DATA_DIR: dir,
+      NIANBAO_HOST_DELAY_MS: '0',
+      NIANBAO_TODAY: TODAY,
+      NIANBAO_TSA_URL: tsa.url,
+    });
     rt = await startRuntime({ config, originMap: portal.originMap });
+    // The cycle records the day's root after its sweep, timestamped by the configured TSA.
     await runCycle(rt, { force: true });
-    await recordDailyRoot(rt.ctx, { tsaUrl: tsa.url });
+    const root = await getDailyRoot(rt.ctx.repo, TODAY);
+    if (!root?.timestamp) throw new Error('the cycle recorded no timestamped daily root');
   });
   afterAll(async () => {
     await rt?.close();
