@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { backdatedFinding } from '#shared/rules/date-rules.ts';
+import type { CheckSummary } from '#shared/store/records.ts';
+
+/** A complete read of a one-page listing at `at` (ISO), listing `years`. */
+const read = (at: string, years: number[], over: Partial<CheckSummary> = {}): CheckSummary => ({
+  at,
+  complete: true,
+  reachedEnd: true,
+  oldestYear: Math.min(...years),
+  newestYear: Math.max(...years),
+  unread: [],
+  unsettledYears: [],
+  unsettledUnknown: 0,
+  pages: [{ url: 'http://x.gov.cn/ndbg/', at, status: 200, sha256: 'a'.repeat(64), rendered: false, years }],
+  ...over,
+});
+
+const base = { year: 2023, publishedAt: '2024-01-03', firstSeen: '2024-01-10T04:00:00.000Z' };
+
+describe('backdatedFinding (pure)', () => {
+  it('fires on a complete read two Beijing days after the page date that did not list the year', () => {
+    const f = backdatedFinding({ ...base, checks: [read('2024-01-04T16:30:00.000Z', [2022])] });
+    // 16:30 UTC on the 4th is 00:30 on the 5th in Beijing: past the one-day tolerance.
+    expect(f?.message.en).toMatch(
+      /^The page date is 2024-01-03, but a complete read of the listing on 2024-01-05/,
+    );
+  });
+
+  it('spares a read within the tolerance, a partial or unsettled read, one listing the year, and an undated page', () => {
+    const on4th = read('2024-01-04T15:00:00.000Z', [2022]); // 23:00 on the 4th in Beijing
+    const later = '2024-01-06T04:00:00.000Z';
+    expect(backdatedFinding({ ...base, checks: [on4th] })).toBeNull();
+    expect(backdatedFinding({ ...base, checks: [read(later, [2022], { complete: false })] })).toBeNull();
+    expect(backdatedFinding({ ...base, checks: [read(later, [2022], { unread: ['frame x'] })] })).toBeNull();
+    expect(
+      backdatedFinding({ ...base, checks: [read(later, [2022], { unsettledYears: [2023] })] }),
+    ).toBeNull();
+    expect(backdatedFinding({ ...base, checks: [read(later, [2023, 2022])] })).toBeNull();
+    const named = read(later, [2022]);
+    named.pages[0]!.namedYears = [2023];
+    expect(backdatedFinding({ ...base, checks: [named] })).toBeNull();
+    expect(backdatedFinding({ ...base, publishedAt: null, checks: [read(later, [2022])] })).toBeNull();
+    // A read after the report was first seen proves nothing about before.
+    expect(backdatedFinding({ ...base, checks: [read('2024-01-11T04:00:00.000Z', [2022])] })).toBeNull();
+  });
+});
