@@ -90,6 +90,22 @@ function flashText(action: string, status: number, body: unknown): { ok: boolean
       : '';
     return { ok: true, text: `已排队 ${queued} 个抓取。 ${queued} crawl(s) queued.${already}` };
   }
+  const n = (v: unknown) => (Array.isArray(v) ? v.length : 0);
+  const r = (body ?? {}) as { requeued?: unknown; changes?: unknown; newAlerts?: unknown; created?: unknown };
+  if (action === 'requeue')
+    return { ok: true, text: `已重新入队 ${n(r.requeued)} 条。 ${n(r.requeued)} requeued.` };
+  if (action === 'reparse')
+    return { ok: true, text: `已重新解析 ${n(r.changes)} 个页面。 ${n(r.changes)} page(s) re-parsed.` };
+  if (action === 'rerun-rules')
+    return {
+      ok: true,
+      text: `规则已重新运行,新提醒 ${n(r.newAlerts)} 条。 Rules run again: ${n(r.newAlerts)} new alert(s).`,
+    };
+  if (action === 'registry')
+    return {
+      ok: true,
+      text: r.created === true ? '已新增机关。 Body added.' : '已更新登记条目。 Entry updated.',
+    };
   return { ok: true, text: `已完成 Done (${action}).` };
 }
 

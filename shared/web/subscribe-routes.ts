@@ -6,13 +6,16 @@ import { subscribePage } from './pages/subscribe.ts';
 import { type ScopeOption, scopeOptions } from './scopes.ts';
 import { sendPage } from './security.ts';
 
-/** The scope options, with the chosen body first when the scope is a body id (a body page's link). */
+/**
+ * The scope options, with the chosen body first when the scope is a department's id (a body page's
+ * link). A government's id is its division code: that scope is already listed, and covers its
+ * departments too.
+ */
 function scopesFor(ctx: StageContext, scope: string): ScopeOption[] {
   const options = scopeOptions(ctx.registry);
   const body = ctx.registry.get(scope);
-  return body
-    ? [{ code: body.id, name: `${body.name}(仅此机关 this body only)`, depth: 0 }, ...options]
-    : options;
+  if (!body || options.some((o) => o.code === body.id)) return options;
+  return [{ code: body.id, name: `${body.name}(仅此机关 this body only)`, depth: 0 }, ...options];
 }
 
 function field(form: Record<string, unknown>, name: string): string {

@@ -245,7 +245,7 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
     const row = page.locator('tr', { hasText: 'SMTP 451 try later (test)' });
     expect(await row.count()).toBe(1);
     await Promise.all([page.waitForURL(`${url}/admin`), row.locator('button').click()]);
-    expect(await page.locator('p[role=status]').textContent()).toContain('requeue');
+    expect(await page.locator('p[role=status]').textContent()).toContain('1 requeued');
     await served.rt.settle();
     expect(served.rt.queues.alert.deadLetters).toHaveLength(0);
     await shoot(page, 'admin-requeued');
