@@ -1,3 +1,5 @@
+import { sendDigests } from '../alerts/digest.ts';
+import { addToDigest } from '../alerts/digest-store.ts';
 import { evidenceUrl } from '../alerts/evidence-url.ts';
 import { LinkSigner } from '../alerts/links.ts';
 import { scopeName, wantsFinding } from '../alerts/scopes.ts';
@@ -28,6 +30,8 @@ export interface AlertOutcome {
   held?: number;
   /** Recipients whose server refused for good (5xx): suppressed. */
   refused?: number;
+  /** Daily-digest subscribers: the alert waits for their digest. */
+  digested?: number;
 }
 
 type Target = { kind: 'admin'; address: string; hash: string } | { kind: 'subscriber'; r: Recipient };
@@ -60,6 +64,7 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     skipped: 0,
     held: 0,
     refused: 0,
+    digested: 0,
   };
   for (const t of await targets(alert, ctx)) {
     const address = t.kind === 'admin' ? t.address : t.r.email;
@@ -75,6 +80,13 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     }
     if (claim.state === 'held') {
       out.held += 1;
+      continue;
+    }
+    if (t.kind === 'subscriber' && t.r.digest === 'daily') {
+      // Kept for the subscriber's next daily digest (alerts/digest.ts), which is its delivery.
+      await addToDigest(ctx.repo, t.r.emailHash, alert.alertId, ctx.now());
+      await markDelivery(ctx.repo, key, { status: 'sent', transportId: 'daily digest' }, ctx.now());
+      out.digested += 1;
       continue;
     }
     const links =
@@ -126,11 +138,14 @@ function scopeLabel(ctx: StageContext, scope: string): string {
 
 /**
  * Queues again every alert not yet delivered to all its recipients (after a mail outage outlasted the
- * queue's retries, or a worker died holding a claim). Deliveries already made are not repeated: each is
- * a claimed, once-only write.
+ * queue's retries, or a worker died holding a claim), then sends the day's digests (alerts/digest.ts):
+ * the redrive is the cycle task that runs once a day in AWS (01:30 Beijing) and every cycle locally.
+ * Deliveries already made are not repeated: each is a claimed, once-only write.
  */
 export async function redriveAlerts(ctx: StageContext): Promise<string[]> {
   const pending = await undeliveredAlerts(ctx.repo);
   for (const a of pending) await ctx.alertQueue.send({ type: 'alert', alertId: a.alertId });
+  const digests = await sendDigests(ctx);
+  if (digests > 0) ctx.log(`daily digests sent: ${digests}`, { stage: 'alert', digests });
   return pending.map((a) => a.alertId);
 }

@@ -68,7 +68,7 @@ describe('nianbao subscribe | unsubscribe | subscribers | alert test', () => {
       [['subscribe', 'not-an-address', '36'], /not an e-mail address/],
       [['subscribe', 'a@example.org', '99'], /unknown scopes: 99/],
       [['subscribe', 'https://hooks.example.org/x', '36'], /webhooks are not built/],
-      [['subscribe', 'a@example.org', '36', '--digest', 'daily'], /daily is not built/],
+      [['subscribe', 'a@example.org', '36', '--digest', 'weekly'], /--digest: immediate or daily/],
       [['unsubscribe', 'stranger@example.org'], /not a subscriber/],
     ];
     for (const [args, why] of cases) expect((await nianbao(...args)).error).toMatch(why);

@@ -127,7 +127,7 @@ describe('subscriptions: double opt-in for every change, no leak, no mail cannon
       [{ email: 'a@example.org, b@example.net', scopes: ['36'] }, /email/],
       [{ email: '<a@example.org>', scopes: ['36'] }, /email/],
       [{ email: 'unknown-scope@example.org', scopes: ['99'] }, /unknown scopes/],
-      [{ email: 'daily@example.org', scopes: ['36'], digest: 'daily' }, /digest/],
+      [{ email: 'daily@example.org', scopes: ['36'], digest: 'weekly' }, /digest/],
       [{ email: 'kinds@example.org', scopes: ['36'], kinds: ['gossip'] }, /kinds/],
     ];
     for (const [body, why] of cases) {

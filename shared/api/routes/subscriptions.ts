@@ -28,7 +28,8 @@ export const SubscriptionRequest = z.object({
     .optional(),
   /** Only findings at least this severe (absent: all). */
   minSeverity: Severity.optional(),
-  digest: z.literal('immediate', 'the daily digest is not available yet: use immediate').default('immediate'),
+  /** immediate (default) or one daily digest (alerts/digest.ts). */
+  digest: z.enum(['immediate', 'daily']).default('immediate'),
 });
 
 const ConfirmQuery = z.object({ e: z.string().regex(/^[0-9a-f]{32}$/), t: z.string().min(16).max(64) });

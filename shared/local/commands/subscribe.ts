@@ -13,8 +13,8 @@ const Kinds = z.array(z.enum(['deadlines', 'anomalies'])).min(1);
 
 /**
  * `nianbao subscribe <email> <scopes...>`: an operator's action, applied at once (no confirmation mail):
- * a division covers everything below it (36 → every body in 江西省). Webhook channels and the daily
- * digest are refused with a clear error: not built yet.
+ * a division covers everything below it (36 → every body in 江西省). Webhook channels are refused with a
+ * clear error: not built yet.
  */
 export function registerSubscribe(program: Command): void {
   program
@@ -22,7 +22,7 @@ export function registerSubscribe(program: Command): void {
     .description(
       'subscribe an e-mail address to scopes: * (all), a division code (36, 3608, 360802) or a body id',
     )
-    .option('--digest <mode>', 'immediate (default); daily is not available yet', 'immediate')
+    .option('--digest <mode>', 'immediate (default) or daily (one digest a day)', 'immediate')
     .option('--channel <channel>', 'email (default); chat robots and webhooks are not available yet', 'email')
     .option('--kinds <kinds>', 'deadlines, anomalies, or both (comma-separated; default both)')
     .option('--min-severity <severity>', 'info (default), warning or error')
@@ -37,8 +37,8 @@ export function registerSubscribe(program: Command): void {
             'only e-mail subscriptions are available: chat robots and webhooks are not built yet',
           );
         }
-        if (o.digest !== 'immediate')
-          throw new Error('--digest: only immediate is available (daily is not built yet)');
+        if (o.digest !== 'immediate' && o.digest !== 'daily') throw new Error('--digest: immediate or daily');
+        const digest: 'immediate' | 'daily' = o.digest;
         const email = EmailAddress.safeParse(address);
         if (!email.success) throw new Error(`not an e-mail address: ${address}`);
         for (const s of scopes) {
@@ -59,7 +59,7 @@ export function registerSubscribe(program: Command): void {
           const sub = await rt.ctx.subscribers.subscribe(
             email.data,
             scopes,
-            { confirmed: true, ...filters },
+            { confirmed: true, digest, ...filters },
             new Date().toISOString(),
           );
           const names = scopes.map((s) => scopeName(s, (id) => rt.ctx.registry.get(id)?.name) ?? s);

@@ -4,6 +4,7 @@ import type { RecipientLinks } from '#shared/alerts/links.ts';
 import type { Body } from '#shared/domain/body.ts';
 import type { Finding } from '#shared/domain/finding.ts';
 import { renderAlertMail, SUBJECT_MAX } from '#shared/mail/render.ts';
+import { renderDigestMail } from '#shared/mail/render-digest.ts';
 import { runRules } from '#shared/rules/run-rules.ts';
 import { sweepBody } from '#shared/rules/sweep.ts';
 import { groupByRule } from '#shared/stages/raise-findings.ts';
@@ -148,6 +149,34 @@ describe('rendered mails (snapshots)', () => {
     expect(mail.text).toContain('管理员');
     expect(mail.text).not.toMatch(/subscribed to this jurisdiction|退订|unsubscribe/i);
     expect(mail).toMatchSnapshot();
+  });
+
+  it('a daily digest: findings grouped by jurisdiction, then body; an empty digest is refused', () => {
+    const missing = sweep(true, CHECK).alerts.find((a) => a.finding.rule === 'deadline.missing');
+    const percent = seed004.find((f) => f.rule === 'arith.percent');
+    const yuci = {
+      ...seedBody('004'),
+      parents: [
+        { code: '14', name: '山西省' },
+        { code: '1407', name: '晋中市' },
+      ],
+    };
+    const a1 = record(missing!.alertId, '360802', 2025, 'subscribers', missing!.finding);
+    const a2 = record('arith.percent/140702/2011', '140702', 2011, 'subscribers', percent!);
+    const mail = renderDigestMail(
+      '2026-11-24',
+      [
+        { alert: a2, body: yuci, evidenceUrl: evidenceUrl(BASE, a2) },
+        { alert: a1, body: JIZHOU, evidenceUrl: evidenceUrl(BASE, a1) },
+      ],
+      LINKS,
+      scopeName,
+    );
+    expect(mail.text.indexOf('【山西省 › 晋中市】')).toBeGreaterThan(
+      mail.text.indexOf('【江西省 › 吉安市】'),
+    );
+    expect(mail).toMatchSnapshot();
+    expect(() => renderDigestMail('2026-11-24', [], LINKS)).toThrow(/at least one/);
   });
 
   it('bounds a hostile subject and escapes hostile text in the HTML part', () => {
