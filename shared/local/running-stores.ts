@@ -7,8 +7,9 @@ import type { LocalQueue } from '../queue/local-queue.ts';
 
 /**
  * The stores of an instance already running on this data folder (`nianbao start`, or another command),
- * found through `<dataDir>/stores.json` (written by store-process.ts): its owner's pid must be alive and
- * its DynamoDB endpoint must answer. Null otherwise (no file, a stale file left by a killed process).
+ * found through `<dataDir>/stores.json` (written by store-process.ts) whose owner's pid is alive. Null when
+ * there is none (no file, or a stale file left by a killed process); an error when the owner lives but
+ * its DynamoDB endpoint does not answer after a few tries.
  *
  * Why: dynalite keeps its LevelDB folder locked; a second store process on the same folder fails to open
  * it and answers every request with `Database is closed`. Commands therefore use the running stores over
@@ -26,15 +27,26 @@ export async function runningStores(dataDir: string): Promise<{ dynamodb: string
   try {
     process.kill(lock.pid, 0);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null; // no such process
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null; // no such process: a stale file
   }
-  try {
-    await fetch(lock.dynamodb, { method: 'POST', signal: AbortSignal.timeout(2000) });
-  } catch {
-    return null;
+  // Its owner lives, so dynalite's folder is locked: a second store process could not open it. The
+  // endpoint is given time to answer (a loaded machine, a store process restarting) before giving up.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await fetch(lock.dynamodb, { method: 'POST', signal: AbortSignal.timeout(5000) });
+      return { dynamodb: lock.dynamodb, s3: lock.s3 };
+    } catch (error) {
+      if (attempt === STORE_PROBES)
+        throw new Error(
+          `the stores of the nianbao process ${lock.pid} using ${dataDir} do not answer (${lock.dynamodb}: ${(error as Error).message}); try again, or stop that process`,
+        );
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
-  return { dynamodb: lock.dynamodb, s3: lock.s3 };
 }
+
+/** Attempts to reach a live instance's DynamoDB endpoint before a command gives up. */
+const STORE_PROBES = 5;
 
 const letterId = (queue: string, body: unknown, error: string): string =>
   `${queue}:${createHash('sha1').update(JSON.stringify(body)).update(error).digest('hex').slice(0, 16)}`;
