@@ -12,8 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { Body } from '#shared/domain/body.ts';
 import { listingPageHtml, type Site, sendPage, startSite } from '#test/support/site-server.ts';
 
-const HOSTS = Number(process.argv[3] ?? process.argv[2] ?? 30);
-const PER_HOST = Number(process.argv[4] ?? process.argv[3] ?? 33);
+// `[hosts] [bodiesPerHost]`; the child gets `--child hosts bodiesPerHost`.
+const args = process.argv[2] === '--child' ? process.argv.slice(3) : process.argv.slice(2);
+const HOSTS = Number(args[0] ?? 30);
+const PER_HOST = Number(args[1] ?? 33);
 
 function portal(host: number) {
   return (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {

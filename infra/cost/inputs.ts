@@ -18,16 +18,18 @@ export const PRICES = {
   dynamoGbMonth: 0.25,
   s3PerThousandPut: 0.005,
   s3GbMonthStandard: 0.023,
-  /** SQS FIFO, per million requests (64 KB each). */
+  /** SQS per million requests (64 KB each): FIFO (one-body crawl and browser queues), standard (the rest). */
   sqsFifoPerMillion: 0.5,
+  sqsStandardPerMillion: 0.4,
   sesPerThousand: 0.1,
   cloudwatchLogsPerGbIngested: 0.5,
-  /** 2 secrets (admin token, SMTP URL) and ~20 alarms: fixed per month. */
+  /** 2 secrets (admin token, SMTP URL) and the stack's alarms (28: infra/, counted by its test): fixed. */
   secretsPerMonth: 2 * 0.4,
-  alarmsPerMonth: 20 * 0.1,
+  alarmsPerMonth: 28 * 0.1,
 } as const;
 
-export type Source = 'measured' | 'assumed';
+/** `setting`: a value the stack or the configuration sets (infra/, shared/config.ts), not a measurement. */
+export type Source = 'measured' | 'assumed' | 'setting';
 export interface Input {
   value: number;
   source: Source;
@@ -35,6 +37,7 @@ export interface Input {
 }
 const m = (value: number, note: string): Input => ({ value, source: 'measured', note });
 const a = (value: number, note: string): Input => ({ value, source: 'assumed', note });
+const set = (value: number, note: string): Input => ({ value, source: 'setting', note });
 
 /** One check of a body whose listing has not changed: the steady state, nearly every check. */
 export const UNCHANGED_CHECK = {
@@ -44,17 +47,62 @@ export const UNCHANGED_CHECK = {
     'RESULTS.md, unchanged cycle: 3.00 store calls/body (state+walk BatchGet, links Query, check BatchWrite)',
   ),
   readUnits: a(
-    5,
-    'META+WALK BatchGet ~3 RRU (consistent, META with its last check ≤ 8 KB), links Query ~2 RRU',
+    3,
+    'META BatchGet 1 RRU (590 bytes measured) + links Query of 10 LINK items × 661 bytes measured = 2 RRU (10 links a body assumed)',
   ),
-  writeUnits: a(6, 'CHECK# entry ~3 KB + META ~3 KB, 1 WRU per KB'),
+  writeUnits: a(
+    4,
+    'CHECK# entry 1,160 bytes measured with 3 candidates, ~2.2 KB with 10 (assumed) = 3 WRU, + META 590 bytes = 1 WRU',
+  ),
   s3Puts: m(0, 'RESULTS.md, unchanged cycle: 0 S3 writes'),
-  sqsRequests: a(3, 'crawl message send, receive, delete (FIFO; no batching counted)'),
-  lambdaSeconds: a(
-    1.5,
-    'one conditional GET to a mainland portal (~1 s, through the egress proxy) + 3 store calls; the bench loopback figure is not a portal',
+  dueCheckReadUnits: m(
+    1,
+    'the host walk asks whether the body is due: META+WALK BatchGet, META 590 bytes measured (crawl-hosts.ts)',
   ),
-  logKb: a(2, 'Powertools JSON lines per crawl record'),
+  portalSeconds: a(
+    1,
+    'one conditional GET answered by a mainland portal through the egress proxy (not measurable here: loopback is not a portal)',
+  ),
+  cpuMs: m(
+    14,
+    'infra/cost/crawl-memory.ts: 13.9 ms CPU per unchanged check in the crawl process (due check, fetch, 304, 3 store calls), 225 bodies on 15 loopback hosts, this loaded machine',
+  ),
+  logKb: a(
+    0.4,
+    'one `crawl finished` Powertools line (~300 bytes) per body; invocation lines shared by the batch',
+  ),
+};
+
+/** The plain-HTTP crawl function walking one crawl-tick batch (infra/constructs/crawl.ts, crawl-hosts.ts). */
+export const HTTP_CRAWL = {
+  memoryGb: m(
+    0.5,
+    'peak RSS 216 MiB of a crawl batch without Chromium, 32 in flight (infra/cost/crawl-memory.ts; tsx and the local runtime included), ×2.4 headroom',
+  ),
+  batchBodies: set(1000, 'NIANBAO_CRAWL_BATCH (config): whole hosts per crawl-tick batch'),
+  inFlight: set(32, 'NIANBAO_CONCURRENCY of the plain-HTTP function (infra/constructs/crawl.ts)'),
+  hostDelaySeconds: set(
+    1,
+    'NIANBAO_HOST_DELAY_MS (config default): the politeness gap between two requests to a host',
+  ),
+  hosts: a(3000, 'portal hosts for 100,000 bodies (the issue: ~3,000 county portals host their departments)'),
+  batchConcurrency: set(100, 'the batch queue’s maximum concurrency (infra/constructs/crawl.ts)'),
+  vcpuPerGb: set(1 / 1.769, 'Lambda allots one vCPU at 1,769 MB, in proportion below'),
+  initSeconds: a(
+    1,
+    'cold start per batch invocation (the local proxy is in the README: import + first call)',
+  ),
+};
+
+/** Bodies whose listing needs Chromium (registry `render: browser`, or an anti-bot wall): the browser function. */
+export const BROWSER_CRAWL = {
+  share: a(
+    0.02,
+    'share of bodies crawled in Chromium on every check (walled portals); unknown until real portals are crawled',
+  ),
+  seconds: a(5, 'one render in a warm container (launch amortised), 2 GB x86_64'),
+  memoryGb: set(2, 'the browser function (infra/constructs/crawl.ts)'),
+  sqsRequests: set(3, 'the hand-off: FIFO send, receive, delete'),
 };
 
 /** What a new report costs on top (once a year per body, in the season). */
@@ -68,18 +116,24 @@ export const NEW_REPORT = {
     8 / 3,
     'RESULTS.md, first cycle: 1600 PutObject for 200 bodies × 3 reports (page, attachment, metadata, snapshot)',
   ),
-  crawlLambdaSeconds: a(4, '3 requests with the 1 s host delay between them'),
+  crawlLambdaSeconds: a(
+    6,
+    '3 more requests on its host’s walk, each the portal’s second plus the 1 s host delay, shared by the batch’s hosts',
+  ),
   parseLambdaSeconds: a(
     2,
     'the bench parses a report in ~36 ms (RESULTS.md parser: 0.323 s / 9 inputs); PDF/DOCX attachments and cold starts dominate',
   ),
-  sqsRequests: a(6, 'parse message and alert message: send, receive, delete each'),
+  sqsRequests: a(6, 'parse message and alert message: send, receive, delete each (standard queues)'),
   storedMb: a(0.8, 'report page ~100 KB, attachment ~600 KB, listing snapshot ~50 KB, metadata'),
 };
 
 /** The daily stages over the whole registry, every day of the year. */
 export const DAILY = {
-  tickReadUnits: a(3, 'crawl tick: one BatchGet of META+WALK per body (schedule-stage.ts)'),
+  tickReadUnits: a(
+    0,
+    'crawl tick: the registry is cut into batches without reading the table (the due check is in the walk)',
+  ),
   sweepReadUnits: a(
     8,
     'measured in the sweep-scale test: 6 keys per body in BatchGetItem (META + 5 candidate alert ids) and 1 Query of REPORT# items; assumed: 1 RRU per key (absent keys too), ~2 RRU per Query',
@@ -105,7 +159,10 @@ export const SCHEDULE = {
   daysPerMonth: 365 / 12,
 };
 
-export const FUNCTIONS = { crawlGb: 2, parseGb: 1, cycleGb: 0.5 };
+export const FUNCTIONS = { parseGb: 1, cycleGb: 0.5 };
 
 /** Stored per body per year besides reports: one CHECK# entry per check (kept as evidence, no TTL). */
-export const CHECK_ENTRY_KB = a(3, 'pages read, snapshot hashes, candidates');
+export const CHECK_ENTRY_KB = a(
+  2.2,
+  'measured 1,160 bytes with 3 candidates (crawl-memory.ts); ~2.2 KB with 10',
+);

@@ -1,8 +1,10 @@
 import {
+  BROWSER_CRAWL,
   UNCHANGED_CHECK as CHECK,
   CHECK_ENTRY_KB,
   DAILY,
   FUNCTIONS,
+  HTTP_CRAWL,
   MAIL,
   NEW_REPORT,
   PRICES,
@@ -40,6 +42,34 @@ const checksPerBodyMonth = (kind: MonthKind): number =>
 const S3_MB_PER_BODY = 6 * NEW_REPORT.storedMb.value;
 const DYNAMO_KB_PER_BODY = SCHEDULE.checksPerYear * CHECK_ENTRY_KB.value + 60;
 
+/**
+ * One crawl-tick batch in the plain-HTTP function: its hosts walked at once, each host's bodies in turn.
+ * The invocation lasts as long as the slowest of three limits: a host's chain (its bodies one after another,
+ * each the portal's answer plus the host delay: the politeness floor), the requests in flight (the batch's
+ * answers over `inFlight` connections), the CPU (Lambda's share of a vCPU at this memory). Pure.
+ */
+export function httpBatch(bodiesPerHost = HTTP_CRAWL.hosts.value > 0 ? 100_000 / HTTP_CRAWL.hosts.value : 0) {
+  const c = HTTP_CRAWL;
+  const b = c.batchBodies.value;
+  const chainS = bodiesPerHost * (CHECK.portalSeconds.value + c.hostDelaySeconds.value);
+  const inFlightS = (b * CHECK.portalSeconds.value) / c.inFlight.value;
+  const cpuS = (b * CHECK.cpuMs.value) / 1000 / (c.memoryGb.value * 1024 * (c.vcpuPerGb.value / 1024));
+  const wallS = Math.max(chainS, inFlightS, cpuS) + c.initSeconds.value;
+  return { bodiesPerHost, chainS, inFlightS, cpuS, wallS, gbSPerCheck: (wallS * c.memoryGb.value) / b };
+}
+
+/**
+ * The daily crawl at `bodies` on HTTP_CRAWL.hosts hosts: batches run `batchConcurrency` at a time, each
+ * lasting httpBatch().wallS; the floor is the politeness limit (a host's bodies one after another). Pure.
+ */
+export function dailyCycle(bodies: number) {
+  const perHost = bodies / HTTP_CRAWL.hosts.value;
+  const batch = httpBatch(perHost);
+  const batches = Math.ceil(bodies / HTTP_CRAWL.batchBodies.value);
+  const waves = Math.ceil(batches / HTTP_CRAWL.batchConcurrency.value);
+  return { batches, waves, seconds: waves * batch.wallS, floorSeconds: batch.chainS, batch };
+}
+
 /** One month's AWS bill for `bodies`, line by line (pure). */
 export function monthlyCost(bodies: number, kind: MonthKind): Line[] {
   const p = PRICES;
@@ -47,18 +77,28 @@ export function monthlyCost(bodies: number, kind: MonthKind): Line[] {
   const reports = bodies * reportsPerBodyMonth(kind);
   const days = SCHEDULE.daysPerMonth;
 
-  const crawlGbS =
-    (checks * CHECK.lambdaSeconds.value + reports * NEW_REPORT.crawlLambdaSeconds.value) * FUNCTIONS.crawlGb;
+  const batch = httpBatch();
+  const browserChecks = checks * BROWSER_CRAWL.share.value;
+  const httpChecks = checks - browserChecks;
+  const hostsPerBatch = HTTP_CRAWL.batchBodies.value / batch.bodiesPerHost;
+  // A new report lengthens its host's chain; the batch's other hosts wait in parallel, so it is shared.
+  const httpGbS =
+    httpChecks * batch.gbSPerCheck +
+    (reports * NEW_REPORT.crawlLambdaSeconds.value * HTTP_CRAWL.memoryGb.value) / hostsPerBatch;
+  const browserGbS = browserChecks * BROWSER_CRAWL.seconds.value * BROWSER_CRAWL.memoryGb.value;
   const parseGbS = reports * NEW_REPORT.parseLambdaSeconds.value * FUNCTIONS.parseGb;
   const cycleGbS = bodies * days * (DAILY.lambdaMsPerBody.value / 1000) * FUNCTIONS.cycleGb;
-  const invocations = checks + reports * 2 + (bodies * days * 2) / 200;
+  const invocations =
+    httpChecks / HTTP_CRAWL.batchBodies.value + browserChecks + reports * 2 + (bodies * days * 2) / 200;
   const reads =
-    checks * CHECK.readUnits.value +
+    checks * (CHECK.readUnits.value + CHECK.dueCheckReadUnits.value) +
     reports * NEW_REPORT.readUnits.value +
     bodies * days * (DAILY.tickReadUnits.value + DAILY.sweepReadUnits.value);
   const writes = checks * CHECK.writeUnits.value + reports * NEW_REPORT.writeUnits.value;
   const puts = reports * NEW_REPORT.s3Puts.value;
-  const sqs = checks * CHECK.sqsRequests.value + reports * NEW_REPORT.sqsRequests.value;
+  const sqsFifo = browserChecks * BROWSER_CRAWL.sqsRequests.value;
+  const sqsStandard =
+    (httpChecks / HTTP_CRAWL.batchBodies.value) * 3 + reports * NEW_REPORT.sqsRequests.value;
   const mails = (bodies * MAIL.perBodyPerYear.value) / 12;
   const logGb = (checks * CHECK.logKb.value) / 1024 / 1024;
   const s3Gb = (bodies * S3_MB_PER_BODY) / 1024;
@@ -66,9 +106,14 @@ export function monthlyCost(bodies: number, kind: MonthKind): Line[] {
 
   return [
     {
-      item: 'Lambda: crawl (x86_64, 2 GB)',
-      usd: crawlGbS * p.lambdaGbSecondX86,
-      how: `(${fmt(checks)} checks × ${CHECK.lambdaSeconds.value} s + ${fmt(reports)} new reports × ${NEW_REPORT.crawlLambdaSeconds.value} s) × 2 GB = ${fmt(crawlGbS)} GB-s × $${p.lambdaGbSecondX86}`,
+      item: `Lambda: plain-HTTP crawl (arm64, ${HTTP_CRAWL.memoryGb.value * 1024} MB, batches of whole hosts)`,
+      usd: httpGbS * p.lambdaGbSecondArm,
+      how: `a batch of ${HTTP_CRAWL.batchBodies.value} bodies (${fmt(hostsPerBatch)} hosts × ${fmt(batch.bodiesPerHost)} bodies) lasts max(chain ${fmt(batch.bodiesPerHost)} × (${CHECK.portalSeconds.value} s + ${HTTP_CRAWL.hostDelaySeconds.value} s) = ${fmt(batch.chainS)} s, in flight ${HTTP_CRAWL.batchBodies.value} × ${CHECK.portalSeconds.value} s / ${HTTP_CRAWL.inFlight.value} = ${fmt(batch.inFlightS)} s, CPU ${HTTP_CRAWL.batchBodies.value} × ${CHECK.cpuMs.value} ms / ${fmt(HTTP_CRAWL.memoryGb.value * HTTP_CRAWL.vcpuPerGb.value)} vCPU = ${fmt(batch.cpuS)} s) + ${HTTP_CRAWL.initSeconds.value} s init = ${fmt(batch.wallS)} s × ${HTTP_CRAWL.memoryGb.value} GB / ${HTTP_CRAWL.batchBodies.value} = ${batch.gbSPerCheck.toFixed(4)} GB-s a check; ${fmt(httpChecks)} checks + ${fmt(reports)} new reports × ${NEW_REPORT.crawlLambdaSeconds.value} s × ${HTTP_CRAWL.memoryGb.value} GB / ${fmt(hostsPerBatch)} hosts = ${fmt(httpGbS)} GB-s × $${p.lambdaGbSecondArm}`,
+    },
+    {
+      item: `Lambda: browser crawl (x86_64, ${BROWSER_CRAWL.memoryGb.value} GB, ${BROWSER_CRAWL.share.value * 100}% of checks)`,
+      usd: browserGbS * p.lambdaGbSecondX86,
+      how: `${fmt(browserChecks)} checks × ${BROWSER_CRAWL.seconds.value} s × ${BROWSER_CRAWL.memoryGb.value} GB = ${fmt(browserGbS)} GB-s × $${p.lambdaGbSecondX86}`,
     },
     {
       item: 'Lambda: parse (arm64, 1 GB), tick + sweep (arm64, 512 MB), requests',
@@ -94,9 +139,9 @@ export function monthlyCost(bodies: number, kind: MonthKind): Line[] {
       how: `${fmt(puts)} PUT × $${p.s3PerThousandPut}/k + ${fmt(s3Gb)} GB × $${p.s3GbMonthStandard}`,
     },
     {
-      item: 'SQS FIFO',
-      usd: (sqs / 1e6) * p.sqsFifoPerMillion,
-      how: `${fmt(sqs)} requests × $${p.sqsFifoPerMillion}/M`,
+      item: 'SQS (browser hand-offs FIFO; batches, parse and alert standard)',
+      usd: (sqsFifo / 1e6) * p.sqsFifoPerMillion + (sqsStandard / 1e6) * p.sqsStandardPerMillion,
+      how: `${fmt(sqsFifo)} FIFO × $${p.sqsFifoPerMillion}/M + ${fmt(sqsStandard)} standard × $${p.sqsStandardPerMillion}/M`,
     },
     {
       item: 'SES + CloudWatch Logs',
@@ -106,7 +151,7 @@ export function monthlyCost(bodies: number, kind: MonthKind): Line[] {
     {
       item: 'Secrets Manager + alarms (fixed)',
       usd: p.secretsPerMonth + p.alarmsPerMonth,
-      how: `2 secrets × $0.40 + 20 alarms × $0.10`,
+      how: `2 secrets × $0.40 + 28 alarms × $0.10`,
     },
   ];
 }
@@ -117,11 +162,17 @@ export const total = (lines: readonly Line[]): number => lines.reduce((s, l) => 
 export function firstCrawlCost(bodies: number): Line {
   const p = PRICES;
   const reports = bodies * 5;
+  const batch = httpBatch();
+  const hostsPerBatch = HTTP_CRAWL.batchBodies.value / batch.bodiesPerHost;
   const gbS =
-    bodies * (CHECK.lambdaSeconds.value + 5 * NEW_REPORT.crawlLambdaSeconds.value) * FUNCTIONS.crawlGb;
+    bodies * batch.gbSPerCheck +
+    (reports * NEW_REPORT.crawlLambdaSeconds.value * HTTP_CRAWL.memoryGb.value) / hostsPerBatch;
+  const browserGbS =
+    bodies * BROWSER_CRAWL.share.value * 5 * BROWSER_CRAWL.seconds.value * BROWSER_CRAWL.memoryGb.value;
   const parse = reports * NEW_REPORT.parseLambdaSeconds.value * FUNCTIONS.parseGb;
   const usd =
-    gbS * p.lambdaGbSecondX86 +
+    gbS * p.lambdaGbSecondArm +
+    browserGbS * p.lambdaGbSecondX86 +
     parse * p.lambdaGbSecondArm +
     ((reports * NEW_REPORT.writeUnits.value) / 1e6) * p.dynamoPerMillionWrite +
     ((reports * NEW_REPORT.readUnits.value) / 1e6) * p.dynamoPerMillionRead +
@@ -129,6 +180,6 @@ export function firstCrawlCost(bodies: number): Line {
   return {
     item: 'first crawl (once)',
     usd,
-    how: `${fmt(bodies)} bodies × 5 reports: ${fmt(gbS)} GB-s crawl, ${fmt(parse)} GB-s parse, ${fmt(reports * NEW_REPORT.s3Puts.value)} PUTs, ${fmt(reports * NEW_REPORT.writeUnits.value)} WRU`,
+    how: `${fmt(bodies)} bodies × 5 reports: ${fmt(gbS)} GB-s plain-HTTP crawl, ${fmt(browserGbS)} GB-s browser, ${fmt(parse)} GB-s parse, ${fmt(reports * NEW_REPORT.s3Puts.value)} PUTs, ${fmt(reports * NEW_REPORT.writeUnits.value)} WRU`,
   };
 }

@@ -1,5 +1,14 @@
-import { CHECK_ENTRY_KB, DAILY, MAIL, NEW_REPORT, PRICES, UNCHANGED_CHECK } from './inputs.ts';
-import { firstCrawlCost, type Line, type MonthKind, monthlyCost, total } from './model.ts';
+import {
+  BROWSER_CRAWL,
+  CHECK_ENTRY_KB,
+  DAILY,
+  HTTP_CRAWL,
+  MAIL,
+  NEW_REPORT,
+  PRICES,
+  UNCHANGED_CHECK,
+} from './inputs.ts';
+import { dailyCycle, firstCrawlCost, type Line, type MonthKind, monthlyCost, total } from './model.ts';
 
 /**
  * `npm run cost`: the monthly AWS bill for 10,000 and 100,000 bodies checked daily January–April and
@@ -34,11 +43,18 @@ lines.push('Arithmetic (100,000 bodies, a season month):');
 for (const l of monthlyCost(100_000, 'season')) lines.push(`- ${l.item}: ${l.how} = ${usd(l.usd)}`);
 lines.push(`- ${firstCrawlCost(100_000).how}`);
 lines.push('');
+const cycle = dailyCycle(100_000);
+lines.push(
+  `Daily cycle at 100,000 bodies on ${HTTP_CRAWL.hosts.value.toLocaleString('en')} hosts: ${cycle.batches} batches, ${HTTP_CRAWL.batchConcurrency.value} at once (${cycle.waves} wave(s)) × ${cycle.batch.wallS.toFixed(0)} s = ${(cycle.seconds / 60).toFixed(1)} min; politeness floor (a host's ${cycle.batch.bodiesPerHost.toFixed(1)} bodies one after another, ${UNCHANGED_CHECK.portalSeconds.value} s answer + ${HTTP_CRAWL.hostDelaySeconds.value} s delay each): ${(cycle.floorSeconds / 60).toFixed(1)} min; the ${(BROWSER_CRAWL.share.value * 100).toFixed(0)}% in Chromium run beside it.`,
+);
+lines.push('');
 lines.push(
   'Inputs (measured: test/bench/RESULTS.md or the sweep-scale test; assumed: estimates, edit infra/cost/inputs.ts):',
 );
 const inputs = {
   'unchanged check': UNCHANGED_CHECK,
+  'plain-HTTP crawl': HTTP_CRAWL,
+  'browser crawl': BROWSER_CRAWL,
   'new report': NEW_REPORT,
   daily: DAILY,
   mail: MAIL,

@@ -113,6 +113,7 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
   let outdir: string;
   let functions: Map<string, { dir: string; architecture: string }>;
   const handlers = new Map<string, Handler>();
+  const coldStarts: Array<{ fragment: string; importMs: number; firstCallMs: number }> = [];
   const closers: Array<() => Promise<void> | void> = [];
   let sqs: Awaited<ReturnType<typeof startSqsStandIn>>;
   let mailDir: string;
@@ -126,9 +127,22 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
     if (cached) return cached;
     const fn = [...functions.entries()].find(([d]) => d.includes(fragment))?.[1];
     if (!fn) throw new Error(`no function described as …${fragment}…`);
+    const started = performance.now();
     const mod = (await import(pathToFileURL(join(fn.dir, 'index.mjs')).href)) as { handler: Handler };
-    handlers.set(fragment, mod.handler);
-    return mod.handler;
+    const importMs = performance.now() - started;
+    // The cold start's local proxy (README): the bundle's import, then its first call on the stand-ins.
+    let first = true;
+    const timed: Handler = async (event, context) => {
+      const at = performance.now();
+      try {
+        return await mod.handler(event, context);
+      } finally {
+        if (first) coldStarts.push({ fragment, importMs, firstCallMs: performance.now() - at });
+        first = false;
+      }
+    };
+    handlers.set(fragment, timed);
+    return timed;
   };
 
   /** The bundle imported anew (another module instance): a fresh container's cold start. */
@@ -214,6 +228,12 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
   }, 900_000);
 
   afterAll(async () => {
+    // A measurement for the README, not an assertion (speed is not tested).
+    for (const c of coldStarts) {
+      console.info(
+        `cold start (local proxy) ${c.fragment}: import ${c.importMs.toFixed(0)} ms, first call ${c.firstCallMs.toFixed(0)} ms`,
+      );
+    }
     process.env = savedEnv;
     for (const close of closers.reverse()) await close();
     await rm(dir, { recursive: true, force: true });
