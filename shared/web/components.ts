@@ -1,5 +1,6 @@
 import { html } from 'hono/html';
 import type { Evidence } from '../domain/finding.ts';
+import { complaintLetterUrl, evidencePackageUrl } from '../evidence/links.ts';
 import type { BodySummary, CheckLogEntry, CrawlHealth, PublicFinding } from '../read/index.ts';
 import { anchorOf } from './highlight.ts';
 import { beijingTime, LEVEL_LABELS, severityBadge } from './labels.ts';
@@ -45,6 +46,17 @@ ${e.computation ? html`<p>计算 <span lang="en">arithmetic</span>: <code>${e.co
 </div>`;
 }
 
+/** The alert id (`rule/bodyId/year`) the evidence packages and letters are named by. */
+const alertIdOf = (f: PublicFinding): string => `${f.rule}/${f.bodyId}/${f.year}`;
+
+/** The draft complaint letter's links, for the findings that get one (missing, late, back-dated). */
+function letterLinks(f: PublicFinding): Html {
+  const md = complaintLetterUrl(alertIdOf(f), 'md');
+  const docx = complaintLetterUrl(alertIdOf(f), 'docx');
+  if (!md || !docx) return html``;
+  return html`<li>投诉信草稿 <span lang="en">draft complaint letter</span>: <a href="${md}">Markdown</a> · <a href="${docx}">DOCX</a></li>`;
+}
+
 /** A finding: severity, the rule's verdict in Chinese and English, its evidence, the evidence page. */
 export function findingBlock(f: PublicFinding, options: { reportLink?: boolean; level?: 3 | 4 } = {}): Html {
   const title = html`${severityBadge(f.severity)} <code>${f.rule}</code>`;
@@ -54,6 +66,8 @@ ${options.level === 3 ? html`<h3>${title}</h3>` : html`<h4>${title}</h4>`}
 ${f.evidence.map(evidenceBlock)}
 <ul class="links">
 <li><a href="${evidenceHref(f.id)}">证据页(存档原文) <span lang="en">evidence page</span></a></li>
+<li><a href="${evidencePackageUrl(alertIdOf(f))}">证据包 <span lang="en">evidence package (WACZ)</span></a></li>
+${letterLinks(f)}
 ${options.reportLink && f.source === 'report' ? html`<li><a href="${reportHref(f.bodyId, f.year)}#${anchorOf(f.id)}">在报告中查看 <span lang="en">in the report</span></a></li>` : ''}
 </ul>
 </article>`;

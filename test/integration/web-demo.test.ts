@@ -140,6 +140,14 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
     expect(evidence).toBe('/evidence/140702:2011:arith.percent:0#q1');
     expect(await page.locator('#years tbody tr').count()).toBe(2);
     await shoot(page, 'body-140702');
+    // The missing 2025 report's finding links its evidence package and a draft complaint letter.
+    const missing = page.locator('article.finding', { hasText: 'deadline.missing' });
+    const letter = await missing.locator('a', { hasText: 'Markdown' }).getAttribute('href');
+    expect(letter).toBe('/evidence/deadline.missing%2F140702%2F2025/letter.md');
+    const draft = await page.request.get(`${url}${letter}`);
+    expect(draft.status()).toBe(200);
+    expect(await draft.text()).toContain('榆次区人民政府');
+    expect(await findings.first().locator('a', { hasText: 'Markdown' }).count()).toBe(0);
     // Its evidence page (the alerts' page) opens with the quote.
     await Promise.all([
       page.waitForURL(/\/evidence\//),
@@ -250,6 +258,22 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
     expect(served.rt.queues.alert.deadLetters).toHaveLength(0);
     await shoot(page, 'admin-requeued');
     await context.close();
+  });
+
+  it('answers bad input with a page that names it, escaped, and unknown bodies or reports with 404', async () => {
+    const cases: Array<[string, number, string]> = [
+      ['/?year=abcd', 400, '"abcd" 不是年份'],
+      ['/?scope=%3Cscript%3Ex', 400, '&quot;&lt;script&gt;x&quot; 不是地区代码或机关编号'],
+      ['/bodies/nope', 404, 'unknown body nope'],
+      ['/reports/140702/1999', 404, 'no 1999 report of 140702 is stored'],
+      ['/bodies/140702/compare/2030', 404, 'no 2030 or 2029 report of 140702 is stored'],
+    ];
+    for (const [path, status, text] of cases) {
+      const res = await fetch(`${url}${path}`);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(await res.text()).toContain(text);
+    }
   });
 
   it('refuses an admin action without the key, or posted from another site', async () => {
