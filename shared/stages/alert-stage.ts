@@ -129,7 +129,14 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     }
   }
   if (out.held === 0) await markAlertDelivered(ctx.repo, alert.alertId, ctx.now().toISOString());
-  return out;
+  // The optional counts only when they happened: one short log line per alert.
+  const { held, refused, digested, ...base } = out;
+  return {
+    ...base,
+    ...(held ? { held } : {}),
+    ...(refused ? { refused } : {}),
+    ...(digested ? { digested } : {}),
+  };
 }
 
 function scopeLabel(ctx: StageContext, scope: string): string {
