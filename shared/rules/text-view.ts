@@ -31,7 +31,9 @@ export function viewOf(report: ParsedReport): TextView {
 }
 
 export function buildView(original: string): TextView {
-  let kept = '';
+  // Code units in a typed buffer: a string grown a character at a time costs seconds on a 1 M-character page.
+  const kept = new Uint16Array(original.length);
+  let n = 0;
   const map: number[] = [];
   for (let i = 0; i < original.length; i += 1) {
     const ch = original[i] ?? '';
@@ -43,28 +45,39 @@ export function buildView(original: string): TextView {
         continue;
       }
     }
-    kept += fullWidthToAscii(ch);
+    kept[n++] = fullWidthToAscii(original.charCodeAt(i));
     map.push(i);
   }
   map.push(original.length);
-  return { text: simplifyAligned(kept), map, original };
+  let text = '';
+  for (let i = 0; i < n; i += 8192)
+    text += String.fromCharCode.apply(null, kept.subarray(i, Math.min(n, i + 8192)) as unknown as number[]);
+  return { text: simplifyAligned(text), map, original };
 }
 
-function fullWidthToAscii(ch: string): string {
-  const code = ch.charCodeAt(0);
-  if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0);
-  if (code === 0x3000) return ' ';
-  return ch;
+function fullWidthToAscii(code: number): number {
+  if (code >= 0xff01 && code <= 0xff5e) return code - 0xfee0;
+  if (code === 0x3000) return 0x20;
+  return code;
 }
 
 /** OpenCC converts character by character for these texts; fall back per character if lengths drift. */
 function simplifyAligned(text: string): string {
   const whole = toSimplified(text);
   if (whole.length === text.length) return whole;
+  // Each distinct character converted once: a 1 M-character page has a few thousand (issue 12).
+  const memo = new Map<string, string>();
   let out = '';
   for (const ch of text) {
+    const known = memo.get(ch);
+    if (known !== undefined) {
+      out += known;
+      continue;
+    }
     const one = toSimplified(ch);
-    out += one.length === ch.length ? one : ch;
+    const kept = one.length === ch.length ? one : ch;
+    memo.set(ch, kept);
+    out += kept;
   }
   return out;
 }
