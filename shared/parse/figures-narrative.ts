@@ -95,18 +95,20 @@ export function findNarrative(doc: Doc, limit: number): Figure[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
-const CLAUSE_END = /[。;；,，:：\n、]/;
-const SENTENCE_END = /[。\n]/;
-const COMMA = /[,，;；]/;
+/** Stop characters as a set of UTF-16 codes: the backward scans test one code a step, not a regex. */
+const codes = (chars: string): ReadonlySet<number> => new Set([...chars].map((c) => c.charCodeAt(0)));
+const CLAUSE_END = codes('。;；,，:：\n、');
+const SENTENCE_END = codes('。\n');
+const COMMA = codes(',，;；');
 
 /**
  * The index after the nearest `stop` character before `from`, looking back at most `limit` characters: every
  * backward scan is bounded, so the parser stays linear in the page (issue 12; `lastIndexOf` ran to the start
  * of the text for each figure).
  */
-function backTo(text: string, from: number, stop: RegExp, limit: number): number {
+function backTo(text: string, from: number, stop: ReadonlySet<number>, limit: number): number {
   let i = from;
-  while (i > 0 && from - i < limit && !stop.test(text[i - 1] ?? '')) i -= 1;
+  while (i > 0 && from - i < limit && !stop.has(text.charCodeAt(i - 1))) i -= 1;
   return i;
 }
 

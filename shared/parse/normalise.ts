@@ -97,7 +97,9 @@ export function normalise(original: string): Normalised {
 /** UTF-16 code units to a string, in chunks (spreading a whole page into one call overflows the stack). */
 function utf16(units: Uint16Array): string {
   let s = '';
-  for (let i = 0; i < units.length; i += 8192) s += String.fromCharCode(...units.subarray(i, i + 8192));
+  // `apply` reads the typed array directly; a spread would iterate it. (TextDecoder would replace lone surrogates.)
+  for (let i = 0; i < units.length; i += 8192)
+    s += String.fromCharCode.apply(null, units.subarray(i, i + 8192) as unknown as number[]);
   return s;
 }
 
