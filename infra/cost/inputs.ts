@@ -103,6 +103,7 @@ export const BROWSER_CRAWL = {
   seconds: a(5, 'one render in a warm container (launch amortised), 2 GB x86_64'),
   memoryGb: set(2, 'the browser function (infra/constructs/crawl.ts)'),
   sqsRequests: set(3, 'the hand-off: FIFO send, receive, delete'),
+  concurrency: set(5, 'browser bodies at once (the browser queue’s maximum concurrency)'),
 };
 
 /** What a new report costs on top (once a year per body, in the season). */

@@ -45,7 +45,7 @@ lines.push(`- ${firstCrawlCost(100_000).how}`);
 lines.push('');
 const cycle = dailyCycle(100_000);
 lines.push(
-  `Daily cycle at 100,000 bodies on ${HTTP_CRAWL.hosts.value.toLocaleString('en')} hosts: ${cycle.batches} batches, ${HTTP_CRAWL.batchConcurrency.value} at once (${cycle.waves} wave(s)) × ${cycle.batch.wallS.toFixed(0)} s = ${(cycle.seconds / 60).toFixed(1)} min; politeness floor (a host's ${cycle.batch.bodiesPerHost.toFixed(1)} bodies one after another, ${UNCHANGED_CHECK.portalSeconds.value} s answer + ${HTTP_CRAWL.hostDelaySeconds.value} s delay each): ${(cycle.floorSeconds / 60).toFixed(1)} min; the ${(BROWSER_CRAWL.share.value * 100).toFixed(0)}% in Chromium run beside it.`,
+  `Daily cycle at 100,000 bodies on ${HTTP_CRAWL.hosts.value.toLocaleString('en')} hosts: ${cycle.batches} batches, ${HTTP_CRAWL.batchConcurrency.value} at once (${cycle.waves} wave(s)) × ${cycle.batch.wallS.toFixed(0)} s = ${(cycle.seconds / 60).toFixed(1)} min; politeness floor (a host's ${cycle.batch.bodiesPerHost.toFixed(1)} bodies one after another, ${UNCHANGED_CHECK.portalSeconds.value} s answer + ${HTTP_CRAWL.hostDelaySeconds.value} s delay each): ${(cycle.floorSeconds / 60).toFixed(1)} min; the ${(BROWSER_CRAWL.share.value * 100).toFixed(0)}% in Chromium run beside it, ${BROWSER_CRAWL.concurrency.value} at once: ${((100_000 * BROWSER_CRAWL.share.value * BROWSER_CRAWL.seconds.value) / BROWSER_CRAWL.concurrency.value / 60).toFixed(0)} min.`,
 );
 lines.push('');
 lines.push(

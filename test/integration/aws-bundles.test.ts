@@ -108,7 +108,11 @@ async function elfMachine(file: string): Promise<number> {
 }
 const ELF_MACHINE: Record<string, number> = { x86_64: 62, arm64: 183 };
 
-describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, embedded stand-ins)', () => {
+// Each test's first call imports a bundle of up to 10 MB: on a loaded 2-core machine that alone can pass the
+// default 60 s, so the tests here are given 5 minutes (a limit against hangs, not a speed assertion).
+describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, embedded stand-ins)', {
+  timeout: 300_000,
+}, () => {
   let dir: string;
   let outdir: string;
   let functions: Map<string, { dir: string; architecture: string }>;
