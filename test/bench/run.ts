@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { runApiBench } from './api-bench.ts';
 import { runCrawlBench } from './crawl-bench.ts';
 import { parseSection, runParseBench } from './parse-bench.ts';
 import { runPipelineBench } from './pipeline-bench.ts';
@@ -29,6 +30,7 @@ const benches: Array<{ name: string; run: () => Promise<string> }> = [
   { name: 'rules', run: async () => rulesSection(await runRulesBench()) },
   { name: 'crawl', run: runCrawlBench },
   { name: 'pipeline', run: runPipelineBench },
+  { name: 'api', run: runApiBench },
 ];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
