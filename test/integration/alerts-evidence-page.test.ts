@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, serveApi } from '#shared/api/serve.ts';
 import type { Finding } from '#shared/domain/finding.ts';
 import { handleAlert } from '#shared/stages/alert-stage.ts';
+import { keys } from '#shared/store/table.ts';
 import { launchBrowser } from '#test/support/web-harness.ts';
 import { type AlertsWorld, pathOf, readSink, startAlertsWorld } from './alerts-support.ts';
 
@@ -129,6 +131,78 @@ describe('the evidence page (GET /evidence/:id): public, inert, highlighted', ()
     expect(raw.headers.get('content-disposition')).toMatch(/^attachment/);
     expect(raw.headers.get('content-type')).toBe('application/octet-stream');
     expect(Buffer.from(await raw.arrayBuffer()).toString('utf8')).toContain('<script>fetch(');
+  });
+
+  it('shows the proof of absence of a missing report: the check log, its listing pages and snapshots', async () => {
+    const listing = 'http://www.qyq.gov.cn/zwgk/zfxxgknb/index.html';
+    const snap = await w.rt.ctx.archive.put(
+      new TextEncoder().encode('<ul><li>2024年年度报告</li></ul>'),
+      'html',
+      {
+        bodyId: '360803',
+        kind: 'listing',
+        url: listing,
+        finalUrl: listing,
+        fetchedAt: '2026-11-23T02:00:01.000Z',
+        status: 200,
+        headers: {},
+        contentType: 'text/html; charset=utf-8',
+        charset: 'utf-8',
+      },
+    );
+    const page = {
+      url: listing,
+      at: '2026-11-23T02:00:01.000Z',
+      status: 200,
+      sha256: snap.sha256,
+      snapshotKey: snap.key,
+      rendered: false,
+      years: [2024, 2023],
+    };
+    await w.rt.ctx.repo.db.send(
+      new PutCommand({
+        TableName: w.rt.ctx.repo.table,
+        Item: {
+          ...keys.check('360803', '2026-11-23T02:00:00.000Z'),
+          bodyId: '360803',
+          at: '2026-11-23T02:00:00.000Z',
+          outcome: 'read',
+          complete: true,
+          reachedEnd: true,
+          oldestYear: 2023,
+          newestYear: 2024,
+          unread: [],
+          unsettledYears: [],
+          unsettledUnknown: 0,
+          pages: [page],
+          candidates: [],
+        },
+      }),
+    );
+    await w.rt.ctx.repo.recordAlert({
+      alertId: 'deadline.missing/360803/2025',
+      rule: 'deadline.missing',
+      bodyId: '360803',
+      year: 2025,
+      audience: 'subscribers',
+      createdAt: '2026-11-24T00:00:00.000Z',
+      finding: {
+        rule: 'deadline.missing',
+        severity: 'error',
+        message: { zh: '未找到2025年度报告', en: 'No 2025 report found' },
+        evidence: [{ quote: listing, where: 'listing page read', computation: 'HTTP 200' }],
+      },
+    });
+    const res = await w.app.request('/evidence/360803:2025:deadline.missing:0');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Listing checks (proof of absence)');
+    expect(html).toContain(`<code>${snap.sha256}</code>`);
+    expect(html).toContain('年份 years 2024, 2023');
+    const download = /href="(\/evidence\/360803[^"]+raw\?key=[^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+    const raw = await w.app.request(download ?? '/none');
+    expect(raw.status).toBe(200);
+    expect(Buffer.from(await raw.arrayBuffer()).toString('utf8')).toContain('2024年年度报告');
   });
 
   it('answers 404 for an unknown finding, another body’s object, or a malformed id', async () => {
