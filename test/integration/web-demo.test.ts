@@ -262,7 +262,7 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
 
   it('answers bad input with a page that names it, escaped, and unknown bodies or reports with 404', async () => {
     const cases: Array<[string, number, string]> = [
-      ['/?year=abcd', 400, '"abcd" 不是年份'],
+      ['/?year=abcd', 400, '&quot;abcd&quot; 不是年份'],
       ['/?scope=%3Cscript%3Ex', 400, '&quot;&lt;script&gt;x&quot; 不是地区代码或机关编号'],
       ['/bodies/nope', 404, 'unknown body nope'],
       ['/reports/140702/1999', 404, 'no 1999 report of 140702 is stored'],
