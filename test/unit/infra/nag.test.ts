@@ -9,7 +9,9 @@ import { SETTINGS } from './settings.ts';
  * construct that causes it) fails the synth with a report. Both mail transports are checked: they build
  * different resources (SES identity and events, or the SMTP secret).
  */
-describe('cdk-nag AwsSolutions', () => {
+// The first synth pays the CDK's import and every construct's: past 60 s on a loaded machine (a hang guard,
+// not a speed assertion).
+describe('cdk-nag AwsSolutions', { timeout: 300_000 }, () => {
   for (const mailTransport of ['ses', 'smtp'] as const) {
     it(`reports no unacknowledged finding with mailTransport=${mailTransport}`, () => {
       const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
