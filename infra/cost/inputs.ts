@@ -43,8 +43,8 @@ const set = (value: number, note: string): Input => ({ value, source: 'setting',
 export const UNCHANGED_CHECK = {
   portalRequests: m(1, 'RESULTS.md, unchanged cycle: 1.00 requests/body (conditional GET of the listing)'),
   storeCalls: m(
-    3,
-    'RESULTS.md, unchanged cycle: 3.00 store calls/body (state+walk BatchGet, links Query, check BatchWrite)',
+    4,
+    'RESULTS.md (cost-inputs, 30 Nov 18:03): crawl.unchanged.storeCallsPerBody 4.00 (state+walk BatchGet, links Query, check and state writes)',
   ),
   readUnits: a(
     3,
@@ -64,8 +64,8 @@ export const UNCHANGED_CHECK = {
     'one conditional GET answered by a mainland portal through the egress proxy (not measurable here: loopback is not a portal)',
   ),
   cpuMs: m(
-    14,
-    'infra/cost/crawl-memory.ts: 13.9 ms CPU per unchanged check in the crawl process (due check, fetch, 304, 3 store calls), 225 bodies on 15 loopback hosts, this loaded machine',
+    13.88,
+    'RESULTS.md (cost-inputs): crawl.unchanged.cpuMsPerBody 13.88; infra/cost/crawl-memory.ts measured 13.9 with the due check, this loaded machine',
   ),
   logKb: a(
     0.4,
@@ -110,7 +110,10 @@ export const BROWSER_CRAWL = {
 export const NEW_REPORT = {
   perBodyPerYear: a(1, 'one annual report per body'),
   portalRequests: a(3, 'the changed listing, the report page, one attachment'),
-  storeCalls: m(16, 'RESULTS.md: 19 store calls/body on a first crawl of 3 reports, less the 3 of any check'),
+  storeCalls: m(
+    14,
+    'RESULTS.md (cost-inputs): crawl.first.storeCallsPerBody 18.00 for 3 reports, less the 4 of any check',
+  ),
   readUnits: a(10, 'link, report and text-index reads'),
   writeUnits: a(30, 'links, report, revision, TEXT# item, parse state'),
   s3Puts: m(
@@ -121,9 +124,9 @@ export const NEW_REPORT = {
     6,
     '3 more requests on its host’s walk, each the portal’s second plus the 1 s host delay, shared by the batch’s hosts',
   ),
-  parseLambdaSeconds: a(
-    2,
-    'the bench parses a report in ~36 ms (RESULTS.md parser: 0.323 s / 9 inputs); PDF/DOCX attachments and cold starts dominate',
+  parseLambdaSeconds: m(
+    0.83,
+    'RESULTS.md (cost-inputs): pipeline.cpuMsPerReport 478.9 CPU ms (parse, rules, sweep, alert, mail) at the parse function’s 0.58 vCPU (1 GB)',
   ),
   sqsRequests: a(6, 'parse message and alert message: send, receive, delete each (standard queues)'),
   storedMb: a(0.8, 'report page ~100 KB, attachment ~600 KB, listing snapshot ~50 KB, metadata'),
