@@ -125,10 +125,10 @@ const floorOf = (html: string) => () => {
 };
 
 export async function runParseBench(
-  options: { minMsPerInput?: number; scalingKb?: number[] } = {},
+  options: { minMsPerInput?: number; scalingKb?: number[]; rounds?: number; large?: boolean } = {},
 ): Promise<ParseBenchResult> {
   const minMs = options.minMsPerInput ?? 600;
-  const inputs = corpus();
+  const inputs = corpus().filter((i) => i.realSize || options.large !== false);
   let peakRss = 0;
   let peakHeap = 0;
   const sample = () => {
@@ -152,7 +152,7 @@ export async function runParseBench(
         sample();
       },
       minMs,
-      input.realSize ? 15 : 3,
+      options.rounds ?? (input.realSize ? 15 : 3),
     );
     parserTotal += parserMs;
     floorTotal += floorMs;
@@ -180,7 +180,7 @@ export async function runParseBench(
         sample();
       },
       kb <= 100 ? minMs : 0,
-      kb <= 100 ? 15 : 3,
+      options.rounds ?? (kb <= 100 ? 15 : 3),
     );
     scaling.push({
       kb: Math.round(size),
