@@ -1,10 +1,21 @@
 /** UTF-8 byte order mark: spreadsheet programs then read the CSV's Chinese as UTF-8. */
 export const BOM = '\uFEFF';
 
-/** One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled); null is empty. */
+/** A text that a spreadsheet would read as a formula: it starts with = + - @ TAB or CR (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain signed number (`-5`, `+3.2`, `-1.5%`): left as it is so it stays a number in the sheet. */
+const SIGNED_NUMBER = /^[+-]?\d+(\.\d+)?%?$/;
+
+/**
+ * One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled); null is empty. A text
+ * that would start a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`; body names and report text are
+ * untrusted) gets a leading apostrophe, the mark spreadsheet programs read as "text, not a formula", per
+ * OWASP's CSV-injection guidance; numbers, and texts that are plain signed numbers, are left alone.
+ */
 export function csvField(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  let s = String(v);
+  if (typeof v === 'string' && FORMULA_START.test(s) && !SIGNED_NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -10,7 +10,7 @@ export const FEED_TYPES: Record<FeedFormat, string> = {
 };
 
 /**
- * A feed of findings (RSS 2.0, Atom 1.0 or JSON Feed 1.1 through the `feed` package), in the order given
+ * A feed of findings (RSS 2.0, Atom 1.0 or JSON Feed version 1, written by the `feed` package), in the order given
  * (newest first from scopeFindings), each item linking to its evidence page `<base>/evidence/<id>`, that
  * URL also being the item's id and guid (stable while the finding is). `base` is the configured public URL, never a request's Host.
  */
@@ -47,5 +47,19 @@ export function findingsFeed(
       category: [{ name: f.rule }],
     });
   }
-  return o.format === 'rss' ? feed.rss2() : o.format === 'atom' ? feed.atom1() : feed.json1();
+  if (o.format === 'json') return feed.json1();
+  return xmlChars(o.format === 'rss' ? feed.rss2() : feed.atom1());
+}
+
+/**
+ * The characters XML 1.0 (§2.2) forbids even escaped — C0 controls other than TAB, LF, CR (U+000B, Word's
+ * manual line break, is common in text pasted into a CMS), lone surrogates, U+FFFE/U+FFFF — made a space,
+ * so one report's stray control character does not make a reader refuse the whole feed.
+ */
+export function xmlChars(xml: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters to remove
+  return xml.replace(
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    ' ',
+  );
 }

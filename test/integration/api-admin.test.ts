@@ -189,6 +189,36 @@ describe('the admin API (keys, idempotent re-crawl, health lists, dead letters, 
     expect((await bad.json()).issues[0]).toContain('990101 is not a GB/T 2260 code');
   });
 
+  it('refuses a registry entry whose id differs from the path (nothing stored under either id)', async () => {
+    const before = rt.ctx.registry.get('360802')?.name;
+    const swapped = await call('PUT', '/admin/registry/360802', {
+      id: '411328',
+      name: '=HYPERLINK("http://evil.example/","x")',
+      level: 'county',
+      divisionCode: '411328',
+      listingUrl: 'http://www.tanghe.gov.cn/zwgk/ndbg/',
+    });
+    expect(swapped.status).toBe(400);
+    expect((await swapped.json()).issues[0]).toContain("differs from the path's 360802");
+    expect(rt.ctx.registry.get('360802')?.name).toBe(before);
+  });
+
+  it('answers 404 for a scope that covers no body (feeds, findings, scoreboard), 200 for a real one', async () => {
+    for (const path of [
+      '/api/feeds/rss?scope=99',
+      '/api/feeds/atom?scope=360802-foo',
+      '/api/findings?scope=99',
+      '/api/scoreboard?year=2025&scope=99',
+      '/api/export/scoreboard.csv?year=2025&scope=99',
+    ]) {
+      const res = await call('GET', path);
+      expect(res.status, path).toBe(404);
+      expect((await res.json()).error, path).toContain('unknown scope');
+    }
+    expect((await call('GET', '/api/feeds/rss?scope=36')).status).toBe(200);
+    expect((await call('GET', '/api/scoreboard?year=2025&scope=360802')).status).toBe(200);
+  });
+
   it('limits admin requests per client per minute', async () => {
     const limited = createApp(rt.ctx, { adminToken: TOKEN, rateLimits: { adminPerMinute: 2 } });
     const env = { incoming: { socket: { remoteAddress: '198.51.100.9' } } };

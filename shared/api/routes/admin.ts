@@ -245,6 +245,15 @@ export const registerAdminRoutes: RouteRegistrar = (app, ctx, options) => {
         return c.json({ error: 'registry updates are not available on this runtime' }, 501);
       const parsed = await readJson(c.req.raw, z.record(z.string(), z.unknown()));
       if (!parsed.ok) return c.json(parsed.error, 400);
+      if (parsed.data.id !== undefined && parsed.data.id !== params.bodyId) {
+        return c.json(
+          {
+            error: 'invalid registry entry',
+            issues: [`id: ${String(parsed.data.id)} differs from the path's ${params.bodyId}`],
+          },
+          400,
+        );
+      }
       const { bodies, errors } = loadRegistry({ bodies: [{ ...parsed.data, id: params.bodyId }] });
       const body = bodies[0];
       if (!body) {

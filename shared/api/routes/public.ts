@@ -159,7 +159,10 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       query: ScoreboardQuery,
       responses: { 200: json('the scoreboard') },
     },
-    async (c, { query }) => c.json(await scoreboard(ctx, query.year, query.scope)),
+    async (c, { query }) =>
+      unknownScope(ctx, query.scope)
+        ? c.json(noScope(query.scope), 404)
+        : c.json(await scoreboard(ctx, query.year, query.scope)),
   );
 
   route(
@@ -173,10 +176,12 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       responses: { 200: { description: 'CSV', content: { 'text/csv': null } } },
     },
     async (c, { query }) =>
-      c.body(scoreboardCsv(await scoreboard(ctx, query.year, query.scope)), 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="scoreboard-${query.year}.csv"`,
-      }),
+      unknownScope(ctx, query.scope)
+        ? c.json(noScope(query.scope), 404)
+        : c.body(scoreboardCsv(await scoreboard(ctx, query.year, query.scope)), 200, {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="scoreboard-${query.year}.csv"`,
+          }),
   );
 
   route(
@@ -211,6 +216,7 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       responses: { 200: json('findings') },
     },
     async (c, { query }) => {
+      if (unknownScope(ctx, query.scope)) return c.json(noScope(query.scope), 404);
       const base = publicBase(options, ctx.publicUrl);
       const findings = await scopeFindings(ctx, query.scope, query.limit);
       return c.json({
@@ -227,7 +233,7 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       path: '/api/feeds/:format',
       tag: 'findings',
       summary:
-        'Findings of a scope as a feed: rss (RSS 2.0), atom (Atom 1.0) or json (JSON Feed 1.1), newest first',
+        'Findings of a scope as a feed: rss (RSS 2.0), atom (Atom 1.0) or json (JSON Feed version 1), newest first',
       params: FeedParams,
       query: ScopeQuery,
       responses: {
@@ -242,6 +248,7 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       },
     },
     async (c, { params, query }) => {
+      if (unknownScope(ctx, query.scope)) return c.json(noScope(query.scope), 404);
       const findings = await scopeFindings(ctx, query.scope, query.limit);
       const names = new Map([...ctx.registry.values()].map((b) => [b.id, b.name]));
       const body = findingsFeed(findings, {
@@ -266,3 +273,21 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
     (c) => c.redirect(`${publicBase(options, ctx.publicUrl)}/api/feeds/rss`, 302),
   );
 };
+
+/**
+ * A scope that covers no body of the registry: `*` covers all; a body id covers that body; a division code
+ * covers the bodies whose code starts with it. A mistyped scope answers 404 rather than an empty feed
+ * that stays empty forever.
+ */
+function unknownScope(
+  ctx: { registry: ReadonlyMap<string, { id: string; divisionCode: string }> },
+  scope: string,
+): boolean {
+  if (scope === '*') return false;
+  for (const b of ctx.registry.values()) if (b.id === scope || b.divisionCode.startsWith(scope)) return false;
+  return true;
+}
+
+const noScope = (scope: string) => ({
+  error: `unknown scope ${scope}: no body in the registry has this id or lies in this division`,
+});

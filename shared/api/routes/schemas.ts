@@ -11,11 +11,18 @@ export const BodyId = z
   .regex(/^\d{2,9}(-[a-z0-9]+)?$/, 'expected a body id: a GB/T 2260 code, optionally followed by -slug')
   .describe('body id, e.g. 360802 or 620421-rsj');
 
+/** A report year as written in a path or query: exactly four digits (no `0x7e1`, no spaces), 2008–2100. */
 export const Year = z.coerce
-  .number({ error: 'expected a report year' })
-  .int('expected a whole year')
-  .min(2008, 'report years start at 2008 (the 2008 条例)')
-  .max(2100, 'expected a report year before 2100');
+  .string({ error: 'expected a report year' })
+  .regex(/^\d{4}$/, 'expected a four-digit year, e.g. 2025')
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .int('expected a whole year')
+      .min(2008, 'report years start at 2008 (the 2008 条例)')
+      .max(2100, 'expected a report year before 2100'),
+  );
 
 /** `*`, a division code (`36`, `3608`, `360802`) or a body id. */
 export const ScopeParam = z
