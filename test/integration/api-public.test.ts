@@ -172,6 +172,13 @@ describe('the public read API after the demo cycle', () => {
     const feed = await app.request('/feed');
     expect(feed.status).toBe(302);
     expect(feed.headers.get('location')).toBe(`${PUBLIC}/api/feeds/rss`);
+    // The other addresses a user would try answer too: /export.csv and /bodies redirect to their pages.
+    const exportCsv = await app.request('/export.csv');
+    expect(exportCsv.status).toBe(302);
+    expect(exportCsv.headers.get('location')).toBe(`${PUBLIC}/api/export/dataset?format=csv`);
+    const bodies = await app.request('/bodies?q=吉州');
+    expect(bodies.status).toBe(302);
+    expect(bodies.headers.get('location')).toBe(`${PUBLIC}/search?q=${encodeURIComponent('吉州')}`);
     expect((await get('/api/feeds/xml')).res.status).toBe(400);
   });
 

@@ -272,6 +272,36 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
     },
     (c) => c.redirect(`${publicBase(options, ctx.publicUrl)}/api/feeds/rss`, 302),
   );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/export.csv',
+      tag: 'exports',
+      summary: 'The dataset of every report figure as CSV (a redirect to /api/export/dataset?format=csv)',
+      responses: { 302: { description: 'to /api/export/dataset?format=csv' } },
+    },
+    (c) => c.redirect(`${publicBase(options, ctx.publicUrl)}/api/export/dataset?format=csv`, 302),
+  );
+
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/bodies',
+      tag: 'bodies',
+      summary: 'Bodies by name or code: a redirect to the search page (JSON: /api/bodies)',
+      responses: { 302: { description: 'to /search' } },
+    },
+    (c) => {
+      const q = c.req.query('q');
+      return c.redirect(
+        `${publicBase(options, ctx.publicUrl)}/search${q ? `?q=${encodeURIComponent(q)}` : ''}`,
+        302,
+      );
+    },
+  );
 };
 
 /**
