@@ -25,7 +25,7 @@ export interface HostWalkResult {
  * delay is waited here while the other hosts' requests are in flight: the invocation is billed once for
  * all the hosts waiting on the network, not once per body. A body is handed to the crawl queue (its own
  * message, its host's group, retried and dead-lettered alone) when its crawl fails on our side or when the
- * invocation has less than one body's worst case left; a body needing Chromium goes to the browser queue
+ * invocation has less than one fetch's worst case and 10 s left; a body needing Chromium goes to the browser queue
  * (handleCrawl). A retried batch crawls only what is still due.
  */
 export async function crawlHosts(
@@ -40,8 +40,9 @@ export async function crawlHosts(
   const hosts = new Map<string, Body[]>();
   for (const b of bodies) hosts.set(originOf(b), [...(hosts.get(originOf(b)) ?? []), b]);
   const result: HostWalkResult = { crawled: [], skipped: [], requeued: [] };
-  // What one body may take at worst: its crawl budget plus a fetch in hand (budget.ts).
-  const reserveMs = ctx.crawlBudgetMs + ctx.fetchWorstCaseMs;
+  // A body is started while one fetch's worst case and 10 s of wrap-up are left: its own budget is capped
+  // by the time left (budget.ts), and what it cannot finish goes on in its continuation message.
+  const reserveMs = ctx.fetchWorstCaseMs + 10_000;
   const queue = [...hosts.values()];
   const walkHost = async (hostBodies: Body[]) => {
     for (const body of hostBodies) {

@@ -402,7 +402,8 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
           sqsRecord('junk', JSON.stringify({ type: 'batch', task: 'sweep', bodyIds: [first] })),
         ],
       },
-      lambdaContext,
+      // The plain-HTTP function's 15 minutes, nearly all left.
+      { ...lambdaContext, getRemainingTimeInMillis: () => 890_000 },
     );
     expect(BatchResponse.parse(response)).toEqual({ batchItemFailures: [{ itemIdentifier: 'junk' }] });
     const handed = sqs.sent.filter((m) => m.queue === 'browser.fifo').map((m) => JSON.parse(m.body).bodyId);
