@@ -1,4 +1,5 @@
 import { canonicalHash } from './canonical-json.ts';
+import { outOfOrder } from './root-times.ts';
 
 /** The link of a check-log entry in its body's hash chain (docs/evidence.md, "Check-log chain"). */
 export interface ChainLink {
@@ -63,7 +64,9 @@ export type BreakKind =
   /** An entry after the chain began carries no link: its link was stripped. */
   | 'unsealed'
   /** A head a daily root committed to is not in the log as committed: the end was deleted or rewritten. */
-  | 'root-mismatch';
+  | 'root-mismatch'
+  /** An entry is dated before the entry it follows, or after the daily root that committed it. */
+  | 'time-order';
 
 export interface ChainBreak {
   bodyId: string;
@@ -82,6 +85,14 @@ export interface ChainReport {
   legacy: number;
   head: ChainHead | null;
   breaks: ChainBreak[];
+  /** False when the body has entries but none carries a link: nothing about its log is verified. */
+  covered: boolean;
+}
+
+/** The count of earlier entries the first sealed entry recorded (`chainStart.earlier`), if it did. */
+function chainStartOf(entry: StoredEntry | undefined): number | null {
+  const c = entry?.chainStart as { earlier?: unknown } | undefined;
+  return c && typeof c === 'object' && typeof c.earlier === 'number' ? c.earlier : null;
 }
 
 /**
@@ -91,25 +102,40 @@ export interface ChainReport {
 export function verifyChain(
   bodyId: string,
   entries: readonly StoredEntry[],
-  committed: ReadonlyArray<{ date: string; seq: number; hash: string }> = [],
+  committed: ReadonlyArray<{ date: string; seq: number; hash: string; rootAt?: string }> = [],
 ): ChainReport {
   const sealed = entries
     .map((e) => ({ e, link: linkOf(e), at: typeof e.at === 'string' ? e.at : null }))
     .sort((a, b) => (a.link?.seq ?? 0) - (b.link?.seq ?? 0) || String(a.at).localeCompare(String(b.at)));
   const breaks: ChainBreak[] = [];
-  const firstSealedAt = sealed.find((s) => s.link)?.at ?? null;
+  const firstSealed = sealed.find((s) => s.link);
+  const firstSealedAt = firstSealed?.at ?? null;
+  const earlier = chainStartOf(firstSealed?.e);
   let legacy = 0;
   for (const s of sealed) {
     if (s.link) continue;
-    if (firstSealedAt !== null && s.at !== null && s.at > firstSealedAt)
+    const stripped = s.e.chainStart !== undefined;
+    if (stripped || (firstSealedAt !== null && s.at !== null && s.at > firstSealedAt))
       breaks.push({
         bodyId,
         kind: 'unsealed',
         at: s.at,
         seq: null,
-        detail: 'entry written after the chain began carries no chain link',
+        detail: stripped
+          ? 'the entry that started the chain carries no chain link: its link was stripped'
+          : 'entry written after the chain began carries no chain link',
       });
     else legacy += 1;
+  }
+  if (earlier !== null && legacy > earlier) {
+    breaks.push({
+      bodyId,
+      kind: 'unsealed',
+      at: null,
+      seq: null,
+      detail: `${legacy} unlinked entries before the chain, but its first entry recorded ${earlier}: ${legacy - earlier} were added or stripped`,
+    });
+    legacy = Math.min(legacy, earlier);
   }
   const chained = sealed.filter((s) => s.link) as Array<{
     e: StoredEntry;
@@ -149,8 +175,28 @@ export function verifyChain(
     }
     previous = link;
   }
+  for (const i of outOfOrder(chained.map((c) => c.at))) {
+    const c = chained[i] as (typeof chained)[number];
+    breaks.push({
+      bodyId,
+      kind: 'time-order',
+      at: c.at,
+      seq: c.link.seq,
+      detail: `entry ${c.link.seq} is dated ${c.at}, before an entry that precedes it in the chain`,
+    });
+  }
   const bySeq = new Map(chained.map((c) => [c.link.seq, c.link.hash]));
+  const atBySeq = new Map(chained.map((c) => [c.link.seq, c.at]));
   for (const c of committed) {
+    const entryAt = atBySeq.get(c.seq);
+    if (c.rootAt && entryAt && bySeq.get(c.seq) === c.hash && Date.parse(entryAt) > Date.parse(c.rootAt))
+      breaks.push({
+        bodyId,
+        kind: 'time-order',
+        at: entryAt,
+        seq: c.seq,
+        detail: `the daily root of ${c.date} (computed ${c.rootAt}) committed entry ${c.seq}, which is dated later, ${entryAt}`,
+      });
     const stored = bySeq.get(c.seq);
     if (stored !== c.hash)
       breaks.push({
@@ -170,5 +216,6 @@ export function verifyChain(
     legacy,
     head: last ? { bodyId, seq: last.link.seq, hash: last.link.hash, at: last.at ?? '' } : null,
     breaks,
+    covered: chained.length > 0 || sealed.length === 0,
   };
 }

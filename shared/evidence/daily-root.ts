@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { beijingDate } from '../domain/clock.ts';
 import type { StageContext } from '../stages/context.ts';
 import { batchPut } from '../store/batch-write.ts';
 import { latestChainLink } from '../store/crawl-state.ts';
@@ -87,26 +88,29 @@ export interface DailyRootOptions {
 }
 
 /**
- * Records today's root (Beijing date from `ctx.today()`) over the chain heads of every body in the registry
+ * Records today's root over the chain heads of every body in the registry
  * that has one: leaf pages first, then the root item with a conditional put, so a root never lacks its
  * leaves and the first root of a day stands (a second call returns it). With a TSA configured, the root
  * is timestamped first; a TSA that fails leaves the root unstamped with the reason (`timestampError`),
- * logged: the log's integrity does not depend on a third party being up.
+ * logged: the log's integrity does not depend on a third party being up. The root's date is the Beijing
+ * date of `ctx.now()`, the real time of recording, never a simulated `ctx.today()` (NIANBAO_TODAY /
+ * `--today`): a root labelled with a date it was not computed on would fail `verify`'s time checks.
  *
  * @returns the day's root, new or already there.
  */
 export async function recordDailyRoot(
-  ctx: Pick<StageContext, 'repo' | 'registry' | 'today' | 'now' | 'log'>,
+  ctx: Pick<StageContext, 'repo' | 'registry' | 'now' | 'log'>,
   options: DailyRootOptions = {},
 ): Promise<DailyRoot> {
-  const date = ctx.today();
+  const now = ctx.now();
+  const date = beijingDate(now);
   const existing = await getDailyRoot(ctx.repo, date);
   if (existing) return existing;
   const leaves = await heads(ctx.repo, [...ctx.registry.keys()]);
   const root = merkleRoot(leaves.map(leafData));
   const record: DailyRoot = {
     date,
-    at: ctx.now().toISOString(),
+    at: now.toISOString(),
     size: leaves.length,
     pages: Math.ceil(leaves.length / PAGE),
     root,

@@ -5,7 +5,8 @@ import { leafData } from './daily-root.ts';
 import { verifyInclusion } from './merkle.ts';
 import { PACKAGE_PATHS } from './package-build.ts';
 import type { ChainPath, ProvingEntry } from './proof-select.ts';
-import { tokenCertificates, verifyToken } from './tsa.ts';
+import { rootTimeProblems } from './root-times.ts';
+import { readToken, tokenCertificates, verifyToken } from './tsa.ts';
 import { DATAPACKAGE, DATAPACKAGE_DIGEST, unzipWacz, type WaczResource } from './wacz.ts';
 
 /** One statement of a verification: what was checked, and whether it holds. */
@@ -195,6 +196,7 @@ async function checkChain(
     included,
     `Merkle inclusion of the head in root ${chain.root.root} (${chain.root.date}, leaf ${chain.leafIndex} of ${chain.treeSize}) ${included ? 'holds' : 'does NOT hold'}`,
   );
+  checkTimes(chain, entries, add);
   const ts = chain.root.timestamp;
   if (!ts) {
     add(false, `the daily root of ${chain.root.date} is not timestamped`, 'warn');
@@ -211,6 +213,34 @@ async function checkChain(
       'timestamp checked against the certificate the token carries: give the TSA certificate (--tsa-cert) to trust it',
       'warn',
     );
+}
+
+/**
+ * The times agree (docs/evidence.md, "Times"): the root's date, its time and its token's genTime (read
+ * from the token), and no entry on the path dated after the root that committed it.
+ */
+function checkTimes(chain: ChainPath, entries: StoredEntry[], add: Add): void {
+  const root = chain.root;
+  if (!root) return;
+  let genTime: string | null = null;
+  if (root.timestamp)
+    try {
+      genTime = readToken(Buffer.from(root.timestamp.token, 'base64')).genTime;
+    } catch {
+      genTime = root.timestamp.genTime;
+    }
+  const problems = rootTimeProblems(root, genTime);
+  const late = entries.filter((e) => typeof e.at === 'string' && Date.parse(e.at) > Date.parse(root.at));
+  for (const e of late)
+    problems.push(
+      `entry ${(e.chain as { seq?: number })?.seq} is dated ${e.at}, after the root (${root.at}) that committed it`,
+    );
+  add(
+    problems.length === 0,
+    problems.length === 0
+      ? `times agree: root of ${root.date} computed ${root.at}${genTime ? `, timestamped ${genTime}` : ''}, entries before it`
+      : `times: daily root of ${root.date}: ${problems.join('; ')}`,
+  );
 }
 
 /** The verification as lines: ✓ what holds, ✗ what does not, ! what holds only as far as the package says. */

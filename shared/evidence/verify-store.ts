@@ -4,13 +4,16 @@ import type { Repository } from '../store/repository.ts';
 import { type ChainReport, type StoredEntry, verifyChain } from './check-chain.ts';
 import { type DailyRoot, leafData, listDailyRoots, rootLeaves } from './daily-root.ts';
 import { merkleRoot } from './merkle.ts';
-import { verifyToken } from './tsa.ts';
+import { rootTimeProblems } from './root-times.ts';
+import { readToken, verifyToken } from './tsa.ts';
 
 /** A daily root as checked: its leaves give its root, and its token (when a certificate is given). */
 export interface RootCheck {
   date: string;
   root: string;
   leavesMatch: boolean;
+  /** Why the root's date, its time and its token's time disagree (docs/evidence.md, "Times"); empty when they agree. */
+  timeProblems: string[];
   timestamp: 'verified' | 'failed' | 'not-checked' | 'none';
   lines: string[];
 }
@@ -18,7 +21,7 @@ export interface RootCheck {
 export interface StoreVerification {
   bodies: ChainReport[];
   roots: RootCheck[];
-  /** True when no chain breaks and every root holds. */
+  /** True when no chain breaks, every body with entries is covered by a chain, and every root holds. */
   ok: boolean;
 }
 
@@ -38,12 +41,12 @@ export async function verifyStore(
   tsaCertificate?: Uint8Array,
 ): Promise<StoreVerification> {
   const roots: RootCheck[] = [];
-  const committed = new Map<string, Array<{ date: string; seq: number; hash: string }>>();
+  const committed = new Map<string, Array<{ date: string; seq: number; hash: string; rootAt: string }>>();
   for (const root of await listDailyRoots(repo)) {
     const leaves = await rootLeaves(repo, root);
     for (const l of leaves) {
       const list = committed.get(l.bodyId) ?? [];
-      list.push({ date: root.date, seq: l.seq, hash: l.hash });
+      list.push({ date: root.date, seq: l.seq, hash: l.hash, rootAt: root.at });
       committed.set(l.bodyId, list);
     }
     roots.push(await checkRoot(root, merkleRoot(leaves.map(leafData)), tsaCertificate));
@@ -52,8 +55,8 @@ export async function verifyStore(
   for (const bodyId of bodyIds)
     bodies.push(verifyChain(bodyId, await storedEntries(repo, bodyId), committed.get(bodyId) ?? []));
   const ok =
-    bodies.every((b) => b.breaks.length === 0) &&
-    roots.every((r) => r.leavesMatch && r.timestamp !== 'failed');
+    bodies.every((b) => b.breaks.length === 0 && b.covered) &&
+    roots.every((r) => r.leavesMatch && r.timeProblems.length === 0 && r.timestamp !== 'failed');
   return { bodies, roots, ok };
 }
 
@@ -81,7 +84,19 @@ async function checkRoot(root: DailyRoot, recomputed: string, cert?: Uint8Array)
   } else {
     lines.push(`root ${root.date}: not timestamped${root.timestampError ? ` (${root.timestampError})` : ''}`);
   }
-  return { date: root.date, root: root.root, leavesMatch, timestamp, lines };
+  const timeProblems = rootTimeProblems(root, tokenTime(root));
+  for (const p of timeProblems) lines.push(`root ${root.date}: TIME ✗ ${p}`);
+  return { date: root.date, root: root.root, leavesMatch, timeProblems, timestamp, lines };
+}
+
+/** The genTime inside a root's token (not the copy stored beside it), or the copy when the token is unreadable. */
+function tokenTime(root: DailyRoot): string | null {
+  if (!root.timestamp) return null;
+  try {
+    return readToken(Buffer.from(root.timestamp.token, 'base64')).genTime;
+  } catch {
+    return root.timestamp.genTime;
+  }
 }
 
 /** The verification as lines a person reads: what holds, then every break. */
@@ -92,6 +107,12 @@ export function formatStoreVerification(v: StoreVerification): string[] {
     const legacy = b.legacy
       ? ` (${b.legacy} older entr${b.legacy === 1 ? 'y' : 'ies'} before the chain, not covered)`
       : '';
+    if (!b.covered) {
+      lines.push(
+        `${b.bodyId}: ${b.legacy} entr${b.legacy === 1 ? 'y' : 'ies'}, none carries a chain link: not covered (nothing about this log is verified)`,
+      );
+      continue;
+    }
     lines.push(
       b.breaks.length === 0
         ? `${b.bodyId}: ${b.entries} entr${b.entries === 1 ? 'y' : 'ies'} chained, intact${legacy}`
@@ -102,6 +123,16 @@ export function formatStoreVerification(v: StoreVerification): string[] {
         `  BREAK ${br.kind}${br.seq !== null ? ` at entry ${br.seq}` : ''}${br.at ? ` (CHECK#${br.at})` : ''}: ${br.detail}`,
       );
   }
-  lines.push(v.ok ? 'verified: the check log is intact' : 'NOT verified: see the breaks above');
+  const uncovered = v.bodies.some((b) => !b.covered);
+  const broken =
+    v.bodies.some((b) => b.breaks.length > 0) ||
+    v.roots.some((r) => !r.leavesMatch || r.timeProblems.length > 0 || r.timestamp === 'failed');
+  lines.push(
+    v.ok
+      ? 'verified: the check log is intact'
+      : uncovered && !broken
+        ? 'NOT verified: not covered (a log without chain links proves nothing)'
+        : 'NOT verified: see the breaks above',
+  );
   return lines;
 }

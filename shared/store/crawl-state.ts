@@ -59,6 +59,27 @@ export async function latestChainLink(repo: Repository, bodyId: string): Promise
   return newest ? linkOf(newest) : null;
 }
 
+/** How many check-log entries a body has (a COUNT query, every page). */
+async function countChecks(repo: Repository, bodyId: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await repo.db.send(
+      new QueryCommand({
+        TableName: repo.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': 'CHECK#' },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+        ConsistentRead: true,
+      }),
+    );
+    count += res.Count ?? 0;
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
 /**
  * Ends a crawl: the check-log entry (sealed onto the body's hash chain: `chain` = { seq, prev, hash },
  * docs/evidence.md), the body's state, and the walk marked done (when one was saved), in one
@@ -70,7 +91,12 @@ export async function finishCheck(
   state: BodyState,
   walkSaved: boolean,
 ): Promise<void> {
-  const sealed = sealEntry(entry, await latestChainLink(repo, entry.bodyId));
+  const previous = await latestChainLink(repo, entry.bodyId);
+  // The first sealed entry records how many entries came before it, so a verifier can tell a
+  // stripped or forged unsealed entry from one written before the chain existed.
+  const sealed = previous
+    ? sealEntry(entry, previous)
+    : sealEntry({ ...entry, chainStart: { earlier: await countChecks(repo, entry.bodyId) } }, null);
   const items: Array<Record<string, unknown>> = [
     { ...keys.check(entry.bodyId, entry.at), ...sealed },
     { ...keys.body(state.bodyId), ...state },
