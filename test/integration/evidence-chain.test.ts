@@ -1,5 +1,6 @@
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beijingDate } from '#shared/domain/clock.ts';
 import { recomputeHash } from '#shared/evidence/check-chain.ts';
 import { getDailyRoot, recordDailyRoot } from '#shared/evidence/daily-root.ts';
 import { formatStoreVerification, storedEntries, verifyStore } from '#shared/evidence/verify-store.ts';
@@ -113,6 +114,6 @@ describe('tamper-evident check log', () => {
     await del(entries[2]!.at as string);
     const w = await verifyStore(rt.ctx.repo, [bodyId]);
     expect(w.bodies[0]?.breaks).toEqual([expect.objectContaining({ kind: 'root-mismatch', seq: 3 })]);
-    expect((await getDailyRoot(rt.ctx.repo, rt.ctx.today()))?.size).toBe(1);
+    expect((await getDailyRoot(rt.ctx.repo, beijingDate(new Date())))?.size).toBe(1);
   });
 });

@@ -10,7 +10,7 @@ import { type DemoPortal, startDemoPortal } from '#seeds/portal/server.ts';
 import { createApp } from '#shared/api/app.ts';
 import { loadConfig } from '#shared/config.ts';
 import { sha256Of } from '#shared/evidence/canonical-json.ts';
-import { getDailyRoot } from '#shared/evidence/daily-root.ts';
+import { listDailyRoots } from '#shared/evidence/daily-root.ts';
 import { complaintLetterUrl, evidencePackageUrl } from '#shared/evidence/links.ts';
 import { buildEvidencePackage, PACKAGE_PATHS, parseTarget } from '#shared/evidence/package-build.ts';
 import { formatPackageVerification, verifyPackage } from '#shared/evidence/package-verify.ts';
@@ -58,7 +58,8 @@ describe('evidence packages from the demo cycle', () => {
     rt = await startRuntime({ config, originMap: portal.originMap });
     // The cycle records the day's root after its sweep, timestamped by the configured TSA.
     await runCycle(rt, { force: true });
-    const root = await getDailyRoot(rt.ctx.repo, TODAY);
+    // The root is dated by the real clock, not the simulated TODAY.
+    const root = (await listDailyRoots(rt.ctx.repo)).at(-1);
     if (!root?.timestamp) throw new Error('the cycle recorded no timestamped daily root');
   });
   afterAll(async () => {
