@@ -59,7 +59,7 @@ export async function sendDigests(ctx: StageContext): Promise<number> {
       await markEntriesSent(ctx.repo, entries, ctx.now());
       sent += 1;
     } catch (error) {
-      const refusal = permanentRefusal(error);
+      const refusal = permanentRefusal(error, sub.email);
       if (!refusal) {
         await releaseDelivery(ctx.repo, key, claim.messageId);
         throw error;

@@ -3,7 +3,7 @@ import { addToDigest } from '../alerts/digest-store.ts';
 import { evidenceUrl } from '../alerts/evidence-url.ts';
 import { LinkSigner } from '../alerts/links.ts';
 import { scopeName, wantsFinding } from '../alerts/scopes.ts';
-import { permanentRefusal } from '../mail/refusal.ts';
+import { classifySendFailure } from '../mail/refusal.ts';
 import { renderAlertMail } from '../mail/render.ts';
 import { listUnsubscribeHeaders } from '../mail/unsubscribe-headers.ts';
 import type { AlertMessage } from '../queue/queue.ts';
@@ -19,6 +19,7 @@ import {
 import type { AlertRecord } from '../store/records.ts';
 import { emailHash, type Recipient } from '../store/subscribers.ts';
 import { requireBody, type StageContext } from './context.ts';
+import { raiseAlert } from './raise-alert.ts';
 
 export interface AlertOutcome {
   alertId: string;
@@ -28,10 +29,12 @@ export interface AlertOutcome {
   skipped: number;
   /** Deliveries another worker holds: the alert stays undelivered, for the redrive to finish. */
   held?: number;
-  /** Recipients whose server refused for good (5xx): suppressed. */
+  /** Recipients whose mailbox was refused for good at RCPT TO: suppressed. */
   refused?: number;
   /** Daily-digest subscribers: the alert waits for their digest. */
   digested?: number;
+  /** Our transport failed for good (login, sender, content): nobody suppressed, the redrive retries. */
+  deferred?: number;
 }
 
 type Target = { kind: 'admin'; address: string; hash: string } | { kind: 'subscriber'; r: Recipient };
@@ -49,8 +52,10 @@ async function targets(alert: AlertRecord, ctx: StageContext): Promise<Target[]>
  * Delivers one alert to every subscriber it concerns (or to the admin address), each (alert, recipient,
  * channel) exactly once: a delivery is claimed with a conditional write that a second worker cannot take
  * while the first holds it (store/alert-delivery.ts: lease, then takeover), its Message-ID recorded before
- * the send; marked sent after. A failed send releases the claim and throws (the queue retries); a
- * permanent refusal (SMTP 5xx) marks the delivery refused and suppresses the address. The alert is marked
+ * the send; marked sent after. A passing failure releases the claim and throws (the queue retries); the
+ * recipient's mailbox refused for good (mail/refusal.ts) marks the delivery refused and suppresses the
+ * address; our relay refusing us or the content releases the claim, suppresses nobody, tells the admins
+ * once a day and leaves the alert to the redrive. The alert is marked
  * delivered only when no delivery is left held by another worker; otherwise the redrive comes back to it.
  */
 export async function handleAlert(message: AlertMessage, ctx: StageContext): Promise<AlertOutcome> {
@@ -65,6 +70,7 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     held: 0,
     refused: 0,
     digested: 0,
+    deferred: 0,
   };
   for (const t of await targets(alert, ctx)) {
     const address = t.kind === 'admin' ? t.address : t.r.email;
@@ -112,11 +118,22 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
       await markDelivery(ctx.repo, key, { status: 'sent', transportId: sent.messageId }, ctx.now());
       out.delivered += 1;
     } catch (error) {
-      const refusal = permanentRefusal(error);
-      if (!refusal) {
-        await releaseDelivery(ctx.repo, key, claim.messageId);
-        throw error;
+      const failure = classifySendFailure(error, address);
+      if (failure.kind !== 'recipient') await releaseDelivery(ctx.repo, key, claim.messageId);
+      if (failure.kind === 'passing') throw error;
+      if (failure.kind === 'transport') {
+        // Our relay refused us or this message, not the reader: nobody is suppressed; the alert stays
+        // undelivered for the redrive, and the admins are told once a day (not per recipient).
+        ctx.log('mail transport refused: alert left for the redrive', {
+          stage: 'alert',
+          alertId: alert.alertId,
+          reason: failure.reason,
+        });
+        if (alert.audience !== 'admins') await tellAdmins(ctx, alert, failure.reason);
+        out.deferred += 1;
+        break;
       }
+      const refusal = failure.reason;
       await markDelivery(ctx.repo, key, { status: 'refused', reason: refusal }, ctx.now());
       if (t.kind === 'subscriber') await ctx.subscribers.setSuppressed(key.recipient, true, refusal);
       ctx.log('mail refused for good: address suppressed', {
@@ -128,15 +145,40 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
       out.refused += 1;
     }
   }
-  if (out.held === 0) await markAlertDelivered(ctx.repo, alert.alertId, ctx.now().toISOString());
+  if (out.held === 0 && out.deferred === 0)
+    await markAlertDelivered(ctx.repo, alert.alertId, ctx.now().toISOString());
   // The optional counts only when they happened: one short log line per alert.
-  const { held, refused, digested, ...base } = out;
+  const { held, refused, digested, deferred, ...base } = out;
   return {
     ...base,
+    ...(deferred ? { deferred } : {}),
     ...(held ? { held } : {}),
     ...(refused ? { refused } : {}),
     ...(digested ? { digested } : {}),
   };
+}
+
+/**
+ * One admin alert per UTC day (`mail.transport/<date>`; the conditional put dedups) saying the mail
+ * relay refused us or a message's content: subscribers were not told and nobody was suppressed.
+ */
+async function tellAdmins(ctx: StageContext, failed: AlertRecord, reason: string): Promise<void> {
+  const date = ctx.now().toISOString().slice(0, 10);
+  await raiseAlert(ctx, {
+    alertId: `mail.transport/${date}`,
+    audience: 'admins',
+    bodyId: failed.bodyId,
+    year: failed.year,
+    finding: {
+      rule: 'mail.transport',
+      severity: 'warning',
+      message: {
+        zh: `邮件服务器拒绝发送提醒 ${failed.alertId}(${reason});未停用任何订阅地址,将在下次重发时再试。`,
+        en: `The mail relay refused to send alert ${failed.alertId} (${reason}); no address was suppressed, the redrive will try again.`,
+      },
+      evidence: [{ quote: reason, where: 'smtp' }],
+    },
+  });
 }
 
 function scopeLabel(ctx: StageContext, scope: string): string {
