@@ -20,8 +20,16 @@ export interface Check {
 export interface PackageVerification {
   /** Every check holds, reservations (`warn`) aside. */
   ok: boolean;
+  /** False when no TSA certificate was given: the token was checked only against the one it carries. */
+  trusted?: boolean;
   checks: Check[];
 }
+
+/** The files a package must hold (the manifest and its digest are checked apart). */
+const REQUIRED = [PACKAGE_PATHS.finding, PACKAGE_PATHS.statement, PACKAGE_PATHS.proof, PACKAGE_PATHS.objects];
+
+/** What the verifier cannot vouch for: said under every verification. */
+export const OWN_CLAIMS = `${PACKAGE_PATHS.finding} and ${PACKAGE_PATHS.statement} (取证说明) are the package's own claims, covered only by its unsigned manifest: they are tied to the proof by body and year, but no third party vouches for them`;
 
 const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : '');
 
@@ -47,6 +55,8 @@ export async function verifyPackage(
     return { ok: false, checks: [{ ok: false, text: (error as Error).message }] };
   }
   await checkManifest(files, add);
+  for (const path of REQUIRED)
+    if (!files[path]) add(false, `${path} is missing: a package without it is not one`);
   await checkWarc(files, add);
   let proof: { proving: ProvingEntry[]; chain: ChainPath } | null = null;
   try {
@@ -54,8 +64,51 @@ export async function verifyPackage(
   } catch {
     add(false, `${PACKAGE_PATHS.proof} is missing or not JSON`);
   }
-  if (proof) await checkChain(proof, files, tsaCertificate, add);
-  return { ok: checks.every((c) => c.ok || c.level === 'warn'), checks };
+  if (proof) {
+    checkClaims(proof, files, add);
+    await checkChain(proof, files, tsaCertificate, add);
+  }
+  return {
+    ok: checks.every((c) => c.ok || c.level === 'warn'),
+    trusted: tsaCertificate !== undefined || !proof?.chain?.root?.timestamp,
+    checks,
+  };
+}
+
+/**
+ * finding.json belongs to the proof: its body and year are the proof's and its chain's, and the report's
+ * archive key it names is in the object list (so the page in the WARC is the one the record names).
+ */
+function checkClaims(
+  proof: { bodyId?: string; year?: number; chain: ChainPath },
+  files: Record<string, Uint8Array>,
+  add: Add,
+): void {
+  let finding: { body?: { id?: string }; year?: number; report?: { rawKey?: string } | null };
+  try {
+    finding = JSON.parse(text(files[PACKAGE_PATHS.finding]));
+  } catch {
+    return;
+  }
+  const bodyId = proof.chain?.bodyId;
+  const same = finding.body?.id === bodyId && proof.bodyId === bodyId && finding.year === proof.year;
+  add(
+    same,
+    same
+      ? `${PACKAGE_PATHS.finding} is about ${bodyId} / ${finding.year}, the body and year of the proof`
+      : `${PACKAGE_PATHS.finding} is about ${finding.body?.id} / ${finding.year}; the proof is about ${proof.bodyId} / ${proof.year}, its chain ${bodyId}`,
+  );
+  const rawKey = finding.report?.rawKey;
+  if (rawKey) {
+    let keys: string[] = [];
+    try {
+      keys = (JSON.parse(text(files[PACKAGE_PATHS.objects])) as Array<{ key: string }>).map((o) => o.key);
+    } catch {}
+    add(
+      keys.includes(rawKey),
+      `the report record's archive key ${rawKey} ${keys.includes(rawKey) ? 'is' : 'is NOT'} in the object list`,
+    );
+  }
 }
 
 type Add = (ok: boolean, t: string, level?: 'warn') => void;
@@ -119,6 +172,13 @@ async function checkWarc(files: Record<string, Uint8Array>, add: Add): Promise<v
       const key = record.warcHeader('WARC-Nianbao-Archive-Key') ?? '';
       const listed = byKey.get(key);
       seen.add(key);
+      // Archive keys are content-addressed (raw/<bodyId>/<sha256>.<ext>): the payload must give its own key.
+      const keyed = /^raw\/[^/]+\/([0-9a-f]{64})\.[\w.]+$/.exec(key)?.[1];
+      if (keyed && `sha256:${keyed}` !== actual)
+        add(
+          false,
+          `WARC response ${record.warcTargetURI}: payload ${actual} does not match its own archive key ${key}`,
+        );
       const ok = actual === stated && listed !== undefined && `sha256:${listed.sha256}` === actual;
       add(
         ok,
@@ -206,11 +266,12 @@ async function checkChain(
   const certificate = cert ?? tokenCertificates(token)[0];
   if (!certificate) return add(false, 'the timestamp token carries no certificate and none was given');
   const check = await verifyToken(token, Buffer.from(chain.root.root, 'hex'), certificate);
-  for (const l of check.lines) add(check.ok, `timestamp: ${l}`);
-  if (!cert && check.ok)
+  if (cert) for (const l of check.lines) add(check.ok, `timestamp: ${l}`);
+  else if (!check.ok) for (const l of check.lines) add(false, `timestamp: ${l}`);
+  else
     add(
       false,
-      'timestamp checked against the certificate the token carries: give the TSA certificate (--tsa-cert) to trust it',
+      'token signature verifies against the certificate INSIDE the package (not checked against a trusted TSA certificate: pass --tsa-cert)',
       'warn',
     );
 }
@@ -247,10 +308,13 @@ function checkTimes(chain: ChainPath, entries: StoredEntry[], add: Add): void {
 export function formatPackageVerification(v: PackageVerification): string[] {
   return [
     ...v.checks.map((c) => `${c.ok ? '✓' : c.level === 'warn' ? '!' : '✗'} ${c.text}`),
+    `note: ${OWN_CLAIMS}`,
     !v.ok
       ? 'NOT verified: see the lines marked ✗'
-      : v.checks.some((c) => !c.ok)
-        ? 'verified, with the reservations marked !'
-        : 'verified: every check holds',
+      : v.trusted === false
+        ? "holds only on the package's own word: no trusted TSA certificate was given (--tsa-cert)"
+        : v.checks.some((c) => !c.ok)
+          ? 'verified, with the reservations marked !'
+          : 'verified: every check holds',
   ];
 }
