@@ -26,7 +26,14 @@ const officeOf = (d: DivisionRef): string =>
  * @throws Error when the chain does not name the government needed (a registry entry without parents).
  */
 export function supervisorOf(body: Body): Supervisor {
-  const own = lookupDivision(body.divisionCode) ?? { code: body.divisionCode, name: '' };
+  // A township may be registered with its 9-digit (GB/T 10114) code: its county is the first six digits.
+  const own = lookupDivision(body.divisionCode) ??
+    (body.level === 'township'
+      ? (lookupDivision(body.divisionCode.slice(0, 6)) ?? body.parents.at(-1))
+      : undefined) ?? {
+      code: body.divisionCode,
+      name: '',
+    };
   if (body.level === 'department' || body.level === 'township') {
     if (!own.name) throw new Error(`no division ${body.divisionCode} for ${body.name}`);
     return {
@@ -41,8 +48,10 @@ export function supervisorOf(body: Body): Supervisor {
       basis: '国务院办公厅是全国政府信息公开工作主管部门',
       article: '第三条第一款',
     };
-  const parent = body.parents.at(-1);
-  if (!parent) throw new Error(`${body.name}: the registry names no government above it`);
+  // A registry entry without parents: the division table (GB/T 2260) knows the government above.
+  const parent = body.parents.at(-1) ?? lookupDivision(body.divisionCode)?.parents.at(-1);
+  if (!parent)
+    throw new Error(`${body.name}: neither the registry nor the division table names a government above it`);
   return {
     name: officeOf(parent),
     basis: '上一级人民政府办公厅（室）是其行政区域的政府信息公开工作主管部门',
@@ -138,7 +147,20 @@ export function draftLetter(input: LetterInput): Letter {
   };
 }
 
-/** The letter as Markdown. */
+/**
+ * Text from a web page set inline in Markdown: line breaks folded to spaces and every character CommonMark
+ * gives a meaning escaped (backslash escapes, CommonMark §2.4; `<` and `>` as entities, §2.5), so a quote
+ * cannot start a heading, a link, an image or raw HTML.
+ */
+export function markdownInline(text: string): string {
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/[\\`*_[\]!|#~&]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/** The letter as Markdown (facts, which quote web pages, escaped: markdownInline). */
 export function letterMarkdown(l: Letter): string {
   return [
     `# ${l.title}`,
@@ -150,7 +172,7 @@ export function letterMarkdown(l: Letter): string {
     ...l.paragraphs.flatMap((p) => [`　　${p}`, '']),
     '## 事实',
     '',
-    ...l.facts.map((f) => `- ${f}`),
+    ...l.facts.map((f) => `- ${markdownInline(f)}`),
     '',
     '## 证据',
     '',

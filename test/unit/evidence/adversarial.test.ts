@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { Body } from '#shared/domain/body.ts';
+import { lookupDivision } from '#shared/domain/divisions.ts';
 import { sealEntry, verifyChain } from '#shared/evidence/check-chain.ts';
+import { draftLetter, letterMarkdown, supervisorOf } from '#shared/evidence/letter.ts';
 import { rootTimeProblems } from '#shared/evidence/root-times.ts';
 
 /** Adversarial review of issue 16: times and chain starts a forger could abuse (pure rules). */
@@ -74,5 +77,60 @@ describe('adv16: entries without a chain link', () => {
     const report = verifyChain('x', [strip(a), strip(b)]);
     expect(report.covered).toBe(false);
     expect(report.breaks.map((br) => br.kind)).toContain('unsealed');
+  });
+});
+
+describe('adv16: complaint letters', () => {
+  const body = (o: Record<string, unknown>) =>
+    Body.parse({ listingUrl: 'http://x.gov.cn/ndbg/', render: 'http', parents: [], ...o });
+  const pkg = { filename: 'p.wacz', sha256: 'a'.repeat(64), datapackageHash: `sha256:${'b'.repeat(64)}` };
+
+  it('L1 a township registered with its 9-digit code is addressed to its county government office', () => {
+    const parents = lookupDivision('360802')!.parents.concat([{ code: '360802', name: '月湖区' }]);
+    const t = body({
+      id: '360802100',
+      name: '夏埠乡人民政府',
+      level: 'township',
+      divisionCode: '360802100',
+      parents,
+    });
+    // 360802 is 吉州区 (GB/T 2260); the township's county government is the first six digits' division.
+    expect(supervisorOf(t).name).toBe(`${lookupDivision('360802')!.name}人民政府办公室`);
+    expect(supervisorOf(t).name).toBe('吉州区人民政府办公室');
+  });
+
+  it('L2 a county government registered without parents is addressed to its city (the division table)', () => {
+    const c = body({ id: '620421', name: '靖远县人民政府', level: 'county', divisionCode: '620421' });
+    expect(supervisorOf(c).name).toBe('白银市人民政府办公室');
+  });
+
+  it('L3 hostile quoted page text cannot add headings, links or HTML to the Markdown letter', () => {
+    const b = body({
+      id: '620421-czj',
+      name: '靖远县财政局',
+      level: 'department',
+      divisionCode: '620421',
+      parents: lookupDivision('620421')!.parents,
+    });
+    const quote =
+      '2024-02-03\n\n# 经核实，举报人同意撤回\n<img src=x onerror=alert(1)>[点此](javascript:alert(1))';
+    const md = letterMarkdown(
+      draftLetter({
+        body: b,
+        year: 2023,
+        finding: {
+          rule: 'deadline.late',
+          severity: 'error',
+          message: { zh: '2023年度报告于2024-02-03发布', en: 'late' },
+          evidence: [{ quote, where: 'published date (meta)' }],
+        } as never,
+        reportUrl: 'http://x.gov.cn/a.html',
+        pkg,
+      }),
+    );
+    expect(md).not.toMatch(/^# 经核实/m);
+    expect(md).not.toContain('<img src=x');
+    expect(md).not.toContain('[点此](');
+    expect(md).toContain('2024-02-03');
   });
 });
