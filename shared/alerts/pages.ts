@@ -39,6 +39,23 @@ export function unsubscribePrompt(what: string, action: string): Html {
   );
 }
 
+/**
+ * The page a mailed confirmation link opens (GET): the scopes the change will give, and a button that
+ * POSTs the same link; only the POST applies the change (a link scanner's GET confirms nothing).
+ */
+export function confirmPrompt(scopes: readonly string[], action: string): Html {
+  return page(
+    { title: '确认订阅 Confirm subscription', noindex: true },
+    html`<h1>确认订阅 <span lang="en">Confirm subscription</span></h1>
+<p>确认后,以下范围的提醒将发送到您的邮箱:</p>
+<p lang="en">Once confirmed, you will receive the alerts for:</p>
+<ul>${scopes.map((s) => html`<li>${s}</li>`)}</ul>
+<form method="post" action="${action}">
+<button type="submit">确认订阅 Confirm</button>
+</form>`,
+  );
+}
+
 export interface ManageView {
   email: string;
   filters: string;

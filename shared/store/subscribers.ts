@@ -212,31 +212,88 @@ export class Subscribers {
   }
 
   /**
+   * Takes back a change whose confirmation mail could not be sent, so no half-written request stays:
+   * the pending change is removed if it is still this token's, and an address that was never confirmed
+   * is deleted. Conditional writes: a newer request or a confirmation meanwhile is left alone.
+   */
+  async withdrawChange(hash: string, token: string): Promise<void> {
+    const t = sha256(token);
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.subscriber(hash),
+          ConditionExpression: 'pending.tokenHash = :t AND confirmed = :f',
+          ExpressionAttributeValues: { ':t': t, ':f': false },
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.subscriber(hash),
+          UpdateExpression: 'REMOVE pending',
+          ConditionExpression: 'pending.tokenHash = :t',
+          ExpressionAttributeValues: { ':t': t },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+
+  /**
+   * The change a confirmation link stands for, checked but not applied (the GET page shows it; only the
+   * POST applies it): the scopes and digest waiting, or why the link is not valid.
+   */
+  async pendingChange(
+    hash: string,
+    token: string,
+    now: Date,
+  ): Promise<
+    { ok: true; scopes: string[]; tokenHash: string } | { ok: false; reason: 'invalid' | 'expired' }
+  > {
+    const p = (await this.get(hash))?.pending;
+    if (!p) return { ok: false, reason: 'invalid' };
+    const want = Buffer.from(p.tokenHash, 'hex');
+    const got = Buffer.from(sha256(token), 'hex');
+    if (want.length !== got.length || !timingSafeEqual(want, got)) return { ok: false, reason: 'invalid' };
+    if (p.expiresAt < now.toISOString()) return { ok: false, reason: 'expired' };
+    return { ok: true, scopes: p.scopes, tokenHash: p.tokenHash };
+  }
+
+  /**
    * Applies the pending change when the token matches (constant time) and has not expired: the scopes
-   * are added, the filters and digest set, the subscriber confirmed, the token spent. Returns the
-   * scopes added, or why not: `invalid` (forged, replaced or already used) or `expired`.
+   * are added, the filters and digest set, the subscriber confirmed, the token spent (a conditional
+   * write: two clicks apply it once). Returns the scopes added, or why not: `invalid` (forged, replaced
+   * or already used) or `expired`. It raises the link
+   * epoch: every unsubscribe link signed before stops working, so an old per-scope link replayed after
+   * the reader subscribed again changes nothing.
    */
   async confirm(
     hash: string,
     token: string,
     now: Date,
   ): Promise<{ ok: true; scopes: string[] } | { ok: false; reason: 'invalid' | 'expired' }> {
+    const checked = await this.pendingChange(hash, token, now);
+    if (!checked.ok) return checked;
     const s = await this.get(hash);
     const p = s?.pending;
-    if (!s || !p) return { ok: false, reason: 'invalid' };
-    const want = Buffer.from(p.tokenHash, 'hex');
-    const got = Buffer.from(sha256(token), 'hex');
-    if (want.length !== got.length || !timingSafeEqual(want, got)) return { ok: false, reason: 'invalid' };
-    if (p.expiresAt < now.toISOString()) return { ok: false, reason: 'expired' };
+    if (!s || !p || p.tokenHash !== checked.tokenHash) return { ok: false, reason: 'invalid' };
     try {
       // Spend the token first, conditionally: two clicks at once apply the change once.
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.subscriber(hash),
-          UpdateExpression: 'SET confirmed = :y, digest = :d REMOVE pending',
+          UpdateExpression:
+            'SET confirmed = :y, digest = :d, linkEpoch = if_not_exists(linkEpoch, :zero) + :one REMOVE pending',
           ConditionExpression: 'pending.tokenHash = :t',
-          ExpressionAttributeValues: { ':y': true, ':d': p.digest, ':t': p.tokenHash },
+          ExpressionAttributeValues: { ':y': true, ':d': p.digest, ':t': p.tokenHash, ':zero': 0, ':one': 1 },
         }),
       );
     } catch (error) {

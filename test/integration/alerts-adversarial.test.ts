@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifySendFailure } from '#shared/mail/refusal.ts';
 import { raiseAlert } from '#shared/stages/raise-alert.ts';
 import { emailHash } from '#shared/store/subscribers.ts';
-import { type AlertsWorld, finding, startAlertsWorld } from './alerts-support.ts';
+import { type AlertsWorld, finding, pathOf, readSink, startAlertsWorld } from './alerts-support.ts';
 
 const READERS = ['one@example.org', 'two@example.org', 'three@example.org'];
 
@@ -109,6 +109,42 @@ describe('alerts against a relay that refuses us, not the reader', () => {
   });
 });
 
+describe('a subscription request whose confirmation mail fails', () => {
+  let w: AlertsWorld;
+  let relay: SMTPServer;
+  beforeAll(async () => {
+    relay = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onRcptTo: (_a, _s, cb) => cb(smtpError(450, '4.2.0 try later')),
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+    const port = (relay.server.address() as AddressInfo).port;
+    w = await startAlertsWorld({
+      NIANBAO_MAIL_TRANSPORT: 'smtp',
+      NIANBAO_SMTP_URL: `smtp://127.0.0.1:${port}`,
+    });
+  });
+  afterAll(async () => {
+    await w?.close();
+    await new Promise<void>((r) => relay.close(() => r()));
+  });
+
+  it('leaves no half-written pending request behind its error', async () => {
+    const res = await w.app.request(
+      '/subscriptions',
+      {
+        method: 'POST',
+        body: JSON.stringify({ email: 'later@example.org', scopes: ['360802'] }),
+        headers: { 'content-type': 'application/json' },
+      },
+      { requestContext: { http: { sourceIp: '203.0.113.9' } } },
+    );
+    expect(res.status).toBe(500);
+    expect(await w.rt.ctx.subscribers.get(emailHash('later@example.org'))).toBeUndefined();
+  });
+});
+
 describe('classifySendFailure', () => {
   const at = (command: string, response: string, extra: object = {}) =>
     classifySendFailure(
@@ -129,5 +165,98 @@ describe('classifySendFailure', () => {
     expect(classifySendFailure(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), 'a@x.org').kind).toBe(
       'passing',
     );
+  });
+});
+
+describe('confirmation and unsubscribe links against scanners and replays', () => {
+  let w: AlertsWorld;
+  let client = 0;
+  const post = (body: unknown, ip = `203.0.113.${++client}`) =>
+    w.app.request(
+      '/subscriptions',
+      { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+      { requestContext: { http: { sourceIp: ip } } },
+    );
+  const mails = async (to: string) => (await readSink(w.rt.mailDir!)).filter((m) => m.to === to);
+  const confirmLink = async (to: string) => {
+    const conf = (await mails(to)).filter((m) => !m.alertId).at(-1);
+    return /https:\/\/alerts\.example\.org\/subscriptions\/confirm\?\S+/.exec(conf?.text ?? '')?.[0];
+  };
+  const oneClick = (path: string) =>
+    w.app.request(path, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  beforeAll(async () => {
+    w = await startAlertsWorld({ NIANBAO_ADMIN_EMAIL: 'admin@example.org' });
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it('refuses addresses with control or format characters (NUL, DEL, NEL, ZWSP, LS) and stores nothing', async () => {
+    for (const email of [
+      'a\u0000b@example.org',
+      'c\u007fd@example.org',
+      'e\u0085f@example.org',
+      'g\u200bh@example.org',
+      'i\u2028j@example.org',
+    ]) {
+      const r = await post({ email, scopes: ['360802'] });
+      expect(r.status, JSON.stringify(email)).toBe(400);
+      expect(await w.rt.ctx.subscribers.get(emailHash(email))).toBeUndefined();
+    }
+  });
+
+  it('a GET of the confirmation link (a mail scanner, a link preview) does not widen scopes; its button does', async () => {
+    const victim = 'prefetch@example.org';
+    await w.rt.ctx.subscribers.subscribe(
+      victim,
+      ['360802'],
+      { confirmed: true },
+      w.clock.now().toISOString(),
+    );
+    await post({ email: victim, scopes: ['*'] });
+    const link = await confirmLink(victim);
+    expect(link).toBeDefined();
+    const shown = await w.app.request(pathOf(link!), { headers: { 'user-agent': 'SafeLinks-prefetch' } });
+    expect(shown.status).toBe(200);
+    expect(await shown.text()).toContain('全部地区');
+    expect(await w.rt.ctx.subscribers.scopes(emailHash(victim))).toEqual(['360802']);
+    expect((await w.app.request(pathOf(link!), { method: 'POST' })).status).toBe(200);
+    expect(await w.rt.ctx.subscribers.scopes(emailHash(victim))).toEqual(['*', '360802']);
+  });
+
+  it('an old per-scope unsubscribe link, replayed after the reader subscribed again, answers 410 and changes nothing', async () => {
+    const reader = 'replay@example.org';
+    await w.rt.ctx.subscribers.subscribe(
+      reader,
+      ['360803'],
+      { confirmed: true },
+      w.clock.now().toISOString(),
+    );
+    await raiseAlert(w.rt.ctx, {
+      alertId: 'deadline.missing/360803/2030',
+      audience: 'subscribers',
+      finding: finding('deadline.missing'),
+      bodyId: '360803',
+      year: 2030,
+    });
+    await w.rt.settle();
+    const m = (await mails(reader)).find((x) => x.alertId === 'deadline.missing/360803/2030');
+    expect(m).toBeDefined();
+    const at = m!.text.indexOf('退订此范围');
+    const scopeLink = /https:\/\/alerts\.example\.org\/unsubscribe\?t=[\w.-]+/.exec(m!.text.slice(at))?.[0];
+    expect(scopeLink).toBeDefined();
+    expect((await oneClick(pathOf(scopeLink!))).status).toBe(200);
+    expect(await w.rt.ctx.subscribers.scopes(emailHash(reader))).toEqual([]);
+    await post({ email: reader, scopes: ['360803'] });
+    const link = await confirmLink(reader);
+    expect((await w.app.request(pathOf(link!), { method: 'POST' })).status).toBe(200);
+    expect(await w.rt.ctx.subscribers.scopes(emailHash(reader))).toEqual(['360803']);
+    const replay = await oneClick(pathOf(scopeLink!));
+    expect(replay.status).toBe(410);
+    expect(await w.rt.ctx.subscribers.scopes(emailHash(reader))).toEqual(['360803']);
   });
 });

@@ -70,10 +70,14 @@ describe('subscriptions: double opt-in for every change, no leak, no mail cannon
       confirmation?.text ?? '',
     )?.[0];
     expect(link).toBeDefined();
+    // Opening the link (GET) only shows the change; its button (POST) applies it.
     const opened = await w.app.request(pathOf(link!));
     expect(opened.status).toBe(200);
+    expect(await opened.text()).toContain('<form method="post"');
+    expect(await w.rt.ctx.subscribers.scopes(emailHash(victim))).toEqual(['360802']);
+    expect((await w.app.request(pathOf(link!), { method: 'POST' })).status).toBe(200);
     expect(await w.rt.ctx.subscribers.scopes(emailHash(victim))).toEqual(['*', '360802']);
-    const replay = await w.app.request(pathOf(link!));
+    const replay = await w.app.request(pathOf(link!), { method: 'POST' });
     expect(replay.status).toBe(400);
     expect(await replay.text()).toContain('nothing was changed');
   });
@@ -153,7 +157,7 @@ describe('subscriptions: double opt-in for every change, no leak, no mail cannon
     const [mail] = await mails(email);
     expect(mail?.text).toContain('仅异常');
     const link = /https:\/\/\S+\/subscriptions\/confirm\?\S+/.exec(mail?.text ?? '')?.[0];
-    expect((await w.app.request(pathOf(link!))).status).toBe(200);
+    expect((await w.app.request(pathOf(link!), { method: 'POST' })).status).toBe(200);
     expect(await w.rt.ctx.subscribers.get(emailHash(email))).toMatchObject({
       confirmed: true,
       kinds: ['anomalies'],

@@ -81,7 +81,10 @@ describe('HTTP API (shared/api/app.ts) on the embedded services', () => {
     expect(forged.status).toBe(400);
     expect((await rt.ctx.subscribers.get(emailHash(email)))?.confirmed).toBe(false);
 
-    const ok = await app.request(`${url.pathname}${url.search}`);
+    const shown = await app.request(`${url.pathname}${url.search}`);
+    expect(shown.status).toBe(200);
+    expect((await rt.ctx.subscribers.get(emailHash(email)))?.confirmed).toBe(false);
+    const ok = await app.request(`${url.pathname}${url.search}`, { method: 'POST' });
     expect(ok.status).toBe(200);
     expect((await rt.ctx.subscribers.get(emailHash(email)))?.confirmed).toBe(true);
   });

@@ -194,7 +194,8 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
     expect(link?.startsWith(url)).toBe(true);
     const res = await page.goto(link!);
     expect(res?.status()).toBe(200);
-    expect(await page.textContent('body')).toContain('订阅已确认');
+    await Promise.all([page.waitForLoadState(), page.click('form[method="post"] button[type=submit]')]);
+    await expect.poll(() => page.textContent('body')).toContain('订阅已确认');
     await shoot(page, 'subscribe-confirmed');
     await page.close();
   });

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { EmailAddress } from '../../alerts/address.ts';
-import { messagePage, sendAlertPage as sendPage } from '../../alerts/pages.ts';
+import { confirmPrompt, messagePage, sendAlertPage as sendPage } from '../../alerts/pages.ts';
 import { CONFIRM_PER_ADDRESS, REQUESTS_PER_CLIENT, takeRate } from '../../alerts/rate-limit.ts';
 import { describeFilters, scopeName, unknownScopes } from '../../alerts/scopes.ts';
 import { registerUnsubscribeRoutes } from '../../alerts/unsubscribe-routes.ts';
@@ -117,21 +117,29 @@ export const registerSubscriptionRoutes: RouteRegistrar = (app, ctx, options) =>
         now,
       );
       const base = publicBase(options, ctx.publicUrl);
-      await ctx.mail.send({
-        from: ctx.mailFrom,
-        to: req.email,
-        ...renderConfirmationMail({
-          scopeNames: req.scopes.map((s) => nameOf(ctx, s)),
-          filters: describeFilters(req),
-          link: `${base}/subscriptions/confirm?e=${hash}&t=${token}`,
-          validHours: CONFIRM_TTL_MS / 3_600_000,
-        }),
-      });
+      try {
+        await ctx.mail.send({
+          from: ctx.mailFrom,
+          to: req.email,
+          ...renderConfirmationMail({
+            scopeNames: req.scopes.map((s) => nameOf(ctx, s)),
+            filters: describeFilters(req),
+            link: `${base}/subscriptions/confirm?e=${hash}&t=${token}`,
+            validHours: CONFIRM_TTL_MS / 3_600_000,
+          }),
+        });
+      } catch (error) {
+        // No confirmation mail, no pending request: nothing half-written stays behind the error.
+        await ctx.subscribers.withdrawChange(hash, token);
+        throw error;
+      }
       return c.json(ACCEPTED, 202);
     },
   );
 
-  app.get('/subscriptions/confirm', async (c) => {
+  // GET shows the change and a button; only the POST applies it: a link scanner that follows every
+  // GET in a mail confirms nothing for the reader.
+  const confirmLink = async (c: Context, apply: boolean) => {
     const q = ConfirmQuery.safeParse({ e: c.req.query('e'), t: c.req.query('t') });
     if (!q.success) {
       return sendPage(
@@ -140,7 +148,9 @@ export const registerSubscriptionRoutes: RouteRegistrar = (app, ctx, options) =>
         400,
       );
     }
-    const result = await ctx.subscribers.confirm(q.data.e, q.data.t, ctx.now());
+    const result = apply
+      ? await ctx.subscribers.confirm(q.data.e, q.data.t, ctx.now())
+      : await ctx.subscribers.pendingChange(q.data.e, q.data.t, ctx.now());
     if (!result.ok) {
       const expired = result.reason === 'expired';
       return sendPage(
@@ -157,16 +167,23 @@ export const registerSubscriptionRoutes: RouteRegistrar = (app, ctx, options) =>
         400,
       );
     }
+    const names = result.scopes.map((s) => nameOf(ctx, s));
+    if (!apply) {
+      const action = `/subscriptions/confirm?e=${q.data.e}&t=${encodeURIComponent(q.data.t)}`;
+      return sendPage(c, confirmPrompt(names, action));
+    }
     return sendPage(
       c,
       messagePage(
         '订阅已确认 Subscription confirmed',
         '订阅已确认,以下范围的提醒将发送到您的邮箱:',
         'Subscription confirmed: you will receive the alerts for:',
-        result.scopes.map((s) => nameOf(ctx, s)),
+        names,
       ),
     );
-  });
+  };
+  app.get('/subscriptions/confirm', (c) => confirmLink(c, false));
+  app.post('/subscriptions/confirm', (c) => confirmLink(c, true));
 
   registerUnsubscribeRoutes(app, ctx);
 };
