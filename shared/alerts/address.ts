@@ -18,3 +18,15 @@ export const EmailAddress = z
   .max(254, 'an e-mail address has at most 254 characters')
   .pipe(z.email({ pattern: z.regexes.unicodeEmail, error: 'not an e-mail address' }))
   .refine((s) => PLAIN.test(s), 'not a plain e-mail address (one local@domain.tld, nothing else)');
+
+/**
+ * An address as a page reached by a (possibly forwarded) mailed link shows it: the first character of
+ * the local part, `•••`, then the domain (reader@example.org → r•••@example.org), so whoever holds a
+ * forwarded alert does not learn the subscriber's address. Code points, not UTF-16 units (用户@例子.中国).
+ */
+export function maskAddress(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '•••';
+  const first = [...email.slice(0, at)][0] ?? '';
+  return `${first}•••${email.slice(at)}`;
+}

@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { StageContext } from '../stages/context.ts';
 import type { Subscriber } from '../store/subscribers.ts';
+import { maskAddress } from './address.ts';
 import { LinkSigner } from './links.ts';
 import { managePage, messagePage, sendAlertPage as sendPage, unsubscribePrompt } from './pages.ts';
 import { describeFilters, scopeName } from './scopes.ts';
@@ -101,7 +102,7 @@ export function registerUnsubscribeRoutes(app: Hono, ctx: StageContext): void {
     return sendPage(
       c,
       managePage({
-        email: r.subscriber.email,
+        email: maskAddress(r.subscriber.email),
         filters: describeFilters(r.subscriber),
         suppressed: r.subscriber.suppressed,
         scopes: links.unsubscribeScope.map((u) => ({ name: name(u.scope), unsubscribe: path(u.url) })),

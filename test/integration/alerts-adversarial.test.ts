@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskAddress } from '#shared/alerts/address.ts';
 import { classifySendFailure } from '#shared/mail/refusal.ts';
 import { raiseAlert } from '#shared/stages/raise-alert.ts';
 import { emailHash } from '#shared/store/subscribers.ts';
@@ -207,6 +208,33 @@ describe('confirmation and unsubscribe links against scanners and replays', () =
       expect(r.status, JSON.stringify(email)).toBe(400);
       expect(await w.rt.ctx.subscribers.get(emailHash(email))).toBeUndefined();
     }
+  });
+
+  it('the manage page reached from a (possibly forwarded) alert masks the address', async () => {
+    const reader = 'forwarded@example.org';
+    await w.rt.ctx.subscribers.subscribe(
+      reader,
+      ['360802'],
+      { confirmed: true },
+      w.clock.now().toISOString(),
+    );
+    await raiseAlert(w.rt.ctx, {
+      alertId: 'deadline.missing/360802/2031',
+      audience: 'subscribers',
+      finding: finding('deadline.missing'),
+      bodyId: '360802',
+      year: 2031,
+    });
+    await w.rt.settle();
+    const m = (await mails(reader)).find((x) => x.alertId === 'deadline.missing/360802/2031');
+    const manage = /https:\/\/alerts\.example\.org\/alerts\/manage\?t=[\w.-]+/.exec(m?.text ?? '')?.[0];
+    expect(manage).toBeDefined();
+    const res = await w.app.request(pathOf(manage!));
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).not.toContain(reader);
+    expect(page).toContain('f•••@example.org');
+    expect(maskAddress('用户@例子.中国')).toBe('用•••@例子.中国');
   });
 
   it('a GET of the confirmation link (a mail scanner, a link preview) does not widen scopes; its button does', async () => {
