@@ -131,7 +131,8 @@ describe('the deadline sweep at scale', () => {
     expect(mails.map((m) => m.to)).toEqual(Array(6).fill('admin@nianbao-watch.local'));
     expect(mails.every((m) => m.alertId.startsWith('sweep.summary/'))).toBe(true);
     const first = mails.find((m) => m.alertId === `sweep.summary/${AREAS[0]?.code}/2026-06-01`);
-    expect(first?.subject).toContain('500 admin alerts for 500 bodies');
+    expect(first?.subject).toContain('500个机关共500条管理员提醒');
+    expect(first?.text).toContain('500 admin alerts for 500 bodies');
     expect(first?.text).toContain('portal.unreachable: 500');
     expect(first?.text).toContain(
       `${AREAS[0]?.name} (${AREAS[0]?.code}) 2025 portal.unreachable: last success: never`,
