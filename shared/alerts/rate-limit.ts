@@ -1,10 +1,10 @@
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../store/dynamo.ts';
 
 export interface RateLimit {
   /** At most this many in one window. */
   max: number;
-  /** Window length in seconds (fixed windows, aligned to the Unix epoch). */
+  /** Window length in seconds (a rolling window ending at the request). */
   windowSeconds: number;
 }
 
@@ -14,11 +14,12 @@ export const CONFIRM_PER_ADDRESS: RateLimit = { max: 3, windowSeconds: 86_400 };
 export const REQUESTS_PER_CLIENT: RateLimit = { max: 20, windowSeconds: 3_600 };
 
 /**
- * Takes one unit from the counter `name` (`confirm#<addressHash>`, `client#<ip>`): true when the current
- * window had room, false when it is full. The counter is one item in the table (`RATE#<name>` / `RATE`),
- * so the limit holds across Lambda containers and restarts; a new window overwrites the old count, so
- * items do not pile up (one per name). Two conditional writes: bump within the window, else start a new
- * window; losing both means the window is full.
+ * Takes one unit from the counter `name` (`confirm#<addressHash>`, `client#<ip>`): true when fewer than
+ * `max` units were taken in the `windowSeconds` before `now` (a rolling window: 3 a day means 3 in any
+ * 24 hours, never 6 across a midnight), false when that many were. The counter is one item in the table
+ * (`RATE#<name>` / `RATE`) holding the times (ms) of the units still inside the window, so the limit holds
+ * across Lambda containers and restarts and the item never grows past `max` times. Optimistic writes
+ * (a version number) make concurrent takers count each unit once; a taker losing every retry is refused.
  */
 export async function takeRate(
   db: DynamoDBDocumentClient,
@@ -27,37 +28,33 @@ export async function takeRate(
   limit: RateLimit,
   now: Date,
 ): Promise<boolean> {
-  const window = Math.floor(now.getTime() / 1000 / limit.windowSeconds);
-  const Key = { pk: `RATE#${name}`, sk: 'RATE' };
-  try {
-    await db.send(
-      new UpdateCommand({
-        TableName: table,
-        Key,
-        UpdateExpression: 'SET n = n + :one',
-        ConditionExpression: '#w = :w AND n < :max',
-        ExpressionAttributeNames: { '#w': 'window' },
-        ExpressionAttributeValues: { ':one': 1, ':w': window, ':max': limit.max },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
   if (limit.max < 1) return false;
-  try {
-    await db.send(
-      new PutCommand({
-        TableName: table,
-        Item: { ...Key, window, n: 1 },
-        ConditionExpression: 'attribute_not_exists(pk) OR #w <> :w',
-        ExpressionAttributeNames: { '#w': 'window' },
-        ExpressionAttributeValues: { ':w': window },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
+  const Key = { pk: `RATE#${name}`, sk: 'RATE' };
+  const since = now.getTime() - limit.windowSeconds * 1000;
+  // Each round has one winner, so max + a few rounds let every taker within the limit through.
+  for (let attempt = 0; attempt < limit.max + 5; attempt++) {
+    const held = (await db.send(new GetCommand({ TableName: table, Key, ConsistentRead: true }))).Item;
+    const times = (Array.isArray(held?.times) ? (held.times as unknown[]) : [])
+      .map(Number)
+      .filter((t) => Number.isFinite(t) && t > since);
+    if (times.length >= limit.max) return false;
+    const version = typeof held?.v === 'number' ? held.v : undefined;
+    try {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...Key, times: [...times, now.getTime()], v: (version ?? 0) + 1 },
+          ...(held === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : version === undefined
+              ? { ConditionExpression: 'attribute_not_exists(v)' }
+              : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': version } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
   }
+  return false;
 }

@@ -237,6 +237,20 @@ describe('confirmation and unsubscribe links against scanners and replays', () =
     expect(maskAddress('用户@例子.中国')).toBe('用•••@例子.中国');
   });
 
+  it('sends at most 3 confirmation mails per address in any 24 hours, not 6 within 4 seconds across midnight', async () => {
+    const target = 'midnight@example.org';
+    const saved = w.clock.t;
+    w.clock.t = Date.parse('2026-11-25T23:59:58Z');
+    for (let i = 0; i < 3; i++) await post({ email: target, scopes: ['36'] });
+    w.clock.advance(4_000);
+    for (let i = 0; i < 3; i++) await post({ email: target, scopes: ['36'] });
+    expect(await mails(target)).toHaveLength(3);
+    w.clock.advance(24 * 3_600_000);
+    await post({ email: target, scopes: ['36'] });
+    w.clock.t = saved;
+    expect(await mails(target)).toHaveLength(4);
+  });
+
   it('a GET of the confirmation link (a mail scanner, a link preview) does not widen scopes; its button does', async () => {
     const victim = 'prefetch@example.org';
     await w.rt.ctx.subscribers.subscribe(
