@@ -348,6 +348,7 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
 
   it('api: every route of the Hono app answers an API Gateway v2 request, /subscriptions/confirm included', async () => {
     const api = await handler('HTTP API');
+    const token = 'bundle-test-admin-token-0123456789';
     const call = async (...args: Parameters<typeof httpEvent>) => {
       const res = ApiResponse.parse(await api(httpEvent(...args), lambdaContext));
       return { status: res.statusCode, body: res.body };
@@ -362,21 +363,34 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
     const confirmation = (await readMailbox(mailDir)).find((m) => m.to === email);
     const link = /https?:\/\/\S+\/subscriptions\/confirm\?(\S+)/.exec(confirmation?.text ?? '');
     if (!link?.[1]) throw new Error('no confirmation link mailed');
-    answers['GET /subscriptions/confirm'] = (
-      await call('GET', '/subscriptions/confirm', { query: link[1] })
-    ).status;
+    const page = await call('GET', '/subscriptions/confirm', { query: link[1] });
+    answers['GET /subscriptions/confirm'] = page.status;
+    // If opening the link only shows what will change (a link scanner must not confirm), its form confirms.
+    const form = /<form[^>]*method="post"[^>]*action="([^"]*\/subscriptions\/confirm[^"]*)"/i.exec(
+      page.body ?? '',
+    );
+    if (form?.[1]) {
+      const action = new URL(form[1].replace(/&amp;/g, '&'), 'https://api.example.org');
+      const fields = new URLSearchParams(action.search);
+      for (const input of (page.body ?? '').matchAll(/<input[^>]*type="hidden"[^>]*>/gi)) {
+        const name = /name="([^"]*)"/.exec(input[0])?.[1];
+        const value = /value="([^"]*)"/.exec(input[0])?.[1];
+        if (name && value !== undefined) fields.set(name, value.replace(/&amp;/g, '&'));
+      }
+      answers['POST /subscriptions/confirm'] = (
+        await call('POST', action.pathname, {
+          query: action.search.slice(1),
+          body: fields.toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        })
+      ).status;
+    }
     const recrawl = await call('POST', '/admin/recrawl', {
       body: JSON.stringify({ bodyIds: ['360802'] }),
-      headers: { 'x-admin-token': 'bundle-test-admin-token-0123456789' },
+      headers: { 'x-admin-token': token },
     });
     answers['POST /admin/recrawl'] = recrawl.status;
-
-    expect(Object.keys(answers).sort()).toEqual(
-      apiRoutes()
-        .map((r) => `${r.method} ${r.path}`)
-        .sort(),
-    );
-    expect(answers).toEqual({
+    expect(answers).toMatchObject({
       'GET /health': 200,
       'GET /status/:bodyId': 200,
       'POST /subscriptions': 202,
@@ -391,6 +405,41 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
       'bundles',
     ).get(emailHash(email));
     expect(subscriber?.confirmed).toBe(true);
+
+    // Every other route: reached through the adapter (not the app's "no route" answer) and no 500. Path
+    // parameters get real values where one exists (a body, a year, a feed format, an admin action).
+    const sample: Record<string, string> = {
+      bodyId: '360802',
+      id: '360802',
+      year: '2017',
+      format: 'rss',
+      action: 'recrawl',
+    };
+    const failures: string[] = [];
+    for (const r of apiRoutes()) {
+      const key = `${r.method} ${r.path}`;
+      if (key in answers) continue;
+      const path = r.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => sample[name] ?? 'x');
+      const res = await call(r.method, path, {
+        headers: { 'x-admin-token': token },
+        ...(r.method === 'GET' ? {} : { body: '{}' }),
+      });
+      answers[key] = res.status;
+      if (res.status >= 500 || /"no route /.test(res.body ?? ''))
+        failures.push(`${key} → ${res.status} ${res.body?.slice(0, 200)}`);
+    }
+    // Not wired in Lambda yet (README, Not done yet): reading/requeueing the SQS dead-letter queues and
+    // writing the registry from the API answer 501 with the reason; `nianbao registry push` updates it.
+    expect(failures).toEqual([
+      'GET /admin/dead-letters → 501 {"error":"dead letters are not readable on this runtime"}',
+      'POST /admin/dead-letters/requeue → 501 {"error":"dead letters are not readable on this runtime"}',
+      'PUT /admin/registry/:bodyId → 501 {"error":"registry updates are not available on this runtime"}',
+    ]);
+    expect(Object.keys(answers).sort()).toEqual(
+      apiRoutes()
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
   });
 
   it('crawl: a batch of whole hosts hands a body marked for the browser to the browser queue, recording nothing', async () => {
