@@ -55,9 +55,11 @@ export async function runApiBench(): Promise<string> {
     };
     const once = async (): Promise<number> => {
       const t = performance.now();
-      const res = await fetch(`${server.url}${nextPath()}`);
+      const path = nextPath();
+      const res = await fetch(`${server.url}${path}`);
       await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+      if (res.status !== 200)
+        throw new Error(`HTTP ${res.status} on ${path.replace(/\/\d{2,}[^/?]*/g, '/…')}`);
       return performance.now() - t;
     };
     for (let i = 0; i < 60; i += 1) await once(); // warm-up: JIT, connections, caches
@@ -65,6 +67,7 @@ export async function runApiBench(): Promise<string> {
     // Open loop at RATE requests/s.
     const latencies: number[] = [];
     let failures = 0;
+    const failureKinds = new Map<string, number>();
     const inFlight: Array<Promise<void>> = [];
     const t0 = performance.now();
     for (let i = 0; i < RATE * OPEN_SECONDS; i += 1) {
@@ -76,8 +79,10 @@ export async function runApiBench(): Promise<string> {
           (ms) => {
             latencies.push(ms);
           },
-          () => {
+          (error: unknown) => {
             failures += 1;
+            const why = error instanceof Error ? error.message : String(error);
+            failureKinds.set(why, (failureKinds.get(why) ?? 0) + 1);
           },
         ),
       );
@@ -110,6 +115,9 @@ export async function runApiBench(): Promise<string> {
       `| open loop, ${RATE}/s for ${OPEN_SECONDS} s | ${latencies.length} | ${pct(sorted, 50).toFixed(1)} | ${pct(sorted, 99).toFixed(1)} | ${(latencies.length / openSeconds).toFixed(0)} | ${failures} |`,
       `| closed loop, ${CLIENTS} clients for ${CLOSED_SECONDS} s | ${done} | — | — | ${closedRate.toFixed(0)} | — |`,
       '',
+      ...(failureKinds.size > 0
+        ? [`Failures by kind: ${[...failureKinds].map(([why, n]) => `${why} ×${n}`).join('; ')}.`, '']
+        : []),
       `Target: p99 < 200 ms at 200 requests/s: ${pct(sorted, 99) < 200 && failures === 0 ? 'met' : 'NOT met'} on this run.`,
     ].join('\n');
   } finally {
