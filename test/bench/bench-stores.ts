@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { StageContext } from '#shared/stages/context.ts';
 
 /** Child side: prints the endpoints, then serves until its stdin closes. */
 async function serveStores(): Promise<void> {
@@ -42,4 +43,30 @@ export async function startStores(): Promise<{ env: Record<string, string>; stop
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await serveStores();
   process.exit(0);
+}
+
+/**
+ * Counts every call the runtime makes to DynamoDB and S3, at the SDK (an `initialize` middleware on both
+ * clients), and PutObject apart (the archive's writes). Read the counters before and after the work measured.
+ */
+export function countStoreCalls(ctx: StageContext): { calls: () => number; puts: () => number } {
+  let calls = 0;
+  let puts = 0;
+  const step = { step: 'initialize' as const };
+  ctx.archive['s3'].middlewareStack.add(
+    (next, context) => async (args) => {
+      calls += 1;
+      if (context.commandName === 'PutObjectCommand') puts += 1;
+      return next(args);
+    },
+    step,
+  );
+  ctx.repo.db.middlewareStack.add(
+    (next) => async (args) => {
+      calls += 1;
+      return next(args);
+    },
+    step,
+  );
+  return { calls: () => calls, puts: () => puts };
 }

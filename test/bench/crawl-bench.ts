@@ -13,7 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 import { listingPageHtml, type Site, sendPage, sleep, startSite } from '../support/site-server.ts';
-import { startStores } from './bench-stores.ts';
+import { countStoreCalls, startStores } from './bench-stores.ts';
 
 // The SDK's notice that Node 20 leaves its support window; the Lambdas run Node 22.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -141,35 +141,18 @@ async function childOurs(portals: Portal[]): Promise<ChildResult> {
     Object.fromEntries(portals.map((p) => [p.canonical, p.actual])),
     ['crawl'],
   );
-  // Every call to DynamoDB and S3, counted at the SDK; PutObject separately (the cycle's S3 writes).
-  let puts = 0;
-  let calls = 0;
-  const count = { step: 'initialize' as const };
-  t.rt.ctx.archive['s3'].middlewareStack.add(
-    (next, context) => async (args) => {
-      calls += 1;
-      if (context.commandName === 'PutObjectCommand') puts += 1;
-      return next(args);
-    },
-    count,
-  );
-  t.rt.ctx.repo.db.middlewareStack.add(
-    (next) => async (args) => {
-      calls += 1;
-      return next(args);
-    },
-    count,
-  );
+  // Every call to DynamoDB and S3, counted at the SDK; PutObject apart (the cycle's S3 writes).
+  const store = countStoreCalls(t.rt.ctx);
   const cycles: ChildCycle[] = [];
   const phase = async (work: () => Promise<unknown>) => {
-    const [puts0, calls0, cpu0] = [puts, calls, cpuMs()];
+    const [puts0, calls0, cpu0] = [store.puts(), store.calls(), cpuMs()];
     const t0 = performance.now();
     await work();
     cycles.push({
       ms: performance.now() - t0,
       cpuMs: cpuMs() - cpu0,
-      s3Puts: puts - puts0,
-      storeCalls: calls - calls0,
+      s3Puts: store.puts() - puts0,
+      storeCalls: store.calls() - calls0,
     });
     markCycle();
   };

@@ -16,7 +16,7 @@ import { YUCI_DOC_PATH } from '#seeds/portal/detail-pages.ts';
 import { detailPageHtml } from '#seeds/portal/pages.ts';
 import { DEMO_SITES } from '#seeds/portal/sites.ts';
 import { listingPageHtml, type Site, sendPage, sleep, startSite } from '../support/site-server.ts';
-import { startStores } from './bench-stores.ts';
+import { countStoreCalls, startStores } from './bench-stores.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -111,24 +111,8 @@ async function child(portals: Portal[], kind: Kind): Promise<ChildResult> {
     Object.fromEntries(portals.map((p) => [p.canonical, p.actual])),
     kind === 'floor' ? ['crawl'] : undefined,
   );
-  let puts = 0;
-  let calls = 0;
-  const count = { step: 'initialize' as const };
-  t.rt.ctx.archive['s3'].middlewareStack.add(
-    (next, context) => async (args) => {
-      calls += 1;
-      if (context.commandName === 'PutObjectCommand') puts += 1;
-      return next(args);
-    },
-    count,
-  );
-  t.rt.ctx.repo.db.middlewareStack.add(
-    (next) => async (args) => {
-      calls += 1;
-      return next(args);
-    },
-    count,
-  );
+  // Every call to DynamoDB and S3, counted at the SDK; PutObject apart (the cycle's S3 writes).
+  const store = countStoreCalls(t.rt.ctx);
   const now = new Date().toISOString();
   // Everyone, and one subscriber per seed division: each alert goes to one or two addresses.
   await t.rt.ctx.subscribers.subscribe('all@example.org', ['*'], { confirmed: true }, now);
@@ -139,7 +123,7 @@ async function child(portals: Portal[], kind: Kind): Promise<ChildResult> {
       { confirmed: true },
       now,
     );
-  const [calls0, puts0, cpu0] = [calls, puts, cpuMs()];
+  const [calls0, puts0, cpu0] = [store.calls(), store.puts(), cpuMs()];
   const t0 = performance.now();
   let result: Pick<ChildResult, 'reports' | 'findings' | 'alerts' | 'mails'>;
   if (kind === 'pipeline') {
@@ -158,8 +142,8 @@ async function child(portals: Portal[], kind: Kind): Promise<ChildResult> {
     ms: performance.now() - t0,
     cpuMs: cpuMs() - cpu0,
     peakRssMib: peakRssMib(),
-    storeCalls: calls - calls0,
-    s3Puts: puts - puts0,
+    storeCalls: store.calls() - calls0,
+    s3Puts: store.puts() - puts0,
     ...result,
   };
   await t.close();
