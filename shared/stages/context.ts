@@ -9,10 +9,17 @@ import type { Repository } from '../store/repository.ts';
 import type { Subscribers } from '../store/subscribers.ts';
 import type { CycleMessage } from './cycle-stage.ts';
 
-/** Days between checks of a body, by season (Beijing calendar). */
+/**
+ * Days between checks of a body, by season (Beijing calendar) and by whether its due years' reports are
+ * stored (schedule-stage.ts `intervalDays`).
+ */
 export interface SchedulePolicy {
-  /** Days between crawls in the reporting season (January to April, when reports fall due). */
+  /**
+   * Days between crawls in the reporting season (January to April, when reports fall due) of a body still
+   * without a stored report for one of its due years.
+   */
   seasonDays: number;
+  /** Days between crawls off season, and in season of a body whose every due year's report is stored. */
   offSeasonDays: number;
 }
 

@@ -1,32 +1,86 @@
+import type { Body } from '../domain/body.ts';
+import { beijingDate } from '../domain/clock.ts';
+import { dueYears } from '../domain/deadlines.ts';
+import type { IsoDate } from '../domain/report.ts';
 import { getCrawlState } from '../store/crawl-state.ts';
-import type { BodyState } from '../store/records.ts';
+import type { BodyState, WalkState } from '../store/records.ts';
 import type { SchedulePolicy, StageContext } from './context.ts';
 
 export type { SchedulePolicy } from './context.ts';
 
 export const DEFAULT_POLICY: SchedulePolicy = { seasonDays: 1, offSeasonDays: 7 };
 
-/** Due when never checked, or when the interval for the season has passed. Pure. */
-export function isDue(state: BodyState, now: Date, policy: SchedulePolicy = DEFAULT_POLICY): boolean {
+/** The reporting season: January to April of the Beijing calendar (the months reports fall due). */
+export function inSeason(now: Date): boolean {
+  return Number(beijingDate(now).slice(5, 7)) <= 4;
+}
+
+/**
+ * Days between two checks of a body at `now`: `policy.seasonDays` in the season for a body still without a
+ * stored report for one of its due years (its complete listing reads are the daily proof a "missing" or a
+ * "late" needs, docs/domain.md); `policy.offSeasonDays` off season, and in season for a body whose every
+ * due year's report is stored (`dueYearsReported`): nothing is left to prove absent, its report pages keep
+ * their own re-check schedule, and the next due year (a new deadline passing) makes it daily again. Pure.
+ */
+export function intervalDays(now: Date, policy: SchedulePolicy, dueYearsReported: boolean): number {
+  return inSeason(now) && !dueYearsReported ? policy.seasonDays : policy.offSeasonDays;
+}
+
+/**
+ * Due when never checked, or when `intervalDays` has passed since `state.lastCheckedAt` (less one hour of
+ * slack, so a daily tick never slips a whole day behind). Pure.
+ */
+export function isDue(
+  state: BodyState,
+  now: Date,
+  policy: SchedulePolicy = DEFAULT_POLICY,
+  dueYearsReported = false,
+): boolean {
   if (!state.lastCheckedAt) return true;
-  // Beijing time decides the season: the deadlines are Chinese calendar dates.
-  const month = new Date(now.getTime() + 8 * 3600_000).getUTCMonth() + 1;
-  const days = month <= 4 ? policy.seasonDays : policy.offSeasonDays;
-  // A little slack so a daily tick never slips a whole day behind.
+  const days = intervalDays(now, policy, dueYearsReported);
   return now.getTime() - Date.parse(state.lastCheckedAt) >= days * 86_400_000 - 3_600_000;
+}
+
+/** What the due decision reads: the body's stored state and which due years' reports are stored. */
+export interface DueInput {
+  /** The registry entry (absent: a body no longer registered, judged by its interval alone). */
+  body: Pick<Body, 'level' | 'localRule' | 'watchFrom'> | undefined;
+  state: BodyState;
+  /** An unfinished walk of the listing, if one is saved. */
+  walk: WalkState | null;
+  /** The years whose `REPORT#<year>` item is stored (of those asked for). */
+  reportedYears: readonly number[];
+  now: Date;
+  /** The date deadlines are judged against (YYYY-MM-DD, Beijing): the sweep's date. */
+  today: IsoDate;
 }
 
 /**
  * Whether a body is to be crawled now: unfinished work (a walk cut off, parses not confirmed) is due
- * whatever the interval, so nothing is lost; otherwise the season's interval (isDue). One BatchGet.
+ * whatever the interval, so nothing is lost; otherwise the interval (isDue), relaxed when a report is
+ * stored for every year `dueYears` names on `today` (a report is stored only once the parse stage accepted
+ * it as that year's report). Pure.
+ */
+export function dueNow(input: DueInput, policy: SchedulePolicy = DEFAULT_POLICY): boolean {
+  if (input.walk || input.state.pendingWork) return true;
+  const years = input.body ? dueYears(input.body, input.today) : [];
+  const reported = years.length > 0 && years.every((y) => input.reportedYears.includes(y));
+  return isDue(input.state, input.now, policy, reported);
+}
+
+/**
+ * dueNow on the stored state: one BatchGetItem (META, WALK and the due years' `REPORT#<year>` keys
+ * together), at the context's clock and date.
  */
 export async function bodyIsDue(
   ctx: StageContext,
   bodyId: string,
   policy = ctx.schedulePolicy,
 ): Promise<boolean> {
-  const { state, walk } = await getCrawlState(ctx.repo, bodyId);
-  return Boolean(walk) || Boolean(state.pendingWork) || isDue(state, ctx.now(), policy);
+  const body = ctx.registry.get(bodyId);
+  const today = ctx.today();
+  const stored = await getCrawlState(ctx.repo, bodyId, body ? dueYears(body, today) : []);
+  return dueNow({ body, ...stored, now: ctx.now(), today }, policy);
 }
 
 /**

@@ -8,14 +8,22 @@ import { keys } from './table.ts';
 
 /**
  * A body's crawl state and its unfinished walk (if any) in one BatchGetItem: what every crawl reads first.
+ * `reportYears` adds the `REPORT#<year>` keys of those years to the same request (the schedule asks whether
+ * the due years' reports are stored: no second call); `reportedYears` are those of them that exist, sorted.
+ * Consistent reads, every page of UnprocessedKeys.
  */
 export async function getCrawlState(
   repo: Repository,
   bodyId: string,
-): Promise<{ state: BodyState; walk: WalkState | null }> {
+  reportYears: readonly number[] = [],
+): Promise<{ state: BodyState; walk: WalkState | null; reportedYears: number[] }> {
+  const reportKeys = [...new Set(reportYears)].map((y) => keys.report(bodyId, y));
   let request: Record<string, { Keys: Array<Record<string, string>>; ConsistentRead: boolean }> | undefined =
     {
-      [repo.table]: { Keys: [keys.body(bodyId), keys.walk(bodyId)], ConsistentRead: true },
+      [repo.table]: {
+        Keys: [keys.body(bodyId), keys.walk(bodyId), ...reportKeys],
+        ConsistentRead: true,
+      },
     };
   const items: Array<Record<string, unknown>> = [];
   while (request && Object.keys(request).length > 0) {
@@ -26,9 +34,14 @@ export async function getCrawlState(
   const meta = items.find((i) => i.sk === 'META');
   const walk = items.find((i) => i.sk === 'WALK');
   const parsedWalk = walk ? WalkState.parse(withoutKeys(walk)) : null;
+  const present = new Set(items.map((i) => String(i.sk)));
   return {
     state: meta ? BodyState.parse(withoutKeys(meta)) : { bodyId, consecutiveFailures: 0 },
     walk: parsedWalk && !parsedWalk.done ? parsedWalk : null,
+    reportedYears: reportKeys
+      .filter((k) => present.has(k.sk))
+      .map((k) => Number(k.sk.slice('REPORT#'.length)))
+      .sort((a, b) => a - b),
   };
 }
 
