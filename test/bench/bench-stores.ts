@@ -47,26 +47,37 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 
 /**
  * Counts every call the runtime makes to DynamoDB and S3, at the SDK (an `initialize` middleware on both
- * clients), and PutObject apart (the archive's writes). Read the counters before and after the work measured.
+ * clients), and PutObject apart (the archive's writes); `byCommand` tallies calls by SDK command name
+ * (e.g. `{ PutObjectCommand: 4, UpdateItemCommand: 3 }`). Read the counters before and after the work measured.
  */
-export function countStoreCalls(ctx: StageContext): { calls: () => number; puts: () => number } {
+export function countStoreCalls(ctx: StageContext): {
+  calls: () => number;
+  puts: () => number;
+  byCommand: () => Record<string, number>;
+} {
   let calls = 0;
   let puts = 0;
+  const byCommand: Record<string, number> = {};
   const step = { step: 'initialize' as const };
+  const tally = (name: string | undefined) => {
+    calls += 1;
+    const key = name ?? 'unknown';
+    byCommand[key] = (byCommand[key] ?? 0) + 1;
+    if (key === 'PutObjectCommand') puts += 1;
+  };
   ctx.archive['s3'].middlewareStack.add(
     (next, context) => async (args) => {
-      calls += 1;
-      if (context.commandName === 'PutObjectCommand') puts += 1;
+      tally(context.commandName);
       return next(args);
     },
     step,
   );
   ctx.repo.db.middlewareStack.add(
-    (next) => async (args) => {
-      calls += 1;
+    (next, context) => async (args) => {
+      tally(context.commandName);
       return next(args);
     },
     step,
   );
-  return { calls: () => calls, puts: () => puts };
+  return { calls: () => calls, puts: () => puts, byCommand: () => ({ ...byCommand }) };
 }

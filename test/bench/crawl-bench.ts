@@ -39,6 +39,8 @@ interface ChildCycle {
   cpuMs: number;
   s3Puts?: number;
   storeCalls?: number;
+  /** Store calls by SDK command name over the phase (ours only). */
+  storeCommands?: Record<string, number>;
 }
 interface ChildResult {
   /** Phase 0 is the untimed robots.txt warm-up; then the timed cycles. */
@@ -145,7 +147,7 @@ async function childOurs(portals: Portal[]): Promise<ChildResult> {
   const store = countStoreCalls(t.rt.ctx);
   const cycles: ChildCycle[] = [];
   const phase = async (work: () => Promise<unknown>) => {
-    const [puts0, calls0, cpu0] = [store.puts(), store.calls(), cpuMs()];
+    const [puts0, calls0, commands0, cpu0] = [store.puts(), store.calls(), store.byCommand(), cpuMs()];
     const t0 = performance.now();
     await work();
     cycles.push({
@@ -153,6 +155,11 @@ async function childOurs(portals: Portal[]): Promise<ChildResult> {
       cpuMs: cpuMs() - cpu0,
       s3Puts: store.puts() - puts0,
       storeCalls: store.calls() - calls0,
+      storeCommands: Object.fromEntries(
+        Object.entries(store.byCommand())
+          .map(([name, n]) => [name, n - (commands0[name] ?? 0)] as const)
+          .filter(([, n]) => n > 0),
+      ),
     });
     markCycle();
   };
@@ -396,6 +403,7 @@ export async function runCrawlBench(): Promise<string> {
         ours.map((o) => o.cycles[1]!.s3Puts ?? 0),
         0,
       )} S3 writes (target 0), ${range(ours.map((o) => (o.cycles[1]!.storeCalls ?? 0) / PORTALS))} store calls/body.`,
+      `Store calls per body by command (ours, round 1): first cycle ${perCommand(first(ours[0]!))}; unchanged cycle ${perCommand(ours[0]!.cycles[1]!)}.`,
       '',
       "Ours runs with dynalite and s3rver in a separate process, as DynamoDB and S3 are remote in production (their memory and CPU are not counted); Crawlee keeps its queue in memory. Crawlee's robots.txt handling when it is not warmed (each start URL's robots.txt fetched one after another while enqueueing) is not what is compared here.",
       '',
@@ -404,6 +412,13 @@ export async function runCrawlBench(): Promise<string> {
   } finally {
     await Promise.all(sites.map((s) => s.close()));
   }
+}
+
+/** `PutObject 4.00, GetItem 2.00` (calls per body, most first) from one cycle's tally. */
+function perCommand(c: Cycle): string {
+  const entries = Object.entries(c.storeCommands ?? {}).sort((a, b) => b[1] - a[1]);
+  if (entries.length === 0) return 'none';
+  return entries.map(([name, n]) => `${name.replace(/Command$/, '')} ${fmt(n / PORTALS, 2)}`).join(', ');
 }
 
 /** Per-body and per-page figures of our runs: the worst (largest) over the rounds. */
