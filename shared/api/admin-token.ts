@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'hono';
 import type { Repository } from '../store/repository.ts';
 import type { ApiOptions } from './options.ts';
@@ -50,18 +50,121 @@ export async function adminKeyValid(repo: Repository, key: string): Promise<bool
 }
 
 /**
- * Who may use /admin: the configured shared token (`x-admin-token`, as before) or an issued key
- * (`x-admin-token` or `Authorization: Bearer <key>`). 401: nothing presented; 403: presented, not valid.
+ * Revokes an issued admin key (deletes `ADMINKEY#<sha256>`); returns whether it existed. Every dashboard
+ * session opened with it ends on its next request (adminSessionValid checks the key still stands).
+ */
+export async function revokeAdminKey(repo: Repository, key: string): Promise<boolean> {
+  const res = await repo.db.send(
+    new DeleteCommand({
+      TableName: repo.table,
+      Key: keyItem(digest(key).toString('hex')),
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  return res.Attributes !== undefined;
+}
+
+/** The configured shared token, read now (a function is asked per request: a rotated token applies). */
+async function configuredToken(options: ApiOptions): Promise<string | undefined> {
+  return typeof options.adminToken === 'function' ? await options.adminToken() : options.adminToken;
+}
+
+/** Whether `key` is the configured token or an issued key. */
+export async function adminKeyAccepted(
+  repo: Repository,
+  options: ApiOptions,
+  key: string | undefined,
+): Promise<boolean> {
+  if (!key) return false;
+  return tokenMatches(key, await configuredToken(options)) || (await adminKeyValid(repo, key));
+}
+
+/** How long a dashboard session lasts after its login (8 hours, a working day). */
+export const ADMIN_SESSION_MS = 8 * 3600 * 1000;
+
+const sessionItem = (hash: string) => ({ pk: `ADMINSESSION#${hash}`, sk: 'ADMINSESSION' });
+
+/** Whether a cookie's value has the shape of a session id (anything else is not looked up). */
+const sessionShaped = (id: string | undefined): id is string => /^nbs_[\w-]{1,96}$/.test(id ?? '');
+
+/**
+ * Opens a dashboard session after a login with an accepted `key` (the caller has checked it): a random
+ * id (`nbs_` + 32 bytes, base64url) goes to the browser; the table keeps only its sha256, the sha256 of
+ * the key it was opened with, and its expiry (`expiresAt` ISO, `ttl` epoch seconds for DynamoDB's TTL).
+ * The key itself never leaves the login request (OWASP Session Management cheat sheet).
+ */
+export async function openAdminSession(repo: Repository, key: string, now: Date): Promise<string> {
+  const id = `nbs_${randomBytes(32).toString('base64url')}`;
+  const expires = new Date(now.getTime() + ADMIN_SESSION_MS);
+  await repo.db.send(
+    new PutCommand({
+      TableName: repo.table,
+      Item: {
+        ...sessionItem(digest(id).toString('hex')),
+        keyHash: digest(key).toString('hex'),
+        createdAt: now.toISOString(),
+        expiresAt: expires.toISOString(),
+        ttl: Math.ceil(expires.getTime() / 1000) + 3600,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  return id;
+}
+
+/**
+ * Whether a session id names a live session: stored, not expired, and its key still accepted (the
+ * configured token unchanged, or the issued key not revoked). One or two GetItems.
+ */
+export async function adminSessionValid(
+  repo: Repository,
+  options: ApiOptions,
+  id: string | undefined,
+  now: Date,
+): Promise<boolean> {
+  if (!sessionShaped(id)) return false;
+  const res = await repo.db.send(
+    new GetCommand({
+      TableName: repo.table,
+      Key: sessionItem(digest(id).toString('hex')),
+      ConsistentRead: true,
+    }),
+  );
+  const item = res.Item as { keyHash?: unknown; expiresAt?: unknown } | undefined;
+  if (!item || typeof item.keyHash !== 'string' || typeof item.expiresAt !== 'string') return false;
+  if (item.expiresAt <= now.toISOString()) return false;
+  const token = await configuredToken(options);
+  if (token && timingSafeEqual(Buffer.from(item.keyHash, 'hex'), digest(token))) return true;
+  const key = await repo.db.send(
+    new GetCommand({ TableName: repo.table, Key: keyItem(item.keyHash), ConsistentRead: true }),
+  );
+  return key.Item !== undefined;
+}
+
+/** Ends a session (logout): its item is deleted, so the id is worthless even if a copy survives. */
+export async function closeAdminSession(repo: Repository, id: string | undefined): Promise<void> {
+  if (!sessionShaped(id)) return;
+  await repo.db.send(
+    new DeleteCommand({ TableName: repo.table, Key: sessionItem(digest(id).toString('hex')) }),
+  );
+}
+
+/**
+ * Who may use /admin: the configured shared token (`x-admin-token`, as before), an issued key
+ * (`x-admin-token` or `Authorization: Bearer <key>`), or a dashboard session (`x-admin-session`, what the
+ * admin pages send when they call the API for a signed-in browser). 401: nothing presented; 403:
+ * presented, not valid.
  */
 export async function adminAccess(
   c: Context,
   repo: Repository,
   options: ApiOptions,
+  now: Date = new Date(),
 ): Promise<'ok' | 401 | 403> {
+  const session = c.req.header('x-admin-session');
+  if (session) return (await adminSessionValid(repo, options, session, now)) ? 'ok' : 403;
   const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
   const presented = c.req.header('x-admin-token') ?? bearer;
   if (presented === undefined || presented === '') return 401;
-  const expected = typeof options.adminToken === 'function' ? await options.adminToken() : options.adminToken;
-  if (tokenMatches(presented, expected)) return 'ok';
-  return (await adminKeyValid(repo, presented)) ? 'ok' : 403;
+  return (await adminKeyAccepted(repo, options, presented)) ? 'ok' : 403;
 }

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { StageContext } from '../stages/context.ts';
-import { registerWebRoutes } from '../web/routes.ts';
+import { internalError, notFound, registerWebRoutes } from '../web/routes.ts';
+import { securityHeaders } from '../web/security.ts';
 import { openApiDocument } from './openapi.ts';
 import { docsPage } from './openapi-docs.ts';
 import { type ApiOptions, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMITS, publicBase } from './options.ts';
@@ -37,13 +38,15 @@ const API_VERSION = '1.0.0';
  *
  * Every route: a request body larger than `maxBodyBytes` is refused with 413 before it is read; each
  * client is counted per minute in the table (rate-limit.ts) and refused with 429 past its limit; an
- * error is logged and answered `{"error":"internal error"}` with 500, never a stack trace.
+ * error is logged and answered `{"error":"internal error"}` (a page for a browser) with 500, never a stack
+ * trace; every response carries the security headers, and a browser gets an HTML 404 page.
  */
 export function createApp(ctx: StageContext, options: ApiOptions = {}): Hono {
   const app = new Hono();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
 
+  app.use('*', securityHeaders);
   app.use(
     '*',
     bodyLimit({
@@ -88,10 +91,10 @@ export function createApp(ctx: StageContext, options: ApiOptions = {}): Hono {
   app.get('/openapi.json', (c) => c.json(spec()));
   app.get('/api/docs', (c) => c.html(docsPage(spec() as Parameters<typeof docsPage>[0])));
 
-  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound(notFound);
   app.onError((error, c) => {
     ctx.log(`api error on ${c.req.method} ${c.req.path}: ${error.message}`);
-    return c.json({ error: 'internal error' }, 500);
+    return internalError(c);
   });
   return app;
 }

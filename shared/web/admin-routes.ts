@@ -1,6 +1,12 @@
 import type { Context } from 'hono';
-import { adminKeyValid, tokenMatches } from '../api/admin-token.ts';
-import { type ApiOptions, publicBase } from '../api/options.ts';
+import {
+  ADMIN_SESSION_MS,
+  adminKeyAccepted,
+  adminSessionValid,
+  closeAdminSession,
+  openAdminSession,
+} from '../api/admin-token.ts';
+import { publicBase } from '../api/options.ts';
 import type { RouteRegistrar } from '../api/routes/types.ts';
 import { bodySummary } from '../read/index.ts';
 import type { StageContext } from '../stages/context.ts';
@@ -19,13 +25,6 @@ import {
 
 /** Bodies offered in the action forms' selects (a larger registry: pick by scope, or use the API). */
 const ADMIN_BODIES = 2000;
-
-/** The configured token or an issued key (the admin API's own rules: shared/api/admin-token.ts). */
-async function keyValid(ctx: StageContext, options: ApiOptions, key: string | undefined): Promise<boolean> {
-  if (!key) return false;
-  const expected = typeof options.adminToken === 'function' ? await options.adminToken() : options.adminToken;
-  return tokenMatches(key, expected) || (await adminKeyValid(ctx.repo, key));
-}
 
 /** What each action asks of the admin API: method, path and JSON body from the form's fields. */
 function apiRequest(
@@ -113,10 +112,10 @@ function flashText(action: string, status: number, body: unknown): { ok: boolean
 async function apiList(
   app: Parameters<RouteRegistrar>[0],
   c: Context,
-  key: string,
+  session: string,
   path: string,
 ): Promise<{ rows: Array<Record<string, unknown>> | null; note?: string }> {
-  const r = await callApi(app, c, 'GET', path, { headers: { 'x-admin-token': key } });
+  const r = await callApi(app, c, 'GET', path, { headers: { 'x-admin-session': session } });
   const items = (r.body as { items?: unknown } | null)?.items;
   if (r.status === 200 && Array.isArray(items)) return { rows: items as Array<Record<string, unknown>> };
   return { rows: null, note: `${apiError(r.body).message} (HTTP ${r.status})` };
@@ -126,12 +125,12 @@ async function adminView(
   app: Parameters<RouteRegistrar>[0],
   c: Context,
   ctx: StageContext,
-  key: string,
+  session: string,
   flash: AdminView['flash'],
 ): Promise<AdminView> {
   const [failing, inconclusive, errors, dead] = await Promise.all(
     ['/admin/failing', '/admin/inconclusive', '/admin/crawl-errors', '/admin/dead-letters'].map((p) =>
-      apiList(app, c, key, p),
+      apiList(app, c, session, p),
     ),
   );
   const editing = c.req.query('bodyId');
@@ -157,39 +156,50 @@ async function adminView(
 type ApiList = Awaited<ReturnType<typeof apiList>>;
 
 /**
- * `/admin` (the page; the login form without a valid key), `POST /admin/login` and `/admin/logout` (the
- * key in an HttpOnly, SameSite=Strict cookie: security.ts), and `POST /admin/do/:action`: each button's
- * form, checked to come from this site, handed to the admin API (`x-admin-token` from the cookie), then
- * back to the page with the API's answer as a sentence (POST → 303 → GET).
+ * `/admin` (the page; the login form without a live session), `POST /admin/login` (the key, checked, opens
+ * a session: only its id goes into an HttpOnly, SameSite=Strict cookie: security.ts, admin-token.ts),
+ * `POST /admin/logout` (ends the session), and `POST /admin/do/:action`: each button's form handed to the
+ * admin API (`x-admin-session`), then back to the page with the API's answer as a sentence (POST → 303 →
+ * GET). Every POST is first checked to come from this site (Origin / Sec-Fetch-Site).
  */
 export const registerAdminPages: RouteRegistrar = (app, ctx, options) => {
+  const live = (c: Context) => adminSessionValid(ctx.repo, options, adminCookie(c), ctx.now());
+  const crossSite = (c: Context) =>
+    sameOriginPost(c, publicBase(options, ctx.publicUrl))
+      ? null
+      : sendPage(c, adminLoginPage('来源不明的请求。 Cross-site request refused.'), 403);
+
   app.get('/admin', async (c) => {
-    if (!(await keyValid(ctx, options, adminCookie(c)))) return sendPage(c, adminLoginPage(null));
+    if (!(await live(c))) return sendPage(c, adminLoginPage(null));
     return sendPage(c, adminPage(await adminView(app, c, ctx, adminCookie(c) ?? '', takeFlash(c))));
   });
 
   app.post('/admin/login', async (c) => {
-    if (!sameOriginPost(c, publicBase(options, ctx.publicUrl)))
-      return sendPage(c, adminLoginPage('来源不明的请求。 Cross-site request refused.'), 403);
+    const refused = crossSite(c);
+    if (refused) return refused;
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const key = typeof form.key === 'string' ? form.key.trim() : '';
-    if (!(await keyValid(ctx, options, key)))
+    if (!(await adminKeyAccepted(ctx.repo, options, key)))
       return sendPage(c, adminLoginPage('密钥无效。 That key is not valid.'), 403);
-    setAdminCookie(c, key);
+    // A session the browser held before the login is ended, not carried over (session fixation).
+    await closeAdminSession(ctx.repo, adminCookie(c));
+    setAdminCookie(c, await openAdminSession(ctx.repo, key, ctx.now()), ADMIN_SESSION_MS / 1000);
     return c.redirect('/admin', 303);
   });
 
-  app.post('/admin/logout', (c) => {
+  app.post('/admin/logout', async (c) => {
+    const refused = crossSite(c);
+    if (refused) return refused;
+    await closeAdminSession(ctx.repo, adminCookie(c));
     clearAdminCookie(c);
     return c.redirect('/admin', 303);
   });
 
   app.post('/admin/do/:action', async (c) => {
-    if (!sameOriginPost(c, publicBase(options, ctx.publicUrl)))
-      return sendPage(c, adminLoginPage('来源不明的请求。 Cross-site request refused.'), 403);
-    const key = adminCookie(c);
-    if (!(await keyValid(ctx, options, key)))
-      return sendPage(c, adminLoginPage('请先登录。 Sign in first.'), 401);
+    const refused = crossSite(c);
+    if (refused) return refused;
+    const session = adminCookie(c);
+    if (!session || !(await live(c))) return sendPage(c, adminLoginPage('请先登录。 Sign in first.'), 401);
     const raw = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const form = Object.fromEntries(
       Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
@@ -199,9 +209,9 @@ export const registerAdminPages: RouteRegistrar = (app, ctx, options) => {
     const flash =
       typeof request === 'string'
         ? { ok: false, text: request }
-        : await callApi(app, c, 'POST', request.path, {
+        : await callApi(app, c, request.method, request.path, {
             json: request.json,
-            headers: { 'x-admin-token': key ?? '' },
+            headers: { 'x-admin-session': session },
           }).then((r) => flashText(action, r.status, r.body));
     setFlash(c, flash);
     return c.redirect('/admin', 303);

@@ -1,7 +1,9 @@
 import type { Context } from 'hono';
+import { Year } from '../api/routes/schemas.ts';
 import type { RouteRegistrar } from '../api/routes/types.ts';
 import { bodyInScope } from '../domain/body.ts';
 import { latestDueYear } from '../domain/deadlines.ts';
+import { lookupDivision } from '../domain/divisions.ts';
 import { ParsedReport } from '../domain/report.ts';
 import {
   bodyDetail,
@@ -27,7 +29,7 @@ import { reportPage } from './pages/report.ts';
 import { scoreboardPage } from './pages/scoreboard.ts';
 import { searchPage } from './pages/search.ts';
 import { scopeChain, scopeOptions } from './scopes.ts';
-import { sendPage } from './security.ts';
+import { sendPage, wantsHtml } from './security.ts';
 import { registerSubscribePages } from './subscribe-routes.ts';
 
 /** Bodies listed one by one under the scoreboard's counts; a wider scope asks the reader to narrow it. */
@@ -41,11 +43,65 @@ export function problemPage(c: Context, status: 400 | 404, title: string, detail
   return sendPage(c, page({ title }, problem(title, detail)), status);
 }
 
+/**
+ * The answer to a path no route serves: a page for a browser (wantsHtml), else the API's JSON error.
+ * Both carry the security headers (security.ts, securityHeaders).
+ */
+export function notFound(c: Context) {
+  if (wantsHtml(c))
+    return problemPage(
+      c,
+      404,
+      '没有这个页面 Page not found',
+      `本站没有 ${c.req.path} 这个地址。There is no page at ${c.req.path}.`,
+    );
+  return c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404);
+}
+
+/** The answer to an unexpected failure: a page for a browser, else `{"error":"internal error"}`; never a trace. */
+export function internalError(c: Context) {
+  if (wantsHtml(c))
+    return sendPage(
+      c,
+      page(
+        { title: '出错了 Something went wrong' },
+        problem(
+          '出错了 Something went wrong',
+          '服务器出错,已记录。请稍后再试。The error is logged; try again later.',
+        ),
+      ),
+      500,
+    );
+  return c.json({ error: 'internal error' }, 500);
+}
+
 /** The latest report year whose deadline has passed for any registered body (the scoreboard's default). */
 function defaultYear(ctx: StageContext): number {
   let year = 0;
   for (const b of ctx.registry.values()) year = Math.max(year, latestDueYear(b, ctx.today()));
   return year || Number(ctx.today().slice(0, 4)) - 1;
+}
+
+/**
+ * The year a page was asked for, or why it cannot be one (the API's own rule: schemas.ts `Year`, 2008
+ * onward), and never later than this year: a year's report is only published the year after.
+ */
+function readYear(ctx: StageContext, text: string): { year: number } | { reason: string } {
+  const parsed = Year.safeParse(text);
+  if (!parsed.success)
+    return { reason: `"${text}" 不是有效的年度:${parsed.error.issues[0]?.message ?? 'expected a year'}` };
+  const thisYear = Number(ctx.today().slice(0, 4));
+  if (parsed.data > thisYear)
+    return {
+      reason: `${parsed.data} 年尚未到来,年报在次年发布。${parsed.data} has not come yet: a year's report is published the year after.`,
+    };
+  return { year: parsed.data };
+}
+
+/** A 400 page for a year that cannot be one, or null. */
+function badYear(c: Context, ctx: StageContext, text: string) {
+  const read = readYear(ctx, text);
+  return 'reason' in read ? problemPage(c, 400, '年度有误 Bad year', read.reason) : null;
 }
 
 async function scoreboardView(c: Context, ctx: StageContext) {
@@ -58,10 +114,23 @@ async function scoreboardView(c: Context, ctx: StageContext) {
       '范围有误 Bad scope',
       `"${scope}" 不是地区代码或机关编号。Expected *, a division code or a body id.`,
     );
-  if (yearText && !YEAR.test(yearText))
-    return problemPage(c, 400, '年度有误 Bad year', `"${yearText}" 不是年份。Expected a year such as 2025.`);
-  const year = yearText ? Number(yearText) : defaultYear(ctx);
+  if (yearText) {
+    const refused = badYear(c, ctx, yearText);
+    if (refused) return refused;
+  }
   const inScope = [...ctx.registry.values()].filter((b) => bodyInScope(b, scope));
+  if (inScope.length === 0) {
+    const place = lookupDivision(scope);
+    return problemPage(
+      c,
+      404,
+      '没有这个范围 No such scope',
+      place
+        ? `${place.name} (${scope}) 没有登记的机关。No body in ${scope} is registered.`
+        : `"${scope}" 既不是已登记机关的编号,也不是其所在地区的代码。${scope} is neither a registered body nor a division with one.`,
+    );
+  }
+  const year = yearText ? Number(yearText) : defaultYear(ctx);
   const years = await yearsOfBodies(ctx, inScope);
   const board = countScoreboard(inScope, years, year, scope, ctx.today());
   const chain = scopeChain(scope, ctx.registry);
@@ -146,7 +215,8 @@ export const registerWebRoutes: RouteRegistrar = (app, ctx, options) => {
 
   app.get('/bodies/:id/compare/:year', async (c) => {
     const year = c.req.param('year');
-    if (!YEAR.test(year)) return problemPage(c, 400, '年度有误 Bad year', `"${year}" 不是年份。`);
+    const refused = badYear(c, ctx, year);
+    if (refused) return refused;
     try {
       return sendPage(c, comparePage(await compareYears(ctx, c.req.param('id'), Number(year))));
     } catch (error) {
@@ -158,7 +228,8 @@ export const registerWebRoutes: RouteRegistrar = (app, ctx, options) => {
 
   app.get('/reports/:bodyId/:year', async (c) => {
     const year = c.req.param('year');
-    if (!YEAR.test(year)) return problemPage(c, 400, '年度有误 Bad year', `"${year}" 不是年份。`);
+    const refused = badYear(c, ctx, year);
+    if (refused) return refused;
     try {
       const detail = await reportDetail(ctx, c.req.param('bodyId'), Number(year));
       const item = await ctx.repo.getReport(detail.body.id, detail.report.year);

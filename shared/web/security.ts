@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { STYLE_HASH } from './style.ts';
 
@@ -42,27 +42,29 @@ export async function sendPage(
 const ADMIN_COOKIE = 'nb_admin';
 
 /**
- * The admin key kept for the browser after a login: HttpOnly (no script reads it), SameSite=Strict (no
- * other site's form or link sends it), Path=/admin, Secure when the page was served over https, 8 hours.
- * The key itself is what the admin API checks (`x-admin-token`), so rotating the key ends every session.
+ * The dashboard session id kept for the browser after a login (never the admin key: admin-token.ts
+ * stores only the id's hash, so logout, expiry and revoking the key end it): HttpOnly (no script reads
+ * it), SameSite=Strict (no other site's form or link sends it), Path=/admin, Secure when the page was
+ * served over https, for the session's life (RFC 6265 §4.1.2).
  */
-export function setAdminCookie(c: Context, key: string): void {
-  setCookie(c, ADMIN_COOKIE, key, {
+export function setAdminCookie(c: Context, sessionId: string, maxAgeSeconds: number): void {
+  setCookie(c, ADMIN_COOKIE, sessionId, {
     httpOnly: true,
     sameSite: 'Strict',
     path: '/admin',
     secure: new URL(c.req.url).protocol === 'https:',
-    maxAge: 8 * 3600,
+    maxAge: maxAgeSeconds,
   });
 }
 
+/** The session id the browser presents, or undefined. */
 export function adminCookie(c: Context): string | undefined {
   const value = getCookie(c, ADMIN_COOKIE);
   return value && value.length > 0 ? value : undefined;
 }
 
 export function clearAdminCookie(c: Context): void {
-  deleteCookie(c, ADMIN_COOKIE, { path: '/admin' });
+  deleteCookie(c, ADMIN_COOKIE, { path: '/admin', secure: new URL(c.req.url).protocol === 'https:' });
 }
 
 /**
@@ -102,4 +104,39 @@ export function takeFlash(c: Context): { ok: boolean; text: string } | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The policy of a response that set none (the API's JSON, its 404 and 500, the OpenAPI page): nothing
+ * may load but an inline stylesheet, nothing may frame it. Dashboard pages send their stricter CSP.
+ */
+export const FALLBACK_CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * Middleware giving every response the headers pages are sent with (CSP, nosniff, Referrer-Policy),
+ * where a route did not set its own: 404s, 413s, 429s and 500s included. Runs first, so it sees the
+ * final response whatever answered it.
+ */
+export const securityHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  const headers = c.res.headers;
+  if (!headers.has('content-security-policy')) headers.set('content-security-policy', FALLBACK_CSP);
+  if (!headers.has('x-content-type-options')) headers.set('x-content-type-options', 'nosniff');
+  if (!headers.has('referrer-policy')) headers.set('referrer-policy', PAGE_HEADERS['referrer-policy']!);
+};
+
+/**
+ * Whether the client would rather read a page than JSON: a browser's navigation (`Accept` naming
+ * text/html) to a path outside the JSON API (`/api/…`, `/openapi.json`).
+ */
+export function wantsHtml(c: Context): boolean {
+  if (c.req.path.startsWith('/api/') || c.req.path === '/openapi.json') return false;
+  return /\btext\/html\b/.test(c.req.header('accept') ?? '');
 }

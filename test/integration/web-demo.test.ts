@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAdminSession } from '#shared/api/admin-token.ts';
 import { listChecks } from '#shared/store/crawl-state.ts';
 import { a11yViolations } from '#test/support/a11y-checks.ts';
 import { readMailbox } from '#test/support/mailbox.ts';
@@ -77,6 +78,8 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
   let browser: Browser;
   let desktop: BrowserContext;
   let url: string;
+  /** A signed-in admin's session id (what the login's cookie holds). */
+  const session = () => openAdminSession(served.rt.ctx.repo, ADMIN_KEY, new Date());
 
   beforeAll(async () => {
     served = await startDemo(TODAY);
@@ -208,6 +211,7 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
     await Promise.all([page.waitForURL(`${url}/admin`), page.click('form[action="/admin/login"] button')]);
     const cookie = (await desktop.cookies()).find((c) => c.name === 'nb_admin');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/admin' });
+    expect(cookie?.value).toMatch(/^nbs_/);
     await shoot(page, 'admin');
 
     const before = (await listChecks(served.rt.ctx.repo, '360802', 1))[0]?.at ?? '';
@@ -248,7 +252,7 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
       error: 'SMTP 451 try later (test)',
     });
     const context = await newContext(browser);
-    await context.addCookies([{ name: 'nb_admin', value: ADMIN_KEY, url: `${url}/admin` }]);
+    await context.addCookies([{ name: 'nb_admin', value: await session(), url: `${url}/admin` }]);
     const page = await context.newPage();
     await page.goto(`${url}/admin`);
     const row = page.locator('tr', { hasText: 'SMTP 451 try later (test)' });
@@ -263,11 +267,11 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
 
   it('answers bad input with a page that names it, escaped, and unknown bodies or reports with 404', async () => {
     const cases: Array<[string, number, string]> = [
-      ['/?year=abcd', 400, '&quot;abcd&quot; 不是年份'],
+      ['/?year=abcd', 400, '&quot;abcd&quot; 不是有效的年度'],
       ['/?scope=%3Cscript%3Ex', 400, '&quot;&lt;script&gt;x&quot; 不是地区代码或机关编号'],
       ['/bodies/nope', 404, 'unknown body nope'],
       ['/reports/140702/1999', 404, 'no 1999 report of 140702 is stored'],
-      ['/bodies/140702/compare/2030', 404, 'no 2030 or 2029 report of 140702 is stored'],
+      ['/bodies/140702/compare/2024', 404, 'no 2024 or 2023 report of 140702 is stored'],
     ];
     for (const [path, status, text] of cases) {
       const res = await fetch(`${url}${path}`);
@@ -297,7 +301,7 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
     const wide = await newContext(browser);
     const phone = await newContext(browser, 360);
     for (const context of [wide, phone])
-      await context.addCookies([{ name: 'nb_admin', value: ADMIN_KEY, url: `${url}/admin` }]);
+      await context.addCookies([{ name: 'nb_admin', value: await session(), url: `${url}/admin` }]);
     const pages = {
       scoreboard: '/',
       'scoreboard-2017': '/?year=2017',

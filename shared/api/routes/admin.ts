@@ -31,7 +31,7 @@ const notConfigured = {
 
 /** 401/403 as JSON, or null when the caller may use /admin. */
 async function refuse(c: Context, ctx: Parameters<RouteRegistrar>[1], options: ApiOptions) {
-  const access = await adminAccess(c, ctx.repo, options);
+  const access = await adminAccess(c, ctx.repo, options, ctx.now());
   if (access === 401)
     return c.json({ error: 'admin key required (x-admin-token or Authorization: Bearer)' }, 401);
   if (access === 403) return c.json({ error: 'this admin key is not valid' }, 403);
