@@ -41,6 +41,19 @@ export async function startEmbeddedStores(
     silent: true,
     configureBuckets: [{ name: bucket }],
   });
+  // S3 refuses a PUT with `If-None-Match: *` on a key that exists (412, conditional writes); s3rver ignores
+  // the header, so it is answered here, before s3rver's routes (path-style requests, as our clients send).
+  s3.middleware.unshift(async (ctx, next) => {
+    if (ctx.method !== 'PUT' || ctx.get('if-none-match') !== '*' || ctx.get('x-amz-copy-source'))
+      return next();
+    const [name, ...key] = ctx.path.slice(1).split('/').map(decodeURIComponent);
+    if (!name || key.length === 0 || !(await s3.store.existsObject(name, key.join('/')))) return next();
+    for await (const _ of ctx.req); // the body unread would break the client's keep-alive connection
+    ctx.status = 412;
+    ctx.type = 'application/xml';
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>`;
+  });
   const s3Address = await s3.run();
   return {
     dynamodbEndpoint: `http://127.0.0.1:${(db.address() as AddressInfo).port}`,
