@@ -6,28 +6,10 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { z } from 'zod';
 import { InfrastructureError } from '../errors.ts';
+import { fromObjectMetadata, RawMeta, toObjectMetadata } from './archive-meta.ts';
 
-export const RawMeta = z.object({
-  bodyId: z.string(),
-  kind: z.enum(['listing', 'detail', 'attachment']),
-  url: z.string(),
-  /** After redirects. */
-  finalUrl: z.string(),
-  /** Where the bytes came from when a canonical host was served by a stand-in (demo portal). */
-  fetchedFrom: z.string().optional(),
-  parentUrl: z.string().optional(),
-  linkTitle: z.string().optional(),
-  fetchedAt: z.string(),
-  status: z.number().int(),
-  headers: z.record(z.string(), z.string()),
-  contentType: z.string().nullable(),
-  charset: z.string().nullable(),
-  sha256: z.string(),
-  size: z.number().int(),
-});
-export type RawMeta = z.infer<typeof RawMeta>;
+export { RawMeta } from './archive-meta.ts';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -52,9 +34,29 @@ function isNotFound(error: unknown): boolean {
   return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
 }
 
+/** S3's answer to a conditional write whose key exists (412) or that raced another one (409). */
+function conditionalFailure(error: unknown): 'exists' | 'conflict' | null {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  if (e.name === 'PreconditionFailed' || e.$metadata?.httpStatusCode === 412) return 'exists';
+  if (e.name === 'ConditionalRequestConflict' || e.$metadata?.httpStatusCode === 409) return 'conflict';
+  return null;
+}
+
+/** Attempts of a conditional write that S3 answers 409 ConditionalRequestConflict (S3: "retry the upload"). */
+const CONFLICT_ATTEMPTS = 3;
+
 /**
- * The append-only evidence archive: `raw/<bodyId>/<sha256>.<ext>` with `<key>.meta.json` beside it.
- * Content already archived is never written again, so an unchanged cycle writes nothing.
+ * The append-only evidence archive: `raw/<bodyId>/<sha256>.<ext>`, content-addressed, its provenance
+ * (RawMeta) in the object's own user metadata (`x-amz-meta-*`, archive-meta.ts). Objects archived before
+ * (and the rare object whose provenance exceeds S3's 2 KB of metadata) keep it in `<key>.meta.json`
+ * beside them; every read accepts both layouts.
+ *
+ * Writes are conditional (`If-None-Match: *`, S3 conditional writes): S3 answers 412 when the key exists, so
+ * content already archived is never written again and the first provenance of some bytes stays theirs; in
+ * a bucket with Object Lock the write is a new locked object or nothing. Report pages and attachments are
+ * archived because their content is new (a new link, a changed hash), so they cost one PutObject. Listing
+ * snapshots are mostly repeats (a listing read again without a 304), so a HeadObject (GET-class price, an
+ * eighth of a PUT's or less; a refused conditional PUT is billed as a PUT) is asked first for them.
  */
 export class RawArchive {
   constructor(
@@ -76,6 +78,10 @@ export class RawArchive {
     }
   }
 
+  /**
+   * Archives `bytes` under their sha256 with their provenance. `created` is false when the content was
+   * already archived for the body (nothing written). Throws InfrastructureError when S3 fails.
+   */
   async put(
     bytes: Uint8Array,
     ext: string,
@@ -83,17 +89,46 @@ export class RawArchive {
   ): Promise<{ key: string; sha256: string; created: boolean }> {
     const sha256 = sha256Hex(bytes);
     const key = RawArchive.keyFor(meta.bodyId, sha256, ext);
-    if (await this.exists(key)) return { key, sha256, created: false };
     const full: RawMeta = { ...meta, sha256, size: bytes.byteLength };
-    // Meta first: a crash between the two leaves an orphan meta (rewritten next time), never bytes without provenance.
-    await this.putObject(`${key}.meta.json`, JSON.stringify(full, null, 2), 'application/json');
-    await this.putObject(key, bytes, meta.contentType ?? 'application/octet-stream');
-    return { key, sha256, created: true };
+    const metadata = toObjectMetadata(full);
+    const contentType = meta.contentType ?? 'application/octet-stream';
+    if ((meta.kind === 'listing' || !metadata) && (await this.exists(key)))
+      return { key, sha256, created: false };
+    if (!metadata)
+      // Layout 1. Meta first: a crash between the two leaves an orphan meta, never bytes without provenance.
+      await this.putObject(`${key}.meta.json`, JSON.stringify(full, null, 2), 'application/json');
+    const created = await this.putObject(key, bytes, contentType, metadata ?? undefined);
+    return { key, sha256, created };
   }
 
+  /** The bytes and provenance of an archived object (either layout). Throws InfrastructureError when absent. */
   async get(key: string): Promise<{ bytes: Uint8Array; meta: RawMeta }> {
-    const [bytes, metaBytes] = await Promise.all([this.getObject(key), this.getObject(`${key}.meta.json`)]);
-    return { bytes, meta: RawMeta.parse(JSON.parse(Buffer.from(metaBytes).toString('utf8'))) };
+    const { bytes, metadata } = await this.getObjectWithMetadata(key);
+    return { bytes, meta: await this.metaOf(key, metadata) };
+  }
+
+  /** The provenance of an archived object (either layout) without its bytes. */
+  async getMeta(key: string): Promise<RawMeta> {
+    const head = await this.s3
+      .send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
+      .catch((error: unknown) => {
+        throw storeError('HeadObject', key, error);
+      });
+    return this.metaOf(key, head.Metadata);
+  }
+
+  private async metaOf(key: string, metadata: Record<string, string> | undefined): Promise<RawMeta> {
+    let own: RawMeta | null;
+    try {
+      own = fromObjectMetadata(metadata);
+    } catch (error) {
+      throw new InfrastructureError(`S3 object ${key}: unreadable provenance metadata`, 's3', {
+        cause: error,
+      });
+    }
+    return (
+      own ?? RawMeta.parse(JSON.parse(Buffer.from(await this.getObject(`${key}.meta.json`)).toString('utf8')))
+    );
   }
 
   /** Every archived raw object (not the meta files), optionally for one body. */
@@ -114,7 +149,8 @@ export class RawArchive {
   /** The parsed record, kept in S3 because a report's text can exceed DynamoDB's 400 KB item limit. */
   async putParsed(bodyId: string, sha256: string, record: unknown): Promise<string> {
     const key = `parsed/${bodyId}/${sha256}.json`;
-    await this.putObject(key, JSON.stringify(record), 'application/json');
+    // Overwritten on a re-parse: a parser or rule improvement replaces the record.
+    await this.putObject(key, JSON.stringify(record), 'application/json', undefined, false);
     return key;
   }
 
@@ -122,21 +158,52 @@ export class RawArchive {
     return JSON.parse(Buffer.from(await this.getObject(key)).toString('utf8'));
   }
 
-  private async putObject(key: string, body: Uint8Array | string, contentType: string): Promise<void> {
-    await this.s3
-      .send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }))
-      .catch((error: unknown) => {
+  /**
+   * PutObject; `ifNoneMatch` makes it conditional. True when written, false when S3 answered 412 (the key
+   * exists). A 409 (a concurrent conditional write of the key) is tried again.
+   */
+  private async putObject(
+    key: string,
+    body: Uint8Array | string,
+    contentType: string,
+    metadata?: Record<string, string>,
+    ifNoneMatch = true,
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.s3.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: body,
+            ContentType: contentType,
+            ...(metadata ? { Metadata: metadata } : {}),
+            ...(ifNoneMatch ? { IfNoneMatch: '*' } : {}),
+          }),
+        );
+        return true;
+      } catch (error) {
+        const failure = ifNoneMatch ? conditionalFailure(error) : null;
+        if (failure === 'exists') return false;
+        if (failure === 'conflict' && attempt < CONFLICT_ATTEMPTS) continue;
         throw storeError('PutObject', key, error);
-      });
+      }
+    }
   }
 
-  private async getObject(key: string): Promise<Uint8Array> {
+  private async getObjectWithMetadata(
+    key: string,
+  ): Promise<{ bytes: Uint8Array; metadata: Record<string, string> | undefined }> {
     const res = await this.s3
       .send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
       .catch((error: unknown) => {
         throw storeError('GetObject', key, error);
       });
     if (!res.Body) throw new InfrastructureError(`S3 GetObject ${key}: empty body`, 's3');
-    return res.Body.transformToByteArray();
+    return { bytes: await res.Body.transformToByteArray(), metadata: res.Metadata };
+  }
+
+  private async getObject(key: string): Promise<Uint8Array> {
+    return (await this.getObjectWithMetadata(key)).bytes;
   }
 }
