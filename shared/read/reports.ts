@@ -1,7 +1,6 @@
 import { deadlineFor } from '../domain/deadlines.ts';
 import type { Figures } from '../domain/figures.ts';
 import { ParsedReport } from '../domain/report.ts';
-import { RawMeta } from '../store/archive.ts';
 import type { RevisionItem } from '../store/records.ts';
 import { bodySummary } from './bodies.ts';
 import { NotFoundError, type ReadContext } from './context.ts';
@@ -40,11 +39,7 @@ export async function readParsed(ctx: ReadContext, parsedKey: string): Promise<R
 }
 
 async function archivedCopy(ctx: ReadContext, r: RevisionItem): Promise<ArchivedCopy> {
-  const meta = await ctx.archive
-    .getJson(`${r.rawKey}.meta.json`)
-    .then((m) => RawMeta.safeParse(m))
-    .catch(() => null);
-  const m = meta?.success ? meta.data : null;
+  const m = await ctx.archive.getMeta(r.rawKey).catch(() => null);
   return {
     rawKey: r.rawKey,
     sha256: r.sha256,

@@ -141,7 +141,7 @@ export interface ArchivedCopy {
   sha256: string;
   url: string;
   firstSeen: string;
-  /** From the archive's `.meta.json`; null when it cannot be read. */
+  /** From the archived object's provenance (its metadata, or an older `.meta.json`); null when it cannot be read. */
   fetchedAt: string | null;
   status: number | null;
   contentType: string | null;
