@@ -6,7 +6,7 @@ import { securityHeaders } from '../web/security.ts';
 import { openApiDocument } from './openapi.ts';
 import { docsPage } from './openapi-docs.ts';
 import { type ApiOptions, DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_LIMITS, publicBase } from './options.ts';
-import { clientAddress, countRequest } from './rate-limit.ts';
+import { clientAddress, rateCounter } from './rate-limit.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
 import { registerEvidencePackageRoutes } from './routes/evidence-package.ts';
@@ -37,7 +37,7 @@ const API_VERSION = '1.0.0';
  * locally: it only talks to the StageContext, so both runtimes run the same routes.
  *
  * Every route: a request body larger than `maxBodyBytes` is refused with 413 before it is read; each
- * client is counted per minute in the table (rate-limit.ts) and refused with 429 past its limit; an
+ * client is counted per minute, in the process and in batches in the table (rate-limit.ts), and refused with 429 past its limit; an
  * error is logged and answered `{"error":"internal error"}` (a page for a browser) with 500, never a stack
  * trace; every response carries the security headers, and a browser gets an HTML 404 page.
  */
@@ -45,6 +45,7 @@ export function createApp(ctx: StageContext, options: ApiOptions = {}): Hono {
   const app = new Hono();
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const rate = rateCounter();
 
   app.use('*', securityHeaders);
   app.use(
@@ -57,17 +58,13 @@ export function createApp(ctx: StageContext, options: ApiOptions = {}): Hono {
   app.use('*', async (c, next) => {
     const admin = c.req.path.startsWith('/admin');
     const limit = admin ? limits.adminPerMinute : limits.publicPerMinute;
-    const decision = await countRequest(
-      ctx.repo,
-      admin ? 'admin' : 'public',
-      clientAddress(c),
-      limit,
-      ctx.now(),
-    ).catch((error: unknown) => {
-      // The limiter's own store failing must not take the API down: counted as allowed, and logged.
-      ctx.log(`rate limit not counted: ${(error as Error).message}`);
-      return null;
-    });
+    const decision = await rate
+      .count(ctx.repo, admin ? 'admin' : 'public', clientAddress(c), limit, ctx.now())
+      .catch((error: unknown) => {
+        // The limiter's own store failing must not take the API down: counted as allowed, and logged.
+        ctx.log(`rate limit not counted: ${(error as Error).message}`);
+        return null;
+      });
     if (decision && !decision.allowed) {
       c.header('Retry-After', String(decision.retryAfter));
       return c.json(
