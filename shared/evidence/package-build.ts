@@ -90,7 +90,8 @@ export async function buildEvidencePackage(
   if (!alert && !report && entries.length === 0)
     throw new PackageError(`nothing known of ${bodyId} for ${year}: no report, no finding, no check`);
   const created = ctx.now().toISOString();
-  const backdated = alert?.rule === 'date.backdated' && report?.publishedAt ? report.publishedAt : undefined;
+  const backdated =
+    findings.some((f) => f.rule === 'date.backdated') && report?.publishedAt ? report.publishedAt : undefined;
   const proving = provingEntries(entries, year, alert?.createdAt ?? created, report?.url, backdated);
   const roots = [];
   for (const root of await listDailyRoots(ctx.repo))

@@ -178,6 +178,16 @@ export const dateBackdated: RuleInfo = {
   },
 };
 
+/** A check-log entry as the back-dating rule reads it: its summary and, when sealed, its chain link. */
+export type ChainedCheck = CheckSummary & { chain?: { seq: number; hash: string } | undefined };
+
+/** Where an entry sits on the body's hash chain, for evidence a verifier can find in the log. */
+function chainPosition(c: ChainedCheck): string {
+  return c.chain
+    ? `hash chain seq ${c.chain.seq}, entry hash ${c.chain.hash}`
+    : 'not on the hash chain (written before the chain began)';
+}
+
 const addDays = (date: string, days: number): string =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -186,14 +196,15 @@ const addDays = (date: string, days: number): string =>
  * first seen at `firstSeen` (ISO instant), and a check between them, on a Beijing day more than
  * BACKDATE_TOLERANCE_DAYS after the page date, read the listing completely (absence-proof.ts: to its end
  * or past the year, nothing unread, no unsettled candidate, the year not named in the text) without the
- * report's year. Evidence: each such check (at most three), with the listing pages it read and their
- * snapshot hashes. Null when there is no such check. Pure.
+ * report's year. Evidence: each such check (at most three): its place on the body's hash chain (`chain.seq`
+ * and the entry's hash, docs/evidence.md), the listing pages it read and their snapshot hashes. Null when
+ * there is no such check. Pure.
  */
 export function backdatedFinding(input: {
   year: number;
   publishedAt: string | null;
   firstSeen: string;
-  checks: readonly CheckSummary[];
+  checks: readonly ChainedCheck[];
 }): Finding | null {
   const { year, publishedAt, firstSeen } = input;
   if (!publishedAt) return null;
@@ -218,7 +229,10 @@ export function backdatedFinding(input: {
       evidence.push(
         ...proof.evidence.map((e) => ({
           ...e,
-          computation: `${e.computation ?? ''}; no ${year} report listed`,
+          computation:
+            e.where === 'check log'
+              ? `${e.computation ?? ''}; ${chainPosition(c)}`
+              : `${e.computation ?? ''}; no ${year} report listed`,
         })),
       );
   }

@@ -8,6 +8,9 @@ import { Body } from '#shared/domain/body.ts';
 import { lookupDivision } from '#shared/domain/divisions.ts';
 import { buildEvidencePackage, PACKAGE_PATHS, parseTarget } from '#shared/evidence/package-build.ts';
 import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
+import { reportDetail } from '#shared/read/reports.ts';
+import { reparseArchive } from '#shared/stages/reparse-stage.ts';
+import { listChecksBetween } from '#shared/store/crawl-state.ts';
 import { templateArticle } from '#test/fixtures/corpus/make/template-page.ts';
 import { chrome, esc, listingPage, type SiteInfo } from '#test/support/cms-portal-pages.ts';
 import { crawlOnce } from '#test/support/crawl-runtime.ts';
@@ -21,16 +24,19 @@ const title = (year: number) => `${ORG}${year}年政府信息公开工作年度�
 /**
  * A bureau's listing on loopback whose content the test changes between crawls: the 2022 report
  * (dated 2023-01-20) is always listed; the 2023 report, whose page says 发布日期 2024-01-03, is listed
- * only once `state.show2023` is set.
+ * only once `state.show2023` is set. `state.date2023` changes the 2023 page's date (a real edit of
+ * 发布日期); `state.note` adds a line after the article (a new copy, same date).
  */
-async function startBackdateSite(slug: string): Promise<Site & { body: Body; state: { show2023: boolean } }> {
+async function startBackdateSite(
+  slug: string,
+): Promise<Site & { body: Body; state: { show2023: boolean; date2023: string; note: string } }> {
   const listingPath = `/${slug}/ndbg/`;
   const info: SiteInfo = { org: ORG, code: CODE, family: 'trs', listingPath };
   const pages = new Map<string, { year: number; date: string }>([
     [`${listingPath}202401/t20240103_7001.html`, { year: 2023, date: '2024-01-03' }],
     [`${listingPath}202301/t20230120_6001.html`, { year: 2022, date: '2023-01-20' }],
   ]);
-  const state = { show2023: false };
+  const state = { show2023: false, date2023: '2024-01-03', note: '' };
   const site = await startSite((req, res) => {
     const path = new URL(req.url ?? '/', 'http://portal.invalid').pathname;
     if (path === '/robots.txt')
@@ -47,7 +53,8 @@ async function startBackdateSite(slug: string): Promise<Site & { body: Body; sta
         200,
       );
     }
-    const page = pages.get(path);
+    const listed = pages.get(path);
+    const page = listed?.year === 2023 ? { ...listed, date: state.date2023 } : listed;
     if (!page) return sendPage(req, res, Buffer.from('页面不存在'), 'text/html; charset=utf-8', 404);
     const spec = CLEAN.find((y) => y.year === page.year)!;
     const main = `<table class="xxgk_table" cellspacing="0">
@@ -59,7 +66,13 @@ async function startBackdateSite(slug: string): Promise<Site & { body: Body; sta
     sendPage(
       req,
       res,
-      Buffer.from(chrome(info, { title: title(page.year), main }), 'utf8'),
+      Buffer.from(
+        chrome(info, {
+          title: title(page.year),
+          main: `${main}${state.note}`,
+        }),
+        'utf8',
+      ),
       'text/html; charset=utf-8',
       200,
     );
@@ -80,12 +93,18 @@ async function startBackdateSite(slug: string): Promise<Site & { body: Body; sta
  * date.backdated over the embedded runtime on an injected clock (noon in Beijing of each day):
  * - `late`: read completely on 5 January without the 2023 report, which appears on the 10th dated the 3rd;
  * - `there`: listed from the first read on the 5th (truly there when first looked at);
- * - `lag`: missing from a complete read on the 4th, one day after its page date (within the tolerance).
+ * - `lag`: missing from a complete read on the 4th, one day after its page date (within the tolerance);
+ * - `redated`: listed from the 5th, its page date changed from the 3rd to the 8th on the 10th (date.changed);
+ * - `there` also gets a new copy on the 10th whose date is unchanged (a corrected line): no date.changed.
+ * Report pages are re-checked every crawl (NIANBAO_REPORT_RECHECK_DAYS 0).
  */
 describe('date.backdated', () => {
   let dir: string;
   let rt: Runtime;
-  const sites: Record<'late' | 'there' | 'lag', Awaited<ReturnType<typeof startBackdateSite>>> = {} as never;
+  const sites: Record<
+    'late' | 'there' | 'lag' | 'redated',
+    Awaited<ReturnType<typeof startBackdateSite>>
+  > = {} as never;
   let clock = new Date('2024-01-04T04:00:00Z');
   const alertIds = async (bodyId: string) =>
     (await rt.ctx.repo.getAlert(`date.backdated/${bodyId}/2023`)) ? [`date.backdated/${bodyId}/2023`] : [];
@@ -95,10 +114,13 @@ describe('date.backdated', () => {
     sites.late = await startBackdateSite('bdl');
     sites.there = await startBackdateSite('bdt');
     sites.lag = await startBackdateSite('bdg');
+    sites.redated = await startBackdateSite('bdc');
     sites.there.state.show2023 = true;
+    sites.redated.state.show2023 = true;
     const config = loadConfig({
       NIANBAO_DATA_DIR: dir,
       NIANBAO_HOST_DELAY_MS: '0',
+      NIANBAO_REPORT_RECHECK_DAYS: '0',
       NIANBAO_ALLOW_PRIVATE_ORIGINS: Object.values(sites)
         .map((s) => s.origin)
         .join(','),
@@ -106,13 +128,15 @@ describe('date.backdated', () => {
     rt = await startRuntime({ config, registry: Object.values(sites).map((s) => s.body), now: () => clock });
     // 4 January: `lag` read without 2023 (one day after its page date).
     await crawlOnce(rt, [sites.lag.body.id]);
-    // 5 January: `late` read without 2023; `there` lists it; `lag` now lists it.
+    // 5 January: `late` read without 2023; `there` and `redated` list it; `lag` now lists it.
     clock = new Date('2024-01-05T04:00:00Z');
     sites.lag.state.show2023 = true;
     await crawlOnce(rt);
     // 10 January: `late` lists it at last.
     clock = new Date('2024-01-10T04:00:00Z');
     sites.late.state.show2023 = true;
+    sites.redated.state.date2023 = '2024-01-08';
+    sites.there.state.note = '<p>(本页于2024年1月10日更正了联系电话)</p>';
     await crawlOnce(rt);
   });
   afterAll(async () => {
@@ -146,6 +170,36 @@ describe('date.backdated', () => {
     expect(await alertIds(sites.late.body.id)).toHaveLength(1);
   });
 
+  it('warns when the page date changes between revisions, with both revisions, and not for a copy with the same date', async () => {
+    const redated = await rt.ctx.repo.getReport(sites.redated.body.id, 2023);
+    expect(redated).toMatchObject({ revisions: 2, publishedAt: '2024-01-03' });
+    const changed = redated?.findings.filter((f) => f.rule === 'date.changed') ?? [];
+    expect(changed).toHaveLength(1);
+    expect(changed[0]?.severity).toBe('warning');
+    expect(changed[0]?.message.en).toBe(
+      'The page date was changed between revisions: 2024-01-03 → 2024-01-08 (seen 2024-01-10)',
+    );
+    const revisions = await rt.ctx.repo.listRevisions(sites.redated.body.id, 2023);
+    expect(changed[0]?.evidence.map((e) => [e.where, e.computation?.split(';')[0]])).toEqual([
+      [
+        'page date (发布日期), revision first seen 2024-01-05T04:00:00.000Z',
+        'date 2024-01-03 read from meta',
+      ],
+      [
+        'page date (发布日期), revision first seen 2024-01-10T04:00:00.000Z',
+        'date 2024-01-08 read from meta',
+      ],
+    ]);
+    for (const r of revisions)
+      expect(changed[0]?.evidence.map((e) => e.computation).join(' ')).toContain(r.sha256);
+    expect(await rt.ctx.repo.getAlert(`date.changed/${sites.redated.body.id}/2023`)).toBeDefined();
+    // `there` has a second copy (a corrected line) with the same date: no warning.
+    const there = await rt.ctx.repo.getReport(sites.there.body.id, 2023);
+    expect(there?.revisions).toBe(2);
+    expect(there?.findings.map((f) => f.rule)).not.toContain('date.changed');
+    expect(await rt.ctx.repo.getAlert(`date.changed/${sites.there.body.id}/2023`)).toBeUndefined();
+  });
+
   it("the finding's evidence package carries the complete read without the report", async () => {
     const pkg = await buildEvidencePackage(rt.ctx, parseTarget(`date.backdated/${sites.late.body.id}/2023`), {
       name: 'nianbao-watch',
@@ -160,5 +214,34 @@ describe('date.backdated', () => {
       ],
       ['2024-01-10T04:00:00.000Z', 'first check that listed the 2023 report'],
     ]);
+  });
+
+  it('stores the finding among the report findings with the chain positions of the reads, once over re-runs', async () => {
+    const bodyId = sites.late.body.id;
+    const stored = async () =>
+      ((await rt.ctx.repo.getReport(bodyId, 2023))?.findings ?? []).filter(
+        (f) => f.rule === 'date.backdated',
+      );
+    const [finding] = await stored();
+    expect(finding?.severity).toBe('error');
+    const logged = finding?.evidence.filter((e) => e.where === 'check log') ?? [];
+    expect(logged.map((e) => e.computation)).toEqual([
+      expect.stringMatching(/^check 2024-01-05T04:00:00.000Z; hash chain seq \d+, entry hash [0-9a-f]{64}$/),
+    ]);
+    const seq = Number(/seq (\d+)/.exec(logged[0]?.computation ?? '')?.[1]);
+    const entry = (await listChecksBetween(rt.ctx.repo, bodyId, '2024-01-05', '2024-01-06'))[0];
+    expect(entry?.chain?.seq).toBe(seq);
+    expect(logged[0]?.computation).toContain(entry?.chain?.hash);
+    // The report's page (read model) shows it.
+    const detail = await reportDetail(rt.ctx, bodyId, 2023);
+    expect(detail.findings.map((f) => f.rule)).toContain('date.backdated');
+    // Re-crawl (the report re-checked) and re-parse the archive: one finding, one alert.
+    clock = new Date('2024-01-11T04:00:00Z');
+    await crawlOnce(rt, [bodyId]);
+    const reparsed = await reparseArchive(rt.ctx, [bodyId]);
+    expect(reparsed.length).toBeGreaterThan(0);
+    expect(await stored()).toHaveLength(1);
+    expect((await stored())[0]).toEqual(finding);
+    expect(await alertIds(bodyId)).toHaveLength(1);
   });
 });
