@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '#shared/domain/finding.ts';
 import { copyOtherBody } from './copy-rules.ts';
 import { copyOtherReportType, copyPreviousYear } from './copy-similarity.ts';
+import { dateChanged } from './date-history.ts';
 import { dateBackdated, dateInconsistent } from './date-rules.ts';
 import { deadlineLate } from './deadline-rules.ts';
 import { hostMirror } from './host-rules.ts';
@@ -76,8 +77,10 @@ const SWEEP_RULES: readonly RuleInfo[] = [
 
 /** Produced by the crawl stage (shared/stages/crawl-stage.ts), listed here for the docs. */
 const CRAWL_RULES: readonly RuleInfo[] = [
-  /** Raised by the parse stage from the check log (shared/evidence/backdate-check.ts). */
+  /** Raised by the parse stage from the check log (shared/evidence/log-findings.ts). */
   dateBackdated,
+  /** Raised by the parse stage from the report's revisions (shared/evidence/log-findings.ts). */
+  dateChanged,
   {
     id: 'report.removed',
     severity: 'warning',

@@ -5,7 +5,7 @@ import type { Body } from '../domain/body.ts';
 import { deadlineFor, timeliness } from '../domain/deadlines.ts';
 import type { ParsedReport, PublishedAt } from '../domain/report.ts';
 import { messageOf } from '../errors.ts';
-import { raiseBackdated } from '../evidence/backdate-check.ts';
+import { keepLogFindings, settleLogFindings } from '../evidence/log-findings.ts';
 import { AttachmentUnreadableError, parseAttachment } from '../parse/attachments.ts';
 import { dateFromUrl } from '../parse/dates.ts';
 import { parseReport } from '../parse/parse-report.ts';
@@ -142,7 +142,8 @@ async function storeReport(
     deadline: deadline.date,
     timeliness: timeliness(report.publishedAt.date, deadline),
     format: report.format,
-    findings,
+    // A new version replaces the item: the check-log and revision findings are carried over (log-findings.ts).
+    findings: keepLogFindings(before.find((r) => r.year === year)?.findings ?? [], findings),
     revisions: 1,
   });
   // Read again after recording: a neighbouring year stored meanwhile (another parse worker) is seen here
@@ -156,8 +157,7 @@ async function storeReport(
     after,
   );
   const newAlerts = await raiseFindings(ctx, body.id, year, settled.findings, meta.finalUrl, base.rawKey);
-  const stored = after.find((r) => r.year === year);
-  if (stored) newAlerts.push(...(await raiseBackdated(ctx, stored)));
+  newAlerts.push(...(await settleLogFindings(ctx, body.id, year)));
   newAlerts.push(...(await refreshNextYear(ctx, body, after, dated)));
   newAlerts.push(...(await refreshCopies(ctx, body, dated, settled.sameText)));
   return { ...base, result: 'report', year, change, newAlerts };

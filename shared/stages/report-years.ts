@@ -1,6 +1,7 @@
 import type { Body } from '../domain/body.ts';
 import { Finding } from '../domain/finding.ts';
 import { ParsedReport } from '../domain/report.ts';
+import { keepLogFindings } from '../evidence/log-findings.ts';
 import { type TextCopy, textHash } from '../rules/mirror-across.ts';
 import { runRules } from '../rules/run-rules.ts';
 import type { ReportItem } from '../store/records.ts';
@@ -61,8 +62,8 @@ export async function settleOwnYear(
           ...(sameText ? { sameText } : {}),
         });
   const stored = after.find((r) => r.year === report.year);
-  if (stored && !sameFindings(stored.findings, findings))
-    await ctx.repo.setFindings(body.id, report.year, findings);
+  const kept = keepLogFindings(stored?.findings ?? [], findings);
+  if (stored && !sameFindings(stored.findings, kept)) await ctx.repo.setFindings(body.id, report.year, kept);
   return { findings, ...(sameText ? { sameText } : {}) };
 }
 
@@ -122,7 +123,8 @@ async function reevaluate(
     today: ctx.today(),
     ...(sameText ? { sameText } : {}),
   });
-  if (!sameFindings(item.findings, findings)) await ctx.repo.setFindings(body.id, item.year, findings);
+  const kept = keepLogFindings(item.findings, findings);
+  if (!sameFindings(item.findings, kept)) await ctx.repo.setFindings(body.id, item.year, kept);
   return raiseFindings(ctx, body.id, item.year, findings, item.url, item.rawKey);
 }
 
