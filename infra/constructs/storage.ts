@@ -37,6 +37,27 @@ export function keysOf(
   return sortKey ? { partitionKey, sortKey } : { partitionKey };
 }
 
+/**
+ * Raw archive objects (`raw/<bodyId>/…`: report pages, attachments, listing snapshots) larger than 128 KiB
+ * move to S3 Glacier Instant Retrieval `afterDays` after they were written, every version alike. Glacier
+ * Instant Retrieval answers GETs in milliseconds like Standard (evidence packages, evidence pages and
+ * re-parses read the same objects the same way), at $0.004 per GB-month instead of $0.023, with a $0.03
+ * per GB retrieval fee, a 128 KB minimum billed size and a 90-day minimum storage duration (AWS S3
+ * pricing). A transition changes the storage class of the same object version: its Object Lock retention
+ * and its bytes (its sha256) are unchanged, and lifecycle rules cannot delete a locked version. Objects
+ * under 128 KiB stay in Standard (a smaller object would be billed as 128 KB there); `parsed/` JSON stays
+ * in Standard too, as the API reads it on every report page view. 90 days: the season's re-parses (parser
+ * fixes while reports arrive) read the raw pages of that season, free in Standard.
+ */
+export const ARCHIVE_TIERING = { prefix: 'raw/', minBytes: 128 * 1024, afterDays: 90 } as const;
+
+/**
+ * The table's class: Standard-IA ($0.10 per GB-month instead of $0.25, requests 25% dearer). The check log
+ * is append-only evidence kept without a TTL (docs/evidence.md), so storage grows every year while requests
+ * do not; infra/cost/model.ts prices both classes and shows which is cheaper.
+ */
+export const TABLE_CLASS = dynamodb.TableClass.STANDARD_INFREQUENT_ACCESS;
+
 export interface StorageProps {
   /** Years each archived object version is locked (S3 Object Lock, governance mode). */
   retentionYears: number;
@@ -46,8 +67,8 @@ export interface StorageProps {
  * The raw archive (evidence: append-only, every version, locked) and the one DynamoDB table. Object Lock
  * in governance mode means no function and no ordinary user can delete or overwrite an archived page for
  * `retentionYears`; only an operator holding s3:BypassGovernanceRetention can (a court order, a GDPR-like
- * request), and that leaves a CloudTrail record. Lifecycle: Intelligent-Tiering after 30 days (pages are
- * read again only by re-parses and evidence pages, so most sink to the infrequent tiers).
+ * request), and that leaves a CloudTrail record. Lifecycle: ARCHIVE_TIERING below. The table is in the
+ * Standard-IA table class (TABLE_CLASS below).
  */
 export class Storage extends Construct {
   readonly bucket: s3.Bucket;
@@ -80,17 +101,36 @@ export class Storage extends Construct {
       // @ts-expect-error CDK's IBucket declares `isWebsite?: boolean`, which exactOptionalPropertyTypes rejects for a Bucket.
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'raw-archive/',
+      // Objects under 128 KB never move (S3's default since September 2024, stated here so it cannot drift).
+      transitionDefaultMinimumObjectSize: s3.TransitionDefaultMinimumObjectSize.ALL_STORAGE_CLASSES_128_K,
       lifecycleRules: [
         {
-          id: 'tier-down',
+          id: 'archive-to-glacier-ir',
+          prefix: ARCHIVE_TIERING.prefix,
+          objectSizeGreaterThan: ARCHIVE_TIERING.minBytes,
           transitions: [
-            { storageClass: s3.StorageClass.INTELLIGENT_TIERING, transitionAfter: Duration.days(30) },
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(ARCHIVE_TIERING.afterDays),
+            },
           ],
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
+          noncurrentVersionTransitions: [
+            {
+              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+              transitionAfter: Duration.days(ARCHIVE_TIERING.afterDays),
+            },
+          ],
         },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
       // The archive is the evidence behind every alert; deleting the stack must not delete it.
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    Validations.of(this.bucket).acknowledge({
+      id: 'CloudFormation-Validate::W9003',
+      reason:
+        'ObjectSizeGreaterThan: CDK writes the number, the CloudFormation schema types it as a string; coerced.',
     });
 
     // The name is CloudFormation's; the definition contributes only keys and indexes.
@@ -98,6 +138,7 @@ export class Storage extends Construct {
     this.table = new dynamodb.Table(this, 'Table', {
       ...keysOf(def, def.KeySchema),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      tableClass: TABLE_CLASS,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
