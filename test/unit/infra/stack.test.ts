@@ -50,12 +50,12 @@ describe('NianbaoStack', () => {
           Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 3650 } },
         },
         LifecycleConfiguration: {
-          Rules: [
+          Rules: Match.arrayWith([
             Match.objectLike({
               Status: 'Enabled',
-              Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 30 }],
+              Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
             }),
-          ],
+          ]),
         },
         LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'raw-archive/' }),
         BucketEncryption: {
