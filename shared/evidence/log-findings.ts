@@ -28,11 +28,13 @@ export function keepLogFindings(stored: readonly Finding[], computed: readonly F
 
 /**
  * The log-rule findings of a stored report, computed now: `date.backdated` from the check entries between
- * its page date and its first-seen time, `date.changed` from its revisions' parsed page dates (read only
- * when it has more than one revision). Reads the store, writes nothing.
+ * its page date and its first-seen time (a read that linked the report's own URL is not one without it),
+ * `date.changed` from its revisions' parsed page dates (read only when there is more than one revision).
+ * Reads the store, writes nothing.
  */
 export async function logFindings(ctx: StageContext, report: ReportItem): Promise<Finding[]> {
   const out: Finding[] = [];
+  const stored = await ctx.repo.listRevisions(report.bodyId, report.year);
   if (report.publishedAt) {
     const checks = await listChecksBetween(ctx.repo, report.bodyId, report.publishedAt, report.firstSeen);
     const backdated = backdatedFinding({
@@ -40,12 +42,13 @@ export async function logFindings(ctx: StageContext, report: ReportItem): Promis
       publishedAt: report.publishedAt,
       firstSeen: report.firstSeen,
       checks,
+      reportUrls: [report.url, ...stored.map((r) => r.url)],
     });
     if (backdated) out.push(backdated);
   }
-  if (report.revisions > 1) {
+  if (stored.length > 1) {
     const revisions: DatedRevision[] = [];
-    for (const r of await ctx.repo.listRevisions(report.bodyId, report.year)) {
+    for (const r of stored) {
       const parsed = ParsedReport.safeParse(await ctx.archive.getJson(r.parsedKey).catch(() => null));
       revisions.push({
         firstSeen: r.firstSeen,

@@ -179,7 +179,21 @@ export const dateBackdated: RuleInfo = {
 };
 
 /** A check-log entry as the back-dating rule reads it: its summary and, when sealed, its chain link. */
-export type ChainedCheck = CheckSummary & { chain?: { seq: number; hash: string } | undefined };
+export type ChainedCheck = CheckSummary & {
+  chain?: { seq: number; hash: string } | undefined;
+  /** The candidate links the check found on the listing (check-log entries carry them). */
+  candidates?: ReadonlyArray<{ url: string }> | undefined;
+};
+
+/** A URL compared across http/https and a fragment: host (lower case), path and query. */
+function sameResource(u: string): string {
+  try {
+    const url = new URL(u);
+    return `${url.host.toLowerCase()}${url.pathname}${url.search}`;
+  } catch {
+    return u;
+  }
+}
 
 /** Where an entry sits on the body's hash chain, for evidence a verifier can find in the log. */
 function chainPosition(c: ChainedCheck): string {
@@ -196,7 +210,8 @@ const addDays = (date: string, days: number): string =>
  * first seen at `firstSeen` (ISO instant), and a check between them, on a Beijing day more than
  * BACKDATE_TOLERANCE_DAYS after the page date, read the listing completely (absence-proof.ts: to its end
  * or past the year, nothing unread, no unsettled candidate, the year not named in the text) without the
- * report's year. Evidence: each such check (at most three): its place on the body's hash chain (`chain.seq`
+ * report's year, and found no link to the report itself (`reportUrls`: a listing that titled it with another
+ * year, or with none, still listed it). Evidence: each such check (at most three): its place on the body's hash chain (`chain.seq`
  * and the entry's hash, docs/evidence.md), the listing pages it read and their snapshot hashes. Null when
  * there is no such check. Pure.
  */
@@ -205,13 +220,18 @@ export function backdatedFinding(input: {
   publishedAt: string | null;
   firstSeen: string;
   checks: readonly ChainedCheck[];
+  /** The report's URLs (its page, every revision's): a check that found a link to one of them listed it. */
+  reportUrls?: readonly string[];
 }): Finding | null {
   const { year, publishedAt, firstSeen } = input;
   if (!publishedAt) return null;
   const earliest = addDays(publishedAt, BACKDATE_TOLERANCE_DAYS);
+  const own = new Set((input.reportUrls ?? []).map(sameResource));
   const without = input.checks
     .filter((c) => c.at < firstSeen && beijingDate(new Date(c.at)) > earliest)
     .filter((c) => !c.pages.some((p) => p.years.includes(year)))
+    // The read that found the report under another year's title, or under none, did list it.
+    .filter((c) => !(c.candidates ?? []).some((l) => own.has(sameResource(l.url))))
     .filter((c) => absenceProof(year, c).proven)
     .sort((a, b) => (a.at < b.at ? -1 : 1));
   if (without.length === 0) return null;

@@ -44,4 +44,46 @@ describe('backdatedFinding (pure)', () => {
     // A read after the report was first seen proves nothing about before.
     expect(backdatedFinding({ ...base, checks: [read('2024-01-11T04:00:00.000Z', [2022])] })).toBeNull();
   });
+
+  // Adversarial review of issue 16 (B1, B2): the read of the crawl that found the report, whose listing
+  // titled it with another year (2024 for the 2023 report) or with none, listed it: it is no read without it.
+  it('spares the read that found the report under another year or no year (its link is the report URL)', () => {
+    const url = 'http://x.gov.cn/ndbg/t20240103_1.html';
+    const firstSeen = '2024-01-10T04:00:01.500Z';
+    const found = (year: number | null, years: number[]) => ({
+      ...read('2024-01-10T04:00:00.000Z', years, year === null ? {} : { unsettledYears: [year] }),
+      candidates: [{ url, title: `${year ?? ''}年政府信息公开工作年度报告`, year }],
+    });
+    const wrongYear = found(2024, [2022, 2024]);
+    const noYear = found(null, [2022]);
+    expect(backdatedFinding({ ...base, firstSeen, checks: [wrongYear], reportUrls: [url] })).toBeNull();
+    expect(backdatedFinding({ ...base, firstSeen, checks: [noYear], reportUrls: [url] })).toBeNull();
+    // The same URL fetched over https after a redirect is the same resource.
+    expect(
+      backdatedFinding({
+        ...base,
+        firstSeen,
+        checks: [noYear],
+        reportUrls: ['https://x.gov.cn/ndbg/t20240103_1.html'],
+      }),
+    ).toBeNull();
+    // Another report's link does not spare the read.
+    expect(
+      backdatedFinding({
+        ...base,
+        firstSeen,
+        checks: [noYear],
+        reportUrls: ['http://x.gov.cn/ndbg/other.html'],
+      }),
+    ).not.toBeNull();
+  });
+
+  it("names each proving read's place on the hash chain", () => {
+    const chained = { ...read('2024-01-06T04:00:00.000Z', [2022]), chain: { seq: 7, hash: 'c'.repeat(64) } };
+    const f = backdatedFinding({ ...base, checks: [chained, read('2024-01-07T04:00:00.000Z', [2022])] });
+    expect(f?.evidence.filter((e) => e.where === 'check log').map((e) => e.computation)).toEqual([
+      `check 2024-01-06T04:00:00.000Z; hash chain seq 7, entry hash ${'c'.repeat(64)}`,
+      'check 2024-01-07T04:00:00.000Z; not on the hash chain (written before the chain began)',
+    ]);
+  });
 });
