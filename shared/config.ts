@@ -107,6 +107,15 @@ const Env = z.object({
    * chains is sent to it and the token kept (docs/evidence.md). Unset: roots are recorded unstamped.
    */
   NIANBAO_TSA_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Base URLs of the chat-robot platforms alerts are posted to (shared/channels/): their fixed hosts.
+   * Tests point them at loopback stand-ins (which must also be in NIANBAO_ALLOW_PRIVATE_ORIGINS).
+   */
+  NIANBAO_WECOM_URL: z.url({ protocol: /^https?$/ }).default('https://qyapi.weixin.qq.com'),
+  NIANBAO_DINGTALK_URL: z.url({ protocol: /^https?$/ }).default('https://oapi.dingtalk.com'),
+  NIANBAO_FEISHU_URL: z.url({ protocol: /^https?$/ }).default('https://open.feishu.cn'),
+  /** How long one post to a robot or webhook may take (headers, then body). */
+  NIANBAO_ROBOT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** Port of the local HTTP API (0: any free port, printed at start). */
   NIANBAO_API_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Secret for the API's /admin routes; `start` generates and prints one when unset. */

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RobotSender } from '../channels/send.ts';
 import type { Config } from '../config.ts';
 import { BrowserPool } from '../crawl/browser.ts';
 import { egressProxyOption } from '../crawl/egress-proxy.ts';
@@ -96,6 +97,16 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
     fetcher,
     browser,
     mail: a.mail,
+    robots: new RobotSender({
+      baseUrls: {
+        wecom: config.NIANBAO_WECOM_URL,
+        dingtalk: config.NIANBAO_DINGTALK_URL,
+        feishu: config.NIANBAO_FEISHU_URL,
+      },
+      allowPrivateOrigins,
+      timeoutMs: config.NIANBAO_ROBOT_TIMEOUT_MS,
+      userAgent: config.NIANBAO_USER_AGENT,
+    }),
     mailFrom: config.NIANBAO_MAIL_FROM,
     adminEmail: config.NIANBAO_ADMIN_EMAIL,
     archiveBase: a.archiveBase,

@@ -1,3 +1,4 @@
+import type { RobotSender } from '../channels/send.ts';
 import type { BrowserPool } from '../crawl/browser.ts';
 import type { HttpFetcher } from '../crawl/fetcher.ts';
 import type { Body } from '../domain/body.ts';
@@ -47,6 +48,8 @@ export interface StageContext {
   fetcher: HttpFetcher;
   browser: BrowserPool;
   mail: MailTransport;
+  /** Posts alerts to chat robots and signed webhooks (channels/send.ts). */
+  robots?: RobotSender;
   mailFrom: string;
   adminEmail: string;
   /** Where a reader finds archived objects (s3://bucket or the local .data path). */
