@@ -21,4 +21,12 @@ export { scopeFindings } from './findings.ts';
 export { readParsed, reportDetail } from './reports.ts';
 export { countScoreboard, jurisdictionOf, SCOREBOARD_METHOD, scoreboard } from './scoreboard.ts';
 export type * from './types.ts';
-export { bodyYears, reportFindings, yearsOfBodies, yearViews } from './years.ts';
+export {
+  type BodyReads,
+  bodyStatus,
+  bodyYears,
+  readBodies,
+  reportFindings,
+  yearsOfBodies,
+  yearViews,
+} from './years.ts';

@@ -1,7 +1,9 @@
 import { deadlineFor } from '../domain/deadlines.ts';
 import type { Figures } from '../domain/figures.ts';
 import { ParsedReport } from '../domain/report.ts';
-import type { RevisionItem } from '../store/records.ts';
+import { withoutKeys } from '../store/dynamo.ts';
+import { queryAll } from '../store/query-all.ts';
+import { ReportItem, type RevisionItem } from '../store/records.ts';
 import { bodySummary } from './bodies.ts';
 import { NotFoundError, type ReadContext } from './context.ts';
 import { figureChanges, textChanges } from './diff.ts';
@@ -52,6 +54,25 @@ async function archivedCopy(ctx: ReadContext, r: RevisionItem): Promise<Archived
 }
 
 /**
+ * A year's report item and its revisions (oldest first) in one Query of the body's partition
+ * (`REPORT#<year>` and `REPORT#<year>#REV#…`), every page followed (a Query page stops at 1 MB).
+ */
+async function reportItems(
+  ctx: ReadContext,
+  bodyId: string,
+  year: number,
+): Promise<{ item: ReportItem | undefined; revisions: RevisionItem[] }> {
+  const sk = `REPORT#${year}`;
+  const items = await queryAll(ctx.repo, `BODY#${bodyId}`, sk);
+  const current = items.find((i) => i.sk === sk);
+  const revisions = items
+    .filter((i) => String(i.sk).startsWith(`${sk}#REV#`))
+    .map((i) => withoutKeys(i) as RevisionItem)
+    .sort((a, b) => (a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : 0));
+  return { item: current ? ReportItem.parse(withoutKeys(current)) : undefined, revisions };
+}
+
+/**
  * One report's public record: the current version's figures (with offsets into `originalText`), its
  * findings with evidence, every revision oldest first with what changed from the one before (figures
  * first, then a line diff of the text), and the archived copy of each version.
@@ -60,13 +81,20 @@ async function archivedCopy(ctx: ReadContext, r: RevisionItem): Promise<Archived
 export async function reportDetail(ctx: ReadContext, bodyId: string, year: number): Promise<ReportDetail> {
   const body = ctx.registry.get(bodyId);
   if (!body) throw new NotFoundError(`unknown body ${bodyId}`);
-  const item = await ctx.repo.getReport(bodyId, year);
+  const { item, revisions } = await reportItems(ctx, bodyId, year);
   if (!item) throw new NotFoundError(`no ${year} report of ${bodyId} is stored`);
-  const revisions = (await ctx.repo.listRevisions(bodyId, year)).sort((a, b) =>
-    a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : 0,
-  );
-  const records = await Promise.all(revisions.map((r) => readParsed(ctx, r.parsedKey)));
-  const current = await readParsed(ctx, item.parsedKey);
+  // A record shared by versions (the current one is usually the newest revision's) is read once.
+  const reads = new Map<string, Promise<RecordView>>();
+  const record = (key: string) => {
+    let read = reads.get(key);
+    if (!read) {
+      read = readParsed(ctx, key);
+      reads.set(key, read);
+    }
+    return read;
+  };
+  const records = await Promise.all(revisions.map((r) => record(r.parsedKey)));
+  const current = await record(item.parsedKey);
   const views: RevisionView[] = revisions.map((r, i) => {
     const before = i > 0 ? records[i - 1] : undefined;
     const after = records[i] as RecordView;

@@ -4,7 +4,7 @@ import type { Severity } from '../domain/finding.ts';
 import type { YearStatus } from '../rules/sweep.ts';
 import type { ReadContext } from './context.ts';
 import { type BodyYears, OUTCOMES, type Scoreboard, type ScoreboardRow, SEVERITIES } from './types.ts';
-import { yearsOfBodies } from './years.ts';
+import { yearOfBodies } from './years.ts';
 
 /** The version of docs/scoreboard-method.md these counts follow. */
 export const SCOREBOARD_METHOD = 'scoreboard-method v1';
@@ -75,9 +75,12 @@ export function countScoreboard(
   };
 }
 
-/** The scoreboard of `year` over the bodies in `scope` (`*`, a division code or a body id). */
+/**
+ * The scoreboard of `year` over the bodies in `scope` (`*`, a division code or a body id): only that year
+ * of each body is read (`yearOfBodies`: BatchGetItem, no Query per body).
+ */
 export async function scoreboard(ctx: ReadContext, year: number, scope: string): Promise<Scoreboard> {
   const bodies = [...ctx.registry.values()].filter((b) => bodyInScope(b, scope));
-  const years = await yearsOfBodies(ctx, bodies);
+  const years = await yearOfBodies(ctx, bodies, year);
   return countScoreboard(bodies, years, year, scope, ctx.today());
 }

@@ -3,7 +3,7 @@ import { type Deadline, deadlineFor, dueYears } from '../domain/deadlines.ts';
 import { sweepBody } from '../rules/sweep.ts';
 import { reachable } from '../stages/sweep-stage.ts';
 import { withoutKeys } from '../store/dynamo.ts';
-import { AlertRecord, BodyState, type ReportItem } from '../store/records.ts';
+import { AlertRecord, BodyState, ReportItem } from '../store/records.ts';
 import { batchGetItems } from '../store/sweep-reads.ts';
 import { keys } from '../store/table.ts';
 import { bodySummary } from './bodies.ts';
@@ -126,14 +126,19 @@ export function yearViews(
   return views.sort((a, b) => b.year - a.year);
 }
 
+/** What the read model reads of one body: its state, its current report items and its public sweep alerts. */
+export interface BodyReads {
+  state: BodyState;
+  reports: ReportItem[];
+  alerts: AlertRecord[];
+}
+
 /**
- * The years of many bodies: one BatchGetItem per 100 keys (states and the candidate sweep alerts of
- * every due year) and one Query per body for its reports (bounded concurrency, 16 at once).
+ * The stored state, reports and sweep alerts of many bodies: one Query per body for its report items
+ * (every page followed; bounded concurrency, 16 at once), then one BatchGetItem per 100 keys for the
+ * states and the candidate sweep alerts of every due or reported year.
  */
-export async function yearsOfBodies(
-  ctx: ReadContext,
-  bodies: readonly Body[],
-): Promise<Map<string, BodyYears>> {
+export async function readBodies(ctx: ReadContext, bodies: readonly Body[]): Promise<Map<string, BodyReads>> {
   const today = ctx.today();
   const reportsOf = new Map<string, ReportItem[]>();
   let next = 0;
@@ -159,16 +164,34 @@ export async function yearsOfBodies(
     if (!parsed.success) continue;
     alertsOf.set(parsed.data.bodyId, [...(alertsOf.get(parsed.data.bodyId) ?? []), parsed.data]);
   }
-  const out = new Map<string, BodyYears>();
+  const out = new Map<string, BodyReads>();
   for (const body of bodies) {
     const stateItem = items.get(`${keys.body(body.id).pk}\u0000META`);
-    const state: BodyState = stateItem
-      ? BodyState.parse(withoutKeys(stateItem))
-      : { bodyId: body.id, consecutiveFailures: 0 };
+    out.set(body.id, {
+      state: stateItem
+        ? BodyState.parse(withoutKeys(stateItem))
+        : { bodyId: body.id, consecutiveFailures: 0 },
+      reports: reportsOf.get(body.id) ?? [],
+      alerts: alertsOf.get(body.id) ?? [],
+    });
+  }
+  return out;
+}
+
+/** Each body's years (see yearViews) from `readBodies`' reads. */
+export async function yearsOfBodies(
+  ctx: ReadContext,
+  bodies: readonly Body[],
+): Promise<Map<string, BodyYears>> {
+  const today = ctx.today();
+  const reads = await readBodies(ctx, bodies);
+  const out = new Map<string, BodyYears>();
+  for (const body of bodies) {
+    const r = reads.get(body.id) as BodyReads;
     out.set(body.id, {
       body: bodySummary(body),
       today,
-      years: yearViews(body, today, state, reportsOf.get(body.id) ?? [], alertsOf.get(body.id) ?? []),
+      years: yearViews(body, today, r.state, r.reports, r.alerts),
     });
   }
   return out;
@@ -176,7 +199,63 @@ export async function yearsOfBodies(
 
 /** One body's years (see yearViews). Throws NotFoundError for an unknown id. */
 export async function bodyYears(ctx: ReadContext, bodyId: string): Promise<BodyYears> {
+  return (await bodyStatus(ctx, bodyId)).years;
+}
+
+/**
+ * One body's years with the state and report items they were judged from (one Query and one
+ * BatchGetItem). Throws NotFoundError for an unknown id.
+ */
+export async function bodyStatus(
+  ctx: ReadContext,
+  bodyId: string,
+): Promise<{ years: BodyYears; state: BodyState; reports: ReportItem[] }> {
   const body = ctx.registry.get(bodyId);
   if (!body) throw new NotFoundError(`unknown body ${bodyId}`);
-  return (await yearsOfBodies(ctx, [body])).get(bodyId) as BodyYears;
+  const today = ctx.today();
+  const r = (await readBodies(ctx, [body])).get(bodyId) as BodyReads;
+  return {
+    years: { body: bodySummary(body), today, years: yearViews(body, today, r.state, r.reports, r.alerts) },
+    state: r.state,
+    reports: r.reports,
+  };
+}
+
+/**
+ * Each body's view of one `year` only, as `yearsOfBodies` would give it (the sweep judges a year by that
+ * year's report alone): one BatchGetItem per 100 keys for the states, the year's report items and its
+ * sweep alerts, with no Query per body. A body whose `year` is neither due nor reported has no view.
+ */
+export async function yearOfBodies(
+  ctx: ReadContext,
+  bodies: readonly Body[],
+  year: number,
+): Promise<Map<string, BodyYears>> {
+  const today = ctx.today();
+  const items = await batchGetItems(
+    ctx.repo,
+    bodies.flatMap((b) => [
+      keys.body(b.id),
+      keys.report(b.id, year),
+      ...PUBLIC_SWEEP_RULES.map((rule) => keys.alert(`${rule}/${b.id}/${year}`)),
+    ]),
+  );
+  const at = (k: { pk: string; sk: string }) => items.get(`${k.pk}\u0000${k.sk}`);
+  const out = new Map<string, BodyYears>();
+  for (const body of bodies) {
+    const stateItem = at(keys.body(body.id));
+    const state: BodyState = stateItem
+      ? BodyState.parse(withoutKeys(stateItem))
+      : { bodyId: body.id, consecutiveFailures: 0 };
+    const reportItem = at(keys.report(body.id, year));
+    const reports = reportItem ? [ReportItem.parse(withoutKeys(reportItem))] : [];
+    const alerts = PUBLIC_SWEEP_RULES.flatMap((rule) => {
+      const item = at(keys.alert(`${rule}/${body.id}/${year}`));
+      const parsed = item ? AlertRecord.safeParse(withoutKeys(item)) : null;
+      return parsed?.success ? [parsed.data] : [];
+    });
+    const views = yearViews(body, today, state, reports, alerts).filter((v) => v.year === year);
+    out.set(body.id, { body: bodySummary(body), today, years: views });
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { bodyYears, crawlHealth, NotFoundError, yearsOfBodies } from '../../read/index.ts';
+import { bodyStatus, crawlHealth, NotFoundError, yearsOfBodies } from '../../read/index.ts';
 import { ErrorBody, route } from '../openapi.ts';
+import { publicCache } from './public-cache.ts';
 import { BodyParams } from './schemas.ts';
 import type { RouteRegistrar } from './types.ts';
 
@@ -11,9 +12,14 @@ const StatusQuery = z.object({
 
 /**
  * `GET /health`, `GET /status` (every body's due years, paginated) and `GET /status/:bodyId` (the body's
- * crawl state, every due year's outcome with its deadline and legal basis, and its reports).
+ * crawl state, every due year's outcome with its deadline and legal basis, and its reports); both carry an
+ * ETag and answer 304 to a matching If-None-Match (public-cache.ts).
  */
 export const registerStatusRoutes: RouteRegistrar = (app, ctx) => {
+  const cached = publicCache();
+  app.use('/status', cached);
+  app.use('/status/:bodyId', cached);
+
   route(
     app,
     {
@@ -68,11 +74,7 @@ export const registerStatusRoutes: RouteRegistrar = (app, ctx) => {
       const body = ctx.registry.get(params.bodyId);
       if (!body) return c.json({ error: `unknown body ${params.bodyId}` }, 404);
       try {
-        const [state, reports, years] = await Promise.all([
-          ctx.repo.getBodyState(body.id),
-          ctx.repo.listReports(body.id),
-          bodyYears(ctx, body.id),
-        ]);
+        const { state, reports, years } = await bodyStatus(ctx, body.id);
         return c.json({
           body: { id: body.id, name: body.name, listingUrl: body.listingUrl },
           today: years.today,
