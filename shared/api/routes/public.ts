@@ -15,6 +15,7 @@ import {
 } from '../../read/index.ts';
 import { ErrorBody, route } from '../openapi.ts';
 import { publicBase } from '../options.ts';
+import { publicCache } from './public-cache.ts';
 import {
   BodiesQuery,
   BodyParams,
@@ -53,9 +54,23 @@ const Page = z.object({
 /**
  * The public read API over the read model (shared/read): bodies, a body's years, one report, the
  * year-over-year comparison, the scoreboard, findings and their feeds, and the exports. Every path and
- * query is validated (400 with field and reason); unknown bodies and years are 404.
+ * query is validated (400 with field and reason); unknown bodies and years are 404. Bounded reads carry
+ * an ETag and answer 304 to a matching If-None-Match (public-cache.ts).
  */
 export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
+  // ETag / 304 and a minute's Cache-Control on every bounded read (not the streamed dataset).
+  const cached = publicCache();
+  for (const path of [
+    '/api/bodies',
+    '/api/bodies/:bodyId',
+    '/api/bodies/:bodyId/*',
+    '/api/scoreboard',
+    '/api/export/scoreboard.csv',
+    '/api/findings',
+    '/api/feeds/:format',
+  ])
+    app.use(path, cached);
+
   route(
     app,
     {

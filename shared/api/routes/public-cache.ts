@@ -1,0 +1,22 @@
+import type { MiddlewareHandler } from 'hono';
+import { etag } from 'hono/etag';
+
+/** Seconds a shared cache or browser may reuse a public read without asking again. */
+export const PUBLIC_MAX_AGE = 60;
+
+/**
+ * Conditional GET for public reads (RFC 9110 §8.8.3, §13.1.2; RFC 9111 §5.2.2): a 200 carries a strong
+ * `ETag` (the SHA-1 of its bytes, Hono's etag middleware) and `Cache-Control: public, max-age=60`; a
+ * request whose `If-None-Match` names the current tag is answered 304 without a body. The route still
+ * reads the store to know its bytes: a 304 saves the transfer, and `max-age` lets a cache in front
+ * (CloudFront, a browser) answer repeats for a minute, so data changes show within a minute.
+ * Only for bounded responses: the streamed dataset export must not be hashed (it would be buffered).
+ */
+export function publicCache(): MiddlewareHandler {
+  const tag = etag();
+  return async (c, next) => {
+    await tag(c, next);
+    if (c.res.status === 200 || c.res.status === 304)
+      c.res.headers.set('cache-control', `public, max-age=${PUBLIC_MAX_AGE}`);
+  };
+}
