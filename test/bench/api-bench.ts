@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { serveApi } from '#shared/api/serve.ts';
 import { loadConfig } from '#shared/config.ts';
 import { startRuntime } from '#shared/local/runtime.ts';
+import { countStoreCalls } from '#test/bench/bench-stores.ts';
 import { scaleRegistry, seedReadScale } from '#test/support/read-scale.ts';
 
 const BODIES = 1000;
@@ -19,6 +20,16 @@ const RATE = 200;
 const OPEN_SECONDS = 15;
 const CLOSED_SECONDS = 10;
 const CLIENTS = 16;
+
+/** The routes in the bench's turn, by kind (`nextPath`'s order). */
+const ROUTES = [
+  'GET /api/bodies?q=',
+  'GET /api/bodies/:id',
+  'GET /api/bodies/:id/years',
+  'GET /api/bodies/:id/reports/:year',
+  'GET /status/:id',
+  'GET /api/bodies?parent=',
+];
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -63,6 +74,23 @@ export async function runApiBench(): Promise<string> {
       return performance.now() - t;
     };
     for (let i = 0; i < 60; i += 1) await once(); // warm-up: JIT, connections, caches
+
+    // Store calls per route, one request at a time (the rate counter's table writes counted apart).
+    const counter = countStoreCalls(rt.ctx);
+    const perRoute = ROUTES.map(() => ({ reads: 0, limiterWrites: 0, requests: 0 }));
+    for (let i = 0; i < ROUTES.length * 20; i += 1) {
+      const kind = n % 6;
+      const before = counter.byCommand();
+      await once();
+      const after = counter.byCommand();
+      const row = perRoute[kind] as { reads: number; limiterWrites: number; requests: number };
+      for (const [cmd, v] of Object.entries(after)) {
+        const d = v - (before[cmd] ?? 0);
+        if (cmd === 'UpdateItemCommand') row.limiterWrites += d;
+        else row.reads += d;
+      }
+      row.requests += 1;
+    }
 
     // Open loop at RATE requests/s.
     const latencies: number[] = [];
@@ -118,6 +146,15 @@ export async function runApiBench(): Promise<string> {
       ...(failureKinds.size > 0
         ? [`Failures by kind: ${[...failureKinds].map(([why, n]) => `${why} ×${n}`).join('; ')}.`, '']
         : []),
+      'Store calls per request (DynamoDB and S3, counted at the SDK, one request at a time):',
+      '',
+      '| route | store reads | rate-limit writes |',
+      '|---|---:|---:|',
+      ...ROUTES.map((r, i) => {
+        const row = perRoute[i] as { reads: number; limiterWrites: number; requests: number };
+        return `| \`${r}\` | ${(row.reads / row.requests).toFixed(2)} | ${(row.limiterWrites / row.requests).toFixed(2)} |`;
+      }),
+      '',
       `Target: p99 < 200 ms at 200 requests/s: ${pct(sorted, 99) < 200 && failures === 0 ? 'met' : 'NOT met'} on this run.`,
     ].join('\n');
   } finally {
