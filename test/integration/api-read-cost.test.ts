@@ -125,6 +125,35 @@ describe('public reads: store calls per route, pagination past 1 MB, ETag and 30
     expect(board.totals.notJudged).toBe(0);
   });
 
+  it('searches report titles across every body, one BatchGetItem per 100 bodies, paginated', async () => {
+    // No body's name holds these words: only the titles do.
+    const all = await costOf('/api/reports?q=2024%E5%B9%B4%20%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A&year=2024');
+    expect(all.res.status).toBe(200);
+    expect(all.cost).toEqual({ BatchGetItemCommand: 1 });
+    const json = JSON.parse(all.body);
+    expect(json.total).toBe(5);
+    expect(json.items.map((h: { body: { id: string } }) => h.body.id)).toEqual(
+      registry.map((b) => b.id).sort(),
+    );
+    expect(json.items[0].report).toMatchObject({ year: 2024, title: expect.stringContaining('2024年') });
+    const name = (registry[3]?.name as string).slice(0, 3);
+    const one = JSON.parse((await costOf(`/api/reports?q=${encodeURIComponent(name)}&year=2023`)).body);
+    expect(one.items.map((h: { body: { id: string } }) => h.body.id)).toEqual([registry[3]?.id]);
+    const page = JSON.parse(
+      (await costOf('/api/reports?q=%E6%8A%A5%E5%91%8A&year=2025&offset=3&limit=1')).body,
+    );
+    expect(page).toMatchObject({ total: 5, offset: 3, limit: 1 });
+    expect(page.items).toHaveLength(1);
+    const none = JSON.parse(
+      (await costOf('/api/reports?q=%E5%B7%A5%E4%BD%9C%E8%AE%A1%E5%88%92&year=2024')).body,
+    );
+    expect(none.total).toBe(0);
+    const bad = await costOf('/api/reports?q=%E6%8A%A5%E5%91%8A');
+    expect(bad.res.status).toBe(400);
+    expect(JSON.parse(bad.body).fields.map((f: { field: string }) => f.field)).toEqual(['year']);
+    expect(bad.cost).toEqual({});
+  });
+
   it('public reads carry an ETag and Cache-Control; If-None-Match with it answers 304 without a body', async () => {
     for (const path of [
       `/status/${id}`,

@@ -16,6 +16,7 @@ import {
 import { ErrorBody, route } from '../openapi.ts';
 import { publicBase } from '../options.ts';
 import { publicCache } from './public-cache.ts';
+import { registerReportSearch } from './report-search.ts';
 import {
   BodiesQuery,
   BodyParams,
@@ -68,8 +69,10 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
     '/api/export/scoreboard.csv',
     '/api/findings',
     '/api/feeds/:format',
+    '/api/reports',
   ])
     app.use(path, cached);
+  registerReportSearch(app, ctx);
 
   route(
     app,

@@ -1,0 +1,33 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { ReadContext } from '../../read/context.ts';
+import { searchReports } from '../../read/report-search.ts';
+import { route } from '../openapi.ts';
+import { ScopeParam, Year } from './schemas.ts';
+
+const ReportSearchQuery = z.object({
+  q: z.string().trim().min(1).max(100).describe('words that must all appear in the title'),
+  year: Year.describe('the report year searched'),
+  scope: ScopeParam,
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/**
+ * `GET /api/reports?q&year&scope&offset&limit`: reports of one year whose title holds every word, across
+ * all bodies of the scope (one BatchGetItem per 100 bodies, see searchReports).
+ */
+export function registerReportSearch(app: Hono, ctx: ReadContext): void {
+  route(
+    app,
+    {
+      method: 'get',
+      path: '/api/reports',
+      tag: 'reports',
+      summary: "Search one year's reports by title words across every body of a scope, paginated",
+      query: ReportSearchQuery,
+      responses: { 200: { description: 'a page of reports', content: { 'application/json': null } } },
+    },
+    async (c, { query }) => c.json(await searchReports(ctx, query)),
+  );
+}
