@@ -69,8 +69,9 @@ export function dueNow(input: DueInput, policy: SchedulePolicy = DEFAULT_POLICY)
 }
 
 /**
- * dueNow on the stored state: one BatchGetItem (META, WALK and the due years' `REPORT#<year>` keys
- * together), at the context's clock and date.
+ * dueNow on the stored state: one eventually consistent BatchGetItem (META, WALK and the due years'
+ * `REPORT#<year>` keys together), at the context's clock and date. A stale read costs at most one crawl
+ * more, or one a day later: the crawl itself reads its state consistently.
  */
 export async function bodyIsDue(
   ctx: StageContext,
@@ -79,7 +80,7 @@ export async function bodyIsDue(
 ): Promise<boolean> {
   const body = ctx.registry.get(bodyId);
   const today = ctx.today();
-  const stored = await getCrawlState(ctx.repo, bodyId, body ? dueYears(body, today) : []);
+  const stored = await getCrawlState(ctx.repo, bodyId, body ? dueYears(body, today) : [], false);
   return dueNow({ body, ...stored, now: ctx.now(), today }, policy);
 }
 

@@ -10,19 +10,21 @@ import { keys } from './table.ts';
  * A body's crawl state and its unfinished walk (if any) in one BatchGetItem: what every crawl reads first.
  * `reportYears` adds the `REPORT#<year>` keys of those years to the same request (the schedule asks whether
  * the due years' reports are stored: no second call); `reportedYears` are those of them that exist, sorted.
- * Consistent reads, every page of UnprocessedKeys.
+ * Consistent reads unless `consistent` is false (the schedule's due check: half the read units, and a read a
+ * second stale only crawls a body once more or a day later), every page of UnprocessedKeys.
  */
 export async function getCrawlState(
   repo: Repository,
   bodyId: string,
   reportYears: readonly number[] = [],
+  consistent = true,
 ): Promise<{ state: BodyState; walk: WalkState | null; reportedYears: number[] }> {
   const reportKeys = [...new Set(reportYears)].map((y) => keys.report(bodyId, y));
   let request: Record<string, { Keys: Array<Record<string, string>>; ConsistentRead: boolean }> | undefined =
     {
       [repo.table]: {
         Keys: [keys.body(bodyId), keys.walk(bodyId), ...reportKeys],
-        ConsistentRead: true,
+        ConsistentRead: consistent,
       },
     };
   const items: Array<Record<string, unknown>> = [];
