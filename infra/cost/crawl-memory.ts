@@ -1,7 +1,9 @@
 /**
  * Measures what sizes the plain-HTTP crawl function: peak RSS of one crawl-tick batch (whole hosts,
  * walked at once by crawlHosts, no Chromium) and the wall time of an unchanged batch, on the embedded
- * runtime against loopback portals. `npx tsx infra/cost/crawl-memory.ts [hosts] [bodiesPerHost]`.
+ * runtime against loopback portals. `npx tsx infra/cost/crawl-memory.ts [hosts] [bodiesPerHost] [reports]`
+ * (`reports`: report links per listing, 3 by default; the stored item sizes, the CHECK# entry's above all,
+ * grow with it).
  *
  * The portals run in this process; the crawl runs in a child process (so its peak RSS is the crawl's
  * alone, plus tsx's loader: an upper bound on the bundled function's), with the stores in a third
@@ -12,10 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { Body } from '#shared/domain/body.ts';
 import { listingPageHtml, type Site, sendPage, startSite } from '#test/support/site-server.ts';
 
-// `[hosts] [bodiesPerHost]`; the child gets `--child hosts bodiesPerHost`.
+// `[hosts] [bodiesPerHost] [reports]`; the child gets `--child hosts bodiesPerHost reports`.
 const args = process.argv[2] === '--child' ? process.argv.slice(3) : process.argv.slice(2);
 const HOSTS = Number(args[0] ?? 30);
 const PER_HOST = Number(args[1] ?? 33);
+const REPORTS = Number(args[2] ?? 3);
 
 function portal(host: number) {
   return (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
@@ -28,7 +31,7 @@ function portal(host: number) {
     const html = column
       ? listingPageHtml(
           '年报',
-          [2021, 2022, 2023].map((y) => ({
+          Array.from({ length: REPORTS }, (_, i) => 2023 - i).map((y) => ({
             href: `/col${column[1]}/${y}/t${y + 1}0115_${column[1]}.html`,
             title: `测试${host}县第${column[1]}部门${y}年政府信息公开工作年度报告`,
           })),
@@ -76,6 +79,7 @@ async function crawlChild(origins: string[]): Promise<void> {
   process.send?.({
     bodies: ids.length,
     hosts: origins.length,
+    reportLinksPerListing: REPORTS,
     rssAtStartMiB: startRss,
     peakRssFirstCrawlMiB: afterFirst,
     peakRssAfterUnchangedMiB: mib(),
@@ -123,10 +127,14 @@ if (process.argv[2] === '--child') {
   process.exit(0);
 } else {
   const sites: Site[] = await Promise.all(Array.from({ length: HOSTS }, (_, h) => startSite(portal(h))));
-  const child = fork(fileURLToPath(import.meta.url), ['--child', String(HOSTS), String(PER_HOST)], {
-    env: { ...process.env, CRAWL_MEMORY_ORIGINS: JSON.stringify(sites.map((s) => s.origin)) },
-    execArgv: ['--import', 'tsx'],
-  });
+  const child = fork(
+    fileURLToPath(import.meta.url),
+    ['--child', String(HOSTS), String(PER_HOST), String(REPORTS)],
+    {
+      env: { ...process.env, CRAWL_MEMORY_ORIGINS: JSON.stringify(sites.map((s) => s.origin)) },
+      execArgv: ['--import', 'tsx'],
+    },
+  );
   const result = await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`crawl child exited ${code}`)));

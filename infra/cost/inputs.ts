@@ -18,6 +18,16 @@ export const PRICES = {
   dynamoGbMonth: 0.25,
   s3PerThousandPut: 0.005,
   s3GbMonthStandard: 0.023,
+  /** S3 Glacier Instant Retrieval: storage, lifecycle transition into it, retrieval, GET. */
+  s3GbMonthGlacierIr: 0.004,
+  s3GlacierIrTransitionPerThousand: 0.02,
+  s3GlacierIrRetrievalPerGb: 0.03,
+  s3GlacierIrGetPerThousand: 0.01,
+  /** DynamoDB Standard-IA table class: storage $0.10 per GB-month, on-demand requests 25% above Standard. */
+  dynamoIaGbMonth: 0.1,
+  dynamoIaRequestFactor: 1.25,
+  /** DynamoDB bills 100 bytes of overhead per item on top of its attribute names and values. */
+  dynamoItemOverheadBytes: 100,
   /** SQS per million requests (64 KB each): FIFO (one-body crawl and browser queues), standard (the rest). */
   sqsFifoPerMillion: 0.5,
   sqsStandardPerMillion: 0.4,
@@ -39,6 +49,9 @@ const m = (value: number, note: string): Input => ({ value, source: 'measured', 
 const a = (value: number, note: string): Input => ({ value, source: 'assumed', note });
 const set = (value: number, note: string): Input => ({ value, source: 'setting', note });
 
+/** infra/cost/crawl-memory.ts 2 2 10 (30 Nov 20:17): the stored JSON of an unchanged check's CHECK# entry. */
+const CHECK_ENTRY_BYTES_10 = 2427;
+
 /** One check of a body whose listing has not changed: the steady state, nearly every check. */
 export const UNCHANGED_CHECK = {
   portalRequests: m(1, 'RESULTS.md, unchanged cycle: 1.00 requests/body (conditional GET of the listing)'),
@@ -50,14 +63,14 @@ export const UNCHANGED_CHECK = {
     3,
     'META BatchGet 1 RRU (590 bytes measured) + links Query of 10 LINK items × 661 bytes measured = 2 RRU (10 links a body assumed)',
   ),
-  writeUnits: a(
+  writeUnits: m(
     4,
-    'CHECK# entry 1,160 bytes measured with 3 candidates, ~2.2 KB with 10 (assumed) = 3 WRU, + META 590 bytes = 1 WRU',
+    'CHECK# entry 2,427 bytes measured with 10 report links (1,160 with 3; crawl-memory.ts) = 3 WRU, + META 625 bytes = 1 WRU (10 links a body assumed)',
   ),
   s3Puts: m(0, 'RESULTS.md, unchanged cycle: 0 S3 writes'),
-  dueCheckReadUnits: m(
-    1,
-    'the host walk asks whether the body is due: META+WALK BatchGet, META 590 bytes measured (crawl-hosts.ts)',
+  dueCheckReadUnits: a(
+    1.5,
+    'asked of every body every day by the host walk, crawled or not (crawl-hosts.ts): one eventually consistent BatchGet (0.5 RRU a key up to 4 KB) of META (625 bytes measured) + WALK (absent: a key that is not there is still charged) + REPORT#<due year> (assumed ≤ 4 KB; one due year, more for a body watched from an earlier year) = 3 × 0.5 RRU',
   ),
   portalSeconds: a(
     1,
@@ -155,18 +168,50 @@ export const MAIL = {
   ),
 };
 
-/** Checks per body: daily January–April, weekly otherwise (NIANBAO_SEASON_DAYS=1, NIANBAO_OFF_SEASON_DAYS=7). */
+/**
+ * The schedule (schedule-stage.ts): January–April a body still without a stored report for one of its due
+ * years is checked every NIANBAO_SEASON_DAYS (1); a body with every due year's report stored, and every body
+ * off season, every NIANBAO_OFF_SEASON_DAYS (7).
+ */
 export const SCHEDULE = {
-  seasonMonthChecks: 31,
-  offSeasonMonthChecks: 30 / 7,
-  checksPerYear: 120 + 245 / 7,
+  seasonDays: set(1, 'NIANBAO_SEASON_DAYS (config default)'),
+  offSeasonDays: set(7, 'NIANBAO_OFF_SEASON_DAYS (config default)'),
+  seasonDaysPerYear: 120,
+  offSeasonDaysPerYear: 245,
   daysPerMonth: 365 / 12,
+  unreportedShare: a(
+    0.25,
+    'share of bodies without a stored report for their latest due year, averaged over the season (January–March the due year is the one before last, stored for nearly every body; from 1 February for departments and 1 April for governments it is the year just ended): chronic non-publishers, late publishers, and reports the crawler or parser does not accept. Unknown until real portals are crawled',
+  ),
+  unreportedSharePessimistic: a(
+    0.6,
+    'the same share, pessimistic: most bodies late, or most reports not recognised (a new registry’s first season)',
+  ),
+};
+
+/** What the archive holds (after a year: a first crawl of 5 years' history, then one report a year). */
+export const ARCHIVE = {
+  largeShare: a(
+    0.75,
+    'share of archived bytes in objects over 128 KiB (the attachment ~600 KB of NEW_REPORT.storedMb 0.8 MB; pages ~100 KB and snapshots ~50 KB stay below)',
+  ),
+  largeObjectsPerReport: a(1, 'objects over 128 KiB per report (its attachment)'),
+  fullReparsesPerYear: a(
+    1,
+    'whole-archive re-parses a year (`reparse --all` after a parser change): each reads every Glacier IR object once',
+  ),
 };
 
 export const FUNCTIONS = { parseGb: 1, cycleGb: 0.5 };
 
-/** Stored per body per year besides reports: one CHECK# entry per check (kept as evidence, no TTL). */
-export const CHECK_ENTRY_KB = a(
-  2.2,
-  'measured 1,160 bytes with 3 candidates (crawl-memory.ts); ~2.2 KB with 10',
+/**
+ * Stored per body per year besides reports: one CHECK# entry per check, kept forever (the check log is a
+ * hash chain whose verifier needs every entry: docs/evidence.md; a TTL would delete evidence).
+ */
+export const CHECK_ENTRY_KB = m(
+  CHECK_ENTRY_BYTES_10 / 1024,
+  `an unchanged check's CHECK# entry with 10 report links on the listing: ${CHECK_ENTRY_BYTES_10} bytes measured (infra/cost/crawl-memory.ts 2 2 10; 1,160 bytes with 3); 10 links a body assumed`,
 );
+
+/** The table class the stack sets (infra/constructs/storage.ts TABLE_CLASS; test/unit/infra/storage.test.ts). */
+export const TABLE_CLASS = 'STANDARD_INFREQUENT_ACCESS' as 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';

@@ -1,7 +1,6 @@
 import {
   BROWSER_CRAWL,
   UNCHANGED_CHECK as CHECK,
-  CHECK_ENTRY_KB,
   DAILY,
   FUNCTIONS,
   HTTP_CRAWL,
@@ -10,18 +9,29 @@ import {
   PRICES,
   SCHEDULE,
 } from './inputs.ts';
+import {
+  dynamoKbPerBody,
+  dynamoLines,
+  firstCrawlTransitionsUsd,
+  fmt,
+  type Line,
+  type MonthKind,
+  s3Line,
+  type TableClass,
+} from './storage-cost.ts';
 
-export type MonthKind = 'season' | 'off-season' | 'average';
+export type { Line, MonthKind, TableClass } from './storage-cost.ts';
 
-export interface Line {
-  item: string;
-  usd: number;
-  /** The arithmetic, in words and numbers. */
-  how: string;
+/** Which bodies the season checks daily: those without a stored report for a due year (schedule-stage.ts). */
+export interface Scenario {
+  /** Share of bodies without their due year's report stored, averaged over the season (0–1). */
+  unreportedShare: number;
+  tableClass?: TableClass;
 }
-
-const fmt = (n: number): string =>
-  n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(n < 10 ? 2 : 0);
+export const BASE: Scenario = { unreportedShare: SCHEDULE.unreportedShare.value };
+export const PESSIMISTIC: Scenario = { unreportedShare: SCHEDULE.unreportedSharePessimistic.value };
+/** Every body daily all season: the schedule before the relaxed interval, for comparison. */
+export const ALL_DAILY: Scenario = { unreportedShare: 1 };
 
 /** Reports published per body in a month of this kind (one a year, in January–April). */
 const reportsPerBodyMonth = (kind: MonthKind): number =>
@@ -31,16 +41,22 @@ const reportsPerBodyMonth = (kind: MonthKind): number =>
       ? NEW_REPORT.perBodyPerYear.value / 12
       : 0;
 
-const checksPerBodyMonth = (kind: MonthKind): number =>
-  kind === 'season'
-    ? SCHEDULE.seasonMonthChecks
-    : kind === 'off-season'
-      ? SCHEDULE.offSeasonMonthChecks
-      : SCHEDULE.checksPerYear / 12;
+/** Checks per body per day: in the season the unreported share daily, the rest at the off-season interval. */
+const seasonChecksPerDay = (s: Scenario): number =>
+  s.unreportedShare / SCHEDULE.seasonDays.value + (1 - s.unreportedShare) / SCHEDULE.offSeasonDays.value;
+const offSeasonChecksPerDay = 1 / SCHEDULE.offSeasonDays.value;
 
-/** Stored after the first year, per body: the first crawl's history (5 years of reports), a year of checks. */
-const S3_MB_PER_BODY = 6 * NEW_REPORT.storedMb.value;
-const DYNAMO_KB_PER_BODY = SCHEDULE.checksPerYear * CHECK_ENTRY_KB.value + 60;
+/** Checks per body in a year under scenario `s` (pure). */
+export const checksPerYear = (s: Scenario): number =>
+  SCHEDULE.seasonDaysPerYear * seasonChecksPerDay(s) + SCHEDULE.offSeasonDaysPerYear * offSeasonChecksPerDay;
+
+/** Checks per body in a month of this kind: 31 days in the season, 30 off it (pure). */
+export const checksPerBodyMonth = (kind: MonthKind, s: Scenario = BASE): number =>
+  kind === 'season'
+    ? 31 * seasonChecksPerDay(s)
+    : kind === 'off-season'
+      ? 30 * offSeasonChecksPerDay
+      : checksPerYear(s) / 12;
 
 /**
  * One crawl-tick batch in the plain-HTTP function: its hosts walked at once, each host's bodies in turn.
@@ -70,10 +86,13 @@ export function dailyCycle(bodies: number) {
   return { batches, waves, seconds: waves * batch.wallS, floorSeconds: batch.chainS, batch };
 }
 
-/** One month's AWS bill for `bodies`, line by line (pure). */
-export function monthlyCost(bodies: number, kind: MonthKind): Line[] {
+/**
+ * One month's AWS bill for `bodies` under scenario `s` (the share checked daily in the season, the table
+ * class), line by line (pure). Every body is asked whether it is due every day, crawled or not.
+ */
+export function monthlyCost(bodies: number, kind: MonthKind, s: Scenario = BASE): Line[] {
   const p = PRICES;
-  const checks = bodies * checksPerBodyMonth(kind);
+  const checks = bodies * checksPerBodyMonth(kind, s);
   const reports = bodies * reportsPerBodyMonth(kind);
   const days = SCHEDULE.daysPerMonth;
 
@@ -88,21 +107,20 @@ export function monthlyCost(bodies: number, kind: MonthKind): Line[] {
   const browserGbS = browserChecks * BROWSER_CRAWL.seconds.value * BROWSER_CRAWL.memoryGb.value;
   const parseGbS = reports * NEW_REPORT.parseLambdaSeconds.value * FUNCTIONS.parseGb;
   const cycleGbS = bodies * days * (DAILY.lambdaMsPerBody.value / 1000) * FUNCTIONS.cycleGb;
-  const invocations =
-    httpChecks / HTTP_CRAWL.batchBodies.value + browserChecks + reports * 2 + (bodies * days * 2) / 200;
+  // The tick cuts the whole registry into batches every day; a batch asks each body whether it is due.
+  const batches = (bodies * days) / HTTP_CRAWL.batchBodies.value;
+  const invocations = batches + browserChecks + reports * 2 + (bodies * days * 2) / 200;
   const reads =
-    checks * (CHECK.readUnits.value + CHECK.dueCheckReadUnits.value) +
+    checks * CHECK.readUnits.value +
+    bodies * days * CHECK.dueCheckReadUnits.value +
     reports * NEW_REPORT.readUnits.value +
     bodies * days * (DAILY.tickReadUnits.value + DAILY.sweepReadUnits.value);
   const writes = checks * CHECK.writeUnits.value + reports * NEW_REPORT.writeUnits.value;
-  const puts = reports * NEW_REPORT.s3Puts.value;
   const sqsFifo = browserChecks * BROWSER_CRAWL.sqsRequests.value;
-  const sqsStandard =
-    (httpChecks / HTTP_CRAWL.batchBodies.value) * 3 + reports * NEW_REPORT.sqsRequests.value;
+  const sqsStandard = batches * 3 + reports * NEW_REPORT.sqsRequests.value;
   const mails = (bodies * MAIL.perBodyPerYear.value) / 12;
   const logGb = (checks * CHECK.logKb.value) / 1024 / 1024;
-  const s3Gb = (bodies * S3_MB_PER_BODY) / 1024;
-  const dynamoGb = (bodies * DYNAMO_KB_PER_BODY) / 1024 / 1024;
+  const dynamoGb = (bodies * dynamoKbPerBody(checksPerYear(s))) / 1024 / 1024;
 
   return [
     {
@@ -123,21 +141,8 @@ export function monthlyCost(bodies: number, kind: MonthKind): Line[] {
         (invocations / 1e6) * p.lambdaPerMillionRequests,
       how: `${fmt(parseGbS)} + ${fmt(cycleGbS)} GB-s × $${p.lambdaGbSecondArm}; ${fmt(invocations)} invocations × $${p.lambdaPerMillionRequests}/M`,
     },
-    {
-      item: 'DynamoDB on-demand requests',
-      usd: (reads / 1e6) * p.dynamoPerMillionRead + (writes / 1e6) * p.dynamoPerMillionWrite,
-      how: `${fmt(reads)} RRU × $${p.dynamoPerMillionRead}/M + ${fmt(writes)} WRU × $${p.dynamoPerMillionWrite}/M`,
-    },
-    {
-      item: 'DynamoDB storage (after a year)',
-      usd: dynamoGb * p.dynamoGbMonth,
-      how: `${fmt(dynamoGb)} GB × $${p.dynamoGbMonth}`,
-    },
-    {
-      item: 'S3 PUTs + storage (after a year, all Standard: an upper bound under Intelligent-Tiering)',
-      usd: (puts / 1000) * p.s3PerThousandPut + s3Gb * p.s3GbMonthStandard,
-      how: `${fmt(puts)} PUT × $${p.s3PerThousandPut}/k + ${fmt(s3Gb)} GB × $${p.s3GbMonthStandard}`,
-    },
+    ...dynamoLines(reads, writes, dynamoGb, s.tableClass),
+    s3Line(bodies, kind, reports),
     {
       item: 'SQS (browser hand-offs FIFO; batches, parse and alert standard)',
       usd: (sqsFifo / 1e6) * p.sqsFifoPerMillion + (sqsStandard / 1e6) * p.sqsStandardPerMillion,
@@ -176,10 +181,11 @@ export function firstCrawlCost(bodies: number): Line {
     parse * p.lambdaGbSecondArm +
     ((reports * NEW_REPORT.writeUnits.value) / 1e6) * p.dynamoPerMillionWrite +
     ((reports * NEW_REPORT.readUnits.value) / 1e6) * p.dynamoPerMillionRead +
-    ((reports * NEW_REPORT.s3Puts.value) / 1000) * p.s3PerThousandPut;
+    ((reports * NEW_REPORT.s3Puts.value) / 1000) * p.s3PerThousandPut +
+    firstCrawlTransitionsUsd(bodies);
   return {
     item: 'first crawl (once)',
     usd,
-    how: `${fmt(bodies)} bodies × 5 reports: ${fmt(gbS)} GB-s plain-HTTP crawl, ${fmt(browserGbS)} GB-s browser, ${fmt(parse)} GB-s parse, ${fmt(reports * NEW_REPORT.s3Puts.value)} PUTs, ${fmt(reports * NEW_REPORT.writeUnits.value)} WRU`,
+    how: `${fmt(bodies)} bodies × 5 reports: ${fmt(gbS)} GB-s plain-HTTP crawl, ${fmt(browserGbS)} GB-s browser, ${fmt(parse)} GB-s parse, ${fmt(reports * NEW_REPORT.s3Puts.value)} PUTs, ${fmt(reports * NEW_REPORT.writeUnits.value)} WRU, $${firstCrawlTransitionsUsd(bodies).toFixed(2)} of Glacier IR transitions 90 days later`,
   };
 }

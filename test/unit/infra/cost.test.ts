@@ -1,6 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { BROWSER_CRAWL, HTTP_CRAWL, PRICES } from '../../../infra/cost/inputs.ts';
-import { dailyCycle, firstCrawlCost, httpBatch, monthlyCost, total } from '../../../infra/cost/model.ts';
+import {
+  ARCHIVE,
+  BROWSER_CRAWL,
+  HTTP_CRAWL,
+  NEW_REPORT,
+  PRICES,
+  SCHEDULE,
+} from '../../../infra/cost/inputs.ts';
+import {
+  ALL_DAILY,
+  BASE,
+  checksPerBodyMonth,
+  checksPerYear,
+  dailyCycle,
+  firstCrawlCost,
+  httpBatch,
+  monthlyCost,
+  PESSIMISTIC,
+  total,
+} from '../../../infra/cost/model.ts';
+import { dynamoLines, s3Line } from '../../../infra/cost/storage-cost.ts';
 
 describe('monthlyCost()', () => {
   it('prices a season month above an off-season one, and scales with the registry except the fixed costs', () => {
@@ -23,12 +42,16 @@ describe('monthlyCost()', () => {
     );
     expect(batch.chainS).toBeCloseTo((100_000 / 3000) * 2, 9);
     const hostsPerBatch = 1000 / batch.bodiesPerHost;
-    const httpChecks = 31 * (1 - BROWSER_CRAWL.share.value);
+    const checks = checksPerBodyMonth('season');
+    const httpChecks = checks * (1 - BROWSER_CRAWL.share.value);
     expect(crawl?.usd).toBeCloseTo(
       (httpChecks * batch.gbSPerCheck + (0.25 * 6 * 0.5) / hostsPerBatch) * PRICES.lambdaGbSecondArm,
       12,
     );
-    expect(browser?.usd).toBeCloseTo(31 * BROWSER_CRAWL.share.value * 5 * 2 * PRICES.lambdaGbSecondX86, 12);
+    expect(browser?.usd).toBeCloseTo(
+      checks * BROWSER_CRAWL.share.value * 5 * 2 * PRICES.lambdaGbSecondX86,
+      12,
+    );
   });
 
   it('runs the daily cycle at 100,000 bodies in one wave of batches, within 2× the politeness floor', () => {
@@ -36,5 +59,48 @@ describe('monthlyCost()', () => {
     expect(cycle).toMatchObject({ batches: 100, waves: 1 });
     expect(cycle.seconds).toBeGreaterThanOrEqual(cycle.floorSeconds);
     expect(cycle.seconds).toBeLessThan(2 * cycle.floorSeconds);
+  });
+});
+
+describe('the schedule in the model', () => {
+  it('checks the unreported share daily in the season and the rest weekly; every body weekly off season', () => {
+    const u = SCHEDULE.unreportedShare.value;
+    expect(checksPerBodyMonth('season')).toBeCloseTo(31 * (u + (1 - u) / 7), 12);
+    expect(checksPerBodyMonth('off-season')).toBeCloseTo(30 / 7, 12);
+    expect(checksPerBodyMonth('season', ALL_DAILY)).toBeCloseTo(31, 12);
+    expect(checksPerYear(ALL_DAILY)).toBeCloseTo(120 + 245 / 7, 12);
+    expect(checksPerYear(BASE)).toBeCloseTo(120 * (u + (1 - u) / 7) + 245 / 7, 12);
+  });
+
+  it('prices the pessimistic share above the base one, and every body daily above both', () => {
+    const season = (s: typeof BASE) => total(monthlyCost(100_000, 'season', s));
+    expect(PESSIMISTIC.unreportedShare).toBeGreaterThan(BASE.unreportedShare);
+    expect(season(PESSIMISTIC)).toBeGreaterThan(season(BASE));
+    expect(season(ALL_DAILY)).toBeGreaterThan(season(PESSIMISTIC));
+  });
+});
+
+describe('storage classes in the model', () => {
+  it('prices Standard-IA requests 25% above Standard and its storage at $0.10 per GB-month', () => {
+    const [stdReq, stdGb] = dynamoLines(1e6, 1e6, 10, 'STANDARD');
+    const [iaReq, iaGb] = dynamoLines(1e6, 1e6, 10, 'STANDARD_INFREQUENT_ACCESS');
+    expect(stdReq?.usd).toBeCloseTo(0.125 + 0.625, 12);
+    expect(iaReq?.usd).toBeCloseTo((0.125 + 0.625) * 1.25, 12);
+    expect([stdGb?.usd, iaGb?.usd]).toEqual([2.5, 1]);
+  });
+
+  it('keeps objects up to 128 KiB and young ones in Standard and the rest in Glacier IR, with transitions and re-parses', () => {
+    const bodies = 1000;
+    const gb = (bodies * 6 * NEW_REPORT.storedMb.value) / 1024;
+    const glacierGb = gb * ARCHIVE.largeShare.value;
+    const objects = bodies * 6 * ARCHIVE.largeObjectsPerReport.value;
+    const expected =
+      (gb - glacierGb) * PRICES.s3GbMonthStandard +
+      glacierGb * PRICES.s3GbMonthGlacierIr +
+      (ARCHIVE.fullReparsesPerYear.value / 12) *
+        (glacierGb * PRICES.s3GlacierIrRetrievalPerGb + (objects / 1000) * PRICES.s3GlacierIrGetPerThousand);
+    // Off season, no reports arrive (no PUTs, no transitions) and every large object is older than 90 days.
+    expect(s3Line(bodies, 'off-season', 0).usd).toBeCloseTo(expected, 12);
+    expect(s3Line(bodies, 'off-season', 0).usd).toBeLessThan(gb * PRICES.s3GbMonthStandard);
   });
 });

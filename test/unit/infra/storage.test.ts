@@ -1,7 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ARCHIVE_TIERING, Storage } from '../../../infra/constructs/storage.ts';
+import { ARCHIVE_TIERING, Storage, TABLE_CLASS } from '../../../infra/constructs/storage.ts';
+import { TABLE_CLASS as MODELLED_TABLE_CLASS } from '../../../infra/cost/inputs.ts';
 
 /** The storage construct alone, synthesised: the archive's lifecycle and the table's class (issue 12). */
 describe('Storage: archive tiering and the table class', () => {
@@ -50,7 +51,8 @@ describe('Storage: archive tiering and the table class', () => {
     }
   });
 
-  it('puts the table in the Standard-IA table class', () => {
+  it('puts the table in the Standard-IA table class, the class the cost model prices', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { TableClass: 'STANDARD_INFREQUENT_ACCESS' });
+    expect(String(TABLE_CLASS)).toBe(MODELLED_TABLE_CLASS);
   });
 });
