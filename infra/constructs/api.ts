@@ -65,6 +65,11 @@ export class Api extends Construct {
     bindBucket(this.fn, props.storage.bucket, 'none');
     bindQueueProducer(this.fn, props.crawlQueue, 'NIANBAO_CRAWL_QUEUE_URL');
     bindQueueProducer(this.fn, props.cycleQueue, 'NIANBAO_CYCLE_QUEUE_URL');
+    // The admin page's queue depths (GET /admin/queues): sending already grants sqs:GetQueueAttributes on
+    // these queues; their dead-letter queues' counts need it too.
+    for (const queue of [props.crawlQueue, props.cycleQueue]) {
+      queue.deadLetterQueue?.queue.grant(this.fn, 'sqs:GetQueueAttributes');
+    }
     // The confirmation mail of POST /subscriptions.
     bindMail(this.fn, props.mail);
 
