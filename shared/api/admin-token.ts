@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'hono';
 import type { Repository } from '../store/repository.ts';
 import type { ApiOptions } from './options.ts';
@@ -36,32 +36,41 @@ export async function issueAdminKey(repo: Repository, label: string, now: Date):
   return key;
 }
 
-/** Whether `key` is an issued admin key (one GetItem by its hash). */
+/** Whether `key` is an issued admin key, not revoked (one GetItem by its hash). */
 export async function adminKeyValid(repo: Repository, key: string): Promise<boolean> {
   if (!key.startsWith('nbk_') || key.length > 100) return false;
-  const res = await repo.db.send(
-    new GetCommand({
-      TableName: repo.table,
-      Key: keyItem(digest(key).toString('hex')),
-      ConsistentRead: true,
-    }),
-  );
-  return res.Item !== undefined;
+  return keyStands(repo, digest(key).toString('hex'));
 }
 
 /**
- * Revokes an issued admin key (deletes `ADMINKEY#<sha256>`); returns whether it existed. Every dashboard
- * session opened with it ends on its next request (adminSessionValid checks the key still stands).
+ * Revokes an issued admin key: its item is marked `revokedAt` (nothing in the table is ever deleted: the
+ * functions hold no DeleteItem), so the key opens nothing from then on. Returns whether a key that stood
+ * was revoked. Every dashboard session opened with it ends on its next request (adminSessionValid).
  */
-export async function revokeAdminKey(repo: Repository, key: string): Promise<boolean> {
+export async function revokeAdminKey(repo: Repository, key: string, now: Date): Promise<boolean> {
+  try {
+    await repo.db.send(
+      new UpdateCommand({
+        TableName: repo.table,
+        Key: keyItem(digest(key).toString('hex')),
+        UpdateExpression: 'SET revokedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** Whether the key item of `hash` stands (issued, not revoked). */
+async function keyStands(repo: Repository, hash: string): Promise<boolean> {
   const res = await repo.db.send(
-    new DeleteCommand({
-      TableName: repo.table,
-      Key: keyItem(digest(key).toString('hex')),
-      ReturnValues: 'ALL_OLD',
-    }),
+    new GetCommand({ TableName: repo.table, Key: keyItem(hash), ConsistentRead: true }),
   );
-  return res.Attributes !== undefined;
+  return res.Item !== undefined && res.Item.revokedAt === undefined;
 }
 
 /** The configured shared token, read now (a function is asked per request: a rotated token applies). */
@@ -130,23 +139,33 @@ export async function adminSessionValid(
       ConsistentRead: true,
     }),
   );
-  const item = res.Item as { keyHash?: unknown; expiresAt?: unknown } | undefined;
+  const item = res.Item as { keyHash?: unknown; expiresAt?: unknown; endedAt?: unknown } | undefined;
   if (!item || typeof item.keyHash !== 'string' || typeof item.expiresAt !== 'string') return false;
-  if (item.expiresAt <= now.toISOString()) return false;
+  if (item.endedAt !== undefined || item.expiresAt <= now.toISOString()) return false;
   const token = await configuredToken(options);
   if (token && timingSafeEqual(Buffer.from(item.keyHash, 'hex'), digest(token))) return true;
-  const key = await repo.db.send(
-    new GetCommand({ TableName: repo.table, Key: keyItem(item.keyHash), ConsistentRead: true }),
-  );
-  return key.Item !== undefined;
+  return keyStands(repo, item.keyHash);
 }
 
-/** Ends a session (logout): its item is deleted, so the id is worthless even if a copy survives. */
-export async function closeAdminSession(repo: Repository, id: string | undefined): Promise<void> {
+/**
+ * Ends a session (logout): its item is marked `endedAt`, so the id opens nothing even if a copy of the
+ * cookie survives (marked, not deleted: the functions hold no DeleteItem). An unknown id is ignored.
+ */
+export async function closeAdminSession(repo: Repository, id: string | undefined, now: Date): Promise<void> {
   if (!sessionShaped(id)) return;
-  await repo.db.send(
-    new DeleteCommand({ TableName: repo.table, Key: sessionItem(digest(id).toString('hex')) }),
-  );
+  try {
+    await repo.db.send(
+      new UpdateCommand({
+        TableName: repo.table,
+        Key: sessionItem(digest(id).toString('hex')),
+        UpdateExpression: 'SET endedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Queue, SendOptions } from './queue.ts';
+import type { Queue, QueueDepth, SendOptions } from './queue.ts';
 
 interface Envelope<T> {
   id: string;
@@ -132,6 +132,16 @@ export class LocalQueue<T> implements Queue<T> {
 
   get depth(): number {
     return this.waiting + this.inFlight;
+  }
+
+  /** Its depth as SQS would count it: waiting (visible or waiting to retry), in flight, dead letters. */
+  measure(): Promise<QueueDepth> {
+    return Promise.resolve({
+      queue: this.options.name,
+      waiting: this.waiting,
+      inFlight: this.inFlight,
+      deadLetters: this.deadLetters.length,
+    });
   }
 
   /**

@@ -36,7 +36,23 @@ export interface SendOptions {
   dedupId?: string;
 }
 
+/**
+ * How many messages a queue holds, as SQS counts them (GetQueueAttributes): `waiting` is
+ * ApproximateNumberOfMessages (visible, not yet received), `inFlight` ApproximateNumberOfMessagesNotVisible
+ * (received, not yet deleted or failed back), `deadLetters` the same count of its dead-letter queue (null:
+ * it has none, or it cannot be read). SQS's numbers are approximate (eventually consistent, about a minute).
+ */
+export interface QueueDepth {
+  /** The queue's own name (the SQS queue name, or the in-process queue's). */
+  queue: string;
+  waiting: number;
+  inFlight: number;
+  deadLetters: number | null;
+}
+
 /** The producer side shared by SQS and the in-process queues. */
 export interface Queue<T> {
   send(message: T, options?: SendOptions): Promise<void>;
+  /** Its depth now; absent where the runtime cannot see the queue (a function not bound to it). */
+  measure?(): Promise<QueueDepth>;
 }

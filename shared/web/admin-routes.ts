@@ -11,7 +11,7 @@ import type { RouteRegistrar } from '../api/routes/types.ts';
 import { bodySummary } from '../read/index.ts';
 import type { StageContext } from '../stages/context.ts';
 import { apiError, callApi } from './forward.ts';
-import { type AdminView, adminLoginPage, adminPage } from './pages/admin.ts';
+import { type AdminView, adminLoginPage, adminPage, type DiscoverProposalView } from './pages/admin.ts';
 import { scopeOptions } from './scopes.ts';
 import {
   adminCookie,
@@ -128,15 +128,20 @@ async function adminView(
   session: string,
   flash: AdminView['flash'],
 ): Promise<AdminView> {
-  const [failing, inconclusive, errors, dead] = await Promise.all(
-    ['/admin/failing', '/admin/inconclusive', '/admin/crawl-errors', '/admin/dead-letters'].map((p) =>
-      apiList(app, c, session, p),
-    ),
+  const [queues, failing, inconclusive, errors, dead] = await Promise.all(
+    [
+      '/admin/queues',
+      '/admin/failing',
+      '/admin/inconclusive',
+      '/admin/crawl-errors',
+      '/admin/dead-letters',
+    ].map((p) => apiList(app, c, session, p)),
   );
   const editing = c.req.query('bodyId');
   const entry = editing ? ctx.registry.get(editing) : undefined;
   return {
     sections: [
+      { title: '队列深度', en: 'Queue depths', ...(queues as ApiList) },
       { title: '抓取失败的机关', en: 'Failing bodies', ...(failing as ApiList) },
       {
         title: '无法判定或无法访问的年度',
@@ -182,7 +187,7 @@ export const registerAdminPages: RouteRegistrar = (app, ctx, options) => {
     if (!(await adminKeyAccepted(ctx.repo, options, key)))
       return sendPage(c, adminLoginPage('密钥无效。 That key is not valid.'), 403);
     // A session the browser held before the login is ended, not carried over (session fixation).
-    await closeAdminSession(ctx.repo, adminCookie(c));
+    await closeAdminSession(ctx.repo, adminCookie(c), ctx.now());
     setAdminCookie(c, await openAdminSession(ctx.repo, key, ctx.now()), ADMIN_SESSION_MS / 1000);
     return c.redirect('/admin', 303);
   });
@@ -190,9 +195,41 @@ export const registerAdminPages: RouteRegistrar = (app, ctx, options) => {
   app.post('/admin/logout', async (c) => {
     const refused = crossSite(c);
     if (refused) return refused;
-    await closeAdminSession(ctx.repo, adminCookie(c));
+    await closeAdminSession(ctx.repo, adminCookie(c), ctx.now());
     clearAdminCookie(c);
     return c.redirect('/admin', 303);
+  });
+
+  // Discover: the admin API's proposal shown in the page (its entry in the editor), nothing written; the
+  // page is answered directly (no redirect: the proposal is too long for the flash cookie).
+  app.post('/admin/do/discover', async (c) => {
+    const refused = crossSite(c);
+    if (refused) return refused;
+    const session = adminCookie(c);
+    if (!session || !(await live(c))) return sendPage(c, adminLoginPage('请先登录。 Sign in first.'), 401);
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const url = typeof form.url === 'string' ? form.url.trim() : '';
+    const r = await callApi(app, c, 'POST', '/admin/discover', {
+      json: { url },
+      headers: { 'x-admin-session': session },
+    });
+    const view = await adminView(app, c, ctx, session, null);
+    view.discoverUrl = url;
+    const found = r.body as (DiscoverProposalView & { entry?: { id?: unknown } }) | null;
+    if (r.status === 200 && found?.entry) {
+      view.proposal = found;
+      view.entry = { id: String(found.entry.id ?? ''), json: JSON.stringify(found.entry, null, 2) };
+      view.flash = { ok: true, text: `找到年报栏目 Found the 年报 column: ${found.listingUrl}` };
+    } else {
+      const { message, issues } = apiError(r.body);
+      view.flash = flashText('discover', r.status, r.body);
+      if (r.status === 422 || r.status === 400)
+        view.flash = {
+          ok: false,
+          text: `未能查找 Discover failed: ${message}${issues.length ? `: ${issues.join('; ')}` : ''}`,
+        };
+    }
+    return sendPage(c, adminPage(view), r.status === 200 ? 200 : 400);
   });
 
   app.post('/admin/do/:action', async (c) => {

@@ -109,12 +109,12 @@ describe('the dashboard admin session, 404s and bad scopes', () => {
     const key = await issueAdminKey(rt.ctx.repo, 'session test', new Date());
     const { cookie } = await login(key);
     expect(signedIn(await adminPage(cookie))).toBe(true);
-    expect(await revokeAdminKey(rt.ctx.repo, key)).toBe(true);
+    expect(await revokeAdminKey(rt.ctx.repo, key, new Date())).toBe(true);
     expect(signedIn(await adminPage(cookie))).toBe(false);
     expect(
       (await app.request('/admin/failing', { headers: { 'x-admin-session': cookie.slice(9) } })).status,
     ).toBe(403);
-    expect(await revokeAdminKey(rt.ctx.repo, key)).toBe(false);
+    expect(await revokeAdminKey(rt.ctx.repo, key, new Date())).toBe(false);
   });
 
   it('ends a session after its eight hours', async () => {

@@ -6,10 +6,12 @@ import { crawlHealth, yearsOfBodies } from '../../read/index.ts';
 import { reparseArchive } from '../../stages/reparse-stage.ts';
 import { runSweep } from '../../stages/sweep-stage.ts';
 import { readSweepState } from '../../store/sweep-reads.ts';
+import { DiscoverRequest, discoverProposal } from '../admin-discover.ts';
 import { adminAccess } from '../admin-token.ts';
 import { readJson } from '../http.ts';
 import { ErrorBody, route } from '../openapi.ts';
 import type { ApiOptions } from '../options.ts';
+import { queueDepths } from '../queue-depths.ts';
 import { requestRecrawl } from '../recrawl.ts';
 import { BodyId, BodyParams, ScopeParam } from './schemas.ts';
 import type { RouteRegistrar } from './types.ts';
@@ -191,6 +193,40 @@ export const registerAdminRoutes: RouteRegistrar = (app, ctx, options) => {
         .sort((a, b) => ((a.at ?? '') < (b.at ?? '') ? 1 : -1))
         .slice(0, query.limit);
       return c.json({ items });
+    },
+  );
+
+  admin(
+    {
+      method: 'get',
+      path: '/admin/queues',
+      tag: 'admin',
+      summary:
+        'Depth of each queue this runtime sends to: waiting, in flight and dead letters (SQS approximate counts)',
+      responses: { 200: ok('queues and their depths') },
+    },
+    async (c) => c.json({ items: await queueDepths(ctx) }),
+  );
+
+  admin(
+    {
+      method: 'post',
+      path: '/admin/discover',
+      tag: 'admin',
+      summary:
+        "Propose a portal's 年报 listing URL and registry entry from its home page (as `nianbao discover`); writes nothing",
+      body: DiscoverRequest,
+      responses: {
+        200: ok('the listing URL and the proposed entry'),
+        422: ok('the portal could not be walked'),
+      },
+    },
+    async (c) => {
+      const parsed = await readJson(c.req.raw, DiscoverRequest);
+      if (!parsed.ok) return c.json(parsed.error, 400);
+      const answer = await discoverProposal(ctx, parsed.data.url);
+      if (!answer.ok) return c.json({ error: answer.error, errorClass: answer.errorClass }, 422);
+      return c.json(answer.proposal);
     },
   );
 

@@ -23,6 +23,30 @@ export interface AdminView {
   flash: { ok: boolean; text: string } | null;
   /** A registry entry loaded into the editor (JSON text). */
   entry: { id: string; json: string } | null;
+  /** The portal URL a discover was asked for (kept in its field). */
+  discoverUrl?: string;
+  /** What discover found: shown, and its entry put in the editor; nothing saved. */
+  proposal?: DiscoverProposalView;
+}
+
+/** The parts of a discover proposal the page shows. */
+export interface DiscoverProposalView {
+  gkUrl: string;
+  listingUrl: string;
+  columnTitle: string;
+  complete: boolean;
+  notes: string[];
+}
+
+function proposalBlock(p: DiscoverProposalView): Html {
+  return html`<section class="card" aria-labelledby="proposal-title"><h4 id="proposal-title">拟议条目 <span class="en" lang="en">Proposed entry</span></h4>
+<dl>
+<dt>政府信息公开 <span lang="en">disclosure section</span></dt><dd><a href="${p.gkUrl}" rel="noopener noreferrer">${p.gkUrl}</a></dd>
+<dt>年报栏目 <span lang="en">年报 column</span></dt><dd>${p.columnTitle}: <a href="${p.listingUrl}" rel="noopener noreferrer">${p.listingUrl}</a></dd>
+</dl>
+<p>${p.complete ? '条目已完整,核对后可保存。 Complete: check it, then Save.' : '请补全 <…> 字段后再保存。 Fill in the <…> fields before saving.'}</p>
+${p.notes.length ? html`<ul>${p.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
+</section>`;
 }
 
 /** The login form: the admin key, kept in an HttpOnly cookie once accepted. */
@@ -53,6 +77,25 @@ const str = (v: unknown): string =>
 
 /** The columns each admin list is shown with: header, then the cell of a row. */
 const COLUMNS: Record<string, Array<[string, (r: Record<string, unknown>) => Html]>> = {
+  'Queue depths': [
+    [
+      '队列 Queue',
+      (r) => html`${str(r.role)}${r.queue && r.queue !== r.role ? html` <code>${str(r.queue)}</code>` : ''}`,
+    ],
+    ['等待 Waiting', (r) => html`${r.queue === null ? str(r.error) : str(r.waiting)}`],
+    ['处理中 In flight', (r) => html`${r.queue === null ? '' : str(r.inFlight)}`],
+    [
+      '死信 Dead letters',
+      (r) =>
+        r.queue === null
+          ? html``
+          : r.deadLetters === null
+            ? html`<span class="muted">未知 unknown</span>`
+            : Number(r.deadLetters) > 0
+              ? html`<strong>${str(r.deadLetters)}</strong>`
+              : html`0`,
+    ],
+  ],
   'Failing bodies': [
     ['机关 Body', (r) => html`<a href="${bodyHref(str(r.bodyId))}">${str(r.name ?? r.bodyId)}</a>`],
     [
@@ -137,9 +180,17 @@ ${action(
 ${action('reparse', html`从存档重新解析 <span lang="en">Re-parse from the archive</span>`, bodySelect('reparse-body', v.bodies))}
 ${action('rerun-rules', html`重新运行规则 <span lang="en">Re-run the rules</span>`, bodySelect('rules-body', v.bodies))}
 <h3>登记表 <span class="en" lang="en">Registry entry</span></h3>
-<p class="muted">载入一个机关的条目,修改后保存;改动 id 即新增机关。为新门户查找年报栏目请用命令行 <code>nianbao discover &lt;url&gt;</code>。
-<span lang="en">Load an entry, edit, save; a new id adds a body. To find a new portal's listing URL use <code>nianbao discover</code>.</span></p>
+<p class="muted">载入一个机关的条目,修改后保存;改动 id 即新增机关。新门户:输入首页地址,查找其年报栏目并拟出条目(不会保存)。
+<span lang="en">Load an entry, edit, save; a new id adds a body. A new portal: give its home page to find the 年报 column and draft an entry (nothing is saved).</span></p>
 <form method="get" action="/admin" class="inline">${bodySelect('edit-body', v.bodies, v.entry?.id)}<div><button type="submit" class="secondary">载入 <span lang="en">Load</span></button></div></form>
+${action(
+  'discover',
+  html`查找年报栏目 <span lang="en">Discover</span>`,
+  html`<div><label for="discover-url">门户首页 <span class="en" lang="en">Portal home page</span></label>
+<input type="url" id="discover-url" name="url" required placeholder="http://www.example.gov.cn/" value="${v.discoverUrl ?? ''}"></div>`,
+  true,
+)}
+${v.proposal ? proposalBlock(v.proposal) : ''}
 <form method="post" action="/admin/do/registry" class="card">
 <p><label for="entry">登记条目(JSON) <span class="en" lang="en">Entry (JSON, the registry's schema)</span></label>
 <textarea id="entry" name="entry" spellcheck="false">${v.entry?.json ?? ''}</textarea></p>
