@@ -2,6 +2,7 @@ import type { Body, DivisionRef } from '../domain/body.ts';
 import { deadlineFor } from '../domain/deadlines.ts';
 import { lookupDivision } from '../domain/divisions.ts';
 import type { Finding } from '../domain/finding.ts';
+import { unambiguousName } from './division-names.ts';
 import { LETTER_RULES } from './links.ts';
 
 /** The 政府信息公开工作主管部门 a complaint goes to (2019 条例 Art. 3), and why that one. */
@@ -15,13 +16,15 @@ export interface Supervisor {
 const PROVINCE_LEVEL = /(省|自治区|^北京市|^天津市|^上海市|^重庆市)$/;
 
 /** The office of a government: 办公厅 at province level, 办公室 below (2019 条例 Art. 3 ¶2: 办公厅（室）). */
-const officeOf = (d: DivisionRef): string =>
-  `${d.name}人民政府${d.code.length === 2 || /0000$/.test(d.code) || PROVINCE_LEVEL.test(d.name) ? '办公厅' : '办公室'}`;
+const officeOf = (d: DivisionRef, ancestors: readonly DivisionRef[] = []): string =>
+  `${unambiguousName(d, ancestors)}人民政府${d.code.length === 2 || /0000$/.test(d.code) || PROVINCE_LEVEL.test(d.name) ? '办公厅' : '办公室'}`;
 
 /**
  * The 主管部门 of a body (2019 条例 Art. 3; docs/evidence.md, "Complaint letter"), from the registry's
  * division and parent chain: a department's (and a township's) is its own county-or-above government's
  * office; a government's is the office of the government above it (a province's: 国务院办公厅, Art. 3 ¶1).
+ * A district or county whose name another one shares (朝阳区 in 北京 and 长春) is named with the government
+ * above it (北京市朝阳区人民政府办公室).
  *
  * @throws Error when the chain does not name the government needed (a registry entry without parents).
  */
@@ -37,7 +40,7 @@ export function supervisorOf(body: Body): Supervisor {
   if (body.level === 'department' || body.level === 'township') {
     if (!own.name) throw new Error(`no division ${body.divisionCode} for ${body.name}`);
     return {
-      name: officeOf(own),
+      name: officeOf(own, lookupDivision(own.code)?.parents ?? body.parents.slice(0, -1)),
       basis: `${body.level === 'department' ? '本级' : '所在县级'}人民政府办公厅（室）是本行政区域的政府信息公开工作主管部门`,
       article: '第三条第二款',
     };
@@ -53,7 +56,7 @@ export function supervisorOf(body: Body): Supervisor {
   if (!parent)
     throw new Error(`${body.name}: neither the registry nor the division table names a government above it`);
   return {
-    name: officeOf(parent),
+    name: officeOf(parent, body.parents.length ? body.parents.slice(0, -1) : []),
     basis: '上一级人民政府办公厅（室）是其行政区域的政府信息公开工作主管部门',
     article: '第三条第二款',
   };

@@ -81,6 +81,36 @@ describe('complaint letters', () => {
     ).toThrow(LetterError);
   });
 
+  // Adversarial review of issue 16 (L5): 朝阳区 is a district of 北京 and of 长春.
+  it('a district whose name exists twice is named with the government above it', () => {
+    expect(supervisorOf(body('110105-czj', '北京市朝阳区财政局', 'department', '110105')).name).toBe(
+      '北京市朝阳区人民政府办公室',
+    );
+    expect(supervisorOf(body('220104-czj', '长春市朝阳区财政局', 'department', '220104')).name).toBe(
+      '长春市朝阳区人民政府办公室',
+    );
+    // A township of Beijing's 朝阳区 (9-digit code), and a unique district name left as it is.
+    expect(supervisorOf(body('110105001', '建外街道办事处', 'township', '110105001')).name).toBe(
+      '北京市朝阳区人民政府办公室',
+    );
+    expect(supervisorOf(body('110108-czj', '海淀区财政局', 'department', '110108')).name).toBe(
+      '海淀区人民政府办公室',
+    );
+    // A street office registered with its district as parent: the chain above names 北京市.
+    const street = Body.parse({
+      id: '110105-jw',
+      name: '建外街道',
+      level: 'township',
+      divisionCode: '110105',
+      parents: [
+        { code: '11', name: '北京市' },
+        { code: '110105', name: '朝阳区' },
+      ],
+      listingUrl: 'http://www.example.gov.cn/ndbg/',
+    });
+    expect(supervisorOf(street).name).toBe('北京市朝阳区人民政府办公室');
+  });
+
   it('the DOCX holds the same letter, with the draft note', async () => {
     const letter = draftLetter({ body: RSJ, year: 2025, finding: missing, pkg: PKG });
     const xml = new TextDecoder().decode(unzipSync(await letterDocx(letter))['word/document.xml']);
