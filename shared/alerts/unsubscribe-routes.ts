@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { CHANNEL_NAMES } from '../channels/robot.ts';
 import type { StageContext } from '../stages/context.ts';
 import type { Subscriber } from '../store/subscribers.ts';
 import { maskAddress } from './address.ts';
@@ -102,7 +103,10 @@ export function registerUnsubscribeRoutes(app: Hono, ctx: StageContext): void {
     return sendPage(
       c,
       managePage({
-        email: maskAddress(r.subscriber.email),
+        // A robot is shown by its label (no key in it), an address masked.
+        email: r.subscriber.robot
+          ? `${CHANNEL_NAMES[r.subscriber.robot.channel]} ${r.subscriber.email}`
+          : maskAddress(r.subscriber.email),
         filters: describeFilters(r.subscriber),
         suppressed: r.subscriber.suppressed,
         scopes: links.unsubscribeScope.map((u) => ({ name: name(u.scope), unsubscribe: path(u.url) })),

@@ -59,12 +59,12 @@ export interface RobotRequest {
  * `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY`; 钉钉
  * `https://oapi.dingtalk.com/robot/send?access_token=T` with its `SEC…` secret; 飞书
  * `https://open.feishu.cn/open-apis/bot/v2/hook/ID` with its secret; a webhook: an `https://` URL
- * (`http://` only for `allowedOrigins`, the loopback stand-ins of tests) and a `whsec_…` secret.
+ * (`http://` only for an `allowedOrigin`, the loopback stand-ins of tests) and a `whsec_…` secret.
  * The platforms' URLs must name their fixed host: posts go to the configured base URL, never elsewhere.
  */
 export function parseRobot(
   r: RobotRequest,
-  allowedOrigins: readonly string[] = [],
+  allowedOrigin: (origin: string) => boolean = () => false,
 ): { ok: true; robot: RobotTarget } | { ok: false; error: string } {
   let u: URL;
   try {
@@ -91,7 +91,7 @@ export function parseRobot(
         return m ? { channel: 'feishu', hookId: m[1], secret: r.secret } : undefined;
       }
       case 'webhook': {
-        const allowed = allowedOrigins.includes(u.origin);
+        const allowed = allowedOrigin(u.origin);
         if (u.protocol !== 'https:' && !allowed) return undefined;
         if (u.username || u.password || u.hash) return undefined;
         return { channel: 'webhook', url: u.href, secret: r.secret };

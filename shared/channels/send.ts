@@ -118,6 +118,11 @@ export class RobotSender {
     return classify(robot.channel, status, text);
   }
 
+  /** True when `origin` is one of the private origins allowed (a loopback stand-in). */
+  allowsOrigin(origin: string): boolean {
+    return this.guard.allows(`${origin}/`);
+  }
+
   close(): Promise<void> {
     return this.dispatcher.close();
   }

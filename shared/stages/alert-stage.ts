@@ -3,6 +3,7 @@ import { addToDigest } from '../alerts/digest-store.ts';
 import { evidenceUrl } from '../alerts/evidence-url.ts';
 import { LinkSigner } from '../alerts/links.ts';
 import { scopeName, wantsFinding } from '../alerts/scopes.ts';
+import { postAlertToRobot, tellAdminsRobotInvalid, tellAdminsRobotRefused } from '../channels/deliver.ts';
 import { classifySendFailure } from '../mail/refusal.ts';
 import { renderAlertMail } from '../mail/render.ts';
 import { listUnsubscribeHeaders } from '../mail/unsubscribe-headers.ts';
@@ -35,6 +36,8 @@ export interface AlertOutcome {
   digested?: number;
   /** Our transport failed for good (login, sender, content): nobody suppressed, the redrive retries. */
   deferred?: number;
+  /** Robot posts over the robot's limit (ours or the platform's): left unsent for the redrive. */
+  throttled?: number;
 }
 
 type Target = { kind: 'admin'; address: string; hash: string } | { kind: 'subscriber'; r: Recipient };
@@ -71,13 +74,14 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     refused: 0,
     digested: 0,
     deferred: 0,
+    throttled: 0,
   };
   for (const t of await targets(alert, ctx)) {
     const address = t.kind === 'admin' ? t.address : t.r.email;
     const key: DeliveryKey = {
       alertId: alert.alertId,
       recipient: t.kind === 'admin' ? t.hash : t.r.emailHash,
-      channel: 'email',
+      channel: t.kind === 'subscriber' && t.r.robot ? t.r.robot.channel : 'email',
     };
     const claim = await claimDelivery(ctx.repo, key, deliveryMessageId(key, ctx.mailFrom), ctx.now());
     if (claim.state === 'done') {
@@ -86,6 +90,50 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     }
     if (claim.state === 'held') {
       out.held += 1;
+      continue;
+    }
+    if (t.kind === 'subscriber' && t.r.robot) {
+      const robot = t.r.robot;
+      let posted: Awaited<ReturnType<typeof postAlertToRobot>>;
+      try {
+        posted = await postAlertToRobot(ctx, alert, body, { ...t.r, robot }, claim.messageId);
+      } catch (error) {
+        // A passing failure (RobotPassingError: network, 5xx) or our own: the claim is given back and the
+        // queue retries the message.
+        await releaseDelivery(ctx.repo, key, claim.messageId);
+        throw error;
+      }
+      if (posted.status === 'sent') {
+        await markDelivery(ctx.repo, key, { status: 'sent', transportId: robot.channel }, ctx.now());
+        out.delivered += 1;
+      } else if (posted.status === 'invalid') {
+        // The robot is gone or refuses us for good: like a hard bounce.
+        await markDelivery(ctx.repo, key, { status: 'refused', reason: posted.reason }, ctx.now());
+        await ctx.subscribers.setSuppressed(key.recipient, true, posted.reason);
+        ctx.log('robot refused for good: subscription suppressed', {
+          stage: 'alert',
+          alertId: alert.alertId,
+          robot: t.r.email,
+          reason: posted.reason,
+        });
+        await tellAdminsRobotInvalid(ctx, alert, t.r.email, posted.reason);
+        out.refused += 1;
+      } else {
+        // Over the limit, or refused for a reason not the robot's: unsent, never dropped; the redrive
+        // posts it later under the same claim key, so it arrives once.
+        await releaseDelivery(ctx.repo, key, claim.messageId);
+        ctx.log(`robot post ${posted.status}: left for the redrive`, {
+          stage: 'alert',
+          alertId: alert.alertId,
+          robot: t.r.email,
+          reason: posted.reason,
+        });
+        if (posted.status === 'limited') out.throttled += 1;
+        else {
+          await tellAdminsRobotRefused(ctx, alert, posted.reason);
+          out.deferred += 1;
+        }
+      }
       continue;
     }
     if (t.kind === 'subscriber' && t.r.digest === 'daily') {
@@ -145,12 +193,13 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
       out.refused += 1;
     }
   }
-  if (out.held === 0 && out.deferred === 0)
+  if (out.held === 0 && out.deferred === 0 && out.throttled === 0)
     await markAlertDelivered(ctx.repo, alert.alertId, ctx.now().toISOString());
   // The optional counts only when they happened: one short log line per alert.
-  const { held, refused, digested, deferred, ...base } = out;
+  const { held, refused, digested, deferred, throttled, ...base } = out;
   return {
     ...base,
+    ...(throttled ? { throttled } : {}),
     ...(deferred ? { deferred } : {}),
     ...(held ? { held } : {}),
     ...(refused ? { refused } : {}),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Channel } from '../channels/robot.ts';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
 import { AlertRecord } from './records.ts';
 import type { Repository } from './repository.ts';
@@ -18,11 +19,15 @@ export type Claim =
   | { state: 'done'; status: 'sent' | 'refused' }
   | { state: 'held'; until: string };
 
-/** One (alert, recipient, channel): the key of its once-only delivery. `recipient` is the address hash. */
+/**
+ * One (alert, recipient, channel): the key of its once-only delivery. `recipient` is the address hash (a
+ * robot's: the hash of its label). The stored key is (alert, recipient): a recipient has one channel.
+ */
 export interface DeliveryKey {
   alertId: string;
   recipient: string;
-  channel: 'email';
+  /** `email`, or the robot's platform (channels/robot.ts). */
+  channel: Channel;
 }
 
 const deliveryKey = (k: DeliveryKey) => keys.delivery(k.alertId, k.recipient);

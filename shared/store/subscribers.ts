@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { type AlertKind, normaliseScope } from '../alerts/scopes.ts';
+import { RobotTarget } from '../channels/robot.ts';
 import type { Body } from '../domain/body.ts';
 import { Severity } from '../domain/finding.ts';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
@@ -31,6 +32,8 @@ export const PendingChange = z.object({
   kinds: Kinds.optional(),
   minSeverity: Severity.optional(),
   digest: z.enum(['immediate', 'daily']),
+  /** A robot subscriber's robot as requested (secrets included): it replaces the stored one only on confirmation. */
+  robot: RobotTarget.optional(),
   tokenHash: z.string(),
   expiresAt: z.string(),
 });
@@ -48,6 +51,11 @@ export const Subscriber = BaseSubscriber.extend({
   linkEpoch: z.number().int().nonnegative().default(0),
   pending: PendingChange.optional(),
   suppressedWhy: z.string().optional(),
+  /**
+   * A chat robot or signed webhook instead of a mailbox (channels/robot.ts): then `email` holds the
+   * robot's label (`wecom:1a2b…`), never its key, token, URL or secret, which live here only.
+   */
+  robot: RobotTarget.optional(),
 });
 export type Subscriber = z.infer<typeof Subscriber>;
 
@@ -59,6 +67,8 @@ export interface SubscriptionOptions {
   digest?: 'immediate' | 'daily';
   kinds?: AlertKind[];
   minSeverity?: Severity;
+  /** A robot subscriber: the `email` given is its label (channels/robot.ts, robotLabel). */
+  robot?: RobotTarget;
 }
 
 /** Every scope a subscriber could have used to cover this body: `*`, its province, city, county, itself. */
@@ -377,6 +387,7 @@ export class Subscribers {
       digest?: 'immediate' | 'daily' | undefined;
       kinds?: AlertKind[] | undefined;
       minSeverity?: Severity | undefined;
+      robot?: RobotTarget | undefined;
     },
   ): Promise<void> {
     const set: string[] = [];
@@ -385,6 +396,10 @@ export class Subscribers {
     if (f.digest) {
       set.push('digest = :d');
       values[':d'] = f.digest;
+    }
+    if (f.robot) {
+      set.push('robot = :r');
+      values[':r'] = f.robot;
     }
     if (f.kinds) {
       set.push('kinds = :k');

@@ -37,12 +37,21 @@ export const registerSubscribePages: RouteRegistrar = (app, ctx) => {
     const form = (await c.req.parseBody().catch(() => ({}))) as Record<string, unknown>;
     const email = field(form, 'email');
     const scope = field(form, 'scope') || '*';
-    const { status, body } = await callApi(app, c, 'POST', '/subscriptions', {
-      json: { email, scopes: [scope] },
-    });
+    const channel = field(form, 'channel') || 'email';
+    // A robot's URL and secret go to the API and are never written back into the page.
+    const json =
+      channel === 'email'
+        ? { email, scopes: [scope] }
+        : {
+            channel,
+            robotUrl: field(form, 'robotUrl'),
+            ...(field(form, 'robotSecret') ? { robotSecret: field(form, 'robotSecret') } : {}),
+            scopes: [scope],
+          };
+    const { status, body } = await callApi(app, c, 'POST', '/subscriptions', { json });
     const scopes = scopesFor(ctx, scope);
     if (status >= 200 && status < 300)
-      return sendPage(c, subscribePage({ scopes, scope, result: { ok: true } }), 202);
+      return sendPage(c, subscribePage({ scopes, scope, channel, result: { ok: true } }), 202);
     const error = apiError(body);
     const message =
       status === 429
@@ -50,7 +59,13 @@ export const registerSubscribePages: RouteRegistrar = (app, ctx) => {
         : `未能订阅:${error.message} Could not subscribe.`;
     return sendPage(
       c,
-      subscribePage({ scopes, scope, email, result: { ok: false, message, issues: error.issues } }),
+      subscribePage({
+        scopes,
+        scope,
+        channel,
+        ...(channel === 'email' ? { email } : {}),
+        result: { ok: false, message, issues: error.issues },
+      }),
       status === 429 ? 429 : 400,
     );
   });

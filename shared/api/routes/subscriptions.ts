@@ -6,6 +6,8 @@ import { confirmPrompt, messagePage, sendAlertPage as sendPage } from '../../ale
 import { CONFIRM_PER_ADDRESS, REQUESTS_PER_CLIENT, takeRate } from '../../alerts/rate-limit.ts';
 import { describeFilters, scopeName, unknownScopes } from '../../alerts/scopes.ts';
 import { registerUnsubscribeRoutes } from '../../alerts/unsubscribe-routes.ts';
+import { Channel } from '../../channels/robot.ts';
+import { requestRobotSubscription } from '../../channels/subscribe.ts';
 import { Severity } from '../../domain/finding.ts';
 import { renderConfirmationMail } from '../../mail/confirmation.ts';
 import type { StageContext } from '../../stages/context.ts';
@@ -17,20 +19,38 @@ import type { RouteRegistrar } from './types.ts';
 /** `*`, a body id, or a GB/T 2260 code prefix (`36`, `3608`, `360802`). */
 const Scope = z.string().regex(/^(\*|\d{2,12}(-[a-z0-9]+)?)$/, 'expected *, a division code or a body id');
 
-export const SubscriptionRequest = z.object({
-  email: EmailAddress,
-  scopes: z.array(Scope).min(1).max(50),
-  /** Only these kinds of finding (absent: both). */
-  kinds: z
-    .array(z.enum(['deadlines', 'anomalies']))
-    .min(1)
-    .max(2)
-    .optional(),
-  /** Only findings at least this severe (absent: all). */
-  minSeverity: Severity.optional(),
-  /** immediate (default) or one daily digest (alerts/digest.ts). */
-  digest: z.enum(['immediate', 'daily']).default('immediate'),
-});
+export const SubscriptionRequest = z
+  .object({
+    /** `email` (default) or a robot: `wecom`, `dingtalk`, `feishu`, `webhook` (channels/robot.ts). */
+    channel: Channel.default('email'),
+    /** The address, for the e-mail channel. */
+    email: EmailAddress.optional(),
+    /** A robot's URL as its platform gave it (a secret: never shown back). */
+    robotUrl: z.string().max(2048).optional(),
+    /** The robot's signing secret (钉钉 `SEC…`, 飞书, a webhook's `whsec_…`; a secret: never shown back). */
+    robotSecret: z.string().max(200).optional(),
+    scopes: z.array(Scope).min(1).max(50),
+    /** Only these kinds of finding (absent: both). */
+    kinds: z
+      .array(z.enum(['deadlines', 'anomalies']))
+      .min(1)
+      .max(2)
+      .optional(),
+    /** Only findings at least this severe (absent: all). */
+    minSeverity: Severity.optional(),
+    /** immediate (default) or one daily digest (alerts/digest.ts). */
+    digest: z.enum(['immediate', 'daily']).default('immediate'),
+  })
+  .superRefine((r, issue) => {
+    if (r.channel === 'email' && !r.email)
+      issue.addIssue({ code: 'custom', path: ['email'], message: 'required' });
+    if (r.channel !== 'email') {
+      if (!r.robotUrl)
+        issue.addIssue({ code: 'custom', path: ['robotUrl'], message: 'required for a robot' });
+      if (r.digest !== 'immediate')
+        issue.addIssue({ code: 'custom', path: ['digest'], message: 'robots get immediate alerts only' });
+    }
+  });
 
 const ConfirmQuery = z.object({ e: z.string().regex(/^[0-9a-f]{32}$/), t: z.string().min(16).max(64) });
 
@@ -99,7 +119,19 @@ export const registerSubscriptionRoutes: RouteRegistrar = (app, ctx, options) =>
           429,
         );
       }
-      const hash = emailHash(req.email);
+      if (req.channel !== 'email') {
+        const robot = await requestRobotSubscription(
+          ctx,
+          { ...req, channel: req.channel },
+          {
+            base: publicBase(options, ctx.publicUrl),
+            scopeName: (s) => nameOf(ctx, s),
+          },
+        );
+        return robot.ok ? c.json(ACCEPTED, 202) : c.json({ error: robot.error, issues: ['robotUrl'] }, 400);
+      }
+      const email = req.email ?? '';
+      const hash = emailHash(email);
       const known = await ctx.subscribers.get(hash);
       // A suppressed address (bounced, complained) is not mailed again from an open endpoint.
       if (known?.suppressed) return c.json(ACCEPTED, 202);
@@ -107,7 +139,7 @@ export const registerSubscriptionRoutes: RouteRegistrar = (app, ctx, options) =>
         return c.json(ACCEPTED, 202);
       }
       const token = await ctx.subscribers.requestChange(
-        req.email,
+        email,
         {
           scopes: req.scopes,
           digest: req.digest,
@@ -120,7 +152,7 @@ export const registerSubscriptionRoutes: RouteRegistrar = (app, ctx, options) =>
       try {
         await ctx.mail.send({
           from: ctx.mailFrom,
-          to: req.email,
+          to: email,
           ...renderConfirmationMail({
             scopeNames: req.scopes.map((s) => nameOf(ctx, s)),
             filters: describeFilters(req),
@@ -176,8 +208,8 @@ export const registerSubscriptionRoutes: RouteRegistrar = (app, ctx, options) =>
       c,
       messagePage(
         '订阅已确认 Subscription confirmed',
-        '订阅已确认,以下范围的提醒将发送到您的邮箱:',
-        'Subscription confirmed: you will receive the alerts for:',
+        '订阅已确认,以下范围的提醒将发送到订阅的邮箱或群机器人:',
+        'Subscription confirmed: the alerts for these scopes will be sent to the subscribed mailbox or robot:',
         names,
       ),
     );
