@@ -6,7 +6,7 @@ import { verifyInclusion } from './merkle.ts';
 import { PACKAGE_PATHS } from './package-build.ts';
 import type { ChainPath, ProvingEntry } from './proof-select.ts';
 import { rootTimeProblems } from './root-times.ts';
-import { readToken, tokenCertificates, verifyToken } from './tsa.ts';
+import { readToken, tokenCertificates, verifyToken, verifyTokenTrusted } from './tsa.ts';
 import { DATAPACKAGE, DATAPACKAGE_DIGEST, unzipWacz, type WaczResource } from './wacz.ts';
 
 /** One statement of a verification: what was checked, and whether it holds. */
@@ -18,11 +18,22 @@ export interface Check {
 }
 
 export interface PackageVerification {
-  /** Every check holds, reservations (`warn`) aside. */
+  /** Nothing is broken: every check holds, reservations (`warn`) aside. Not the same as verified. */
   ok: boolean;
-  /** False when no TSA certificate was given: the token was checked only against the one it carries. */
+  /** False when no trusted TSA certificate was given: the token was checked only against the one it carries. */
   trusted?: boolean;
+  /** Verified: nothing broken, no reservation, the timestamp verified against a trusted TSA certificate. */
+  verified: boolean;
   checks: Check[];
+}
+
+/**
+ * The exit code of `nianbao verify` for a verification (docs/evidence.md, "Exit codes"): 0 verified; 1 a
+ * check does not hold (✗); 2 nothing broken but NOT verified (no trusted TSA certificate, the root not
+ * timestamped, or no daily root covering the entries yet: the lines marked !).
+ */
+export function verificationExitCode(v: { ok: boolean; verified: boolean }): 0 | 1 | 2 {
+  return !v.ok ? 1 : v.verified ? 0 : 2;
 }
 
 /** The files a package must hold (the manifest and its digest are checked apart). */
@@ -37,14 +48,21 @@ const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : '
  * Verifies an evidence package offline (docs/evidence.md, "Verifying a package"): the datapackage digest,
  * every file's sha256 and size, every WARC response's payload against its digest and the object list, the
  * proving checks' listing snapshots against the WARC, the check-log chain path (each entry's hash and link),
- * the head's Merkle inclusion in the daily root, and the root's RFC 3161 token against `tsaCertificate`
- * (DER) or, without one, against the certificate the token carries (reported as not independently trusted).
+ * the head's Merkle inclusion in the daily root, and the root's RFC 3161 token against `tsaCertificates`
+ * (DER; any one of several) or, without one, against the certificate the token carries (reported as NOT
+ * verified: `verified` false, exit code 2).
  * Never throws for a damaged package: each failure is a check that does not hold.
  */
 export async function verifyPackage(
   bytes: Uint8Array,
-  tsaCertificate?: Uint8Array,
+  tsaCertificates?: Uint8Array | readonly Uint8Array[],
 ): Promise<PackageVerification> {
+  const trustedCerts: readonly Uint8Array[] =
+    tsaCertificates === undefined
+      ? []
+      : tsaCertificates instanceof Uint8Array
+        ? [tsaCertificates]
+        : tsaCertificates;
   const checks: Check[] = [];
   const add = (ok: boolean, t: string, level?: 'warn') =>
     checks.push({ ok, text: t, ...(level ? { level } : {}) });
@@ -52,7 +70,7 @@ export async function verifyPackage(
   try {
     files = unzipWacz(bytes);
   } catch (error) {
-    return { ok: false, checks: [{ ok: false, text: (error as Error).message }] };
+    return { ok: false, verified: false, checks: [{ ok: false, text: (error as Error).message }] };
   }
   await checkManifest(files, add);
   for (const path of REQUIRED)
@@ -66,13 +84,11 @@ export async function verifyPackage(
   }
   if (proof) {
     checkClaims(proof, files, add);
-    await checkChain(proof, files, tsaCertificate, add);
+    await checkChain(proof, files, trustedCerts, add);
   }
-  return {
-    ok: checks.every((c) => c.ok || c.level === 'warn'),
-    trusted: tsaCertificate !== undefined || !proof?.chain?.root?.timestamp,
-    checks,
-  };
+  const ok = checks.every((c) => c.ok || c.level === 'warn');
+  const trusted = trustedCerts.length > 0 || !proof?.chain?.root?.timestamp;
+  return { ok, trusted, verified: ok && trusted && checks.every((c) => c.ok), checks };
 }
 
 /**
@@ -197,7 +213,7 @@ async function checkWarc(files: Record<string, Uint8Array>, add: Add): Promise<v
 async function checkChain(
   proof: { proving: ProvingEntry[]; chain: ChainPath },
   files: Record<string, Uint8Array>,
-  cert: Uint8Array | undefined,
+  certs: readonly Uint8Array[],
   add: Add,
 ): Promise<void> {
   const { chain } = proof;
@@ -263,15 +279,20 @@ async function checkChain(
     return;
   }
   const token = Buffer.from(ts.token, 'base64');
-  const certificate = cert ?? tokenCertificates(token)[0];
-  if (!certificate) return add(false, 'the timestamp token carries no certificate and none was given');
-  const check = await verifyToken(token, Buffer.from(chain.root.root, 'hex'), certificate);
-  if (cert) for (const l of check.lines) add(check.ok, `timestamp: ${l}`);
-  else if (!check.ok) for (const l of check.lines) add(false, `timestamp: ${l}`);
+  const data = Buffer.from(chain.root.root, 'hex');
+  if (certs.length > 0) {
+    const check = await verifyTokenTrusted(token, data, certs);
+    for (const l of check.lines) add(check.ok, `timestamp: ${l}`);
+    return;
+  }
+  const inside = tokenCertificates(token)[0];
+  if (!inside) return add(false, 'the timestamp token carries no certificate and no trusted one was given');
+  const check = await verifyToken(token, data, inside);
+  if (!check.ok) for (const l of check.lines) add(false, `timestamp: ${l}`);
   else
     add(
       false,
-      'token signature verifies against the certificate INSIDE the package (not checked against a trusted TSA certificate: pass --tsa-cert)',
+      'timestamp NOT verified: the token verifies only against the certificate INSIDE the package, which anyone can replace (no trusted TSA certificate given: --tsa-cert or NIANBAO_TSA_CERT)',
       'warn',
     );
 }
@@ -312,9 +333,9 @@ export function formatPackageVerification(v: PackageVerification): string[] {
     !v.ok
       ? 'NOT verified: see the lines marked ✗'
       : v.trusted === false
-        ? "holds only on the package's own word: no trusted TSA certificate was given (--tsa-cert)"
-        : v.checks.some((c) => !c.ok)
-          ? 'verified, with the reservations marked !'
+        ? 'NOT verified: nothing found broken, but the timestamp was not checked against a trusted TSA certificate (--tsa-cert or NIANBAO_TSA_CERT): the package holds only on its own word'
+        : !v.verified
+          ? "NOT verified: nothing found broken, but the lines marked ! hold only on the package's own word"
           : 'verified: every check holds',
   ];
 }

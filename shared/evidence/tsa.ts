@@ -195,3 +195,35 @@ export function tokenCertificates(token: Uint8Array): Uint8Array[] {
     return [];
   }
 }
+
+/**
+ * Checks a token against a set of trusted TSA certificates (DER): holds when it verifies with one of them
+ * (`verifyToken`). With none given, it does not hold: a token is never trusted on its own certificates.
+ */
+export async function verifyTokenTrusted(
+  token: Uint8Array,
+  data: Uint8Array,
+  certificates: readonly Uint8Array[],
+): Promise<TokenCheck> {
+  if (certificates.length === 0)
+    return {
+      ok: false,
+      lines: ['no trusted TSA certificate given: the token is not verified'],
+      genTime: null,
+    };
+  let first: TokenCheck | undefined;
+  for (const certificate of certificates) {
+    const check = await verifyToken(token, data, certificate);
+    if (check.ok) return check;
+    first ??= check;
+  }
+  const failed = first as TokenCheck;
+  if (certificates.length === 1) return failed;
+  return {
+    ...failed,
+    lines: [
+      ...failed.lines,
+      `signature verifies with none of the ${certificates.length} trusted TSA certificates given`,
+    ],
+  };
+}

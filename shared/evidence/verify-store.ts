@@ -5,7 +5,7 @@ import { type ChainReport, type StoredEntry, verifyChain } from './check-chain.t
 import { type DailyRoot, leafData, listDailyRoots, rootLeaves } from './daily-root.ts';
 import { merkleRoot } from './merkle.ts';
 import { rootTimeProblems } from './root-times.ts';
-import { readToken, verifyToken } from './tsa.ts';
+import { readToken, verifyTokenTrusted } from './tsa.ts';
 
 /** A daily root as checked: its leaves give its root, and its token (when a certificate is given). */
 export interface RootCheck {
@@ -23,6 +23,11 @@ export interface StoreVerification {
   roots: RootCheck[];
   /** True when no chain breaks, every body with entries is covered by a chain, and every root holds. */
   ok: boolean;
+  /**
+   * `ok`, and there is a daily root and every root's timestamp verified against a trusted TSA certificate:
+   * without that, an intact chain proves only that the log agrees with itself.
+   */
+  verified: boolean;
 }
 
 /** A body's check-log entries as stored (keys stripped), every page of the query. */
@@ -32,14 +37,20 @@ export async function storedEntries(repo: Repository, bodyId: string): Promise<S
 
 /**
  * Verifies the check log in the store: each body's chain (every entry's hash, link and sequence), each
- * daily root against its leaves, each body's committed heads against its log, and, given the TSA's
- * certificate (DER), each root's timestamp token.
+ * daily root against its leaves, each body's committed heads against its log, and, given trusted TSA
+ * certificates (DER), each root's timestamp token (it holds when one of them verifies it).
  */
 export async function verifyStore(
   repo: Repository,
   bodyIds: readonly string[],
-  tsaCertificate?: Uint8Array,
+  tsaCertificates?: Uint8Array | readonly Uint8Array[],
 ): Promise<StoreVerification> {
+  const certs: readonly Uint8Array[] =
+    tsaCertificates === undefined
+      ? []
+      : tsaCertificates instanceof Uint8Array
+        ? [tsaCertificates]
+        : tsaCertificates;
   const roots: RootCheck[] = [];
   const committed = new Map<string, Array<{ date: string; seq: number; hash: string; rootAt: string }>>();
   for (const root of await listDailyRoots(repo)) {
@@ -49,7 +60,7 @@ export async function verifyStore(
       list.push({ date: root.date, seq: l.seq, hash: l.hash, rootAt: root.at });
       committed.set(l.bodyId, list);
     }
-    roots.push(await checkRoot(root, merkleRoot(leaves.map(leafData)), tsaCertificate));
+    roots.push(await checkRoot(root, merkleRoot(leaves.map(leafData)), certs));
   }
   const bodies: ChainReport[] = [];
   for (const bodyId of bodyIds)
@@ -57,10 +68,15 @@ export async function verifyStore(
   const ok =
     bodies.every((b) => b.breaks.length === 0 && b.covered) &&
     roots.every((r) => r.leavesMatch && r.timeProblems.length === 0 && r.timestamp !== 'failed');
-  return { bodies, roots, ok };
+  const verified = ok && roots.length > 0 && roots.every((r) => r.timestamp === 'verified');
+  return { bodies, roots, ok, verified };
 }
 
-async function checkRoot(root: DailyRoot, recomputed: string, cert?: Uint8Array): Promise<RootCheck> {
+async function checkRoot(
+  root: DailyRoot,
+  recomputed: string,
+  certs: readonly Uint8Array[],
+): Promise<RootCheck> {
   const leavesMatch = recomputed === root.root;
   const lines = [
     leavesMatch
@@ -68,18 +84,18 @@ async function checkRoot(root: DailyRoot, recomputed: string, cert?: Uint8Array)
       : `root ${root.date}: leaves give ${recomputed}, the root item says ${root.root}`,
   ];
   let timestamp: RootCheck['timestamp'] = 'none';
-  if (root.timestamp && cert) {
-    const check = await verifyToken(
+  if (root.timestamp && certs.length > 0) {
+    const check = await verifyTokenTrusted(
       Buffer.from(root.timestamp.token, 'base64'),
       Buffer.from(root.root, 'hex'),
-      cert,
+      certs,
     );
     timestamp = check.ok ? 'verified' : 'failed';
     lines.push(...check.lines.map((l) => `root ${root.date}: ${l}`));
   } else if (root.timestamp) {
     timestamp = 'not-checked';
     lines.push(
-      `root ${root.date}: timestamp by ${root.timestamp.tsaUrl} at ${root.timestamp.genTime} (no TSA certificate given: not checked)`,
+      `root ${root.date}: timestamp by ${root.timestamp.tsaUrl} at ${root.timestamp.genTime} (NOT verified: no trusted TSA certificate given, --tsa-cert or NIANBAO_TSA_CERT)`,
     );
   } else {
     lines.push(`root ${root.date}: not timestamped${root.timestampError ? ` (${root.timestampError})` : ''}`);
@@ -128,11 +144,13 @@ export function formatStoreVerification(v: StoreVerification): string[] {
     v.bodies.some((b) => b.breaks.length > 0) ||
     v.roots.some((r) => !r.leavesMatch || r.timeProblems.length > 0 || r.timestamp === 'failed');
   lines.push(
-    v.ok
-      ? 'verified: the check log is intact'
-      : uncovered && !broken
-        ? 'NOT verified: not covered (a log without chain links proves nothing)'
-        : 'NOT verified: see the breaks above',
+    v.verified
+      ? 'verified: the check log is intact and every daily root is timestamped by a trusted TSA'
+      : v.ok
+        ? `NOT verified: the check log agrees with itself, but ${v.roots.length === 0 ? 'no daily root has been recorded' : 'not every daily root carries a timestamp verified against a trusted TSA certificate'}`
+        : uncovered && !broken
+          ? 'NOT verified: not covered (a log without chain links proves nothing)'
+          : 'NOT verified: see the breaks above',
   );
   return lines;
 }

@@ -62,7 +62,14 @@ describe('tamper-evident check log', () => {
     expect(v.ok).toBe(true);
     expect(v.roots[0]?.timestamp).toBe('verified');
     expect(v.bodies[0]).toMatchObject({ entries: 3, breaks: [] });
-    expect(formatStoreVerification(v).at(-1)).toBe('verified: the check log is intact');
+    expect(v.verified).toBe(true);
+    expect(formatStoreVerification(v).at(-1)).toBe(
+      'verified: the check log is intact and every daily root is timestamped by a trusted TSA',
+    );
+    // Without a trusted certificate the same log is intact but NOT verified.
+    const bare = await verifyStore(rt.ctx.repo, [bodyId]);
+    expect(bare).toMatchObject({ ok: true, verified: false });
+    expect(bare.roots[0]?.timestamp).toBe('not-checked');
   });
 
   it('reports a wrong TSA certificate', async () => {

@@ -84,16 +84,19 @@ describe('nianbao evidence | letter | verify', () => {
     );
     expect(xml).toContain(`证据包 SHA-256：${sha256Of(new Uint8Array(await readFile(pkg)))}`);
 
+    // No TSA configured: nothing broken, but nothing timestamped either: not verified (exit code 2).
     const offline = await nianbao('verify', pkg);
-    expect(offline.exitCode).toBe(0);
+    expect(offline.exitCode).toBe(2);
     expect(offline.out).toMatch(
-      /! the daily root of \d{4}-\d{2}-\d{2} is not timestamped\nnote: [^\n]*own claims[^\n]*\nverified, with the reservations marked !$/,
+      /! the daily root of \d{4}-\d{2}-\d{2} is not timestamped\nnote: [^\n]*own claims[^\n]*\nNOT verified: nothing found broken, but the lines marked ! hold only on the package's own word$/,
     );
 
     const store = await nianbao('verify');
-    expect(store.exitCode).toBe(0);
+    expect(store.exitCode).toBe(2);
     expect(store.out).toContain('620421-rsj: 1 entry chained, intact');
-    expect(store.out.split('\n').at(-1)).toBe('verified: the check log is intact');
+    expect(store.out.split('\n').at(-1)).toBe(
+      'NOT verified: the check log agrees with itself, but not every daily root carries a timestamp verified against a trusted TSA certificate',
+    );
 
     const unknown = await nianbao('letter', 'spam.injection/2112/2017');
     expect(unknown.error).toMatch(/no complaint letter for spam.injection/);

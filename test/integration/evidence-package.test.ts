@@ -123,10 +123,13 @@ describe('evidence packages from the demo cycle', () => {
     expect(lines).toMatch(/✓ Merkle inclusion of the head .* holds/);
     expect(lines).toMatch(/✓ timestamp: signature verifies/);
 
-    // Offline with the certificate the token carries: holds only on the package's own word.
+    expect(v.verified).toBe(true);
+    // Offline with only the certificate the token carries: nothing broken, but NOT verified.
     const selfCert = await verifyPackage(pkg.bytes);
-    expect(selfCert.ok).toBe(true);
-    expect(formatPackageVerification(selfCert).at(-1)).toMatch(/^holds only on the package's own word/);
+    expect(selfCert).toMatchObject({ ok: true, verified: false, trusted: false });
+    expect(formatPackageVerification(selfCert).join('\n')).toMatch(
+      /! timestamp NOT verified: the token verifies only against the certificate INSIDE the package[^\n]*\nnote: [^\n]*\nNOT verified: nothing found broken, but the timestamp was not checked against a trusted TSA certificate/,
+    );
     // Another TSA's certificate: the timestamp does not hold.
     const other = await tsaCertificate('another TSA');
     const wrong = await verifyPackage(pkg.bytes, other.der);
@@ -195,14 +198,34 @@ describe('evidence packages from the demo cycle', () => {
     expect((await app.request('/evidence/spam.injection%2F2112%2F2017/letter.md')).status).toBe(400);
   });
 
-  it('`nianbao verify <package>` checks it offline and exits 1 when it does not hold', async () => {
+  it('`nianbao verify <package>` exits 0 verified, 2 without a trusted TSA certificate, 1 when it does not hold, 3 when it cannot run', {
+    timeout: 300_000,
+  }, async () => {
     const pkg = await buildEvidencePackage(rt.ctx, parseTarget('360802/2017'), SOFTWARE);
     const file = join(dir, 'p.wacz');
     const cert = join(dir, 'tsa.der');
+    const other = join(dir, 'other.pem');
     await writeFile(file, pkg.bytes);
     await writeFile(cert, tsa.certDer);
+    const otherDer = (await tsaCertificate('another TSA')).der;
+    await writeFile(
+      other,
+      `-----BEGIN CERTIFICATE-----\n${Buffer.from(otherDer).toString('base64')}\n-----END CERTIFICATE-----\n`,
+    );
     const ok = await run(process.execPath, [BIN, 'verify', file, '--tsa-cert', cert]);
     expect(ok.stdout).toMatch(/✓ Merkle inclusion[\s\S]*verified: every check holds\n$/);
+    // The trusted certificate configured once (NIANBAO_TSA_CERT) instead of the flag.
+    const env = { ...process.env, NIANBAO_TSA_CERT: `${other},${cert}` };
+    const configured = await run(process.execPath, [BIN, 'verify', file], { env });
+    expect(configured.stdout).toMatch(/verified: every check holds\n$/);
+    // No trust anchor: the package's own certificate is not one.
+    const { NIANBAO_TSA_CERT: _, ...bare } = process.env;
+    const unanchored = await run(process.execPath, [BIN, 'verify', file], { env: bare }).catch((e) => e);
+    expect(unanchored.code).toBe(2);
+    expect(unanchored.stdout).toMatch(/! timestamp NOT verified[\s\S]*\nNOT verified: nothing found broken/);
+    const missing = await run(process.execPath, [BIN, 'verify', join(dir, 'nothing.wacz')]).catch((e) => e);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/^nianbao verify: ENOENT/);
     const files = unzipSync(pkg.bytes);
     files[PACKAGE_PATHS.statement] = new TextEncoder().encode('edited');
     await writeFile(file, zipSync(files));

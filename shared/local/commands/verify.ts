@@ -2,57 +2,98 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadConfig } from '#shared/config.ts';
 import { recordDailyRoot } from '#shared/evidence/daily-root.ts';
-import { formatPackageVerification, verifyPackage } from '#shared/evidence/package-verify.ts';
+import {
+  formatPackageVerification,
+  verificationExitCode,
+  verifyPackage,
+} from '#shared/evidence/package-verify.ts';
 import { formatStoreVerification, verifyStore } from '#shared/evidence/verify-store.ts';
 import { withRuntime } from '#shared/local/with-runtime.ts';
 
-/** A certificate file, DER or PEM (`-----BEGIN CERTIFICATE-----`). */
-async function readCertificate(file: string): Promise<Uint8Array> {
+/** Exit code when verify could not run at all (unreadable package or certificate file, unknown body). */
+export const VERIFY_CANNOT_RUN = 3;
+
+/** The certificates in a file (DER X.509), DER or PEM; a PEM file may hold several. Throws for an empty PEM. */
+export async function readCertificates(file: string): Promise<Uint8Array[]> {
   const bytes = await readFile(file);
   const text = bytes.toString('latin1');
-  const pem = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(text);
-  return pem
-    ? new Uint8Array(Buffer.from((pem[1] ?? '').replace(/\s+/g, ''), 'base64'))
-    : new Uint8Array(bytes);
+  const pems = [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/g)];
+  if (pems.length === 0) return [new Uint8Array(bytes)];
+  return pems.map((m) => new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64')));
+}
+
+/** The trusted TSA certificates: every `--tsa-cert`, else the files NIANBAO_TSA_CERT names (comma separated). */
+async function trustedCertificates(given: readonly string[]): Promise<Uint8Array[]> {
+  const files = given.length
+    ? given
+    : (loadConfig().NIANBAO_TSA_CERT ?? '')
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean);
+  const out: Uint8Array[] = [];
+  for (const f of files) out.push(...(await readCertificates(f)));
+  return out;
 }
 
 /**
  * `nianbao verify [package.wacz]`: with a package, checks it offline (no store needed); without, checks
  * the check log in the store (every body's chain, every daily root). `--record-root` first records
- * today's daily root (timestamped when NIANBAO_TSA_URL is set). Exits 1 when something does not hold.
+ * today's daily root (timestamped when NIANBAO_TSA_URL is set). Timestamps verify only against trusted TSA
+ * certificates (`--tsa-cert`, repeatable, or NIANBAO_TSA_CERT). Exit codes (docs/evidence.md): 0 verified,
+ * 1 something does not hold, 2 nothing broken but not verified (no trusted certificate, no timestamp),
+ * 3 verify could not run.
  */
 export function registerVerify(program: Command): void {
   program
     .command('verify [package]')
-    .description('verify an evidence package offline, or (without one) the check log in the store')
-    .option('--tsa-cert <file>', "the time-stamping authority's certificate (DER or PEM)")
+    .description(
+      'verify an evidence package offline, or (without one) the check log in the store; exit 0 verified, 1 broken, 2 not verified (no trusted timestamp), 3 could not run',
+    )
+    .option(
+      '--tsa-cert <file>',
+      "a trusted time-stamping authority's certificate (DER or PEM; repeatable; default NIANBAO_TSA_CERT)",
+      (file: string, all: string[]) => [...all, file],
+      [] as string[],
+    )
     .option('--body <bodyId>', 'only this body (store verification)')
     .option('--record-root', "record today's daily root first (store verification)")
     .action(
       async (
         file: string | undefined,
-        options: { tsaCert?: string; body?: string; recordRoot?: boolean },
+        options: { tsaCert: string[]; body?: string; recordRoot?: boolean },
       ) => {
-        const cert = options.tsaCert ? await readCertificate(options.tsaCert) : undefined;
-        if (file) {
-          const v = await verifyPackage(new Uint8Array(await readFile(file)), cert);
-          for (const line of formatPackageVerification(v)) console.log(line);
-          if (!v.ok) process.exitCode = 1;
-          return;
+        try {
+          process.exitCode = await runVerify(file, options);
+        } catch (error) {
+          console.error(`nianbao verify: ${error instanceof Error ? error.message : String(error)}`);
+          process.exitCode = VERIFY_CANNOT_RUN;
         }
-        const tsaUrl = loadConfig().NIANBAO_TSA_URL;
-        await withRuntime(async (rt) => {
-          if (options.recordRoot) {
-            const root = await recordDailyRoot(rt.ctx, tsaUrl ? { tsaUrl } : {});
-            console.log(`daily root ${root.date}: ${root.root} over ${root.size} head(s)`);
-          }
-          const ids = options.body ? [options.body] : [...rt.ctx.registry.keys()];
-          if (options.body && !rt.ctx.registry.has(options.body))
-            throw new Error(`unknown body ${options.body}`);
-          const v = await verifyStore(rt.ctx.repo, ids, cert);
-          for (const line of formatStoreVerification(v)) console.log(line);
-          if (!v.ok) process.exitCode = 1;
-        });
       },
     );
+}
+
+async function runVerify(
+  file: string | undefined,
+  options: { tsaCert: string[]; body?: string; recordRoot?: boolean },
+): Promise<number> {
+  const certs = await trustedCertificates(options.tsaCert);
+  if (file) {
+    const v = await verifyPackage(new Uint8Array(await readFile(file)), certs);
+    for (const line of formatPackageVerification(v)) console.log(line);
+    return verificationExitCode(v);
+  }
+  const tsaUrl = loadConfig().NIANBAO_TSA_URL;
+  let code = 0;
+  await withRuntime(async (rt) => {
+    if (options.body && !rt.ctx.registry.has(options.body)) throw new Error(`unknown body ${options.body}`);
+    if (options.recordRoot) {
+      const root = await recordDailyRoot(rt.ctx, tsaUrl ? { tsaUrl } : {});
+      console.log(`daily root ${root.date}: ${root.root} over ${root.size} head(s)`);
+    }
+    const ids = options.body ? [options.body] : [...rt.ctx.registry.keys()];
+    const v = await verifyStore(rt.ctx.repo, ids, certs);
+    for (const line of formatStoreVerification(v)) console.log(line);
+    code = verificationExitCode(v);
+  });
+  return code;
 }
