@@ -108,6 +108,11 @@ const Env = z.object({
    */
   NIANBAO_TSA_URL: z.url({ protocol: /^https?$/ }).optional(),
   /**
+   * Trusted TSA certificates for `nianbao verify`: files (DER or PEM, a PEM file may hold several), comma
+   * separated. A timestamp verifies only against one of these or `--tsa-cert` (docs/evidence.md).
+   */
+  NIANBAO_TSA_CERT: z.string().min(1).optional(),
+  /**
    * Base URLs of the chat-robot platforms alerts are posted to (shared/channels/): their fixed hosts.
    * Tests point them at loopback stand-ins (which must also be in NIANBAO_ALLOW_PRIVATE_ORIGINS).
    */
