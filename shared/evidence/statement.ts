@@ -76,7 +76,7 @@ export function evidenceStatement(s: StatementInput): string {
     '',
     ...s.findings.map((f) => `- ${f.rule} (${f.severity}): ${f.message.zh}`),
     '',
-    '`nianbao verify <this file>` checks every hash, the chain to the daily root and the timestamp token offline.',
+    '`nianbao verify <this file> --tsa-cert <the TSA certificate>` checks every hash, the chain to the daily root and the timestamp token offline; without a trusted TSA certificate (or NIANBAO_TSA_CERT) the timestamp is reported as not verified.',
     '',
   ];
   return lines.join('\n');
