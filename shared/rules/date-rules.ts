@@ -211,7 +211,8 @@ const addDays = (date: string, days: number): string =>
  * BACKDATE_TOLERANCE_DAYS after the page date, read the listing completely (absence-proof.ts: to its end
  * or past the year, nothing unread, no unsettled candidate, the year not named in the text) without the
  * report's year, and found no link to the report itself (`reportUrls`: a listing that titled it with another
- * year, or with none, still listed it). Evidence: each such check (at most three): its place on the body's hash chain (`chain.seq`
+ * year, or with none, still listed it). A read on the Beijing day the report was first seen does not count
+ * (it may be the read of the crawl that found it, or the report went up later that day). Evidence: each such check (at most three): its place on the body's hash chain (`chain.seq`
  * and the entry's hash, docs/evidence.md), the listing pages it read and their snapshot hashes. Null when
  * there is no such check. Pure.
  */
@@ -227,8 +228,11 @@ export function backdatedFinding(input: {
   if (!publishedAt) return null;
   const earliest = addDays(publishedAt, BACKDATE_TOLERANCE_DAYS);
   const own = new Set((input.reportUrls ?? []).map(sameResource));
+  const seenDay = beijingDate(new Date(firstSeen));
   const without = input.checks
+    // Not the day it was first seen: that read may be the one of the crawl that found it.
     .filter((c) => c.at < firstSeen && beijingDate(new Date(c.at)) > earliest)
+    .filter((c) => beijingDate(new Date(c.at)) < seenDay)
     .filter((c) => !c.pages.some((p) => p.years.includes(year)))
     // The read that found the report under another year's title, or under none, did list it.
     .filter((c) => !(c.candidates ?? []).some((l) => own.has(sameResource(l.url))))

@@ -50,8 +50,10 @@ describe('backdatedFinding (pure)', () => {
   it('spares the read that found the report under another year or no year (its link is the report URL)', () => {
     const url = 'http://x.gov.cn/ndbg/t20240103_1.html';
     const firstSeen = '2024-01-10T04:00:01.500Z';
+    // A read the day before it was first seen (so only the URL can spare it).
+    const at = '2024-01-09T04:00:00.000Z';
     const found = (year: number | null, years: number[]) => ({
-      ...read('2024-01-10T04:00:00.000Z', years, year === null ? {} : { unsettledYears: [year] }),
+      ...read(at, years, year === null ? {} : { unsettledYears: [year] }),
       candidates: [{ url, title: `${year ?? ''}年政府信息公开工作年度报告`, year }],
     });
     const wrongYear = found(2024, [2022, 2024]);
@@ -67,7 +69,11 @@ describe('backdatedFinding (pure)', () => {
         reportUrls: ['https://x.gov.cn/ndbg/t20240103_1.html'],
       }),
     ).toBeNull();
-    // Another report's link does not spare the read.
+    // The read of the day it was first seen does not count even without the URL (the crawl that found it).
+    const sameDay = { ...noYear, at: '2024-01-10T04:00:00.000Z' };
+    expect(backdatedFinding({ ...base, firstSeen, checks: [sameDay] })).toBeNull();
+    expect(backdatedFinding({ ...base, firstSeen, checks: [noYear] })).not.toBeNull();
+    // Another report's link does not spare an earlier day's read.
     expect(
       backdatedFinding({
         ...base,
