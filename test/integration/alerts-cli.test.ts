@@ -67,11 +67,42 @@ describe('nianbao subscribe | unsubscribe | subscribers | alert test', () => {
     const cases: Array<[string[], RegExp]> = [
       [['subscribe', 'not-an-address', '36'], /not an e-mail address/],
       [['subscribe', 'a@example.org', '99'], /unknown scopes: 99/],
-      [['subscribe', 'https://hooks.example.org/x', '36'], /webhooks are not built/],
+      [['subscribe', 'https://hooks.example.org/x', '36'], /a robot URL needs --channel/],
+      [['subscribe', '--channel', 'sms', 'a@example.org', '36'], /--channel: email, wecom/],
+      [
+        [
+          'subscribe',
+          '--channel',
+          'dingtalk',
+          'https://oapi.dingtalk.com/robot/send?access_token=a1b2c3d4e5f60718293a',
+          '36',
+        ],
+        /dingtalk: malformed or missing secret/,
+      ],
+      [
+        ['subscribe', '--channel', 'wecom', 'https://evil.example/cgi-bin/webhook/send?key=693a91f6', '36'],
+        /qyapi\.weixin\.qq\.com/,
+      ],
       [['subscribe', 'a@example.org', '36', '--digest', 'weekly'], /--digest: immediate or daily/],
       [['unsubscribe', 'stranger@example.org'], /not a subscriber/],
     ];
     for (const [args, why] of cases) expect((await nianbao(...args)).error).toMatch(why);
+  });
+
+  it('subscribes a 企业微信 robot by its URL, shown and listed by its label, never by its key', {
+    timeout: 600_000,
+  }, async () => {
+    const key = '693a91f6-7aaa-4bc4-97a0-0ec2afa5aaa1';
+    const url = `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${key}`;
+    const sub = await nianbao('subscribe', '--channel', 'wecom', url, '360802');
+    expect(sub.error).toBeUndefined();
+    expect(sub.out).toMatch(/企业微信群机器人 wecom:[0-9a-f]{16}/);
+    expect(sub.out).not.toContain(key);
+    const listed = (await nianbao('subscribers', '--json')).out;
+    expect(listed).not.toContain(key);
+    expect(JSON.parse(listed)).toContainEqual(
+      expect.objectContaining({ channel: 'wecom', confirmed: true, scopes: ['360802'] }),
+    );
   });
 
   it('alert test mails a sample alert, marked as a test, through the configured transport', {

@@ -14,7 +14,9 @@ export function registerSubscribers(program: Command): void {
         for (const s of await rt.ctx.subscribers.list()) {
           const scopes = await rt.ctx.subscribers.scopes(s.emailHash);
           rows.push({
+            // A robot is listed by its label; its key, token, URL and secret never leave the table.
             email: s.email,
+            channel: s.robot?.channel ?? 'email',
             confirmed: s.confirmed,
             suppressed: s.suppressed,
             digest: s.digest,
