@@ -34,7 +34,8 @@ export function keepLogFindings(stored: readonly Finding[], computed: readonly F
  */
 export async function logFindings(ctx: StageContext, report: ReportItem): Promise<Finding[]> {
   const out: Finding[] = [];
-  const stored = await ctx.repo.listRevisions(report.bodyId, report.year);
+  // One revision is the item itself: its URL is the report's, and no date can have changed.
+  const stored = report.revisions > 1 ? await ctx.repo.listRevisions(report.bodyId, report.year) : [];
   if (report.publishedAt) {
     const checks = await listChecksBetween(ctx.repo, report.bodyId, report.publishedAt, report.firstSeen);
     const backdated = backdatedFinding({
