@@ -58,7 +58,9 @@ async function targets(alert: AlertRecord, ctx: StageContext): Promise<Target[]>
  * the send; marked sent after. A passing failure releases the claim and throws (the queue retries); the
  * recipient's mailbox refused for good (mail/refusal.ts) marks the delivery refused and suppresses the
  * address; our relay refusing us or the content releases the claim, suppresses nobody, tells the admins
- * once a day and leaves the alert to the redrive. The alert is marked
+ * once a day and leaves the alert to the redrive. A robot subscriber (channels/deliver.ts) is posted to within
+ * its limit under the same claim; over the limit it is left for the redrive, gone for good it is suppressed
+ * and the admins told (docs/alerts.md). The alert is marked
  * delivered only when no delivery is left held by another worker; otherwise the redrive comes back to it.
  */
 export async function handleAlert(message: AlertMessage, ctx: StageContext): Promise<AlertOutcome> {
