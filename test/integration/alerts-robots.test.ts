@@ -135,6 +135,43 @@ describe('alerts to chat robots and signed webhooks, against loopback platforms'
     expect(rx.for(WECOM_KEY)).toHaveLength(2);
   });
 
+  it('the web form subscribes a robot: the confirmation goes to the robot, the page never shows its URL or key', async () => {
+    const key = 'c0ffee00-1111-2222-3333-444455556666';
+    rx.addWecom(key);
+    const form = new URLSearchParams({
+      channel: 'wecom',
+      robotUrl: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=${key}`,
+      scope: '360802',
+    });
+    const res = await w.app.request('/subscribe', {
+      method: 'POST',
+      body: form.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(202);
+    const page = await res.text();
+    expect(page).toContain('确认消息已发往该群机器人');
+    expect(page).not.toContain(key);
+    expect(rx.for(key)).toHaveLength(1);
+    expect(rx.for(key)[0]?.text).toContain('/subscriptions/confirm?e=');
+    // A malformed secret is refused on the page, and not written back into it.
+    const bad = new URLSearchParams({
+      channel: 'feishu',
+      robotUrl: 'https://open.feishu.cn/open-apis/bot/v2/hook/5e3d587e-d78e-4a07',
+      robotSecret: 'bad secret!',
+      scope: '360802',
+    });
+    const refused = await w.app.request('/subscribe', {
+      method: 'POST',
+      body: bad.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(refused.status).toBe(400);
+    const text = await refused.text();
+    expect(text).not.toContain('bad secret!');
+    expect(text).not.toContain('5e3d587e-d78e-4a07');
+  });
+
   it('refuses a robot URL of another host or without its secret, never echoing the secret', async () => {
     const elsewhere = await post({
       channel: 'wecom',
