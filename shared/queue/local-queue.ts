@@ -110,6 +110,8 @@ export class LocalQueue<T> implements Queue<T> {
   private seq = 0;
   private waiting = 0;
   private inFlight = 0;
+  /** Holds taken (hold()); nothing is delivered while any is. */
+  private holds = 0;
   private handler: ((message: T) => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
@@ -203,8 +205,24 @@ export class LocalQueue<T> implements Queue<T> {
     this.handler = undefined;
   }
 
+  /**
+   * Stops delivering until the returned release is called (messages sent meanwhile wait, in order; those
+   * in flight finish): what a stopped consumer looks like, e.g. a Lambda throttled to zero. Returns the
+   * release; calling it twice is harmless.
+   */
+  hold(): () => void {
+    this.holds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds -= 1;
+      this.pump();
+    };
+  }
+
   private pump(): void {
-    if (!this.handler) return;
+    if (!this.handler || this.holds > 0) return;
     const now = Date.now();
     for (let d = this.delayed.peek(); d && d.key <= now; d = this.delayed.peek()) {
       this.delayed.pop();

@@ -42,7 +42,13 @@ ${
       : ''
 }
 ${figures.length ? html`<p>数字 <span lang="en">figures</span>: ${figures.map(([k, v], i) => html`${i ? '; ' : ''}<code>${k}</code> = ${v}`)}</p>` : ''}
-${e.computation ? html`<p>计算 <span lang="en">arithmetic</span>: <code>${e.computation}</code></p>` : ''}
+${
+  e.computation
+    ? /[=≠<>]/.test(e.computation)
+      ? html`<p>计算 <span lang="en">arithmetic</span>: <code>${e.computation}</code></p>`
+      : html`<p>记录 <span lang="en">record</span>: <code>${e.computation}</code></p>`
+    : ''
+}
 </div>`;
 }
 

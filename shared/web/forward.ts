@@ -1,9 +1,20 @@
 import type { Context, Hono } from 'hono';
 
+/** Marks the env of a request a page's handler makes in process: a symbol no client can send. */
+const INTERNAL_CALL = Symbol('nianbao.internal-call');
+
+/**
+ * Whether this request is a page's own call to the API (callApi), already counted by the rate limiter
+ * as the page request that made it: one admin page view asks five lists, and is one request.
+ */
+export function isInternalCall(c: Context): boolean {
+  return (c.env as Record<symbol, unknown> | undefined)?.[INTERNAL_CALL] === true;
+}
+
 /**
  * Asks this app's own JSON API from a page's handler (the form posts to the page; the page posts JSON to
- * the API), in process, with the caller's connection (`c.env`) so the API's per-client limits still see
- * the client. Returns the status and the parsed JSON body (null when the answer is not JSON).
+ * the API), in process, with the caller's connection (`c.env`, so the API sees the same client), marked
+ * internal: the page request was counted by the rate limiter, its calls are not counted again. Returns the status and the parsed JSON body (null when the answer is not JSON).
  */
 export async function callApi(
   app: Hono,
@@ -25,7 +36,7 @@ export async function callApi(
       headers,
       ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
     }),
-    c.env,
+    { ...(c.env as object | undefined), [INTERNAL_CALL]: true },
   );
   const text = await res.text();
   try {

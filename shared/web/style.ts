@@ -52,7 +52,7 @@ form.inline>div{min-width:0;max-width:100%}select{width:auto}
 label{display:block;font-weight:600;font-size:.95rem}
 label .hint{display:block;font-weight:400;color:#555;font-size:.85rem}
 input,select,textarea,button{font:inherit;max-width:100%}
-input[type=text],input[type=search],input[type=email],input[type=password],select,textarea{border:1px solid #767676;border-radius:4px;padding:.35rem .5rem;background:#fff;color:#1a1a1a}
+input[type=text],input[type=search],input[type=email],input[type=password],input[type=url],select,textarea{border:1px solid #767676;border-radius:4px;padding:.35rem .5rem;background:#fff;color:#1a1a1a}
 textarea{width:100%;min-height:12rem;font-family:ui-monospace,monospace;font-size:.85rem}
 button,.button{background:#0b3d91;color:#fff;border:1px solid #0b3d91;border-radius:4px;padding:.4rem .9rem;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:#fff;color:#0b3d91}
@@ -75,7 +75,7 @@ table.stack caption{display:block}
 table.stack tbody,table.stack tfoot{display:block}
 table.stack tr{display:grid;grid-template-columns:1fr;gap:0;border-bottom:2px solid #d0d7e2;padding:.4rem 0}
 table.stack.two tr{grid-template-columns:1fr 1fr;column-gap:.8rem}
-table.stack th[scope=row]{grid-column:1/-1;border:0;padding:.2rem 0}
+table.stack th[scope=row]{grid-column:1/-1;border:0;padding:.2rem 0;position:static;box-shadow:none}
 table.stack td:empty{display:none}
 table.stack td{border:0;padding:.1rem 0;text-align:left;display:flex;justify-content:space-between;gap:.5rem}
 table.stack td::before{content:attr(data-label);color:#444;font-size:.85rem}

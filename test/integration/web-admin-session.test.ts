@@ -125,6 +125,20 @@ describe('the dashboard admin session, 404s and bad scopes', () => {
     expect(signedIn(page)).toBe(false);
   });
 
+  it('counts an admin page view once, not each list it asks the API for', async () => {
+    // Three admin requests a minute: a page view asks five lists in process, and is one request.
+    const limited = createApp(rt.ctx, { adminToken: TOKEN, rateLimits: { adminPerMinute: 3 } });
+    const { cookie } = await login(TOKEN);
+    const client = { incoming: { socket: { remoteAddress: '198.51.100.7' } } };
+    const view = () => limited.request('/admin', { headers: { cookie } }, client);
+    for (let i = 0; i < 3; i += 1) {
+      const res = await view();
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('队列深度');
+    }
+    expect((await view()).status).toBe(429);
+  });
+
   it('answers a browser an HTML 404 page and a client JSON, both with the security headers', async () => {
     const html = await app.request('/no/such/page', { headers: { accept: 'text/html,*/*;q=0.8' } });
     expect(html.status).toBe(404);

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_SITES } from '#seeds/portal/sites.ts';
 import { openAdminSession } from '#shared/api/admin-token.ts';
 import { listChecks } from '#shared/store/crawl-state.ts';
 import { a11yViolations } from '#test/support/a11y-checks.ts';
@@ -227,9 +228,11 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
     // The listing is unchanged since the cycle: the fresh check is a 304, logged like any other.
     expect(['read', 'not-modified']).toContain(after?.outcome);
 
-    // Ten presses in a burst (the form's own fields, posted as the button would, all at once).
+    // Ten presses in a burst (the form's own fields, posted as the button would, all at once), while the
+    // crawl consumer is held: the crawl cannot run (and end the pending re-crawl) between two presses.
     served.rt.events.reset();
     await page.selectOption('#recrawl-body', '411328');
+    const release = served.rt.queues.crawl.hold();
     const statuses = await page.evaluate(async () => {
       const form = document.querySelector('form[action="/admin/do/recrawl"]') as HTMLFormElement;
       const body = new URLSearchParams(new FormData(form) as unknown as Record<string, string>);
@@ -239,6 +242,8 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
       return (await Promise.all(presses)).map((r) => r.type === 'opaqueredirect' || r.ok);
     });
     expect(statuses).toEqual(Array(10).fill(true));
+    expect((await served.rt.queues.crawl.measure()).waiting).toBe(1);
+    release();
     await served.rt.settle();
     expect(served.rt.events.crawls.filter((c) => c.bodyId === '411328')).toHaveLength(1);
     await page.close();
@@ -264,6 +269,28 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
     await shoot(page, 'admin-requeued');
     await context.close();
   });
+
+  it('shows queue depths and proposes a new portal’s registry entry from its home page, saving nothing', async () => {
+    const context = await newContext(browser);
+    await context.addCookies([{ name: 'nb_admin', value: await session(), url: `${url}/admin` }]);
+    const page = await context.newPage();
+    await page.goto(`${url}/admin`);
+    const queues = page.locator('table', { has: page.locator('caption', { hasText: '队列深度' }) });
+    expect(await queues.locator('tbody tr').count()).toBe(3);
+    const site = DEMO_SITES.find((s) => s.key === '003')!;
+    const registered = served.rt.ctx.registry.size;
+    await page.fill('#discover-url', `${site.origin}/`);
+    await Promise.all([page.waitForLoadState(), page.click('form[action="/admin/do/discover"] button')]);
+    await expect.poll(() => page.locator('#proposal-title').count()).toBe(1);
+    expect(await page.locator('section.card', { hasText: '拟议条目' }).textContent()).toContain(
+      `${site.origin}${site.listingPath}`,
+    );
+    expect(JSON.parse(await page.locator('#entry').inputValue())).toMatchObject({ id: '411328' });
+    expect(served.rt.ctx.registry.size).toBe(registered);
+    expect(await a11yViolations(page)).toEqual([]);
+    await shoot(page, 'admin-discover');
+    await context.close();
+  }, 120_000);
 
   it('answers bad input with a page that names it, escaped, and unknown bodies or reports with 404', async () => {
     const cases: Array<[string, number, string]> = [

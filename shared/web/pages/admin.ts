@@ -187,7 +187,7 @@ ${action(
   'discover',
   html`查找年报栏目 <span lang="en">Discover</span>`,
   html`<div><label for="discover-url">门户首页 <span class="en" lang="en">Portal home page</span></label>
-<input type="url" id="discover-url" name="url" required placeholder="http://www.example.gov.cn/" value="${v.discoverUrl ?? ''}"></div>`,
+<input type="url" id="discover-url" name="url" required size="40" placeholder="http://www.example.gov.cn/" value="${v.discoverUrl ?? ''}"></div>`,
   true,
 )}
 ${v.proposal ? proposalBlock(v.proposal) : ''}

@@ -61,7 +61,7 @@ function jurisdictionTable(v: ScoreboardView): Html {
   const { board } = v;
   return tableRegion(
     '各地区统计 By jurisdiction',
-    html`<table id="jurisdictions" class="sticky" data-sortable>
+    html`<table id="jurisdictions" class="sticky stack two" data-sortable>
 <caption>${board.year}年度报告 · ${v.scopeName} · 按地区 <span class="en" lang="en">by jurisdiction</span></caption>
 <thead><tr><th scope="col">地区 Jurisdiction</th><th scope="col" class="num">机关 Bodies</th>${countHeads()}</tr></thead>
 <tbody>${board.rows.map(
