@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { StageContext } from '../stages/context.ts';
+import { isInternalCall } from '../web/forward.ts';
 import { internalError, notFound, registerWebRoutes } from '../web/routes.ts';
 import { securityHeaders } from '../web/security.ts';
 import { openApiDocument } from './openapi.ts';
@@ -56,6 +57,7 @@ export function createApp(ctx: StageContext, options: ApiOptions = {}): Hono {
     }),
   );
   app.use('*', async (c, next) => {
+    if (isInternalCall(c)) return next();
     const admin = c.req.path.startsWith('/admin');
     const limit = admin ? limits.adminPerMinute : limits.publicPerMinute;
     const decision = await rate
