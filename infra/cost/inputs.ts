@@ -124,14 +124,14 @@ export const NEW_REPORT = {
   perBodyPerYear: a(1, 'one annual report per body'),
   portalRequests: a(3, 'the changed listing, the report page, one attachment'),
   storeCalls: m(
-    14,
-    'RESULTS.md (cost-inputs): crawl.first.storeCallsPerBody 18.00 for 3 reports, less the 4 of any check',
+    8,
+    'RESULTS.md crawl section (30 Nov 20:39, one conditional PutObject per archived object): first cycle 12.00 store calls a body for 3 reports, less the 4 of any check',
   ),
   readUnits: a(10, 'link, report and text-index reads'),
   writeUnits: a(30, 'links, report, revision, TEXT# item, parse state'),
   s3Puts: m(
-    8 / 3,
-    'RESULTS.md, first cycle: 1600 PutObject for 200 bodies × 3 reports (page, attachment, metadata, snapshot)',
+    4 / 3,
+    'RESULTS.md crawl section (30 Nov 20:39): first cycle PutObject 4.00 a body for 3 reports (3 pages, provenance in their own metadata, and 1 listing snapshot; the bench portals have no attachments)',
   ),
   crawlLambdaSeconds: a(
     6,
