@@ -108,7 +108,11 @@ export class RobotSender {
         bodyTimeout: this.o.timeoutMs,
       });
       status = res.statusCode;
-      text = await res.body.text();
+      // A webhook is judged by its status alone: its body (any size, anyone's) is not read.
+      if (robot.channel === 'webhook') {
+        await res.body.dump();
+        text = '';
+      } else text = await res.body.text();
     } catch (error) {
       const unsafe = findUnsafeAddress(error);
       if (unsafe) return { status: 'invalid', reason: `unsafe target: resolves to ${unsafe.reason}` };
