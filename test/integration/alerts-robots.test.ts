@@ -17,6 +17,8 @@ describe('alerts to chat robots and signed webhooks, against loopback platforms'
   let w: AlertsWorld;
   let rx: RobotReceivers;
   const clock = new TestClock();
+  /** Every line the runtime logged: no key, token or secret may be among them. */
+  const logged: string[] = [];
 
   /** Records an alert without queueing it: the test plays the workers. */
   const record = (alertId: string, year: number, f: Finding = finding('deadline.missing')) =>
@@ -68,7 +70,7 @@ describe('alerts to chat robots and signed webhooks, against loopback platforms'
         NIANBAO_FEISHU_URL: rx.origin,
         NIANBAO_ALLOW_PRIVATE_ORIGINS: rx.origin,
       },
-      { stages: [], now: clock.now },
+      { stages: [], now: clock.now, log: (line) => logged.push(line) },
     );
     w.clock = clock;
   });
@@ -344,5 +346,19 @@ describe('alerts to chat robots and signed webhooks, against loopback platforms'
     const o = await handleAlert({ type: 'alert', alertId: 'deadline.missing/360802/1958' }, w.rt.ctx);
     expect(o.refused).toBeGreaterThanOrEqual(1);
     expect((await w.rt.ctx.subscribers.get(emailHash(label)))?.suppressedWhy).toMatch(/unsafe target/);
+  });
+
+  it('logged something about the robots, and never a key, token, hook id or secret', () => {
+    expect(logged.some((l) => /robot/.test(l))).toBe(true);
+    const secrets = [
+      WECOM_KEY,
+      DING_TOKEN,
+      DING_SECRET,
+      FEISHU_HOOK,
+      FEISHU_SECRET,
+      HOOK_SECRET,
+      'AWrongSecret456',
+    ];
+    for (const secret of secrets) expect(logged.filter((l) => l.includes(secret))).toEqual([]);
   });
 });
