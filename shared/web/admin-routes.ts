@@ -217,7 +217,13 @@ export const registerAdminPages: RouteRegistrar = (app, ctx, options) => {
     view.discoverUrl = url;
     const found = r.body as (DiscoverProposalView & { entry?: { id?: unknown } }) | null;
     if (r.status === 200 && found?.entry) {
-      view.proposal = found;
+      const registered = ctx.registry.get(String(found.entry.id ?? ''));
+      view.proposal = {
+        ...found,
+        ...(registered
+          ? { registered: { id: registered.id, name: registered.name, listingUrl: registered.listingUrl } }
+          : {}),
+      };
       view.entry = { id: String(found.entry.id ?? ''), json: JSON.stringify(found.entry, null, 2) };
       view.flash = { ok: true, text: `找到年报栏目 Found the 年报 column: ${found.listingUrl}` };
     } else {

@@ -141,6 +141,7 @@ describe('the admin page: queue depths, and discover without writing', () => {
     expect(page).toContain(`${site.origin}${site.listingPath}`);
     // The proposed entry is in the editor (escaped JSON), for the admin to check and save.
     expect(page).toMatch(/<textarea id="entry" name="entry"[^>]*>\{\n {2}&quot;id&quot;: &quot;360802&quot;/);
+    expect(page).toContain('已登记 <code>360802</code> 吉州区人民政府');
     expect(await readFile(join(dir, 'bodies.json'), 'utf8')).toBe(before);
     expect(rt.ctx.registry.size).toBe(size);
   });

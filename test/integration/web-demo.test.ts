@@ -286,6 +286,10 @@ describe('the dashboard after the demo cycle, in Chromium', () => {
       `${site.origin}${site.listingPath}`,
     );
     expect(JSON.parse(await page.locator('#entry').inputValue())).toMatchObject({ id: '411328' });
+    // 唐河县 is registered already: the page says that saving replaces its entry.
+    expect(await page.locator('section.card p.notice').textContent()).toContain(
+      '已登记 411328 唐河县人民政府',
+    );
     expect(served.rt.ctx.registry.size).toBe(registered);
     expect(await a11yViolations(page)).toEqual([]);
     await shoot(page, 'admin-discover');

@@ -36,6 +36,8 @@ export interface DiscoverProposalView {
   columnTitle: string;
   complete: boolean;
   notes: string[];
+  /** The registered body whose id the proposal carries: saving would replace its entry. */
+  registered?: { id: string; name: string; listingUrl: string };
 }
 
 function proposalBlock(p: DiscoverProposalView): Html {
@@ -46,6 +48,12 @@ function proposalBlock(p: DiscoverProposalView): Html {
 </dl>
 <p>${p.complete ? '条目已完整,核对后可保存。 Complete: check it, then Save.' : '请补全 <…> 字段后再保存。 Fill in the <…> fields before saving.'}</p>
 ${p.notes.length ? html`<ul>${p.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
+${
+  p.registered
+    ? html`<p class="notice">已登记 <code>${p.registered.id}</code> ${p.registered.name}(栏目 ${p.registered.listingUrl}):保存将替换该条目。
+<span lang="en">Already registered: saving replaces that entry.</span></p>`
+    : ''
+}
 </section>`;
 }
 
