@@ -121,6 +121,13 @@ const Env = z.object({
   NIANBAO_FEISHU_URL: z.url({ protocol: /^https?$/ }).default('https://open.feishu.cn'),
   /** How long one post to a robot or webhook may take (headers, then body). */
   NIANBAO_ROBOT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /**
+   * An alert whose robot posts were held back by a robot's per-minute limit is sent again to the alert queue
+   * this many seconds later (SQS DelaySeconds, at most 900), up to NIANBAO_ROBOT_REQUEUE_MAX times; after that
+   * the daily redrive takes it. 0 times: only the redrive.
+   */
+  NIANBAO_ROBOT_REQUEUE_DELAY_S: z.coerce.number().int().min(1).max(900).default(60),
+  NIANBAO_ROBOT_REQUEUE_MAX: z.coerce.number().int().min(0).max(10_000).default(60),
   /** Port of the local HTTP API (0: any free port, printed at start). */
   NIANBAO_API_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Secret for the API's /admin routes; `start` generates and prints one when unset. */

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ConcernProps } from './common.ts';
-import { AppFunction, bindBucket, bindMail, bindTable } from './function.ts';
+import { AppFunction, bindBucket, bindMail, bindQueueProducer, bindTable } from './function.ts';
 import { WorkQueue } from './work-queue.ts';
 
 /** Alert queue → alert function → SES or SMTP: each alert to each subscriber (or the admins) once. */
@@ -29,5 +29,8 @@ export class Alert extends Construct {
     bindBucket(this.fn, props.storage.bucket, 'none');
     bindMail(this.fn, props.mail);
     this.queue.consumeWith(this.fn, { batchSize: 10 });
+    // Its own queue too: admin alerts it raises (mail.transport, robot refusals) and alerts held back by a
+    // robot's per-minute limit, sent again with a delay (shared/stages/alert-stage.ts).
+    bindQueueProducer(this.fn, this.queue.queue, 'NIANBAO_ALERT_QUEUE_URL');
   }
 }

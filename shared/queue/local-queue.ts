@@ -168,17 +168,21 @@ export class LocalQueue<T> implements Queue<T> {
       this.dedup.set(options.dedupId, now);
       this.dedupOrder.push({ id: options.dedupId, at: now });
     }
+    // As SQS: a per-message delay on a message without a group (FIFO queues have none).
+    const delayMs =
+      options.groupId === undefined ? Math.min(900, Math.max(0, options.delaySeconds ?? 0)) * 1000 : 0;
     const env: Envelope<T> = {
       id: randomUUID(),
       seq: this.seq++,
       body,
       groupId: options.groupId,
       receiveCount: 0,
-      visibleAt: now,
+      visibleAt: now + delayMs,
     };
     this.waiting += 1;
     if (env.groupId === undefined) {
-      this.ready.push({ key: env.seq, env });
+      if (delayMs > 0) this.delayed.push({ key: env.visibleAt, env });
+      else this.ready.push({ key: env.seq, env });
     } else {
       const group = this.groups.get(env.groupId);
       if (group) group.items.push(env);

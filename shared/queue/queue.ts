@@ -26,7 +26,12 @@ export const ParseMessage = z.object({
 });
 export type ParseMessage = z.infer<typeof ParseMessage>;
 
-export const AlertMessage = z.object({ type: z.literal('alert'), alertId: z.string() });
+export const AlertMessage = z.object({
+  type: z.literal('alert'),
+  alertId: z.string(),
+  /** How many times this alert was sent again because a robot's limit held posts back (alert-stage.ts). */
+  requeued: z.number().int().min(0).optional(),
+});
 export type AlertMessage = z.infer<typeof AlertMessage>;
 
 export interface SendOptions {
@@ -34,6 +39,11 @@ export interface SendOptions {
   groupId?: string;
   /** Duplicate sends with the same id inside the dedup window are dropped. */
   dedupId?: string;
+  /**
+   * Seconds before the message can be received (0–900; SQS DelaySeconds). Standard queues only: SQS FIFO
+   * queues have no per-message delay, so a message with a `groupId` ignores it (here and in SQS).
+   */
+  delaySeconds?: number;
 }
 
 /**

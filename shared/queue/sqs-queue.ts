@@ -28,6 +28,9 @@ export class SqsQueue<T> implements Queue<T> {
         MessageBody: JSON.stringify(message),
         ...(fifo ? { MessageGroupId: options.groupId ?? 'default' } : {}),
         ...(fifo && options.dedupId ? { MessageDeduplicationId: options.dedupId } : {}),
+        ...(!fifo && options.delaySeconds
+          ? { DelaySeconds: Math.min(900, Math.max(0, Math.round(options.delaySeconds))) }
+          : {}),
       }),
     );
   }

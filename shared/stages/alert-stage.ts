@@ -197,6 +197,7 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
   }
   if (out.held === 0 && out.deferred === 0 && out.throttled === 0)
     await markAlertDelivered(ctx.repo, alert.alertId, ctx.now().toISOString());
+  else if (out.throttled > 0) await requeueThrottled(ctx, alert.alertId, message.requeued ?? 0);
   // The optional counts only when they happened: one short log line per alert.
   const { held, refused, digested, deferred, throttled, ...base } = out;
   return {
@@ -207,6 +208,30 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     ...(refused ? { refused } : {}),
     ...(digested ? { digested } : {}),
   };
+}
+
+/**
+ * Robot posts held back by a per-minute limit (ours or the platform's) would otherwise wait for the daily
+ * redrive: on a deadline day a robot subscribed to a province could then take weeks to receive its alerts at
+ * 20 a minute. The alert message is sent again `ctx.robotRequeue.delaySeconds` later (SQS DelaySeconds), at
+ * most `max` times; deliveries already made are skipped by their claims, so nobody gets a post twice. After
+ * the last time, or if the send fails, the redrive still finds the alert undelivered.
+ */
+async function requeueThrottled(ctx: StageContext, alertId: string, requeued: number): Promise<void> {
+  const policy = ctx.robotRequeue;
+  if (!policy || requeued >= policy.max) return;
+  try {
+    await ctx.alertQueue.send(
+      { type: 'alert', alertId, requeued: requeued + 1 },
+      { delaySeconds: policy.delaySeconds, dedupId: `${alertId}#requeue${requeued + 1}` },
+    );
+  } catch (error) {
+    ctx.log('robot re-queue failed: the alert waits for the redrive', {
+      stage: 'alert',
+      alertId,
+      error: String(error),
+    });
+  }
 }
 
 /**

@@ -107,6 +107,10 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
       timeoutMs: config.NIANBAO_ROBOT_TIMEOUT_MS,
       userAgent: config.NIANBAO_USER_AGENT,
     }),
+    robotRequeue: {
+      delaySeconds: config.NIANBAO_ROBOT_REQUEUE_DELAY_S,
+      max: config.NIANBAO_ROBOT_REQUEUE_MAX,
+    },
     mailFrom: config.NIANBAO_MAIL_FROM,
     adminEmail: config.NIANBAO_ADMIN_EMAIL,
     archiveBase: a.archiveBase,

@@ -50,6 +50,11 @@ export interface StageContext {
   mail: MailTransport;
   /** Posts alerts to chat robots and signed webhooks (channels/send.ts). */
   robots?: RobotSender;
+  /**
+   * Robot posts held back by a per-minute limit: the alert message is sent again `delaySeconds` later, at
+   * most `max` times (NIANBAO_ROBOT_REQUEUE_DELAY_S / _MAX); absent: only the redrive retries them.
+   */
+  robotRequeue?: { delaySeconds: number; max: number };
   mailFrom: string;
   adminEmail: string;
   /** Where a reader finds archived objects (s3://bucket or the local .data path). */
