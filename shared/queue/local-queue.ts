@@ -136,7 +136,7 @@ export class LocalQueue<T> implements Queue<T> {
     return this.waiting + this.inFlight;
   }
 
-  /** Its depth as SQS would count it: waiting (visible or waiting to retry), in flight, dead letters. */
+  /** Its depth: waiting (visible, delayed or waiting to retry: SQS counts the last two apart), in flight, dead letters. */
   measure(): Promise<QueueDepth> {
     return Promise.resolve({
       queue: this.options.name,
