@@ -3,6 +3,7 @@ import { BlockedByWafError, FetchError, RetryableFetchError, RobotsDeniedError }
 import { readDecoded } from './content-encoding.ts';
 import { type EgressProxy, egressFailure } from './egress-proxy.ts';
 import { OriginMap } from './origin-map.ts';
+import { type PeerRecord, withPeerRecord } from './peer-record.ts';
 import type { HostGate } from './politeness.ts';
 import { RobotsCache, type RobotsStore } from './robots-cache.ts';
 import { findUnsafeAddress, type LookupAll, TargetGuard } from './ssrf.ts';
@@ -27,6 +28,11 @@ export interface FetchResult {
   decodedFrom?: string;
   fetchedAt: string;
   notModified: boolean;
+  /**
+   * The final hop's peer: IP address and port connected to, TLS protocol, cipher and server certificate
+   * (peer-record.ts). Null when it could not be recorded; a recording failure never fails the fetch.
+   */
+  peer: PeerRecord | null;
 }
 
 export interface FetcherOptions {
@@ -64,6 +70,11 @@ export interface FetcherOptions {
    * proxy's second resolution leaves to its own policy); the proxy failing is our fault, not the portal's.
    */
   egressProxy?: EgressProxy;
+  /**
+   * PEM trust anchors replacing Node's bundled CA list for https (tls.connect's `ca`). Tests only: a loopback
+   * HTTPS server's own certificate. Unset in both runtimes.
+   */
+  ca?: string | string[];
 }
 
 /** The crawler's limits, shared by every runtime: a 20 MB cap, 5 redirects, 2 retries from a 500 ms backoff. */
@@ -86,6 +97,8 @@ export interface RawResponse {
   bytes: Uint8Array;
   /** Content-Encoding codings removed from `bytes`, or null. */
   decodedFrom?: string | null;
+  /** Who answered (peer-record.ts); null when not recorded. */
+  peer?: PeerRecord | null;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -165,13 +178,15 @@ export class HttpFetcher {
     // Names are resolved and checked where the socket connects (no resolve-then-connect race); allowed
     // origins connect unchecked (`localhost:43123` may be allowed). IP literals never reach a lookup:
     // `exchange` checks them first.
-    const guarded = buildConnector({ lookup: this.guard.lookup });
-    const plain = buildConnector({});
+    const tls = o.ca ? { ca: o.ca } : {};
+    const guarded = buildConnector({ lookup: this.guard.lookup, ...tls });
+    const plain = buildConnector({ ...tls });
     this.dispatcher = o.egressProxy
       ? new ProxyAgent({
           uri: o.egressProxy.url.href,
           keepAliveTimeout: 4_000,
           connections: 2,
+          ...(o.ca ? { requestTls: tls } : {}),
           ...(o.egressProxy.authorization ? { token: o.egressProxy.authorization } : {}),
         })
       : new Agent({
@@ -278,22 +293,22 @@ export class HttpFetcher {
       );
       const totalTimer = setTimeout(timeout('no complete response'), this.o.timeoutMs);
       try {
-        const res = await request(actual, {
-          method: 'GET',
-          headers,
-          signal: abort.signal,
-          dispatcher: this.dispatcher,
-        });
+        const { result: res, peer } = await withPeerRecord(
+          actual,
+          () =>
+            request(actual, { method: 'GET', headers, signal: abort.signal, dispatcher: this.dispatcher }),
+          this.o.egressProxy ? 'proxy' : undefined,
+        );
         clearTimeout(headersTimer);
         const status = res.statusCode;
         const flat = flatHeaders(res.headers);
         if ((status >= 300 && status < 400) || status === 304) {
           await res.body.dump().catch(() => undefined);
-          return { status, headers: flat, bytes: new Uint8Array() };
+          return { status, headers: flat, bytes: new Uint8Array(), peer };
         }
         const body = await readDecoded(res.body, flat, this.o.maxBytes, url, status);
         if (body.decodedFrom) flat['x-nianbao-decoded-from'] = body.decodedFrom;
-        return { status, headers: flat, bytes: body.bytes, decodedFrom: body.decodedFrom };
+        return { status, headers: flat, bytes: body.bytes, decodedFrom: body.decodedFrom, peer };
       } catch (error) {
         const unsafe = findUnsafeAddress(error);
         if (unsafe) throw unsafe.toTargetError(actual);
@@ -310,7 +325,7 @@ export class HttpFetcher {
   }
 
   private finish(url: string, canonical: string, actual: string, res: RawResponse): FetchResult {
-    const { headers, bytes, status, decodedFrom } = res;
+    const { headers, bytes, status, decodedFrom, peer } = res;
     const body = () => Buffer.from(bytes.subarray(0, 65536)).toString('latin1');
     if (status === 412 && body().includes('$_ts')) {
       throw new BlockedByWafError(`anti-bot challenge (瑞数, HTTP 412) at ${url}`, url, 412, 'ruishu');
@@ -335,6 +350,7 @@ export class HttpFetcher {
       ...(decodedFrom ? { decodedFrom } : {}),
       fetchedAt: (this.o.now?.() ?? new Date()).toISOString(),
       notModified: status === 304,
+      peer: peer ?? null,
     };
   }
 }

@@ -63,6 +63,8 @@ export async function renderPage(url: string, deps: PageDeps): Promise<Page> {
       contentType: 'text/html; charset=utf-8',
       notModified: false,
       charset: 'utf-8',
+      // Chromium's peer address and TLS session are not recorded for a rendered page.
+      peer: null,
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PeerRecord } from '../crawl/peer-record.ts';
 
 export const RawMeta = z.object({
   bodyId: z.string(),
@@ -17,6 +18,11 @@ export const RawMeta = z.object({
   charset: z.string().nullable(),
   sha256: z.string(),
   size: z.number().int(),
+  /**
+   * Who answered: the peer's IP address and port, TLS protocol, cipher and certificate (peer-record.ts).
+   * Absent (or null) when not recorded: objects archived before it was, and pages rendered in Chromium.
+   */
+  peer: PeerRecord.nullable().optional(),
 });
 export type RawMeta = z.infer<typeof RawMeta>;
 
@@ -47,6 +53,7 @@ const KEYS = {
   charset: 'charset',
   sha256: 'sha256',
   size: 'size',
+  peer: 'peer',
 } as const satisfies Record<keyof RawMeta, string>;
 
 /**
@@ -85,6 +92,7 @@ export function toObjectMetadata(meta: RawMeta): Record<string, string> | null {
     status: String(meta.status),
     size: String(meta.size),
     headers: JSON.stringify(meta.headers),
+    peer: meta.peer ? JSON.stringify(meta.peer) : undefined,
   };
   const out: Record<string, string> = { [VERSION_KEY]: VERSION };
   for (const [field, key] of Object.entries(KEYS) as Array<[keyof RawMeta, string]>) {
@@ -118,6 +126,7 @@ export function fromObjectMetadata(metadata: Record<string, string> | undefined)
     status: Number(record.status),
     size: Number(record.size),
     headers: typeof record.headers === 'string' ? JSON.parse(record.headers) : undefined,
+    peer: typeof record.peer === 'string' ? JSON.parse(record.peer) : undefined,
     contentType: record.contentType ?? null,
     charset: record.charset ?? null,
   });
