@@ -147,6 +147,7 @@ function meta(body: Body, kind: 'detail' | 'attachment', page: Page, link: LinkI
     headers: page.fetch.headers,
     contentType: page.fetch.contentType,
     charset: kind === 'detail' ? page.fetch.charset : null,
+    peer: page.fetch.peer,
   };
 }
 
@@ -164,6 +165,7 @@ function fileMeta(body: Body, res: FetchResult, parentUrl: string, title: string
     headers: res.headers,
     contentType: res.contentType,
     charset: null,
+    peer: res.peer,
   };
 }
 

@@ -121,6 +121,7 @@ export async function walkListing(
       headers: page.fetch.headers,
       contentType: page.fetch.contentType,
       charset: page.fetch.charset,
+      peer: page.fetch.peer,
     });
     if (snapshot.created) outcome.archived += 1;
     const years = new Set<number>();
