@@ -1,3 +1,4 @@
+import type { PeerRecord } from '../crawl/peer-record.ts';
 import type { Body } from '../domain/body.ts';
 import type { Finding } from '../domain/finding.ts';
 import type { PackageSoftware } from './package-build.ts';
@@ -17,6 +18,8 @@ export interface StatementInput {
     status: number;
     sha256: string;
     size: number;
+    /** Who answered (peer-record.ts); absent or null when the crawler did not record it. */
+    peer?: PeerRecord | null | undefined;
   }>;
   proving: readonly ProvingEntry[];
   chain: ChainPath;
@@ -55,6 +58,12 @@ export function evidenceStatement(s: StatementInput): string {
     'archive keeps the decoded bytes) with its WARC-Payload-Digest equal to the sha256 above. The request records',
     'are reconstructed from the URL (`WARC-Nianbao-Request: reconstructed`), not captured.',
     '',
+    '## 连接记录 connection: resolved address and TLS, per copy',
+    '',
+    'As the socket that carried each response saw it (the final hop after redirects):',
+    '',
+    ...s.objects.map((o) => `- ${KIND[o.kind] ?? o.kind} \`${o.sha256.slice(0, 16)}…\`: ${peerLine(o.peer)}`),
+    '',
     '## 检查记录 check-log entries relied on',
     '',
     ...(s.proving.length
@@ -67,8 +76,9 @@ export function evidenceStatement(s: StatementInput): string {
     '',
     '## 未记录的事项 what the crawler did not record',
     '',
-    '- the IP address the host name resolved to, and the DNS answers;',
-    '- TLS: protocol version, cipher suite, the server certificate chain;',
+    '- the DNS answers (only the address connected to is recorded, above), and the hops before a redirect;',
+    '- TLS: the certificate chain above the server certificate, and whether it was verified against a particular trust store (the crawler refuses an untrusted certificate, so a recorded TLS session was verified);',
+    '- for a copy marked "not recorded" above (archived before the crawler recorded connections, or rendered in Chromium): its address and TLS session;',
     '- the request headers actually sent (the user agent above is the configured one);',
     '- for a page rendered in Chromium: the browser version and the sub-resources it loaded (only the page is kept).',
     '',
@@ -80,6 +90,23 @@ export function evidenceStatement(s: StatementInput): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** One copy's connection as a line of the statement; plainly "not recorded" when there is no record. */
+export function peerLine(peer: PeerRecord | null | undefined): string {
+  if (!peer)
+    return '对端地址与 TLS 未记录 not recorded (archived before the crawler recorded connections, or rendered in Chromium)';
+  const host = peer.address.includes(':') ? `[${peer.address}]:${peer.port}` : `${peer.address}:${peer.port}`;
+  const where =
+    peer.via === 'proxy'
+      ? `egress proxy ${host} (the portal's address was resolved by the proxy, not recorded)`
+      : `对端地址 peer ${host}`;
+  if (!peer.tls) return `${where}; no TLS (plain http)`;
+  const c = peer.tls.certificate;
+  const cert = c
+    ? `; 服务器证书 server certificate SHA-256 \`${c.sha256}\`, subject CN ${c.subject ?? '(none)'}${c.san?.length ? `, SAN ${c.san.join(', ')}${c.sanMore ? ` (+${c.sanMore} more)` : ''}` : ''}, issuer ${c.issuer ?? '(none)'}, valid ${c.validFrom} – ${c.validTo}`
+    : '; server certificate not recorded';
+  return `${where}; TLS ${peer.tls.protocol}, cipher ${peer.tls.cipher}${cert}`;
 }
 
 function linkSpan(c: ChainPath): string {
