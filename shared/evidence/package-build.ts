@@ -134,6 +134,7 @@ export async function buildEvidencePackage(
     status: o.meta.status,
     sha256: o.meta.sha256,
     size: o.meta.size,
+    peer: o.meta.peer ?? null,
   }));
   const files = {
     [PACKAGE_PATHS.warc]: warc,
