@@ -127,6 +127,11 @@ const Env = z.object({
    * the daily redrive takes it. 0 times: only the redrive.
    */
   NIANBAO_ROBOT_REQUEUE_DELAY_S: z.coerce.number().int().min(1).max(900).default(60),
+  /**
+   * The Beijing hour (0–23) from which the day's digests go out: the `digest` cycle task (EventBridge
+   * Scheduler at this hour in AWS; every local cycle at or after it). After the 08:00 sweep by default.
+   */
+  NIANBAO_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(9),
   NIANBAO_ROBOT_REQUEUE_MAX: z.coerce.number().int().min(0).max(10_000).default(60),
   /** Port of the local HTTP API (0: any free port, printed at start). */
   NIANBAO_API_PORT: z.coerce.number().int().min(0).max(65535).default(0),

@@ -21,14 +21,15 @@ export type ScheduleResult =
       unreachable: number;
       newAlerts: string[];
     }
-  | { task: 'redrive'; redriven: string[] };
+  | { task: 'redrive'; redriven: string[] }
+  | { task: 'digest'; digests: number };
 
 /**
  * A cycle result in counts (what the scheduler's invocation returns; no rows per body). With a cycle
  * queue the batches run later, in their own invocations: the counts here are then empty.
  */
 export function summarise(result: CycleResult): ScheduleResult {
-  if (result.task === 'redrive') return result;
+  if (result.task === 'redrive' || result.task === 'digest') return result;
   const { task, results } = result;
   if (task !== 'sweep') return { task, queued: results.flatMap((r) => r.queued) };
   const rows = results.flatMap((r) => r.sweep);
@@ -48,8 +49,9 @@ export async function runTask(event: ScheduleEvent, ctx: StageContext): Promise<
 
 /**
  * The cycle (shared/stages/cycle-stage.ts), two entry points in one function:
- * - EventBridge Scheduler's input `{"task":"crawl"|"sweep"|"recrawl"|"redrive"}`: the crawl tick and the
- *   sweep fan the registry out into batches on the cycle queue; redrive queues undelivered alerts again;
+ * - EventBridge Scheduler's input `{"task":"crawl"|"sweep"|"recrawl"|"redrive"|"digest"}`: the crawl tick and
+ *   the sweep fan the registry out into batches on the cycle queue; redrive queues undelivered alerts again;
+ *   digest mails the day's digests;
  * - the cycle queue (SQS): one batch of bodies per record, partial batch failures, dead-lettered alone.
  * Anything else fails loudly, before the environment is read.
  */
@@ -66,7 +68,7 @@ export async function handler(event: unknown): Promise<ScheduleResult | BatchRes
   const parsed = ScheduleEvent.safeParse(event);
   if (!parsed.success) {
     throw new Error(
-      `schedule event must be {"task":"crawl"|"sweep"} (or "recrawl", "redrive"), or an SQS batch: ${parsed.error.message}`,
+      `schedule event must be {"task":"crawl"|"sweep"} (or "recrawl", "redrive", "digest"), or an SQS batch: ${parsed.error.message}`,
     );
   }
   const ctx = await buildAwsContext();
@@ -78,7 +80,9 @@ export async function handler(event: unknown): Promise<ScheduleResult | BatchRes
     task: parsed.data.task,
     ...(cycle.task === 'redrive'
       ? { redriven: cycle.redriven.length }
-      : { batches: cycle.batches, queuedBatches: cycle.queuedBatches }),
+      : cycle.task === 'digest'
+        ? { digests: cycle.digests }
+        : { batches: cycle.batches, queuedBatches: cycle.queuedBatches }),
   });
   return summarise(cycle);
 }

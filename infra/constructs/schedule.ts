@@ -22,6 +22,8 @@ export const CYCLE_TIMES: Record<Exclude<CycleTask, 'recrawl'>, { hour: string; 
   crawl: { hour: '2', minute: '0' },
   // After the crawls have had time to land.
   sweep: { hour: '8', minute: '0' },
+  // NIANBAO_DIGEST_HOUR's default; a deploy setting it in the functions' environment moves this too.
+  digest: { hour: '9', minute: '0' },
 };
 
 /**
@@ -95,6 +97,9 @@ export class Schedule extends Construct {
         description: `nianbao-watch: daily ${task}`,
         schedule: scheduler.ScheduleExpression.cron({
           ...CYCLE_TIMES[task],
+          ...(task === 'digest' && props.environment.NIANBAO_DIGEST_HOUR
+            ? { hour: props.environment.NIANBAO_DIGEST_HOUR }
+            : {}),
           timeZone: TimeZone.ASIA_SHANGHAI,
         }),
         target: new targets.LambdaInvoke(this.fn, {
@@ -109,6 +114,7 @@ export class Schedule extends Construct {
       redrive: schedule('redrive', 'Redrive'),
       crawl: schedule('crawl', 'CrawlTick'),
       sweep: schedule('sweep', 'Sweep'),
+      digest: schedule('digest', 'Digest'),
     };
   }
 }

@@ -22,7 +22,7 @@ export interface CycleSummary {
   registryErrors: string[];
 }
 
-const batchResults = (r: CycleResult): BatchResult[] => (r.task === 'redrive' ? [] : r.results);
+const batchResults = (r: CycleResult): BatchResult[] => ('results' in r ? r.results : []);
 
 /** One full cycle: schedule → crawl → parse → sweep → alert, waiting for every queue to empty. */
 export async function runCycle(rt: Runtime, options: { force?: boolean } = {}): Promise<CycleSummary> {
@@ -45,6 +45,8 @@ export async function runCycle(rt: Runtime, options: { force?: boolean } = {}): 
     newAlerts: swept.flatMap((r) => r.newAlerts),
   };
   await rt.settle();
+  // The day's digests, from NIANBAO_DIGEST_HOUR on (at most one a subscriber a Beijing day).
+  await runCycleTask('digest', ctx);
   // The day's root over every body's check-log chain (docs/evidence.md), after the day's checks.
   await recordDailyRoot(ctx, ctx.tsaUrl ? { tsaUrl: ctx.tsaUrl } : {});
   const reports: CycleSummary['reports'] = [];

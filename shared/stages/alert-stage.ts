@@ -263,14 +263,26 @@ function scopeLabel(ctx: StageContext, scope: string): string {
 
 /**
  * Queues again every alert not yet delivered to all its recipients (after a mail outage outlasted the
- * queue's retries, or a worker died holding a claim), then sends the day's digests (alerts/digest.ts):
- * the redrive is the cycle task that runs once a day in AWS (01:30 Beijing) and every cycle locally.
- * Deliveries already made are not repeated: each is a claimed, once-only write.
+ * queue's retries, or a worker died holding a claim): the redrive is the cycle task that runs once a day
+ * in AWS (01:30 Beijing) and every cycle locally. Deliveries already made are not repeated: each is a
+ * claimed, once-only write.
  */
 export async function redriveAlerts(ctx: StageContext): Promise<string[]> {
   const pending = await undeliveredAlerts(ctx.repo);
   for (const a of pending) await ctx.alertQueue.send({ type: 'alert', alertId: a.alertId });
+  return pending.map((a) => a.alertId);
+}
+
+/**
+ * The `digest` cycle task: the day's digests (alerts/digest.ts), once the Beijing day has reached
+ * `ctx.digestHour` (NIANBAO_DIGEST_HOUR, default 9); before it, nothing. Each subscriber gets at most one
+ * digest a Beijing day whatever calls this, so a local cycle may call it every time. Returns the number
+ * of digests mailed.
+ */
+export async function runDigests(ctx: StageContext): Promise<number> {
+  const beijingHour = new Date(ctx.now().getTime() + 8 * 3_600_000).getUTCHours();
+  if (beijingHour < (ctx.digestHour ?? 0)) return 0;
   const digests = await sendDigests(ctx);
   if (digests > 0) ctx.log(`daily digests sent: ${digests}`, { stage: 'alert', digests });
-  return pending.map((a) => a.alertId);
+  return digests;
 }

@@ -62,6 +62,8 @@ export interface StageContext {
   /** Base URL of the API for links in mails (NIANBAO_PUBLIC_URL; else the local API on loopback). */
   publicUrl: string;
   failuresBeforeAdminAlert: number;
+  /** The Beijing hour from which the day's digests go out (NIANBAO_DIGEST_HOUR; alerts/digest.ts). */
+  digestHour?: number;
   /** How long one crawl invocation starts fetches (NIANBAO_CRAWL_BUDGET_MS; budget.ts). */
   crawlBudgetMs: number;
   /** The worst case of one fetch (timeout × attempts): what an invocation keeps in hand past its budget. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { redriveAlerts } from './alert-stage.ts';
+import { redriveAlerts, runDigests } from './alert-stage.ts';
 import type { StageContext } from './context.ts';
 import { hostBatches } from './host-batches.ts';
 import { runSchedule } from './schedule-stage.ts';
@@ -22,7 +22,7 @@ import { runSweep, type SweepRow } from './sweep-stage.ts';
  * run one after another in place (the embedded runtime). In AWS the crawl batches go to the crawl batch
  * queue, where the plain-HTTP crawl function walks them (crawl-hosts.ts).
  */
-export const CycleTask = z.enum(['crawl', 'sweep', 'recrawl', 'redrive']);
+export const CycleTask = z.enum(['crawl', 'sweep', 'recrawl', 'redrive', 'digest']);
 export type CycleTask = z.infer<typeof CycleTask>;
 
 /** What EventBridge Scheduler passes (infra/constructs/schedule.ts). */
@@ -55,6 +55,7 @@ export interface BatchResult {
 
 export type CycleResult =
   | { task: 'redrive'; redriven: string[] }
+  | { task: 'digest'; digests: number }
   | { task: 'crawl' | 'sweep' | 'recrawl'; batches: number; queuedBatches: boolean; results: BatchResult[] };
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -132,6 +133,7 @@ export async function fanOut(
 /** One scheduled task of the cycle. */
 export async function runCycleTask(task: CycleTask, ctx: StageContext): Promise<CycleResult> {
   if (task === 'redrive') return { task, redriven: await redriveAlerts(ctx) };
+  if (task === 'digest') return { task, digests: await runDigests(ctx) };
   return fanOut(task, ctx);
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redriveAlerts } from '#shared/stages/alert-stage.ts';
+import { runCycleTask } from '#shared/stages/cycle-stage.ts';
 import { raiseAlert } from '#shared/stages/raise-alert.ts';
 import { type AlertsWorld, finding, readSink, startAlertsWorld } from './alerts-support.ts';
 
@@ -39,9 +39,15 @@ describe('daily digest: one a day per subscriber, grouped by jurisdiction and bo
     const now = (await readSink(w.rt.mailDir!)).filter((m) => m.to === 'now@example.org');
     expect(now).toHaveLength(3);
     expect(await digests()).toEqual([]);
+    // Before NIANBAO_DIGEST_HOUR (9 by default) on the Beijing day, the digest task sends nothing: the
+    // test clock stands at 10:00 Beijing, so step back to 08:59 and forward again.
+    w.clock.advance(-61 * 60_000);
+    expect(await runCycleTask('digest', w.rt.ctx)).toEqual({ task: 'digest', digests: 0 });
+    expect(await digests()).toEqual([]);
+    w.clock.advance(61 * 60_000);
 
-    await redriveAlerts(w.rt.ctx);
-    await redriveAlerts(w.rt.ctx);
+    await runCycleTask('digest', w.rt.ctx);
+    await runCycleTask('digest', w.rt.ctx);
     const [digest, ...more] = await digests();
     expect(more).toEqual([]);
     expect(digest?.subject).toContain('每日汇总');
@@ -56,11 +62,11 @@ describe('daily digest: one a day per subscriber, grouped by jurisdiction and bo
 
   it('sends nothing on an empty day, and the next digest holds only what came since', async () => {
     w.clock.advance(24 * 3_600_000);
-    await redriveAlerts(w.rt.ctx);
+    await runCycleTask('digest', w.rt.ctx);
     expect(await digests()).toHaveLength(1);
 
     await raise('arith.percent', '360803', 2024);
-    await redriveAlerts(w.rt.ctx);
+    await runCycleTask('digest', w.rt.ctx);
     const all = await digests();
     expect(all).toHaveLength(2);
     const last = all.find((m) => m.subject.includes('1 项发现'));

@@ -364,6 +364,7 @@ describe('NianbaoStack', () => {
       .sort((a, b) => a.input.localeCompare(b.input));
     expect(summary).toEqual([
       { expression: 'cron(0 2 * * ? *)', timezone: 'Asia/Shanghai', input: '{"task":"crawl"}' },
+      { expression: 'cron(0 9 * * ? *)', timezone: 'Asia/Shanghai', input: '{"task":"digest"}' },
       { expression: 'cron(30 1 * * ? *)', timezone: 'Asia/Shanghai', input: '{"task":"redrive"}' },
       { expression: 'cron(0 8 * * ? *)', timezone: 'Asia/Shanghai', input: '{"task":"sweep"}' },
     ]);
