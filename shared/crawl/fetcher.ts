@@ -178,7 +178,9 @@ export class HttpFetcher {
     // Names are resolved and checked where the socket connects (no resolve-then-connect race); allowed
     // origins connect unchecked (`localhost:43123` may be allowed). IP literals never reach a lookup:
     // `exchange` checks them first.
-    const tls = o.ca ? { ca: o.ca } : {};
+    // No TLS session resumption: a resumed session presents no certificate, and each connection's record
+    // (peer-record.ts) names the certificate it was shown. Connections are kept alive, so few handshakes.
+    const tls = { maxCachedSessions: 0, ...(o.ca ? { ca: o.ca } : {}) };
     const guarded = buildConnector({ lookup: this.guard.lookup, ...tls });
     const plain = buildConnector({ ...tls });
     this.dispatcher = o.egressProxy
@@ -186,7 +188,7 @@ export class HttpFetcher {
           uri: o.egressProxy.url.href,
           keepAliveTimeout: 4_000,
           connections: 2,
-          ...(o.ca ? { requestTls: tls } : {}),
+          requestTls: tls,
           ...(o.egressProxy.authorization ? { token: o.egressProxy.authorization } : {}),
         })
       : new Agent({
