@@ -5,9 +5,17 @@ import type { Repository } from './repository.ts';
 /** DynamoDB's limit: 25 puts per BatchWriteItem. */
 const WRITE_LIMIT = 25;
 /** Rounds for what DynamoDB leaves unprocessed (throttling) before giving up as our own failure. */
-const MAX_ROUNDS = 8;
+export const MAX_UNPROCESSED_ROUNDS = 8;
+const MAX_ROUNDS = MAX_UNPROCESSED_ROUNDS;
 
-const backoff = (round: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** round)));
+/**
+ * The pause before round `round` (≥ 1) of asking DynamoDB again for what a batch call left unprocessed:
+ * 20 ms doubling to 1 s, with full jitter (AWS's advice for UnprocessedItems / UnprocessedKeys is
+ * exponential backoff; the jitter keeps retries of parallel callers apart). 8 rounds wait ≤ ~3.5 s in all.
+ */
+export const unprocessedBackoff = (round: number): Promise<void> =>
+  new Promise((r) => setTimeout(r, Math.random() * Math.min(1000, 20 * 2 ** round)));
+const backoff = unprocessedBackoff;
 
 /**
  * Puts items (each with its own keys) in BatchWriteItem calls of 25, retrying what DynamoDB leaves unprocessed

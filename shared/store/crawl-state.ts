@@ -1,6 +1,7 @@
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { InfrastructureError } from '../errors.ts';
 import { type ChainLink, linkOf, sealEntry } from '../evidence/check-chain.ts';
-import { batchPut } from './batch-write.ts';
+import { batchPut, MAX_UNPROCESSED_ROUNDS, unprocessedBackoff } from './batch-write.ts';
 import { withoutKeys } from './dynamo.ts';
 import { BodyState, CheckEntry, WalkState } from './records.ts';
 import type { Repository } from './repository.ts';
@@ -28,7 +29,10 @@ export async function getCrawlState(
       },
     };
   const items: Array<Record<string, unknown>> = [];
-  while (request && Object.keys(request).length > 0) {
+  for (let round = 0; request && Object.keys(request).length > 0; round += 1) {
+    if (round === MAX_UNPROCESSED_ROUNDS)
+      throw new InfrastructureError(`BatchGetItem left the crawl state of ${bodyId} unprocessed`, 'dynamodb');
+    if (round > 0) await unprocessedBackoff(round);
     const res = await repo.db.send(new BatchGetCommand({ RequestItems: request }));
     items.push(...(res.Responses?.[repo.table] ?? []));
     request = res.UnprocessedKeys as typeof request;

@@ -1,5 +1,6 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { batchPut } from './batch-write.ts';
+import { InfrastructureError } from '../errors.ts';
+import { batchPut, MAX_UNPROCESSED_ROUNDS, unprocessedBackoff } from './batch-write.ts';
 import { withoutKeys } from './dynamo.ts';
 import { AlertRecord, BodyState, type ReportItem } from './records.ts';
 import type { Repository } from './repository.ts';
@@ -7,13 +8,17 @@ import { keys } from './table.ts';
 
 /** DynamoDB's limit: 100 keys per BatchGetItem (writes: batch-write.ts). */
 const GET_LIMIT = 100;
-/** Unprocessed keys (throttling) are asked again, a few times, before the batch fails and is retried whole. */
-const MAX_ROUNDS = 8;
+/** Unprocessed keys (throttling) are asked again, with backoff, before the batch fails and is retried whole. */
+const MAX_ROUNDS = MAX_UNPROCESSED_ROUNDS;
 
 type Key = { pk: string; sk: string };
 const keyOf = (k: Key): string => `${k.pk}\u0000${k.sk}`;
 
-/** Items by key, in 100-key BatchGetItem calls (consistent reads); absent keys are absent from the map. */
+/**
+ * Items by key, in 100-key BatchGetItem calls (consistent reads); absent keys are absent from the map.
+ * UnprocessedKeys (throttling) are asked again after a growing, jittered pause (unprocessedBackoff); still
+ * unprocessed after 8 rounds, InfrastructureError (our store's fault: the caller's retry, never a 200 with less).
+ */
 export async function batchGetItems(
   repo: Repository,
   wanted: readonly Key[],
@@ -23,7 +28,9 @@ export async function batchGetItems(
   for (let i = 0; i < unique.length; i += GET_LIMIT) {
     let pending: Key[] = unique.slice(i, i + GET_LIMIT);
     for (let round = 0; pending.length > 0; round += 1) {
-      if (round === MAX_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+      if (round === MAX_ROUNDS)
+        throw new InfrastructureError(`BatchGetItem left ${pending.length} keys unprocessed`, 'dynamodb');
+      if (round > 0) await unprocessedBackoff(round);
       const res = await repo.db.send(
         new BatchGetCommand({ RequestItems: { [repo.table]: { Keys: pending, ConsistentRead: true } } }),
       );
