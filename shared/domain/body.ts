@@ -10,8 +10,23 @@ export type RenderMode = z.infer<typeof RenderMode>;
 export const DivisionRef = z.object({ code: z.string().regex(/^\d{2,9}$/), name: z.string().min(1) });
 export type DivisionRef = z.infer<typeof DivisionRef>;
 
-/** MM-DD; a township's local rule may set its own deadline. */
-export const MonthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD');
+/** Days in each month of a common year: a yearly deadline must exist every year, so 02-29 is refused. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * MM-DD, a day that exists in every year (02-30, 04-31 and 02-29 are refused, naming the input); a township's
+ * local rule may set its own deadline.
+ */
+export const MonthDay = z
+  .string()
+  .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected MM-DD')
+  .superRefine((md, ctx) => {
+    if (Number(md.slice(3)) > (DAYS_IN_MONTH[Number(md.slice(0, 2)) - 1] ?? 0))
+      ctx.addIssue({
+        code: 'custom',
+        message: `${md} is not a day of every year (expected MM-DD, e.g. 03-31; 02-29 is not every year's)`,
+      });
+  });
 
 export const Body = z.object({
   /** GB/T 2260 code for governments (`360802`), code plus slug for departments (`620421-rsj`). */
