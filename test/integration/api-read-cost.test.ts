@@ -136,9 +136,10 @@ describe('public reads: store calls per route, pagination past 1 MB, ETag and 30
       registry.map((b) => b.id).sort(),
     );
     expect(json.items[0].report).toMatchObject({ year: 2024, title: expect.stringContaining('2024年') });
-    const name = (registry[3]?.name as string).slice(0, 3);
+    const fourth = registry[3] as (typeof registry)[number];
+    const name = fourth.name.slice(0, 3);
     const one = JSON.parse((await costOf(`/api/reports?q=${encodeURIComponent(name)}&year=2023`)).body);
-    expect(one.items.map((h: { body: { id: string } }) => h.body.id)).toEqual([registry[3]?.id]);
+    expect(one.items.map((h: { body: { id: string } }) => h.body.id)).toEqual([fourth.id]);
     const page = JSON.parse(
       (await costOf('/api/reports?q=%E6%8A%A5%E5%91%8A&year=2025&offset=3&limit=1')).body,
     );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { etag } from 'hono/etag';
 
 /** Seconds a shared cache or browser may reuse a public read without asking again. */
@@ -23,4 +23,22 @@ export function publicCache(): MiddlewareHandler {
     if (c.res.status === 200 || c.res.status === 304)
       c.res.headers.set('cache-control', `public, max-age=${PUBLIC_MAX_AGE}`);
   };
+}
+
+/** The public read routes of routes/public.ts whose responses are bounded (not the streamed dataset). */
+const PUBLIC_READS = [
+  '/api/bodies',
+  '/api/bodies/:bodyId',
+  '/api/bodies/:bodyId/*',
+  '/api/scoreboard',
+  '/api/export/scoreboard.csv',
+  '/api/findings',
+  '/api/feeds/:format',
+  '/api/reports',
+];
+
+/** `publicCache()` in front of every bounded public read route (register before the routes). */
+export function cachePublicReads(app: Hono): void {
+  const cached = publicCache();
+  for (const path of PUBLIC_READS) app.use(path, cached);
 }

@@ -15,7 +15,7 @@ import {
 } from '../../read/index.ts';
 import { ErrorBody, route } from '../openapi.ts';
 import { publicBase } from '../options.ts';
-import { publicCache } from './public-cache.ts';
+import { cachePublicReads } from './public-cache.ts';
 import { registerReportSearch } from './report-search.ts';
 import {
   BodiesQuery,
@@ -59,19 +59,7 @@ const Page = z.object({
  * an ETag and answer 304 to a matching If-None-Match (public-cache.ts).
  */
 export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
-  // ETag / 304 and a minute's Cache-Control on every bounded read (not the streamed dataset).
-  const cached = publicCache();
-  for (const path of [
-    '/api/bodies',
-    '/api/bodies/:bodyId',
-    '/api/bodies/:bodyId/*',
-    '/api/scoreboard',
-    '/api/export/scoreboard.csv',
-    '/api/findings',
-    '/api/feeds/:format',
-    '/api/reports',
-  ])
-    app.use(path, cached);
+  cachePublicReads(app); // ETag / 304 and a minute's Cache-Control on the bounded reads
   registerReportSearch(app, ctx);
 
   route(
