@@ -9,7 +9,7 @@ export const MAX_SAN_ENTRIES = 4;
 
 /** The server certificate as the TLS handshake presented it (Node's tls `getPeerCertificate()`). */
 export const PeerCertificate = z.object({
-  /** SHA-256 over the DER certificate, colon-separated upper-case hex (Node's `fingerprint256`). */
+  /** SHA-256 over the DER certificate, lower-case hex (Node's `fingerprint256` without its colons). */
   sha256: z.string(),
   /** Subject CN, when the subject has one. */
   subject: z.string().optional(),
@@ -19,7 +19,7 @@ export const PeerCertificate = z.object({
   sanMore: z.number().int().optional(),
   /** Issuer CN, else its O. */
   issuer: z.string().optional(),
-  /** notBefore / notAfter as the certificate states them (`Jan  1 00:00:00 2020 GMT`). */
+  /** notBefore / notAfter, ISO 8601 UTC (as the certificate states them when they do not parse). */
   validFrom: z.string(),
   validTo: z.string(),
 });
@@ -27,7 +27,7 @@ export type PeerCertificate = z.infer<typeof PeerCertificate>;
 
 /**
  * Where a response came from, as the socket that carried it saw it: the peer's IP address and port, and for
- * https the negotiated TLS protocol (`TLSv1.3`), cipher suite (OpenSSL name, `TLS_AES_128_GCM_SHA256`) and
+ * https the negotiated TLS protocol (`TLSv1.3`), cipher suite (IANA name, `TLS_AES_128_GCM_SHA256`; OpenSSL's when Node has none) and
  * the server certificate. `tls` is null for plain http. `via` is `proxy` when the socket reached the egress
  * proxy (NIANBAO_HTTP_PROXY), so the address is the proxy's and the portal's address was resolved by it;
  * TLS runs inside the CONNECT tunnel, end to end with the portal.
@@ -125,12 +125,12 @@ function describeTls(socket: TLSSocket): NonNullable<PeerRecord['tls']> {
   const certificate: PeerCertificate | null =
     cert && typeof cert.fingerprint256 === 'string'
       ? {
-          sha256: cert.fingerprint256,
+          sha256: cert.fingerprint256.replaceAll(':', '').toLowerCase(),
           ...nameField('subject', cert.subject?.CN),
           ...sanFields(cert.subjectaltname),
           ...nameField('issuer', cert.issuer?.CN ?? cert.issuer?.O),
-          validFrom: cert.valid_from,
-          validTo: cert.valid_to,
+          validFrom: isoDate(cert.valid_from),
+          validTo: isoDate(cert.valid_to),
         }
       : null;
   return {
@@ -138,6 +138,12 @@ function describeTls(socket: TLSSocket): NonNullable<PeerRecord['tls']> {
     cipher: socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? 'unknown',
     certificate,
   };
+}
+
+/** `Jan  1 00:00:00 2020 GMT` (OpenSSL's form) as `2020-01-01T00:00:00Z`; unchanged when it does not parse. */
+function isoDate(value: string): string {
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? value : new Date(t).toISOString().replace('.000Z', 'Z');
 }
 
 function nameField<K extends string>(
