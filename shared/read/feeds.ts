@@ -30,25 +30,36 @@ export function findingsFeed(
     feedLinks: { [o.format]: self },
     copyright: 'Findings: nianbao-watch; quoted text: the publishing bodies',
   });
+  // Report text is untrusted: the XML feeds declare their title, summary and content as HTML (Atom
+  // type="html", RSS content:encoded) and JSON Feed's content is content_html, so every piece of it is escaped
+  // there (a quoted `<a href>` or `<img>` shows as text, and `]]>`, which the feed package's CDATA escapes only
+  // once, cannot end a CDATA section early). JSON Feed's title and summary are plain text and stay as they are.
+  const xml = o.format !== 'json';
+  const text = (s: string) => (xml ? escapeHtml(s) : s);
   for (const f of findings) {
     const link = `${o.base}/evidence/${encodeURIComponent(f.id)}`;
     const name = o.names.get(f.bodyId) ?? f.bodyId;
     feed.addItem({
-      title: `[${f.severity}] ${name} ${f.year}: ${f.message.zh}`,
+      title: text(`[${f.severity}] ${name} ${f.year}: ${f.message.zh}`),
       // Atom ids must be IRIs: the evidence page's URL is the item's id everywhere.
       id: link,
       guid: link,
       link,
       date: new Date(f.at),
-      description: `${f.message.zh}\n${f.message.en}`,
+      description: text(`${f.message.zh}\n${f.message.en}`),
       content: f.evidence
-        .map((e) => `${e.where}: ${e.quote}${e.computation ? ` (${e.computation})` : ''}`)
-        .join('\n'),
+        .map((e) => escapeHtml(`${e.where}: ${e.quote}${e.computation ? ` (${e.computation})` : ''}`))
+        .join('<br>\n'),
       category: [{ name: f.rule }],
     });
   }
   if (o.format === 'json') return feed.json1();
   return xmlChars(o.format === 'rss' ? feed.rss2() : feed.atom1());
+}
+
+/** Text as HTML character data: `& < > " '` as entities. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**
