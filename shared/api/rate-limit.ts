@@ -63,18 +63,6 @@ export async function addToWindow(
   return Number(res.Attributes?.count ?? by);
 }
 
-/** One request counted straight in the table (one write per request): the limit exact across processes. */
-export async function countRequest(
-  repo: Repository,
-  kind: string,
-  client: string,
-  limit: number,
-  now: Date,
-): Promise<RateDecision> {
-  const count = await addToWindow(repo, kind, client, now);
-  return { allowed: count <= limit, count, limit, retryAfter: secondsLeft(now) };
-}
-
 /** How often a process writes a busy client's count to the table at the least (ms). */
 export const FLUSH_EVERY_MS = 1000;
 
