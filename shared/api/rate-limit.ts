@@ -78,6 +78,8 @@ interface Window {
   known: number;
   /** This process's requests not yet written. */
   pending: number;
+  /** This process's requests in writes not yet answered (counted until the table's answer includes them). */
+  writing: number;
   /** When this process last wrote (ms); -Infinity before the first write. */
   flushedAt: number;
 }
@@ -92,7 +94,10 @@ export interface RateCounter {
  * (write-behind), so a read does not cost a table write while the limit still holds across Lambda
  * containers and local processes:
  * - every request is counted (refused ones too), first in the process; the decision is
- *   `known + pending ≤ limit`, where `known` is the table's count at this process's last write;
+ *   `known + writing + pending ≤ limit`, where `known` is the table's count at this process's last answered
+ *   write and `writing` the requests of writes not yet answered (so a concurrent burst arriving during a
+ *   write counts them); a request that writes decides on the table's answer (its own atomic count) plus
+ *   what is pending;
  * - a client's first request of a window in a process, and any request once `flushBatch(limit)` are
  *   pending or `FLUSH_EVERY_MS` has passed since the last write, writes the pending count (one ADD) and
  *   decides on the table's answer.
@@ -114,7 +119,7 @@ export function rateCounter(): RateCounter {
       const key = `${kind}\u0000${client}\u0000${minute}`;
       let w = windows.get(key);
       if (!w) {
-        w = { minute, known: 0, pending: 0, flushedAt: Number.NEGATIVE_INFINITY };
+        w = { minute, known: 0, pending: 0, writing: 0, flushedAt: Number.NEGATIVE_INFINITY };
         windows.set(key, w);
       }
       w.pending += 1;
@@ -124,11 +129,13 @@ export function rateCounter(): RateCounter {
         w.pending >= flushBatch(limit) ||
         now.getTime() - w.flushedAt >= FLUSH_EVERY_MS;
       if (!due) {
-        const count = w.known + w.pending;
+        // Requests of writes still in flight count too: a burst arriving during a write sees them.
+        const count = w.known + w.writing + w.pending;
         return { allowed: count <= limit, count, limit, retryAfter };
       }
       const by = w.pending;
       w.pending = 0;
+      w.writing += by;
       w.flushedAt = now.getTime();
       let total: number;
       try {
@@ -136,9 +143,12 @@ export function rateCounter(): RateCounter {
       } catch (error) {
         w.pending += by;
         throw error;
+      } finally {
+        w.writing -= by;
       }
       w.known = Math.max(w.known, total);
-      const count = w.known + w.pending;
+      // The table's answer holds this write and every one committed before it: exact for this request.
+      const count = total + w.pending;
       return { allowed: count <= limit, count, limit, retryAfter };
     },
   };
