@@ -43,7 +43,9 @@ describe('write-behind rate limit under concurrency (adversarial review of issue
     const app = createApp(rt.ctx, { rateLimits: { publicPerMinute: 50 } });
     const env = { incoming: { socket: { remoteAddress: '192.0.2.99' } } };
     const statuses = await Promise.all(
-      Array.from({ length: 200 }, () => app.request('/health', {}, env).then((r) => r.status)),
+      Array.from({ length: 200 }, () =>
+        Promise.resolve(app.request('/health', {}, env)).then((r) => r.status),
+      ),
     );
     const ok = statuses.filter((s) => s === 200).length;
     expect(ok).toBeLessThanOrEqual(50 + flushBatch(50) - 1);
@@ -54,9 +56,9 @@ describe('write-behind rate limit under concurrency (adversarial review of issue
     const env = { incoming: { socket: { remoteAddress: '192.0.2.98' } } };
     const statuses = await Promise.all(
       Array.from({ length: 300 }, (_, i) =>
-        app
-          .request('/admin/failing', { headers: { 'x-admin-token': `guess-${i}-`.padEnd(32, 'y') } }, env)
-          .then((r) => r.status),
+        Promise.resolve(
+          app.request('/admin/failing', { headers: { 'x-admin-token': `guess-${i}-`.padEnd(32, 'y') } }, env),
+        ).then((r) => r.status),
       ),
     );
     const notLimited = statuses.filter((s) => s !== 429).length;
