@@ -84,6 +84,9 @@ export async function buildWarc(
     if (o.meta.finalUrl && o.meta.finalUrl !== o.meta.url)
       warcHeaders['WARC-Nianbao-Requested-URI'] = o.meta.url;
     if (o.meta.fetchedFrom) warcHeaders['WARC-Nianbao-Fetched-From'] = o.meta.fetchedFrom;
+    // WARC 1.1 §5.13: the address contacted. Through the egress proxy that is the proxy's, not the portal's,
+    // so it is left out there (the 取证说明 names the proxy); copies without a connection record have none.
+    if (o.meta.peer && !o.meta.peer.via) warcHeaders['WARC-IP-Address'] = o.meta.peer.address;
     const response = WARCRecord.create(
       {
         url: target.href,

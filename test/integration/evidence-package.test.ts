@@ -25,8 +25,14 @@ const SOFTWARE = { name: 'nianbao-watch', version: '0.1.0', userAgent: 'nianbao-
 
 /** Reads every record of a WARC with warcio's parser: type, target, WARC headers and payload sha256. */
 async function readWarc(bytes: Uint8Array) {
-  const out: Array<{ type: string; url: string; digest: string | null; key: string | null; sha256: string }> =
-    [];
+  const out: Array<{
+    type: string;
+    url: string;
+    digest: string | null;
+    key: string | null;
+    ip: string | null;
+    sha256: string;
+  }> = [];
   for await (const record of new WARCParser([bytes])) {
     const payload = await record.readFully(false);
     out.push({
@@ -34,6 +40,7 @@ async function readWarc(bytes: Uint8Array) {
       url: record.warcTargetURI ?? '',
       digest: record.warcHeader('WARC-Payload-Digest') ?? null,
       key: record.warcHeader('WARC-Nianbao-Archive-Key') ?? null,
+      ip: record.warcHeader('WARC-IP-Address') ?? null,
       sha256: sha256Of(payload),
     });
   }
@@ -93,6 +100,9 @@ describe('evidence packages from the demo cycle', () => {
       const { bytes, meta } = await rt.ctx.archive.get(r.key!);
       expect(r.sha256).toBe(sha256Of(bytes));
       expect(r.digest).toBe(`sha256:${meta.sha256}`);
+      // WARC-IP-Address: the address the crawler connected to (the demo portal on loopback).
+      expect(r.ip).toBe(meta.peer?.address);
+      expect(r.ip).toMatch(/^(127\.0\.0\.1|::1)$/);
       kinds.add(meta.kind);
     }
     expect(kinds).toEqual(new Set(['detail', 'listing']));
