@@ -6,7 +6,11 @@ import { comparisonDocx, comparisonHtml, comparisonMarkdown } from '#shared/read
 import { compareYears } from '#shared/read/index.ts';
 
 const Args = z.object({
-  year: z.coerce.number().int().min(2009, 'the first year with a previous one is 2009').max(2100),
+  year: z
+    .string()
+    .regex(/^\d{4}$/, 'expected a four-digit year, e.g. 2022')
+    .transform(Number)
+    .pipe(z.number().min(2009, 'the first year with a previous one is 2009').max(2100)),
   format: z.enum(['md', 'html', 'docx', 'json']),
 });
 

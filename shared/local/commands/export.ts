@@ -9,7 +9,12 @@ import { scoreboard } from '#shared/read/index.ts';
 
 const Options = z.object({
   format: z.enum(['csv', 'jsonl', 'json']).default('csv'),
-  year: z.coerce.number().int().min(2008).max(2100).optional(),
+  year: z
+    .string()
+    .regex(/^\d{4}$/, 'expected a four-digit year, e.g. 2025')
+    .transform(Number)
+    .pipe(z.number().min(2008).max(2100))
+    .optional(),
   scope: z
     .string()
     .regex(/^(\*|\d{2,12}(-[a-z0-9]+)?)$/, 'expected *, a division code or a body id')
