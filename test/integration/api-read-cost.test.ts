@@ -153,6 +153,11 @@ describe('public reads: store calls per route, pagination past 1 MB, ETag and 30
     expect(bad.res.status).toBe(400);
     expect(JSON.parse(bad.body).fields.map((f: { field: string }) => f.field)).toEqual(['year']);
     expect(bad.cost).toEqual({});
+    // A scope that covers no body is a 404 naming it, as for findings, feeds and the scoreboard, and reads nothing.
+    const unknown = await costOf('/api/reports?q=%E6%8A%A5%E5%91%8A&year=2024&scope=99');
+    expect(unknown.res.status).toBe(404);
+    expect(JSON.parse(unknown.body).error).toContain('unknown scope 99');
+    expect(unknown.cost).toEqual({});
   });
 
   it('public reads carry an ETag and Cache-Control; If-None-Match with it answers 304 without a body', async () => {

@@ -315,7 +315,7 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
  * covers the bodies whose code starts with it. A mistyped scope answers 404 rather than an empty feed
  * that stays empty forever.
  */
-function unknownScope(
+export function unknownScope(
   ctx: { registry: ReadonlyMap<string, { id: string; divisionCode: string }> },
   scope: string,
 ): boolean {
@@ -324,6 +324,6 @@ function unknownScope(
   return true;
 }
 
-const noScope = (scope: string) => ({
+export const noScope = (scope: string) => ({
   error: `unknown scope ${scope}: no body in the registry has this id or lies in this division`,
 });

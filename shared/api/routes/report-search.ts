@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ReadContext } from '../../read/context.ts';
 import { searchReports } from '../../read/report-search.ts';
 import { route } from '../openapi.ts';
+import { noScope, unknownScope } from './public.ts';
 import { ScopeParam, Year } from './schemas.ts';
 
 const ReportSearchQuery = z.object({
@@ -26,8 +27,14 @@ export function registerReportSearch(app: Hono, ctx: ReadContext): void {
       tag: 'reports',
       summary: "Search one year's reports by title words across every body of a scope, paginated",
       query: ReportSearchQuery,
-      responses: { 200: { description: 'a page of reports', content: { 'application/json': null } } },
+      responses: {
+        200: { description: 'a page of reports', content: { 'application/json': null } },
+        404: { description: 'a scope that covers no body', content: { 'application/json': null } },
+      },
     },
-    async (c, { query }) => c.json(await searchReports(ctx, query)),
+    async (c, { query }) =>
+      query.scope !== undefined && unknownScope(ctx, query.scope)
+        ? c.json(noScope(query.scope), 404)
+        : c.json(await searchReports(ctx, query)),
   );
 }
