@@ -7,7 +7,9 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 const SIGNED_NUMBER = /^[+-]?\d+(\.\d+)?%?$/;
 
 /**
- * One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled); null is empty. A text
+ * One RFC 4180 field: quoted when it holds a comma, quote, CR or LF (quotes doubled), and also a semicolon or
+ * TAB, the separators spreadsheet programs use in locales where the comma is the decimal mark (a `a;@SUM(A1)`
+ * would otherwise split there into a cell that starts a formula); null is empty. A text
  * that would start a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`; body names and report text are
  * untrusted) gets a leading apostrophe, the mark spreadsheet programs read as "text, not a formula", per
  * OWASP's CSV-injection guidance; numbers, and texts that are plain signed numbers, are left alone.
@@ -16,7 +18,7 @@ export function csvField(v: string | number | boolean | null | undefined): strin
   if (v === null || v === undefined) return '';
   let s = String(v);
   if (typeof v === 'string' && FORMULA_START.test(s) && !SIGNED_NUMBER.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",;\t\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** One CSV record with its CRLF terminator (RFC 4180). */

@@ -25,6 +25,10 @@ describe('CSV export neutralises formulas (OWASP CSV injection)', () => {
       expect(cell.slice(1).replace(/""/g, '"').replace(/"$/, '')).toBe(evil);
     });
   }
+  it('quotes a field holding a semicolon or TAB, the separators of comma-decimal locales (a;@SUM(A1) stays one cell)', () => {
+    expect(csvField('a;@SUM(A1)')).toBe('"a;@SUM(A1)"');
+    expect(csvField('a\t=1+1')).toBe('"a\t=1+1"');
+  });
   it('leaves numbers and plain signed numbers as numbers, and ordinary text alone', () => {
     expect(csvLine(['360802', -5, '-5', '+3.2', '-1.5%', '吉州区人民政府', 2017])).toBe(
       '360802,-5,-5,+3.2,-1.5%,吉州区人民政府,2017\r\n',
