@@ -10,6 +10,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { FigureChange, PublicFinding, TextChange, YearComparison } from './types.ts';
 
 /*
@@ -184,5 +185,29 @@ export async function comparisonDocx(c: YearComparison): Promise<Buffer> {
       },
     ],
   });
-  return Packer.toBuffer(doc);
+  return deterministicDocx(await Packer.toBuffer(doc));
+}
+
+/** The fixed time a DOCX states (core properties and zip entries): the same comparison gives the same bytes. */
+const DOCX_TIME = '2000-01-01T00:00:00Z';
+
+/**
+ * The `docx` package stamps `dcterms:created`/`modified` with the clock and its zip entries with the time of
+ * writing, so two exports of one comparison differ (and its ETag never matches). Rewrites both to DOCX_TIME
+ * and re-zips the same entries in the same order (fflate, DEFLATE level 6).
+ */
+function deterministicDocx(bytes: Buffer): Buffer {
+  const files = unzipSync(bytes);
+  const core = files['docProps/core.xml'];
+  if (core)
+    files['docProps/core.xml'] = strToU8(
+      strFromU8(core).replace(
+        /(<dcterms:(?:created|modified)[^>]*>)[^<]*(<\/dcterms:(?:created|modified)>)/g,
+        `$1${DOCX_TIME}$2`,
+      ),
+    );
+  const entries = Object.fromEntries(
+    Object.entries(files).map(([name, data]) => [name, [data, { mtime: DOCX_TIME, level: 6 }] as const]),
+  );
+  return Buffer.from(zipSync(entries as never));
 }

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import mammoth from 'mammoth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#shared/api/app.ts';
@@ -127,6 +128,15 @@ describe('year-over-year comparison of two hand-made reports (2021, 2022) of one
     const lines = text.split('\n');
     expect(lines.some((l) => l.startsWith('- ') && l.includes(EDIT_2021))).toBe(true);
     expect(lines.some((l) => l.startsWith('+ ') && l.includes(EDIT_2022))).toBe(true);
+    // Deterministic: the same comparison exported again is the same bytes (no clock time inside), so its
+    // ETag matches and a cache can answer 304.
+    const again = Buffer.from(
+      await (await app.request(`/api/bodies/${body.id}/compare/2022?format=docx`)).arrayBuffer(),
+    );
+    expect(again.equals(buffer)).toBe(true);
+    const core = strFromU8(unzipSync(buffer)['docProps/core.xml']!);
+    expect(core).toMatch(/<dcterms:created[^>]*>2000-01-01T00:00:00Z</);
+    expect(core).toMatch(/<dcterms:modified[^>]*>2000-01-01T00:00:00Z</);
   });
 
   it('answers 400 for a bad year or format and 404 when neither year is stored', async () => {
