@@ -42,7 +42,8 @@ const FULL_WIDTH: Record<string, string> = {
  * Report text (hostile: written by whoever controls a portal) made inert for every robot platform:
  * control and format characters dropped, line breaks folded to spaces, markup characters swapped for
  * their full-width twins (so no link, mention, `@all`/`@所有人`, heading or tag can be injected), and
- * `scheme://` defanged so no client turns a quoted URL into a link. At most `max` characters.
+ * `scheme://` and every domain-like dot (`bet365.com`, `www.x`) defanged so no client turns a quoted URL or a
+ * bare domain into a link. At most `max` characters.
  */
 export function neutralise(s: string, max = 500): string {
   const flat = s
@@ -51,7 +52,9 @@ export function neutralise(s: string, max = 500): string {
     .trim()
     .replace(/[[\]()<>*_`#~|!@\\&]/g, (c) => FULL_WIDTH[c] ?? c)
     .replace(/([a-z][a-z0-9+.-]*):\/\//gi, '$1：//')
-    .replace(/\bwww\./gi, 'www．');
+    // Bare domains (bet365.com, am8.cc/reg, //hg0088.com): chat clients link a dot followed by letters, so
+    // every such dot becomes a full-width one; decimals (3.2%) keep theirs.
+    .replace(/([\p{L}\p{N}-])\.(?=[a-z]{2,})/giu, '$1．');
   const chars = [...flat];
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
 }

@@ -55,7 +55,8 @@ async function targets(alert: AlertRecord, ctx: StageContext): Promise<Target[]>
  * Delivers one alert to every subscriber it concerns (or to the admin address), each (alert, recipient,
  * channel) exactly once: a delivery is claimed with a conditional write that a second worker cannot take
  * while the first holds it (store/alert-delivery.ts: lease, then takeover), its Message-ID recorded before
- * the send; marked sent after. A passing failure releases the claim and throws (the queue retries); the
+ * the send; marked sent after. A passing failure releases that recipient's claim, the others are still
+ * served, and then the call throws (the queue retries; served recipients are skipped by their claims); the
  * recipient's mailbox refused for good (mail/refusal.ts) marks the delivery refused and suppresses the
  * address; our relay refusing us or the content releases the claim, suppresses nobody, tells the admins
  * once a day and leaves the alert to the redrive. A robot subscriber (channels/deliver.ts) is posted to within
@@ -78,6 +79,8 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     deferred: 0,
     throttled: 0,
   };
+  /** Passing failures of some recipients, thrown after the others were served. */
+  const passing: unknown[] = [];
   for (const t of await targets(alert, ctx)) {
     const address = t.kind === 'admin' ? t.address : t.r.email;
     const key: DeliveryKey = {
@@ -100,10 +103,11 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
       try {
         posted = await postAlertToRobot(ctx, alert, body, { ...t.r, robot }, claim.messageId);
       } catch (error) {
-        // A passing failure (RobotPassingError: network, 5xx) or our own: the claim is given back and the
-        // queue retries the message.
+        // A passing failure (RobotPassingError: network, 5xx, a timeout) or our own: the claim is given back,
+        // the other recipients still get theirs, and the message fails at the end for the queue to retry.
         await releaseDelivery(ctx.repo, key, claim.messageId);
-        throw error;
+        passing.push(error);
+        continue;
       }
       if (posted.status === 'sent') {
         await markDelivery(ctx.repo, key, { status: 'sent', transportId: robot.channel }, ctx.now());
@@ -170,7 +174,12 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
     } catch (error) {
       const failure = classifySendFailure(error, address);
       if (failure.kind !== 'recipient') await releaseDelivery(ctx.repo, key, claim.messageId);
-      if (failure.kind === 'passing') throw error;
+      if (failure.kind === 'passing') {
+        // This recipient's mailbox or our relay failed for now: the others still get theirs (one bad
+        // address or webhook must not hold everyone after it), and the message fails at the end.
+        passing.push(error);
+        continue;
+      }
       if (failure.kind === 'transport') {
         // Our relay refused us or this message, not the reader: nobody is suppressed; the alert stays
         // undelivered for the redrive, and the admins are told once a day (not per recipient).
@@ -195,9 +204,11 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
       out.refused += 1;
     }
   }
-  if (out.held === 0 && out.deferred === 0 && out.throttled === 0)
+  if (out.held === 0 && out.deferred === 0 && out.throttled === 0 && passing.length === 0)
     await markAlertDelivered(ctx.repo, alert.alertId, ctx.now().toISOString());
   else if (out.throttled > 0) await requeueThrottled(ctx, alert.alertId, message.requeued ?? 0);
+  // Passing failures: the queue retries the message (recipients already served are skipped by their claims).
+  if (passing.length > 0) throw passing[0];
   // The optional counts only when they happened: one short log line per alert.
   const { held, refused, digested, deferred, throttled, ...base } = out;
   return {

@@ -91,8 +91,10 @@ export class Subscribers {
   /**
    * An authenticated action (the CLI, an admin, a test): creates the profile if absent and adds the
    * scopes at once, with the filters and digest given. A subscriber created here is `confirmed` as told;
-   * an existing one keeps its confirmation. Never reachable from the open API (which goes through
-   * `requestChange` and the mailed link).
+   * an existing one keeps its confirmation, and, told `confirmed`, is confirmed and its suppression (a hard
+   * bounce, a robot refusing its old secret) lifted: the operator's subscribing again is the decision that
+   * the address or robot works now. Never reachable from the open API (which goes through `requestChange`
+   * and the mailed link).
    */
   async subscribe(
     email: string,
@@ -120,7 +122,10 @@ export class Subscribers {
       );
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
-      if (options.confirmed) await this.setConfirmed(hash);
+      if (options.confirmed) {
+        await this.setConfirmed(hash);
+        await this.setSuppressed(hash, false);
+      }
     }
     await this.applyFilters(hash, options);
     await this.addScopes(hash, email.trim(), scopes);
