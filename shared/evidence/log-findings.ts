@@ -1,6 +1,6 @@
 import { Finding } from '../domain/finding.ts';
 import { ParsedReport } from '../domain/report.ts';
-import { type DatedRevision, dateChangedFinding } from '../rules/date-history.ts';
+import { type DatedRevision, dateChangedFinding, isPublicationDate } from '../rules/date-history.ts';
 import { backdatedFinding } from '../rules/date-rules.ts';
 import type { StageContext } from '../stages/context.ts';
 import { raiseFindings } from '../stages/raise-findings.ts';
@@ -36,7 +36,9 @@ export async function logFindings(ctx: StageContext, report: ReportItem): Promis
   const out: Finding[] = [];
   // One revision is the item itself: its URL is the report's, and no date can have changed.
   const stored = report.revisions > 1 ? await ctx.repo.listRevisions(report.bodyId, report.year) : [];
-  if (report.publishedAt) {
+  // Only a date before the first sighting can be back-dated (a BETWEEN whose bounds are reversed is also an
+  // error in DynamoDB), and only a date the page gives as its publication date (isPublicationDate).
+  if (report.publishedAt && report.publishedAt < report.firstSeen.slice(0, 10)) {
     const checks = await listChecksBetween(ctx.repo, report.bodyId, report.publishedAt, report.firstSeen);
     const backdated = backdatedFinding({
       year: report.year,
@@ -45,7 +47,7 @@ export async function logFindings(ctx: StageContext, report: ReportItem): Promis
       checks,
       reportUrls: [report.url, ...stored.map((r) => r.url)],
     });
-    if (backdated) out.push(backdated);
+    if (backdated && (await publishedAtIsPublication(ctx, report, stored))) out.push(backdated);
   }
   if (stored.length > 1) {
     const revisions: DatedRevision[] = [];
@@ -78,6 +80,23 @@ export async function settleLogFindings(ctx: StageContext, bodyId: string, year:
   const next = [...report.findings.filter((f) => !isLogRule(f)), ...fresh];
   if (canonical(next) !== canonical(report.findings)) await ctx.repo.setFindings(bodyId, year, next);
   return raiseFindings(ctx, bodyId, year, fresh, report.url, report.rawKey);
+}
+
+/**
+ * Whether the report's page date (the first copy's) was read as a publication date (isPublicationDate), from
+ * the parsed record of a version that gives that date. Read only when a back-dating finding would be raised.
+ */
+async function publishedAtIsPublication(
+  ctx: StageContext,
+  report: ReportItem,
+  revisions: ReadonlyArray<{ parsedKey: string }>,
+): Promise<boolean> {
+  for (const key of [report.parsedKey, ...revisions.map((r) => r.parsedKey)]) {
+    const parsed = ParsedReport.safeParse(await ctx.archive.getJson(key).catch(() => null));
+    if (parsed.success && parsed.data.publishedAt.date === report.publishedAt)
+      return isPublicationDate(parsed.data.publishedAt);
+  }
+  return false;
 }
 
 const canonical = (fs: readonly Finding[]): string => canonicalJson(fs.map((f) => Finding.parse(f)));

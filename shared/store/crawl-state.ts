@@ -160,6 +160,9 @@ export async function listChecksBetween(
   to: string,
 ): Promise<CheckEntry[]> {
   const out: CheckEntry[] = [];
+  // An empty range (`from` after `to`, e.g. a page date later than the first sighting): nothing to read, and
+  // DynamoDB refuses a BETWEEN whose lower bound is above its upper bound (dynalite does not check).
+  if (`CHECK#${from}` > `CHECK#${to}`) return out;
   let start: Record<string, unknown> | undefined;
   do {
     const res = await repo.db.send(
