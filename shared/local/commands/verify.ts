@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadConfig } from '#shared/config.ts';
@@ -13,13 +14,27 @@ import { withRuntime } from '#shared/local/with-runtime.ts';
 /** Exit code when verify could not run at all (unreadable package or certificate file, unknown body). */
 export const VERIFY_CANNOT_RUN = 3;
 
-/** The certificates in a file (DER X.509), DER or PEM; a PEM file may hold several. Throws for an empty PEM. */
+/**
+ * The certificates in a file (X.509), DER or PEM; a PEM file may hold several. Each is parsed (Node's
+ * X509Certificate): a file that holds no certificate (a private key, an empty file, a package) throws naming
+ * it, so verify exits 3 (could not run) instead of calling a genuine package broken.
+ */
 export async function readCertificates(file: string): Promise<Uint8Array[]> {
   const bytes = await readFile(file);
   const text = bytes.toString('latin1');
   const pems = [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/g)];
-  if (pems.length === 0) return [new Uint8Array(bytes)];
-  return pems.map((m) => new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64')));
+  const ders =
+    pems.length === 0
+      ? [new Uint8Array(bytes)]
+      : pems.map((m) => new Uint8Array(Buffer.from((m[1] ?? '').replace(/\s+/g, ''), 'base64')));
+  for (const der of ders) {
+    try {
+      new X509Certificate(der);
+    } catch {
+      throw new Error(`${file} holds no X.509 certificate (DER or PEM "BEGIN CERTIFICATE")`);
+    }
+  }
+  return ders;
 }
 
 /** The trusted TSA certificates: every `--tsa-cert`, else the files NIANBAO_TSA_CERT names (comma separated). */
@@ -78,7 +93,11 @@ async function runVerify(
 ): Promise<number> {
   const certs = await trustedCertificates(options.tsaCert);
   if (file) {
-    const v = await verifyPackage(new Uint8Array(await readFile(file)), certs);
+    const bytes = new Uint8Array(await readFile(file));
+    // Not a zip at all (a letter, a PDF): nothing to verify, so "could not run" (3), not "broken" (1).
+    if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04))
+      throw new Error(`${file} is not an evidence package (a WACZ is a zip file)`);
+    const v = await verifyPackage(bytes, certs);
     for (const line of formatPackageVerification(v)) console.log(line);
     return verificationExitCode(v);
   }
