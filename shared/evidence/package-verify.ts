@@ -40,7 +40,7 @@ export function verificationExitCode(v: { ok: boolean; verified: boolean }): 0 |
 const REQUIRED = [PACKAGE_PATHS.finding, PACKAGE_PATHS.statement, PACKAGE_PATHS.proof, PACKAGE_PATHS.objects];
 
 /** What the verifier cannot vouch for: said under every verification. */
-export const OWN_CLAIMS = `${PACKAGE_PATHS.finding} and ${PACKAGE_PATHS.statement} (取证说明) are the package's own claims, covered only by its unsigned manifest: they are tied to the proof by body and year, but no third party vouches for them`;
+export const OWN_CLAIMS = `${PACKAGE_PATHS.finding}, ${PACKAGE_PATHS.statement} (取证说明), ${PACKAGE_PATHS.objects}'s fetch times and connection records, and the WARC records' headers (WARC-Date, WARC-IP-Address, HTTP headers) are the package's own claims, covered only by its unsigned manifest: the payloads are bound to the check log and its timestamped root, these are not, and no third party vouches for them`;
 
 const text = (b: Uint8Array | undefined) => (b ? new TextDecoder().decode(b) : '');
 
@@ -179,8 +179,19 @@ async function checkWarc(files: Record<string, Uint8Array>, add: Add): Promise<v
   }
   const byKey = new Map(objects.map((o) => [o.key, o]));
   const seen = new Set<string>();
+  /** `<url> <digest>` of every response record whose payload verified: what replay may show. */
+  const verified = new Set<string>();
   try {
     for await (const record of new WARCParser([warc])) {
+      // A package holds only what the builder writes: anything else (a `resource` or `revisit` record with
+      // bytes of its own) would be replayed without being bound to any archived object.
+      if (!['warcinfo', 'request', 'response'].includes(record.warcType ?? '')) {
+        add(
+          false,
+          `WARC ${record.warcType} record for ${record.warcTargetURI ?? 'no URI'}: not a record this software writes (only warcinfo, request and response), unbound to any archived object`,
+        );
+        continue;
+      }
       if (record.warcType !== 'response') continue;
       const payload = await record.readFully(false);
       const actual = `sha256:${sha256Of(payload)}`;
@@ -196,6 +207,7 @@ async function checkWarc(files: Record<string, Uint8Array>, add: Add): Promise<v
           `WARC response ${record.warcTargetURI}: payload ${actual} does not match its own archive key ${key}`,
         );
       const ok = actual === stated && listed !== undefined && `sha256:${listed.sha256}` === actual;
+      if (ok) verified.add(`${record.warcTargetURI} ${actual}`);
       add(
         ok,
         ok
@@ -208,6 +220,40 @@ async function checkWarc(files: Record<string, Uint8Array>, add: Add): Promise<v
   }
   for (const o of objects)
     if (!seen.has(o.key)) add(false, `${o.key} (${o.url}) is listed but has no WARC record`);
+  checkIndex(files, verified, add);
+}
+
+/**
+ * The replay index (CDXJ) may point only at verified responses: each line's URL and digest must be those of a
+ * response record whose payload verified, or a replay tool would show bytes nothing vouches for.
+ */
+function checkIndex(files: Record<string, Uint8Array>, verified: ReadonlySet<string>, add: Add): void {
+  const index = files[PACKAGE_PATHS.cdxj];
+  if (!index) {
+    add(false, `${PACKAGE_PATHS.cdxj} is missing`);
+    return;
+  }
+  let bad = 0;
+  const lines = text(index)
+    .split('\n')
+    .filter((l) => l.trim());
+  for (const line of lines) {
+    const json = line.slice(line.indexOf('{'));
+    let entry: { url?: string; digest?: string } = {};
+    try {
+      entry = JSON.parse(json);
+    } catch {
+      // counted below as not pointing at a verified response
+    }
+    if (!verified.has(`${entry.url} ${entry.digest}`)) {
+      bad += 1;
+      add(
+        false,
+        `replay index line for ${entry.url ?? '?'} (${entry.digest ?? 'no digest'}) points at no verified response`,
+      );
+    }
+  }
+  if (bad === 0) add(true, `replay index: ${lines.length} line(s), each pointing at a verified response`);
 }
 
 async function checkChain(

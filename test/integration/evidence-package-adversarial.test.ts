@@ -70,7 +70,47 @@ describe('adv16: evidence package tampering', () => {
     const lines = formatPackageVerification(v);
     expect(v.ok).toBe(true);
     expect(lines.join('\n')).toMatch(
-      /note: evidence\/finding.json and evidence\/statement.md \(取证说明\) are the package's own claims/,
+      /note: evidence\/finding.json, evidence\/statement.md \(取证说明\), .*fetch times and connection records, and the WARC records' headers .* are the package's own claims/,
+    );
+    // Every replay-index line points at a verified response.
+    expect(lines.join('\n')).toMatch(/✓ replay index: \d+ line\(s\), each pointing at a verified response/);
+  });
+
+  it('a WARC resource record with forged bytes for the report URL, indexed for replay, is broken (adversarial review of issue 16)', async () => {
+    const files = await build('360802/2017');
+    const warcPath = 'archive/data.warc.gz';
+    const url = 'http://www.jzq.gov.cn/forged.html';
+    const body = '<html><body>伪造的页面</body></html>';
+    const record = [
+      'WARC/1.1',
+      'WARC-Type: resource',
+      `WARC-Record-ID: <urn:uuid:00000000-0000-4000-8000-000000000001>`,
+      'WARC-Date: 2026-11-24T00:00:00Z',
+      `WARC-Target-URI: ${url}`,
+      'Content-Type: text/html',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      '',
+      body,
+      '',
+      '',
+    ].join('\r\n');
+    // One more gzip member, as the builder writes one per record.
+    files[warcPath] = Buffer.concat([Buffer.from(files[warcPath]!), gzipSync(Buffer.from(record))]);
+    const index = 'indexes/index.cdx';
+    files[index] = Buffer.concat([
+      Buffer.from(files[index]!),
+      Buffer.from(
+        `cn,gov,jzq)/forged.html 20261124000000 ${JSON.stringify({ url, digest: 'sha256:0', offset: '0' })}\n`,
+      ),
+    ]);
+    const v = await verifyPackage(rezip(files), tsa.certDer);
+    const lines = formatPackageVerification(v).join('\n');
+    expect(v.ok).toBe(false);
+    expect(lines).toMatch(
+      /✗ WARC resource record for http:\/\/www.jzq.gov.cn\/forged.html: not a record this software writes/,
+    );
+    expect(lines).toMatch(
+      /✗ replay index line for http:\/\/www.jzq.gov.cn\/forged.html .* points at no verified response/,
     );
   });
 
