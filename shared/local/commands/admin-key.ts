@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
-import { issueAdminKey } from '#shared/api/admin-token.ts';
+import { issueAdminKey, revokeAdminKey } from '#shared/api/admin-token.ts';
 import { withRuntime } from '#shared/local/with-runtime.ts';
 
-/** `nianbao admin-key create`: issues an API admin key; only its sha256 is stored, the key is printed once. */
+/**
+ * `nianbao admin-key create`: issues an API admin key; only its sha256 is stored, the key is printed once.
+ * `nianbao admin-key revoke <key>`: revokes one (marked, not deleted); its dashboard sessions end with it.
+ */
 export function registerAdminKey(program: Command): void {
   const cmd = program.command('admin-key').description('admin keys for the HTTP API (/admin routes)');
   cmd
@@ -16,6 +19,16 @@ export function registerAdminKey(program: Command): void {
         console.error(
           `admin key for "${options.label}" created; send it as x-admin-token or Authorization: Bearer. It is not shown again.`,
         );
+      });
+    });
+  cmd
+    .command('revoke <key>')
+    .description('revoke an admin key (a leaked one): the API refuses it and its dashboard sessions end')
+    .action(async (key: string) => {
+      await withRuntime(async (rt) => {
+        if (!(await revokeAdminKey(rt.ctx.repo, key.trim(), new Date())))
+          throw new Error('no such admin key, or it was revoked already: nothing changed');
+        console.log('admin key revoked; its dashboard sessions are ended');
       });
     });
 }
