@@ -1,7 +1,10 @@
 import type { Context } from 'hono';
 import type { RouteRegistrar } from '../api/routes/types.ts';
+import { bodyInScope } from '../domain/body.ts';
 import type { StageContext } from '../stages/context.ts';
+import { problem } from './components.ts';
 import { apiError, callApi } from './forward.ts';
+import { page } from './layout.ts';
 import { subscribePage } from './pages/subscribe.ts';
 import { type ScopeOption, scopeOptions } from './scopes.ts';
 import { sendPage } from './security.ts';
@@ -30,6 +33,23 @@ function field(form: Record<string, unknown>, name: string): string {
 export const registerSubscribePages: RouteRegistrar = (app, ctx) => {
   app.get('/subscribe', (c) => {
     const scope = c.req.query('scope') ?? '*';
+    // A scope that covers no registered body (a mistyped link) is a 404, as on the scoreboard: never a form
+    // that silently falls back to 全国 and one press from subscribing to every body.
+    if (scope !== '*' && ![...ctx.registry.values()].some((b) => bodyInScope(b, scope))) {
+      const shown = scope.length > 40 ? `${scope.slice(0, 40)}…` : scope;
+      const title = '没有这个范围 No such scope';
+      return sendPage(
+        c,
+        page(
+          { title },
+          problem(
+            title,
+            `"${shown}" 既不是已登记机关的编号,也不是其所在地区的代码。"${shown}" is neither a registered body nor a division with one.`,
+          ),
+        ),
+        404,
+      );
+    }
     return sendPage(c, subscribePage({ scopes: scopesFor(ctx, scope), scope }));
   });
 
