@@ -39,7 +39,8 @@ function highlighted(text: string, evidence: readonly Evidence[]): Html {
     at = s.end;
   }
   parts.push(html`${text.slice(at)}`);
-  return html`<div class="report-text" style="white-space:pre-wrap">${parts}</div>`;
+  // Styled by the site's stylesheet: the page's CSP allows no inline style attribute.
+  return html`<div class="report-text">${parts}</div>`;
 }
 
 /** The archived HTML shown inert: a sandboxed frame (no allow-scripts) fed by srcdoc, escaped here. */
@@ -49,7 +50,7 @@ function archivedFrame(v: EvidenceView): Html {
   if (!/html/i.test(type)) return html``;
   const decoded = decodeBody(v.raw.bytes, type).text;
   return html`<h2>存档副本 <span lang="en">Archived copy, as the crawler saw it (inert)</span></h2>
-<iframe sandbox="" referrerpolicy="no-referrer" title="archived copy" srcdoc="${decoded}" style="width:100%;height:28em;border:1px solid #ccc"></iframe>`;
+<iframe sandbox="" referrerpolicy="no-referrer" title="archived copy" srcdoc="${decoded}" class="archived-frame"></iframe>`;
 }
 
 /**

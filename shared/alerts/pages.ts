@@ -77,7 +77,7 @@ ${
     ? html`<p>当前没有订阅。 <span lang="en">You have no subscriptions.</span></p>`
     : html`<ul>${v.scopes.map(
         (s) =>
-          html`<li>${s.name} <form method="post" action="${s.unsubscribe}" style="display:inline"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">退订 Unsubscribe</button></form></li>`,
+          html`<li>${s.name} <form method="post" action="${s.unsubscribe}" class="one-button"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">退订 Unsubscribe</button></form></li>`,
       )}</ul>
 <form method="post" action="${v.unsubscribeAll}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">全部退订 Unsubscribe from everything</button></form>`
 }`,

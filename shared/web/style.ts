@@ -81,6 +81,8 @@ table.stack td{border:0;padding:.1rem 0;text-align:left;display:flex;justify-con
 table.stack td::before{content:attr(data-label);color:#444;font-size:.85rem}
 }
 .report-text{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.8}
+.archived-frame{display:block;width:100%;height:28em;border:1px solid #ccc}
+form.one-button{display:inline}
 .diff-add{background:#e3f4e8;color:#14532d}.diff-del{background:#fde4e4;color:#8a1111;text-decoration:line-through}
 .notice{border:1px solid #f0c27a;background:#fff8ea;padding:.6rem .8rem;border-radius:4px}
 .ok{border:1px solid #9fd3af;background:#eefaf1;padding:.6rem .8rem;border-radius:4px}

@@ -228,12 +228,20 @@ describe('the evidence page (GET /evidence/:id): public, inert, highlighted', ()
       dialogs.push(d.message());
       void d.dismiss();
     });
+    const cspViolations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     const res = await page.goto(link, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);
-    // The archived copy is there, inert, in a sandboxed frame.
+    // The archived copy is there, inert, in a sandboxed frame, and readable: sized by the site's stylesheet
+    // (an inline style attribute, which the page's own CSP blocks, left it at 300×150; adversarial review of
+    // issue 15). No inline style of ours is refused (the archived copy's own loads are, as they should be).
     const frame = page.locator('iframe[sandbox]');
     expect(await frame.count()).toBe(1);
     expect(await frame.getAttribute('sandbox')).toBe('');
+    expect((await frame.boundingBox())?.width).toBeGreaterThan(600);
+    expect(cspViolations.filter((v) => /inline style/i.test(v))).toEqual([]);
     // A request of our own after the page loaded: anything the page sent came before it.
     await fetch(`http://127.0.0.1:${(trap.address() as AddressInfo).port}/sentinel`);
     expect(hits).toEqual(['/sentinel']);
