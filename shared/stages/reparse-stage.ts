@@ -22,8 +22,17 @@ export async function reparseArchive(
   const ids = bodyIds ?? [...ctx.registry.keys()];
   for (const bodyId of ids) {
     const reports = await ctx.repo.listReports(bodyId);
+    // Superseded versions of a report are kept as its revisions, not parsed again: re-parsing an older copy
+    // would count it as a new revision and make it the current one (the raw keys list in hash order, not in
+    // time order). Each report's current version is re-parsed; pages that are no report's are too.
+    const current = new Set(reports.map((r) => r.rawKey));
+    const superseded = new Set<string>();
+    for (const r of reports)
+      if (r.revisions > 1)
+        for (const rev of await ctx.repo.listRevisions(bodyId, r.year))
+          if (!current.has(rev.rawKey)) superseded.add(rev.rawKey);
     for (const key of await ctx.archive.list(bodyId)) {
-      if (!key.endsWith('.html')) continue;
+      if (!key.endsWith('.html') || superseded.has(key)) continue;
       const { meta } = await ctx.archive.get(key);
       if (meta.kind !== 'detail') continue;
       const old = reports.find((r) => r.sha256 === meta.sha256);
