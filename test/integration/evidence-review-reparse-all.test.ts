@@ -102,9 +102,6 @@ describe('adv16b: date.backdated / date.changed under reparse --all', () => {
     Awaited<ReturnType<typeof startBackdateSite>>
   > = {} as never;
   let clock = new Date('2024-01-04T04:00:00Z');
-  const alertIds = async (bodyId: string) =>
-    (await rt.ctx.repo.getAlert(`date.backdated/${bodyId}/2023`)) ? [`date.backdated/${bodyId}/2023`] : [];
-
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'nianbao-backdated-'));
     sites.late = await startBackdateSite('bdl');
