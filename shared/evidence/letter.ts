@@ -51,12 +51,18 @@ export function supervisorOf(body: Body): Supervisor {
       basis: '国务院办公厅是全国政府信息公开工作主管部门',
       article: '第三条第一款',
     };
-  // A registry entry without parents: the division table (GB/T 2260) knows the government above.
-  const parent = body.parents.at(-1) ?? lookupDivision(body.divisionCode)?.parents.at(-1);
+  // A registry entry without parents: the division table (GB/T 2260) knows the government above. A city
+  // without counties (东莞 441900, 中山 442000, 儋州, 嘉峪关) is listed again at county level under itself:
+  // the same place above it is skipped, so the letter goes to the province, not to the city's own office.
+  const chain = [
+    ...(body.parents.length ? body.parents : (lookupDivision(body.divisionCode)?.parents ?? [])),
+  ];
+  while (chain.length > 0 && own.name && chain.at(-1)?.name === own.name) chain.pop();
+  const parent = chain.at(-1);
   if (!parent)
     throw new Error(`${body.name}: neither the registry nor the division table names a government above it`);
   return {
-    name: officeOf(parent, body.parents.length ? body.parents.slice(0, -1) : []),
+    name: officeOf(parent, chain.slice(0, -1)),
     basis: '上一级人民政府办公厅（室）是其行政区域的政府信息公开工作主管部门',
     article: '第三条第二款',
   };
