@@ -294,8 +294,14 @@ async function checkChain(
           `entry ${p.seq}: listing page ${page.url} snapshot sha256 ${page.sha256} ${snapshots.has(page.sha256) ? 'is in the WARC' : 'is NOT in the package'}`,
         );
   }
-  if (!chain.root || !chain.leaf || chain.leafIndex === null || chain.treeSize === null) {
+  if (!chain.root) {
     add(false, 'no daily root covers these entries yet: their time rests on this system alone', 'warn');
+    return;
+  }
+  // A root is given but not the path to it: the entries are not shown to be under it (a package whose
+  // entries were edited and the path dropped must not pass as merely "not yet rooted").
+  if (!chain.leaf || chain.leafIndex === null || chain.treeSize === null) {
+    add(false, `the package names the daily root of ${chain.root.date} but no path from these entries to it`);
     return;
   }
   const last = entries.at(-1)?.chain as { seq: number; hash: string } | undefined;

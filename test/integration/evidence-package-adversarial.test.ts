@@ -76,6 +76,20 @@ describe('adv16: evidence package tampering', () => {
     expect(lines.join('\n')).toMatch(/✓ replay index: \d+ line\(s\), each pointing at a verified response/);
   });
 
+  it('a named daily root without the path from the entries to it is broken (exit 1), not "not yet rooted" (exit 2) (adversarial review of issue 16)', async () => {
+    const files = await build('360802/2017');
+    const proof = JSON.parse(dec(files[PACKAGE_PATHS.proof]));
+    expect(proof.chain.root).toBeTruthy();
+    proof.chain.leaf = null;
+    proof.chain.leafIndex = null;
+    files[PACKAGE_PATHS.proof] = enc(JSON.stringify(proof));
+    const v = await verifyPackage(rezip(files), tsa.certDer);
+    expect(verificationExitCode(v)).toBe(1);
+    expect(formatPackageVerification(v).join('\n')).toMatch(
+      /✗ the package names the daily root of .* but no path/,
+    );
+  });
+
   it('a WARC resource record with forged bytes for the report URL, indexed for replay, is broken (adversarial review of issue 16)', async () => {
     const files = await build('360802/2017');
     const warcPath = 'archive/data.warc.gz';
