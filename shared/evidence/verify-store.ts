@@ -20,6 +20,11 @@ export interface RootCheck {
 
 export interface StoreVerification {
   bodies: ChainReport[];
+  /**
+   * Per body, the entries recorded after the last daily root that commits its chain (all of them when no
+   * root does): their time rests on this system alone until a root covers them.
+   */
+  unrooted: Array<{ bodyId: string; entries: number; after: string | null }>;
   roots: RootCheck[];
   /** True when no chain breaks, every body with entries is covered by a chain, and every root holds. */
   ok: boolean;
@@ -63,13 +68,25 @@ export async function verifyStore(
     roots.push(await checkRoot(root, merkleRoot(leaves.map(leafData)), certs));
   }
   const bodies: ChainReport[] = [];
-  for (const bodyId of bodyIds)
-    bodies.push(verifyChain(bodyId, await storedEntries(repo, bodyId), committed.get(bodyId) ?? []));
+  const unrooted: StoreVerification['unrooted'] = [];
+  for (const bodyId of bodyIds) {
+    const report = verifyChain(bodyId, await storedEntries(repo, bodyId), committed.get(bodyId) ?? []);
+    bodies.push(report);
+    // A deleted latest root leaves the entries after the one before uncovered: they are reported, and the
+    // store is not "verified" while any are (adversarial review of issue 16).
+    const last = (committed.get(bodyId) ?? []).reduce<{ seq: number; date: string } | null>(
+      (m, c) => (!m || c.seq > m.seq ? { seq: c.seq, date: c.date } : m),
+      null,
+    );
+    const after = report.head ? report.head.seq - (last?.seq ?? 0) : 0;
+    if (report.head && after > 0) unrooted.push({ bodyId, entries: after, after: last?.date ?? null });
+  }
   const ok =
     bodies.every((b) => b.breaks.length === 0 && b.covered) &&
     roots.every((r) => r.leavesMatch && r.timeProblems.length === 0 && r.timestamp !== 'failed');
-  const verified = ok && roots.length > 0 && roots.every((r) => r.timestamp === 'verified');
-  return { bodies, roots, ok, verified };
+  const verified =
+    ok && roots.length > 0 && roots.every((r) => r.timestamp === 'verified') && unrooted.length === 0;
+  return { bodies, unrooted, roots, ok, verified };
 }
 
 async function checkRoot(
@@ -139,6 +156,10 @@ export function formatStoreVerification(v: StoreVerification): string[] {
         `  BREAK ${br.kind}${br.seq !== null ? ` at entry ${br.seq}` : ''}${br.at ? ` (CHECK#${br.at})` : ''}: ${br.detail}`,
       );
   }
+  for (const u of v.unrooted)
+    lines.push(
+      `${u.bodyId}: ${u.entries} entr${u.entries === 1 ? 'y' : 'ies'} after ${u.after ? `the daily root of ${u.after}` : 'the chain began'} not yet under a daily root (! their time rests on this system alone; record one with --record-root)`,
+    );
   const uncovered = v.bodies.some((b) => !b.covered);
   const broken =
     v.bodies.some((b) => b.breaks.length > 0) ||
@@ -147,7 +168,7 @@ export function formatStoreVerification(v: StoreVerification): string[] {
     v.verified
       ? 'verified: the check log is intact and every daily root is timestamped by a trusted TSA'
       : v.ok
-        ? `NOT verified: the check log agrees with itself, but ${v.roots.length === 0 ? 'no daily root has been recorded' : 'not every daily root carries a timestamp verified against a trusted TSA certificate'}`
+        ? `NOT verified: the check log agrees with itself, but ${v.roots.length === 0 ? 'no daily root has been recorded' : v.unrooted.length > 0 ? 'entries recorded after the last daily root are not under one yet' : 'not every daily root carries a timestamp verified against a trusted TSA certificate'}`
         : uncovered && !broken
           ? 'NOT verified: not covered (a log without chain links proves nothing)'
           : 'NOT verified: see the breaks above',
