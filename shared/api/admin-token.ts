@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'hono';
+import { isConditionFailed } from '../store/dynamo.ts';
 import type { Repository } from '../store/repository.ts';
 import type { ApiOptions } from './options.ts';
 
@@ -48,19 +49,33 @@ export async function adminKeyValid(repo: Repository, key: string): Promise<bool
  * was revoked. Every dashboard session opened with it ends on its next request (adminSessionValid).
  */
 export async function revokeAdminKey(repo: Repository, key: string, now: Date): Promise<boolean> {
+  return markOnce(repo, keyItem(digest(key).toString('hex')), 'revokedAt', now);
+}
+
+/**
+ * Sets `attribute` to `now` on an existing item that does not carry it yet (one conditional UpdateItem;
+ * nothing is deleted: the functions hold no DeleteItem). False when the item is absent or already marked.
+ */
+async function markOnce(
+  repo: Repository,
+  key: Record<string, string>,
+  attribute: 'revokedAt' | 'endedAt',
+  now: Date,
+): Promise<boolean> {
   try {
     await repo.db.send(
       new UpdateCommand({
         TableName: repo.table,
-        Key: keyItem(digest(key).toString('hex')),
-        UpdateExpression: 'SET revokedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+        Key: key,
+        UpdateExpression: 'SET #a = :now',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#a)',
+        ExpressionAttributeNames: { '#a': attribute },
         ExpressionAttributeValues: { ':now': now.toISOString() },
       }),
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailed(error)) return false;
     throw error;
   }
 }
@@ -153,19 +168,7 @@ export async function adminSessionValid(
  */
 export async function closeAdminSession(repo: Repository, id: string | undefined, now: Date): Promise<void> {
   if (!sessionShaped(id)) return;
-  try {
-    await repo.db.send(
-      new UpdateCommand({
-        TableName: repo.table,
-        Key: sessionItem(digest(id).toString('hex')),
-        UpdateExpression: 'SET endedAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':now': now.toISOString() },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
+  await markOnce(repo, sessionItem(digest(id).toString('hex')), 'endedAt', now);
 }
 
 /**

@@ -43,14 +43,18 @@ export function searchBodies(registry: ReadonlyMap<string, Body>, query: BodyQue
     .filter((b) => !query.level || b.level === query.level)
     .filter((b) => !query.parent || insideDivision(b, query.parent))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const offset = query.offset ?? 0;
-  const limit = query.limit ?? 50;
-  return {
-    total: matches.length,
-    offset,
-    limit,
-    items: matches.slice(offset, offset + limit).map(bodySummary),
-  };
+  return pageOf(matches, query, bodySummary);
+}
+
+/** The page of `all` from `offset` (default 0), `limit` long (default 50), each item mapped; `total` counts all. */
+export function pageOf<T, U>(
+  all: readonly T[],
+  at: { offset?: number | undefined; limit?: number | undefined },
+  map: (item: T) => U,
+): Page<U> {
+  const offset = at.offset ?? 0;
+  const limit = at.limit ?? 50;
+  return { total: all.length, offset, limit, items: all.slice(offset, offset + limit).map(map) };
 }
 
 export function crawlHealth(state: BodyState): CrawlHealth {

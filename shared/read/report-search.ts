@@ -3,7 +3,7 @@ import { withoutKeys } from '../store/dynamo.ts';
 import { ReportItem } from '../store/records.ts';
 import { batchGetItems } from '../store/sweep-reads.ts';
 import { keys } from '../store/table.ts';
-import { bodySummary } from './bodies.ts';
+import { bodySummary, pageOf } from './bodies.ts';
 import type { ReadContext } from './context.ts';
 import type { BodySummary, Page, ReportSummary } from './types.ts';
 import { reportSummary } from './years.ts';
@@ -60,14 +60,5 @@ export async function searchReports(ctx: ReadContext, query: ReportSearch): Prom
     const report = ReportItem.safeParse(withoutKeys(item));
     if (report.success && titleMatches(report.data.title, words)) hits.push({ body, report: report.data });
   }
-  const offset = query.offset ?? 0;
-  const limit = query.limit ?? 50;
-  return {
-    total: hits.length,
-    offset,
-    limit,
-    items: hits
-      .slice(offset, offset + limit)
-      .map((h) => ({ body: bodySummary(h.body), report: reportSummary(h.report) })),
-  };
+  return pageOf(hits, query, (h) => ({ body: bodySummary(h.body), report: reportSummary(h.report) }));
 }
