@@ -132,6 +132,11 @@ const Env = z.object({
    * Scheduler at this hour in AWS; every local cycle at or after it). After the 08:00 sweep by default.
    */
   NIANBAO_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  /**
+   * Seconds a delivery claim holds (shared/store/alert-delivery.ts): a worker that died between claim and
+   * send is overtaken after it, so its alert arrives once, late. Longer than any one send.
+   */
+  NIANBAO_DELIVERY_LEASE_S: z.coerce.number().int().min(1).max(3600).default(300),
   NIANBAO_ROBOT_REQUEUE_MAX: z.coerce.number().int().min(0).max(10_000).default(60),
   /** Port of the local HTTP API (0: any free port, printed at start). */
   NIANBAO_API_PORT: z.coerce.number().int().min(0).max(65535).default(0),

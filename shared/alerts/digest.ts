@@ -38,7 +38,13 @@ export async function sendDigests(ctx: StageContext): Promise<number> {
     const sub = await ctx.subscribers.get(hash);
     if (!sub?.confirmed || sub.suppressed) continue;
     const key: DeliveryKey = { alertId: `digest/${hash}/${date}`, recipient: hash, channel: 'email' };
-    const claim = await claimDelivery(ctx.repo, key, deliveryMessageId(key, ctx.mailFrom), now);
+    const claim = await claimDelivery(
+      ctx.repo,
+      key,
+      deliveryMessageId(key, ctx.mailFrom),
+      now,
+      ctx.deliveryLeaseMs,
+    );
     if (claim.state !== 'claimed') continue;
     const entries = await takeEntries(ctx.repo, hash, key.alertId);
     // Only what the subscriber still asks for: a finding kept for a scope given up since (one-click

@@ -88,7 +88,13 @@ export async function handleAlert(message: AlertMessage, ctx: StageContext): Pro
       recipient: t.kind === 'admin' ? t.hash : t.r.emailHash,
       channel: t.kind === 'subscriber' && t.r.robot ? t.r.robot.channel : 'email',
     };
-    const claim = await claimDelivery(ctx.repo, key, deliveryMessageId(key, ctx.mailFrom), ctx.now());
+    const claim = await claimDelivery(
+      ctx.repo,
+      key,
+      deliveryMessageId(key, ctx.mailFrom),
+      ctx.now(),
+      ctx.deliveryLeaseMs,
+    );
     if (claim.state === 'done') {
       out.skipped += 1;
       continue;

@@ -118,6 +118,7 @@ export function buildStageContext(config: Config, a: StageAdapters): StageContex
     failuresBeforeAdminAlert: config.NIANBAO_FAILURES_BEFORE_ADMIN_ALERT,
     crawlBudgetMs: config.NIANBAO_CRAWL_BUDGET_MS,
     digestHour: config.NIANBAO_DIGEST_HOUR,
+    deliveryLeaseMs: config.NIANBAO_DELIVERY_LEASE_S * 1000,
     fetchWorstCaseMs: config.NIANBAO_FETCH_TIMEOUT_MS * (FETCH_DEFAULTS.retries + 1),
     reportRecheckMs: config.NIANBAO_REPORT_RECHECK_DAYS * 86_400_000,
     schedulePolicy: { seasonDays: config.NIANBAO_SEASON_DAYS, offSeasonDays: config.NIANBAO_OFF_SEASON_DAYS },

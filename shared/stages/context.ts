@@ -62,6 +62,11 @@ export interface StageContext {
   /** Base URL of the API for links in mails (NIANBAO_PUBLIC_URL; else the local API on loopback). */
   publicUrl: string;
   failuresBeforeAdminAlert: number;
+  /**
+   * How long a delivery claim holds before another worker may take it over (NIANBAO_DELIVERY_LEASE_S; a
+   * worker that died between claim and send is overtaken after it). Default DELIVERY_LEASE_MS.
+   */
+  deliveryLeaseMs?: number;
   /** The Beijing hour from which the day's digests go out (NIANBAO_DIGEST_HOUR; alerts/digest.ts). */
   digestHour?: number;
   /** How long one crawl invocation starts fetches (NIANBAO_CRAWL_BUDGET_MS; budget.ts). */
