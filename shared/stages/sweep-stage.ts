@@ -1,7 +1,14 @@
 import { dueYears } from '../domain/deadlines.ts';
-import { sweepBody, type YearStatus } from '../rules/sweep.ts';
+import { sweepBody, type YearStatus, type YearVerdict } from '../rules/sweep.ts';
+import { sweepFingerprint } from '../rules/sweep-fingerprint.ts';
 import { AlertRecord, type BodyState } from '../store/records.ts';
-import { queryReports, readSweepState, recordDeliveredAlerts } from '../store/sweep-reads.ts';
+import {
+  queryReports,
+  readSweepInputs,
+  readSweepState,
+  recordDeliveredAlerts,
+  recordSweepFingerprints,
+} from '../store/sweep-reads.ts';
 import { keys } from '../store/table.ts';
 import type { StageContext } from './context.ts';
 import { type AlertToRaise, raiseAlert } from './raise-alert.ts';
@@ -36,15 +43,30 @@ const SWEEP_RULES = [
   'listing.inconclusive',
 ];
 
+/** How a sweep run reads (for `runSweep`'s callers and tests). */
+export interface SweepOptions {
+  /** Read every body in full (consistent reads, its alert ids, its REPORT# query), as before fingerprints. */
+  full?: boolean;
+}
+
 /**
  * The deadline sweep over the context's registry (one cycle batch): for every body and every due year,
  * on time / late / undated / missing / unreachable / inconclusive (decided by the pure `sweepBody`),
- * raising each alert it decides once.
+ * raising each alert it decides once. `rows` hold every body's verdicts, in registry order.
  *
- * Store calls for a batch of B bodies: ⌈(B + candidate alert ids + 1) / 100⌉ BatchGetItem (the bodies'
- * META items and every alert id the rules could raise, so already-raised ones are known without a read
- * each) and one Query per body for its REPORT# items; then one conditional put per alert raised, or, when
- * summarised, one put for the summary and ⌈admin alerts / 25⌉ BatchWriteItem.
+ * Two passes. The cheap pass reads every body's META item and its due years' `REPORT#<year>` items,
+ * eventually consistent (⌈keys / 100⌉ BatchGetItem; 0.5 RRU a key), and computes every verdict from them.
+ * A body whose verdicts' fingerprint (sweep-fingerprint.ts: due years, deadlines, statuses, rules version)
+ * equals the one stored on its META item by an earlier sweep is done: that sweep raised every alert those
+ * verdicts call for, and alerts are never deleted. Every other body (first sweep, a body added to the
+ * registry, a report arrived, a crawl failed or read the listing differently, the date crossed a deadline
+ * so a year became due, a day missed, a run cut short before it stored them) takes the full pass, the only
+ * one that raises alerts: ⌈(its keys + candidate alert ids + 1) / 100⌉ consistent BatchGetItem (its META
+ * items and every alert id the rules could raise) and one Query per body for its REPORT# items; then one
+ * conditional put per alert raised (or, when summarised, one put for the summary and ⌈admin alerts / 25⌉
+ * BatchWriteItem); then, once all of them are raised, one UpdateItem per body whose stored fingerprint
+ * differs. A stale cheap read costs a full pass (never an alert) or, for a change made in the last second,
+ * a day's delay.
  *
  * One admin summary per batch: a batch whose admin alerts (portal.unreachable, listing.inconclusive)
  * outnumber `ctx.sweepSummary.threshold` records each of them already delivered (so it is never raised
@@ -52,56 +74,94 @@ const SWEEP_RULES = [
  * per run: in AWS each batch is its own invocation with nothing shared to count a whole run in, and a
  * batch of `NIANBAO_CYCLE_BATCH` bodies (200 by default) makes ⌈bodies / 200⌉ mails on a first sweep.
  */
-export async function runSweep(ctx: StageContext): Promise<SweepOutcome> {
+export async function runSweep(ctx: StageContext, options: SweepOptions = {}): Promise<SweepOutcome> {
   const today = ctx.today();
   const bodies = [...ctx.registry.values()];
-  const rows: SweepRow[] = [];
   const newAlerts: string[] = [];
-  if (bodies.length === 0) return { rows, newAlerts };
-  const summaryId = summaryAlertId(bodies[0]?.id ?? '', today);
-  const candidates = bodies.flatMap((body) =>
-    dueYears(body, today).flatMap((year) => SWEEP_RULES.map((rule) => `${rule}/${body.id}/${year}`)),
-  );
-  const { states, existingAlerts, alertItems } = await readSweepState(
-    ctx.repo,
-    bodies.map((b) => b.id),
-    [...candidates, summaryId],
-  );
-  const decided: AlertToRaise[] = [];
-  for (const body of bodies) {
-    const state = states.get(body.id) ?? { bodyId: body.id, consecutiveFailures: 0 };
-    const reports = await queryReports(ctx.repo, body.id);
-    const result = sweepBody({
-      body,
-      today,
-      reports: reports.map((r) => ({ year: r.year, publishedAt: r.publishedAt })),
-      health: {
-        reachable: reachable(state),
-        ...(state.lastSuccessAt ? { lastSuccess: state.lastSuccessAt } : {}),
-        ...(state.lastErrorClass ? { lastErrorClass: state.lastErrorClass } : {}),
-      },
-      proof: state.lastCheck,
-      alreadyAlerted: existingAlerts,
-    });
-    for (const y of result.years)
-      rows.push({
-        bodyId: body.id,
-        year: y.year,
-        status: y.status,
-        deadline: y.deadline.date,
-        ...(y.reasons ? { reasons: y.reasons } : {}),
+  if (bodies.length === 0) return { rows: [], newAlerts };
+  const rowsOf = new Map<string, SweepRow[]>();
+  const toRows = (bodyId: string, years: YearVerdict[]): SweepRow[] =>
+    years.map((y) => ({
+      bodyId,
+      year: y.year,
+      status: y.status,
+      deadline: y.deadline.date,
+      ...(y.reasons ? { reasons: y.reasons } : {}),
+    }));
+  const healthOf = (state: BodyState) => ({
+    reachable: reachable(state),
+    ...(state.lastSuccessAt ? { lastSuccess: state.lastSuccessAt } : {}),
+    ...(state.lastErrorClass ? { lastErrorClass: state.lastErrorClass } : {}),
+  });
+
+  // The cheap pass: verdicts for every body; the bodies whose fingerprint is stored are done.
+  let changed = bodies;
+  if (!options.full) {
+    const cheap = await readSweepInputs(
+      ctx.repo,
+      bodies.map((b) => ({ bodyId: b.id, years: dueYears(b, today) })),
+    );
+    changed = [];
+    for (const body of bodies) {
+      const state = cheap.states.get(body.id) ?? { bodyId: body.id, consecutiveFailures: 0 };
+      const { years } = sweepBody({
+        body,
+        today,
+        reports: cheap.reports.get(body.id) ?? [],
+        health: healthOf(state),
+        proof: state.lastCheck,
+        alreadyAlerted: new Set(),
       });
-    for (const decision of result.alerts) {
-      const year = Number(decision.alertId.split('/').at(-1));
-      const report = reports.find((r) => r.year === year);
-      decided.push({
-        ...decision,
-        bodyId: body.id,
-        year,
-        ...(report ? { reportUrl: report.url, rawKey: report.rawKey } : {}),
-      });
+      if (state.sweepFingerprint !== undefined && state.sweepFingerprint === sweepFingerprint(years))
+        rowsOf.set(body.id, toRows(body.id, years));
+      else changed.push(body);
     }
   }
+
+  // The full pass, for the bodies whose verdicts may call for an alert not raised yet.
+  const summaryId = summaryAlertId(bodies[0]?.id ?? '', today);
+  const decided: AlertToRaise[] = [];
+  const fingerprints: Array<{ bodyId: string; fingerprint: string }> = [];
+  let alertItems = new Map<string, Record<string, unknown>>();
+  if (changed.length > 0) {
+    const candidates = changed.flatMap((body) =>
+      dueYears(body, today).flatMap((year) => SWEEP_RULES.map((rule) => `${rule}/${body.id}/${year}`)),
+    );
+    const read = await readSweepState(
+      ctx.repo,
+      changed.map((b) => b.id),
+      [...candidates, summaryId],
+    );
+    alertItems = read.alertItems;
+    for (const body of changed) {
+      const state = read.states.get(body.id) ?? { bodyId: body.id, consecutiveFailures: 0 };
+      const reports = await queryReports(ctx.repo, body.id);
+      const result = sweepBody({
+        body,
+        today,
+        reports: reports.map((r) => ({ year: r.year, publishedAt: r.publishedAt })),
+        health: healthOf(state),
+        proof: state.lastCheck,
+        alreadyAlerted: read.existingAlerts,
+      });
+      rowsOf.set(body.id, toRows(body.id, result.years));
+      const fingerprint = sweepFingerprint(result.years);
+      // A body never crawled has no META item, and the sweep does not create the crawl's item.
+      if (read.present.has(body.id) && state.sweepFingerprint !== fingerprint)
+        fingerprints.push({ bodyId: body.id, fingerprint });
+      for (const decision of result.alerts) {
+        const year = Number(decision.alertId.split('/').at(-1));
+        const report = reports.find((r) => r.year === year);
+        decided.push({
+          ...decision,
+          bodyId: body.id,
+          year,
+          ...(report ? { reportUrl: report.url, rawKey: report.rawKey } : {}),
+        });
+      }
+    }
+  }
+  const rows = bodies.flatMap((b) => rowsOf.get(b.id) ?? []);
 
   const admin = decided.filter((a) => a.audience === 'admins');
   // A retried batch (a crash after its summary was recorded) finds the summary and the alerts it covers:
@@ -164,5 +224,8 @@ export async function runSweep(ctx: StageContext): Promise<SweepOutcome> {
     if (inSummary.has(a.alertId)) continue;
     if (await raiseAlert(ctx, a)) newAlerts.push(a.alertId);
   }
+  // Only now, every alert of these verdicts raised: a crash before this line leaves the old fingerprints,
+  // and the retry (or the next day) takes the full pass again.
+  await recordSweepFingerprints(ctx.repo, fingerprints);
   return { rows, newAlerts, ...(summary ? { summary } : {}) };
 }

@@ -23,6 +23,11 @@ export const BodyState = z.object({
   pendingWork: z.boolean().optional(),
   /** Summary of the latest check of the listing: what the sweep needs to call a year missing. */
   lastCheck: z.lazy(() => CheckSummary).optional(),
+  /**
+   * Written by the deadline sweep only (sweep-fingerprint.ts): the fingerprint of the verdicts whose
+   * alerts have all been raised. Other writers of this item carry it over as read.
+   */
+  sweepFingerprint: z.string().optional(),
 });
 export type BodyState = z.infer<typeof BodyState>;
 

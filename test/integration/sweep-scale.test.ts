@@ -113,13 +113,15 @@ describe('the deadline sweep at scale', () => {
     }
 
     // Assess: never crawled, so every body is unreachable for its one due year (2025): one
-    // portal.unreachable each. Per batch of 500: the META items and 5 candidate alert ids per body plus
-    // the summary's id (3,001 keys) in 31 BatchGetItem, one Query per body, the summary's conditional put
+    // portal.unreachable each. Per batch of 500: the cheap pass's META and REPORT#2025 keys (1,000, eventually
+    // consistent) in 10 BatchGetItem; no body has a stored fingerprint, so all take the full pass: the META
+    // items and 5 candidate alert ids per body plus the summary's id (3,001 keys) in 31 BatchGetItem, one
+    // Query per body (no fingerprint is stored for a body without a META item), the summary's conditional put
     // and the 500 alerts in 20 BatchWriteItem; then the alert stage reads the summary (GetItem), claims
     // the admin's delivery (conditional PutItem), marks it sent and the alert delivered (2 UpdateItem).
     for (const counts of perBatch)
       expect(counts).toEqual({
-        BatchGetItemCommand: 31,
+        BatchGetItemCommand: 41,
         QueryCommand: 500,
         PutItemCommand: 2,
         BatchWriteItemCommand: 20,
