@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
+import { FINDINGS_PK, FINDINGS_SK, findingIndexKeys, withFindingIndex } from './finding-index.ts';
 import { queryAll } from './query-all.ts';
 import { AlertRecord, BodyState, ReportItem, type RevisionItem, StoredRobots } from './records.ts';
 import { keys } from './table.ts';
@@ -21,13 +22,16 @@ export class Repository {
     return res.Item;
   }
 
-  /** Put that succeeds only for a new key; false when the item was already there. */
+  /**
+   * Put that succeeds only for a new key; false when the item was already there. An item holding public
+   * findings (a report, a public sweep alert) carries its findings-index keys (finding-index.ts).
+   */
   async putNew(item: Record<string, unknown>): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: item,
+          Item: withFindingIndex(item),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -101,7 +105,7 @@ export class Repository {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.report(next.bodyId, next.year), ...merged },
+        Item: withFindingIndex({ ...keys.report(next.bodyId, next.year), ...merged }),
         ConditionExpression: 'sha256 = :old',
         ExpressionAttributeValues: { ':old': existing.sha256 },
       }),
@@ -109,14 +113,30 @@ export class Repository {
     return 'revised';
   }
 
-  /** Replaces the stored findings (after a re-parse or rule change) without touching the version. */
+  /**
+   * Replaces the stored findings (after a re-parse or rule change) without touching the version; the
+   * item joins the findings index when it has findings now and leaves it when it has none. The
+   * first-seen time the index key names is read back from the item (a ConditionExpression keeps the
+   * update from creating a report that is not there).
+   */
   async setFindings(bodyId: string, year: number, findings: ReportItem['findings']): Promise<void> {
+    const key = keys.report(bodyId, year);
+    const current = await this.get(key);
+    if (!current) return;
+    const index = findingIndexKeys({ ...current, findings });
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: keys.report(bodyId, year),
-        UpdateExpression: 'SET findings = :f',
-        ExpressionAttributeValues: { ':f': findings },
+        Key: key,
+        UpdateExpression: index
+          ? `SET findings = :f, ${FINDINGS_PK} = :ipk, ${FINDINGS_SK} = :isk`
+          : `SET findings = :f REMOVE ${FINDINGS_PK}, ${FINDINGS_SK}`,
+        ConditionExpression: 'firstSeen = :seen',
+        ExpressionAttributeValues: {
+          ':f': findings,
+          ':seen': current.firstSeen,
+          ...(index ? { ':ipk': index[FINDINGS_PK], ':isk': index[FINDINGS_SK] } : {}),
+        },
       }),
     );
   }

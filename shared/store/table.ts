@@ -1,7 +1,21 @@
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+import { FINDINGS_INDEX, FINDINGS_PK, FINDINGS_SK } from './finding-index.ts';
 
-/** One table, pk/sk, and one GSI for "which subscribers cover this scope" (docs/architecture.md, Data). */
+/**
+ * One table, pk/sk, and two GSIs (docs/architecture.md, Data): `byScope`, which subscribers cover a scope,
+ * and `byFinding`, the newest public findings per province (shared/store/finding-index.ts).
+ */
 export const SCOPE_INDEX = 'byScope';
+
+/** The findings index as added to a table created before it (UpdateTable's Create takes the same shape). */
+export const findingsIndexDefinition: GlobalSecondaryIndex = {
+  IndexName: FINDINGS_INDEX,
+  KeySchema: [
+    { AttributeName: FINDINGS_PK, KeyType: 'HASH' },
+    { AttributeName: FINDINGS_SK, KeyType: 'RANGE' },
+  ],
+  Projection: { ProjectionType: 'ALL' },
+};
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
@@ -12,6 +26,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: 'sk', AttributeType: 'S' },
       { AttributeName: 'gsi1pk', AttributeType: 'S' },
       { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      { AttributeName: FINDINGS_PK, AttributeType: 'S' },
+      { AttributeName: FINDINGS_SK, AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -26,6 +42,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      findingsIndexDefinition,
     ],
   };
 }
