@@ -1,5 +1,6 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { InfrastructureError } from '../errors.ts';
+import { withFindingIndex } from './finding-index.ts';
 import type { Repository } from './repository.ts';
 
 /** DynamoDB's limit: 25 puts per BatchWriteItem. */
@@ -20,11 +21,14 @@ const backoff = unprocessedBackoff;
 /**
  * Puts items (each with its own keys) in BatchWriteItem calls of 25, retrying what DynamoDB leaves unprocessed
  * with a growing pause (20 ms … 1 s). Throws InfrastructureError when items stay unprocessed after 8 rounds:
- * a store that keeps throttling is our fault, retried and dead-lettered, never the portal's.
+ * a store that keeps throttling is our fault, retried and dead-lettered, never the portal's. Items holding
+ * public findings carry their findings-index keys (finding-index.ts), as every other write gives them.
  */
 export async function batchPut(repo: Repository, items: readonly Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < items.length; i += WRITE_LIMIT) {
-    let pending = items.slice(i, i + WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
+    let pending = items
+      .slice(i, i + WRITE_LIMIT)
+      .map((item) => ({ PutRequest: { Item: withFindingIndex(item) } }));
     for (let round = 0; pending.length > 0; round += 1) {
       if (round === MAX_ROUNDS)
         throw new InfrastructureError(
