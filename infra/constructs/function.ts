@@ -10,6 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { FINDINGS_INDEX } from '#shared/store/finding-index.ts';
 import { SCOPE_INDEX } from '#shared/store/table.ts';
 
 /** The repository root: entries, package-lock.json and tsconfig.json are found from here. */
@@ -163,7 +164,7 @@ const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchW
 /**
  * The table's name (NIANBAO_TABLE) and exactly the item actions the stores use: no DeleteItem (nothing
  * deletes), no stream or table-management action, Scan only where the redrive needs it (schedule).
- * The index is named, not `index/*`.
+ * The indexes are named, not `index/*`.
  */
 export function bindTable(fn: lambda.Function, table: dynamodb.Table, access: TableAccess): void {
   const actions = [
@@ -174,7 +175,11 @@ export function bindTable(fn: lambda.Function, table: dynamodb.Table, access: Ta
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions,
-      resources: [table.tableArn, `${table.tableArn}/index/${SCOPE_INDEX}`],
+      resources: [
+        table.tableArn,
+        `${table.tableArn}/index/${SCOPE_INDEX}`,
+        `${table.tableArn}/index/${FINDINGS_INDEX}`,
+      ],
     }),
   );
   fn.addEnvironment('NIANBAO_TABLE', table.tableName);

@@ -71,7 +71,7 @@ describe('NianbaoStack', () => {
     });
   });
 
-  it('builds the table from tableDefinition: pk/sk, the byScope GSI, on demand, PITR', () => {
+  it('builds the table from tableDefinition: pk/sk, the byScope and byFinding GSIs, on demand, PITR', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -83,6 +83,8 @@ describe('NianbaoStack', () => {
         AttributeDefinitions: Match.arrayWith([
           { AttributeName: 'gsi1pk', AttributeType: 'S' },
           { AttributeName: 'gsi1sk', AttributeType: 'S' },
+          { AttributeName: 'gsi2pk', AttributeType: 'S' },
+          { AttributeName: 'gsi2sk', AttributeType: 'S' },
         ]),
         GlobalSecondaryIndexes: [
           {
@@ -90,6 +92,14 @@ describe('NianbaoStack', () => {
             KeySchema: [
               { AttributeName: 'gsi1pk', KeyType: 'HASH' },
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: 'byFinding',
+            KeySchema: [
+              { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
           },
