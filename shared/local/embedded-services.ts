@@ -1,9 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { standInCredentials } from '../store/clients.ts';
 import { tableDefinition } from '../store/table.ts';
+import {
+  addFindingsIndex,
+  describeTable,
+  hasFindingsIndex,
+  markFindingsIndexComplete,
+  rebuildWithFindingsIndex,
+} from './table-upgrade.ts';
 
 export interface EmbeddedStores {
   dynamodbEndpoint: string;
@@ -65,23 +72,36 @@ export async function startEmbeddedStores(
   };
 }
 
-/** Creates the table when it is not there yet (the CDK stack does this in AWS). */
+/**
+ * Creates the table when it is not there yet (the CDK stack does this in AWS), with every index of
+ * `tableDefinition` and the marker saying its findings index is complete (a new table has nothing to
+ * index). A table made before the findings index gets it: rebuilt with its items indexed when this process
+ * started the embedded store (`rebuild`, dynalite cannot add a GSI: table-upgrade.ts), else added by
+ * UpdateTable and left for `nianbao reindex-findings` to index (the read model reads body by body until then).
+ */
 export async function ensureTable(
   endpoint: string | undefined,
   region: string,
   table: string,
   /** The embedded runtime started this endpoint (dynalite): any credentials do. */
   startedHere = false,
+  options: { rebuild?: boolean; now?: () => Date } = {},
 ): Promise<void> {
   const client = new DynamoDBClient({
     region,
     ...(endpoint ? { endpoint, ...standInCredentials(endpoint, startedHere) } : {}),
   });
+  const at = (options.now ?? (() => new Date()))().toISOString();
   try {
-    await client.send(new DescribeTableCommand({ TableName: table }));
-  } catch (error) {
-    if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
-    await client.send(new CreateTableCommand(tableDefinition(table)));
+    const current = await describeTable(client, table);
+    const upgrading = startedHere && (await describeTable(client, `${table}-upgrade`)) !== null;
+    if (!current && !upgrading) {
+      await client.send(new CreateTableCommand(tableDefinition(table)));
+      await markFindingsIndexComplete(client, table, at);
+    } else if (!hasFindingsIndex(current) || upgrading) {
+      if (options.rebuild ?? startedHere) await rebuildWithFindingsIndex(client, table, at);
+      else if (current && !hasFindingsIndex(current)) await addFindingsIndex(client, table);
+    }
   } finally {
     client.destroy();
   }
