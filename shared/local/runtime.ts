@@ -98,7 +98,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   }
   // Stand-ins started here take any credentials; endpoints from the configuration may be real AWS.
   const standIns = { dynamodb: !config.NIANBAO_DYNAMODB_ENDPOINT, s3: !config.NIANBAO_S3_ENDPOINT };
-  await ensureTable(dynamodbEndpoint, config.AWS_REGION, config.NIANBAO_TABLE, standIns.dynamodb);
+  // Only the process that started the stores may rebuild an old table (another instance may be writing).
+  await ensureTable(dynamodbEndpoint, config.AWS_REGION, config.NIANBAO_TABLE, standIns.dynamodb, {
+    rebuild: standIns.dynamodb && !sharedStores,
+  });
   const endpoints = { region: config.AWS_REGION, dynamodbEndpoint, s3Endpoint, standIns };
   const db = makeDocumentClient(endpoints);
   const s3 = makeS3Client(endpoints);
