@@ -10,6 +10,7 @@ import { registerExport } from '#shared/local/commands/export.ts';
 import { registerLetter } from '#shared/local/commands/letter.ts';
 import { registerParse } from '#shared/local/commands/parse.ts';
 import { registerRegistry } from '#shared/local/commands/registry.ts';
+import { registerReindexFindings } from '#shared/local/commands/reindex-findings.ts';
 import { registerReparse } from '#shared/local/commands/reparse.ts';
 import { registerReset } from '#shared/local/commands/reset.ts';
 import { registerStart } from '#shared/local/commands/start.ts';
@@ -40,6 +41,7 @@ const registrars: Array<(program: Command) => void> = [
   registerEvidence,
   registerVerify,
   registerLetter,
+  registerReindexFindings,
 ];
 
 export function registerCommands(program: Command): void {
