@@ -33,16 +33,36 @@ export function insideDivision(body: Body, code: string): boolean {
 }
 
 /**
+ * The registry's bodies in id order, sorted once and reused while the map holds the same entries (checked
+ * by identity on every call, so an entry added or replaced in place — an admin's registry update — is seen).
+ */
+const sortedBodies = new WeakMap<ReadonlyMap<string, Body>, { entries: Body[]; byId: Body[] }>();
+function bodiesById(registry: ReadonlyMap<string, Body>): Body[] {
+  const known = sortedBodies.get(registry);
+  if (known && known.entries.length === registry.size) {
+    let i = 0;
+    let same = true;
+    for (const b of registry.values()) if (known.entries[i++] !== b) same = false;
+    if (same) return known.byId;
+  }
+  const entries = [...registry.values()];
+  const byId = [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  sortedBodies.set(registry, { entries, byId });
+  return byId;
+}
+
+/**
  * Bodies of the registry matching the query, in id order, paginated (`offset` from 0, `limit` 1–500,
- * default 50). Pure over the registry: no store read.
+ * default 50). Pure over the registry: no store read; one pass over the bodies (sorted once per registry).
  */
 export function searchBodies(registry: ReadonlyMap<string, Body>, query: BodyQuery): Page<BodySummary> {
   const q = query.q?.trim();
-  const matches = [...registry.values()]
-    .filter((b) => !q || b.name.includes(q) || b.id.startsWith(q) || b.divisionCode.startsWith(q))
-    .filter((b) => !query.level || b.level === query.level)
-    .filter((b) => !query.parent || insideDivision(b, query.parent))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const matches = bodiesById(registry).filter(
+    (b) =>
+      (!q || b.name.includes(q) || b.id.startsWith(q) || b.divisionCode.startsWith(q)) &&
+      (!query.level || b.level === query.level) &&
+      (!query.parent || insideDivision(b, query.parent)),
+  );
   return pageOf(matches, query, bodySummary);
 }
 

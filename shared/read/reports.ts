@@ -1,6 +1,7 @@
 import { deadlineFor } from '../domain/deadlines.ts';
 import type { Figures } from '../domain/figures.ts';
 import { ParsedReport } from '../domain/report.ts';
+import type { RawMeta } from '../store/archive-meta.ts';
 import { withoutKeys } from '../store/dynamo.ts';
 import { queryAll } from '../store/query-all.ts';
 import { ReportItem, type RevisionItem } from '../store/records.ts';
@@ -40,8 +41,31 @@ export async function readParsed(ctx: ReadContext, parsedKey: string): Promise<R
   return { originalText: typeof text === 'string' ? text : '', figures: NO_FIGURES };
 }
 
+/**
+ * Provenance of archived raw objects already read, per archive, at most RAW_META_CACHED entries (oldest
+ * read first out). A raw object is never rewritten: its key is its sha256, it is written once with
+ * `If-None-Match: *` (Object Lock in AWS), so its provenance read once stays true, and a report page's
+ * archived copies cost no HeadObject after the first view. A failed read is not kept.
+ */
+const RAW_META_CACHED = 10_000;
+const rawMetaCache = new WeakMap<ReadContext['archive'], Map<string, RawMeta>>();
+async function rawMeta(ctx: ReadContext, key: string): Promise<RawMeta | null> {
+  let cache = rawMetaCache.get(ctx.archive);
+  if (!cache) {
+    cache = new Map();
+    rawMetaCache.set(ctx.archive, cache);
+  }
+  const known = cache.get(key);
+  if (known) return known;
+  const m = await ctx.archive.getMeta(key).catch(() => null);
+  if (!m) return null;
+  cache.set(key, m);
+  if (cache.size > RAW_META_CACHED) cache.delete(cache.keys().next().value as string);
+  return m;
+}
+
 async function archivedCopy(ctx: ReadContext, r: RevisionItem): Promise<ArchivedCopy> {
-  const m = await ctx.archive.getMeta(r.rawKey).catch(() => null);
+  const m = await rawMeta(ctx, r.rawKey);
   return {
     rawKey: r.rawKey,
     sha256: r.sha256,

@@ -40,7 +40,7 @@ describe('public reads: store calls per route, pagination past 1 MB, ETag and 30
       config: loadConfig({ NIANBAO_DATA_DIR: dir, NIANBAO_TODAY: '2026-11-24' }),
       registry,
     });
-    await seedReadScale(rt.ctx, registry, YEARS);
+    await seedReadScale(rt.ctx, registry, YEARS, { rawPages: true });
     // Four more versions of one report, each revision item ~300 KB: the partition's Query needs pages.
     const report = (await rt.ctx.repo.getReport(bigId, 2024)) as { parsedKey: string; rawKey: string };
     const pad = 'x'.repeat(300_000);
@@ -90,6 +90,12 @@ describe('public reads: store calls per route, pagination past 1 MB, ETag and 30
     const json = JSON.parse(body);
     expect(json.revisions).toHaveLength(1);
     expect(json.figures.length).toBeGreaterThan(0);
+    // Its archived copy's provenance (HeadObject) is read on the first view only: a raw object is never
+    // rewritten (content-addressed, written once), so the second view asks S3 for the record alone.
+    expect(cost.HeadObjectCommand).toBe(1);
+    const again = await costOf(`/api/bodies/${id}/reports/2024`);
+    expect(again.cost).toEqual({ QueryCommand: 1, GetObjectCommand: 1 });
+    expect(JSON.parse(again.body).archived).toEqual(json.archived);
   });
 
   it('follows the Query past its 1 MB page: every revision of a 1.2 MB partition range is listed', async () => {

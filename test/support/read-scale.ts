@@ -55,7 +55,36 @@ export async function seedReadScale(
   ctx: Pick<StageContext, 'archive' | 'repo'>,
   bodies: readonly Body[],
   years: readonly number[],
+  /** Also archive each report's page (a small HTML object with provenance), as a crawl leaves it. */
+  options: { rawPages?: boolean } = {},
 ): Promise<{ reports: number }> {
+  const rawPages = new Map<string, { key: string; sha256: string }>();
+  if (options.rawPages) {
+    const wanted = bodies.flatMap((body) => years.map((year) => ({ body, year })));
+    let next = 0;
+    const worker = async () => {
+      while (next < wanted.length) {
+        const { body, year } = wanted[next++] as { body: Body; year: number };
+        const url = `${body.listingUrl}${year}.html`;
+        const bytes = new TextEncoder().encode(
+          `<html><body>${body.name}${year}年政府信息公开工作年度报告</body></html>`,
+        );
+        const put = await ctx.archive.put(bytes, 'html', {
+          bodyId: body.id,
+          kind: 'detail',
+          url,
+          finalUrl: url,
+          fetchedAt: `${year + 1}-03-21T02:00:00.000Z`,
+          status: 200,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+          contentType: 'text/html',
+          charset: 'utf-8',
+        });
+        rawPages.set(`${body.id}/${year}`, put);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+  }
   const parsedKeys = new Map<number, { key: string; sha256: string; record: ParsedReport }>();
   for (const year of years) {
     const record = yearRecord(year);
@@ -87,14 +116,18 @@ export async function seedReadScale(
       const p = parsedKeys.get(year) as { key: string; sha256: string; record: ParsedReport };
       const deadline = deadlineFor(body, year);
       const seen = `${year + 1}-03-21T02:00:00.000Z`;
+      const raw = rawPages.get(`${body.id}/${year}`) ?? {
+        key: `raw/${body.id}/${p.sha256}.html`,
+        sha256: p.sha256,
+      };
       const item: ReportItem = {
         bodyId: body.id,
         year,
         title: `${body.name}${year}年政府信息公开工作年度报告`,
         url: `${body.listingUrl}${year}.html`,
         host: new URL(body.listingUrl).host,
-        sha256: p.sha256,
-        rawKey: `raw/${body.id}/${p.sha256}.html`,
+        sha256: raw.sha256,
+        rawKey: raw.key,
         parsedKey: p.key,
         publishedAt: p.record.publishedAt.date,
         publishedAtSource: 'meta',
@@ -108,10 +141,10 @@ export async function seedReadScale(
       };
       items.push({ ...keys.report(body.id, year), ...item });
       items.push({
-        ...keys.revision(body.id, year, seen, p.sha256),
+        ...keys.revision(body.id, year, seen, raw.sha256),
         bodyId: body.id,
         year,
-        sha256: p.sha256,
+        sha256: raw.sha256,
         firstSeen: seen,
         url: item.url,
         rawKey: item.rawKey,
