@@ -5,12 +5,15 @@
  * under the target load: requests are sent on schedule whether or not earlier ones finished), and a closed
  * loop of 16 clients back to back (the throughput the machine reaches).
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serveApi } from '#shared/api/serve.ts';
 import { loadConfig } from '#shared/config.ts';
 import { startRuntime } from '#shared/local/runtime.ts';
+import type { LoadPlan, LoadResult } from '#test/bench/api-load.ts';
 import { countStoreCalls } from '#test/bench/bench-stores.ts';
 import { scaleRegistry, seedReadScale } from '#test/support/read-scale.ts';
 
@@ -34,6 +37,30 @@ const ROUTES = [
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
+/** Runs the load generator (api-load.ts) in a child process and returns what it measured. */
+function runLoad(plan: LoadPlan): Promise<LoadResult> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./api-load.ts', import.meta.url))],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stdin.end(JSON.stringify(plan));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = out.trim().split('\n').at(-1);
+      if (code !== 0 || !line) reject(new Error(`load generator exited ${code}`));
+      else resolve(JSON.parse(line) as LoadResult);
+    });
+  });
+}
+
 export async function runApiBench(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'nianbao-api-bench-'));
   const registry = scaleRegistry(BODIES);
@@ -43,13 +70,13 @@ export async function runApiBench(): Promise<string> {
   });
   const server = await serveApi(rt.ctx, { rateLimits: { publicPerMinute: 1e9 } });
   try {
-    await seedReadScale(rt.ctx, registry, YEARS);
+    await seedReadScale(rt.ctx, registry, YEARS, { rawPages: true });
     let n = 0;
     const ids = registry.map((b) => b.id);
-    const nextPath = () => {
-      const i = n++;
+    const nextPath = () => pathOf(n++);
+    const pathOf = (i: number, kind = i % 6) => {
       const id = ids[(i * 7919) % ids.length] as string;
-      switch (i % 6) {
+      switch (kind) {
         case 0:
           return `/api/bodies?q=${encodeURIComponent(id.slice(0, 4))}&limit=20`;
         case 1:
@@ -105,51 +132,55 @@ export async function runApiBench(): Promise<string> {
       wide.push({ path, ms: performance.now() - t, calls: counter.calls() - before });
     }
 
-    // Open loop at RATE requests/s.
-    const latencies: number[] = [];
-    let failures = 0;
-    const failureKinds = new Map<string, number>();
-    const inFlight: Array<Promise<void>> = [];
-    const t0 = performance.now();
-    for (let i = 0; i < RATE * OPEN_SECONDS; i += 1) {
-      const due = t0 + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      inFlight.push(
-        once().then(
-          (ms) => {
-            latencies.push(ms);
-          },
-          (error: unknown) => {
-            failures += 1;
-            const why = error instanceof Error ? error.message : String(error);
-            failureKinds.set(why, (failureKinds.get(why) ?? 0) + 1);
-          },
-        ),
-      );
-    }
-    await Promise.all(inFlight);
-    const openSeconds = (performance.now() - t0) / 1000;
-    const sorted = [...latencies].sort((a, b) => a - b);
+    // The load: open loop at RATE requests/s, then the closed loop, from a process of its own.
+    const paths = Array.from({ length: 20_000 }, nextPath); // the open loop, then the closed loop goes on
+    const serverCpu0 = process.cpuUsage();
+    const load = await runLoad({
+      url: server.url,
+      paths,
+      rate: RATE,
+      openSeconds: OPEN_SECONDS,
+      clients: CLIENTS,
+      closedSeconds: CLOSED_SECONDS,
+      warmup: 0,
+    });
+    const serverCpu = process.cpuUsage(serverCpu0);
 
-    // Closed loop: CLIENTS back to back.
-    let done = 0;
-    const end = performance.now() + CLOSED_SECONDS * 1000;
-    const t1 = performance.now();
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (performance.now() < end) {
-          await once();
-          done += 1;
-        }
-      }),
-    );
-    const closedRate = done / ((performance.now() - t1) / 1000);
+    // Each route alone: 8 clients back to back for 4 s; the server's CPU time per request is its cost
+    // (less sensitive to the machine's load than latency: 1000 / that = requests a second one core serves).
+    const capacity = [];
+    for (const [kind, route] of ROUTES.entries()) {
+      const cpu0 = process.cpuUsage();
+      const alone = await runLoad({
+        url: server.url,
+        paths: Array.from({ length: 5000 }, (_, i) => pathOf(i * 6 + kind, kind)),
+        rate: 0,
+        openSeconds: 0,
+        clients: 8,
+        closedSeconds: 4,
+        warmup: 50,
+      });
+      const cpu = process.cpuUsage(cpu0);
+      capacity.push({
+        route,
+        perSecond: alone.closedDone / alone.closedSeconds,
+        cpuMs: (cpu.user + cpu.system) / 1000 / (alone.closedDone + 50),
+      });
+    }
+    const serverCpuMs = (serverCpu.user + serverCpu.system) / 1000;
+    const latencies = load.latencies;
+    const failures = Object.values(load.failures).reduce((a, b) => a + b, 0);
+    const failureKinds = new Map(Object.entries(load.failures));
+    const openSeconds = load.openSeconds;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    const done = load.closedDone;
+    const closedRate = done / load.closedSeconds;
+    const served = latencies.length + failures + done;
 
     return [
       '## API (read routes, embedded runtime)',
       '',
-      `${BODIES} bodies × ${YEARS.length} report years seeded; routes in turn: body search by code, body, years, one report (figures from the archived record), /status, search by parent. Client and server on one loopback, the stores in their own process.`,
+      `${BODIES} bodies × ${YEARS.length} report years seeded; routes in turn: body search by code, body, years, one report (figures from the archived record), /status, search by parent. Client (test/bench/api-load.ts), server and stores each in a process of their own, on one loopback; server CPU ${(serverCpuMs / served).toFixed(2)} ms a request, client CPU ${(load.clientCpuMs / served).toFixed(2)} ms a request.`,
       '',
       '| load | requests | p50 ms | p99 ms | requests/s | failures |',
       '|---|---:|---:|---:|---:|---:|',
@@ -159,6 +190,12 @@ export async function runApiBench(): Promise<string> {
       ...(failureKinds.size > 0
         ? [`Failures by kind: ${[...failureKinds].map(([why, n]) => `${why} ×${n}`).join('; ')}.`, '']
         : []),
+      'Each route alone (8 clients back to back for 4 s; server CPU per request = user + system time of the server process over the requests it served):',
+      '',
+      '| route | requests/s | server CPU ms a request |',
+      '|---|---:|---:|',
+      ...capacity.map((c) => `| \`${c.route}\` | ${c.perSecond.toFixed(0)} | ${c.cpuMs.toFixed(2)} |`),
+      '',
       'Store calls per request (DynamoDB and S3, counted at the SDK, one request at a time):',
       '',
       '| route | store reads | rate-limit writes |',
