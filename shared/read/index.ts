@@ -25,6 +25,7 @@ export {
   type BodyReads,
   bodyStatus,
   bodyYears,
+  dueYearsOfBodies,
   readBodies,
   reportFindings,
   yearsOfBodies,

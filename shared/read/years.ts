@@ -259,3 +259,38 @@ export async function yearOfBodies(
   }
   return out;
 }
+
+/**
+ * Each body's due years only, as the sweep decides them (`yearViews`' due part: outcome, deadline,
+ * reasons, report), from one BatchGetItem per 100 keys (its state and each due year's report item) with
+ * no Query per body: what an admin's list of inconclusive or unreachable years needs at 100,000 bodies.
+ * Sweep alerts are not read, so the views carry report findings only.
+ */
+export async function dueYearsOfBodies(
+  ctx: ReadContext,
+  bodies: readonly Body[],
+): Promise<Map<string, YearView[]>> {
+  const today = ctx.today();
+  const due = new Map(bodies.map((b) => [b.id, dueYears(b, today)]));
+  const items = await batchGetItems(
+    ctx.repo,
+    bodies.flatMap((b) => [keys.body(b.id), ...(due.get(b.id) ?? []).map((y) => keys.report(b.id, y))]),
+  );
+  const at = (k: { pk: string; sk: string }) => items.get(`${k.pk}\u0000${k.sk}`);
+  const out = new Map<string, YearView[]>();
+  for (const body of bodies) {
+    const stateItem = at(keys.body(body.id));
+    const state: BodyState = stateItem
+      ? BodyState.parse(withoutKeys(stateItem))
+      : { bodyId: body.id, consecutiveFailures: 0 };
+    const reports = (due.get(body.id) ?? []).flatMap((y) => {
+      const item = at(keys.report(body.id, y));
+      return item ? [ReportItem.parse(withoutKeys(item))] : [];
+    });
+    out.set(
+      body.id,
+      yearViews(body, today, state, reports, []).filter((v) => v.due),
+    );
+  }
+  return out;
+}

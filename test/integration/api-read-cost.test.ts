@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#shared/api/app.ts';
 import { loadConfig } from '#shared/config.ts';
 import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
-import { countScoreboard, scoreboard, yearsOfBodies } from '#shared/read/index.ts';
+import { countScoreboard, dueYearsOfBodies, scoreboard, yearsOfBodies } from '#shared/read/index.ts';
 import { batchPut } from '#shared/store/batch-write.ts';
 import { keys } from '#shared/store/table.ts';
 import { countStoreCalls } from '#test/bench/bench-stores.ts';
@@ -116,6 +116,23 @@ describe('public reads: store calls per route, pagination past 1 MB, ETag and 30
     expect(JSON.parse(years.body).years.find((y: { year: number }) => y.year === 2024).report.revisions).toBe(
       1,
     );
+  });
+
+  it("an admin's due years (inconclusive / unreachable list) come from BatchGetItem calls alone, as the full read judges them", async () => {
+    const before = calls.byCommand();
+    const due = await dueYearsOfBodies(rt.ctx, registry);
+    const after = calls.byCommand();
+    expect((after.QueryCommand ?? 0) - (before.QueryCommand ?? 0)).toBe(0);
+    expect((after.BatchGetItemCommand ?? 0) - (before.BatchGetItemCommand ?? 0)).toBe(1);
+    const full = await yearsOfBodies(rt.ctx, registry);
+    for (const body of registry) {
+      const expected = full
+        .get(body.id)
+        ?.years.filter((y) => y.due)
+        .map((y) => ({ ...y, findings: y.findings.filter((f) => f.source === 'report') }));
+      expect(due.get(body.id), body.id).toEqual(expected);
+      expect(expected?.length, body.id).toBeGreaterThan(0);
+    }
   });
 
   it('the scoreboard reads only its year, in BatchGetItem calls, and counts as the years of every body do', async () => {

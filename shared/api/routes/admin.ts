@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { bodyInScope } from '../../domain/body.ts';
 import { loadRegistry } from '../../domain/registry.ts';
-import { crawlHealth, yearsOfBodies } from '../../read/index.ts';
+import { crawlHealth, dueYearsOfBodies } from '../../read/index.ts';
 import { reparseArchive } from '../../stages/reparse-stage.ts';
 import { runSweep } from '../../stages/sweep-stage.ts';
 import { readSweepState } from '../../store/sweep-reads.ts';
@@ -152,13 +152,13 @@ export const registerAdminRoutes: RouteRegistrar = (app, ctx, options) => {
       responses: { 200: ok('years and reasons') },
     },
     async (c) => {
-      const years = await yearsOfBodies(ctx, [...ctx.registry.values()]);
-      const items = [...years.values()].flatMap((b) =>
-        b.years
+      const years = await dueYearsOfBodies(ctx, [...ctx.registry.values()]);
+      const items = [...years].flatMap(([bodyId, views]) =>
+        views
           .filter((y) => y.outcome === 'inconclusive' || y.outcome === 'unreachable')
           .map((y) => ({
-            bodyId: b.body.id,
-            name: b.body.name,
+            bodyId,
+            name: ctx.registry.get(bodyId)?.name,
             year: y.year,
             outcome: y.outcome,
             reasons: y.reasons,
