@@ -151,9 +151,21 @@ export const DAILY = {
     0,
     'crawl tick: the registry is cut into batches without reading the table (the due check is in the walk)',
   ),
-  sweepReadUnits: a(
-    8,
-    'measured in the sweep-scale test: 6 keys per body in BatchGetItem (META + 5 candidate alert ids) and 1 Query of REPORT# items; assumed: 1 RRU per key (absent keys too), ~2 RRU per Query',
+  sweepCheapReadUnits: m(
+    1,
+    'the sweep’s cheap pass (sweep-stage.ts), every body every day: 2 keys a body in eventually consistent BatchGetItem, META and REPORT#<due year> (test/integration/sweep-incremental.test.ts and sweep-scale.test.ts: 1,000 keys in 10 BatchGetItem for 500 bodies; one due year, more for a body watched from an earlier year), 0.5 RRU each: META 729–1,053 bytes and REPORT# 1,121–3,203 bytes measured on the five seed reports (`npm start -- --once`, 1 December), both under 4 KB; an absent REPORT# key is charged too',
+  ),
+  sweepFullReadUnits: a(
+    10,
+    'the full pass of one body (measured in the sweep tests: 6 keys in consistent BatchGetItem, META + 5 candidate alert ids, and 1 Query of REPORT#): 1 RRU a key (items under 4 KB, absent keys too) + the Query of every year’s REPORT# item and revisions (REPORT# up to 3.2 KB and a revision ~0.5 KB measured; 5 years ≈ 13 KB = 4 RRU, assumed)',
+  ),
+  sweepFullPassWriteUnits: m(
+    1,
+    'a body whose verdicts changed gets its new fingerprint on META: one UpdateItem (sweep-incremental.test.ts), 1 WRU',
+  ),
+  sweepFlipsPerBodyPerYear: a(
+    2,
+    'full passes a body a year besides its due year turning (1 a year, in the season) and its late report arriving (the unreported share, in the season): a crawl failure streak that begins and ends, or a listing read incompletely then completely (each a verdict change, e.g. missing → unreachable → missing), spread over the year',
   ),
   lambdaMsPerBody: a(
     15,

@@ -41,6 +41,17 @@ const reportsPerBodyMonth = (kind: MonthKind): number =>
       ? NEW_REPORT.perBodyPerYear.value / 12
       : 0;
 
+/**
+ * The sweep's full passes per body in a month of this kind (sweep-stage.ts): its due year turns once a year
+ * and a report that arrives after the turn (the unreported share) changes a verdict again, both in the four
+ * season months; failure streaks and incomplete reads change verdicts all year. Pure.
+ */
+export const sweepFullPassesPerBodyMonth = (kind: MonthKind, s: Scenario = BASE): number => {
+  const season = 1 + s.unreportedShare;
+  const flips = DAILY.sweepFlipsPerBodyPerYear.value / 12;
+  return kind === 'season' ? season / 4 + flips : kind === 'average' ? season / 12 + flips : flips;
+};
+
 /** Checks per body per day: in the season the unreported share daily, the rest at the off-season interval. */
 const seasonChecksPerDay = (s: Scenario): number =>
   s.unreportedShare / SCHEDULE.seasonDays.value + (1 - s.unreportedShare) / SCHEDULE.offSeasonDays.value;
@@ -95,6 +106,7 @@ export function monthlyCost(bodies: number, kind: MonthKind, s: Scenario = BASE)
   const checks = bodies * checksPerBodyMonth(kind, s);
   const reports = bodies * reportsPerBodyMonth(kind);
   const days = SCHEDULE.daysPerMonth;
+  const sweepFullPasses = bodies * sweepFullPassesPerBodyMonth(kind, s);
 
   const batch = httpBatch();
   const browserChecks = checks * BROWSER_CRAWL.share.value;
@@ -114,8 +126,12 @@ export function monthlyCost(bodies: number, kind: MonthKind, s: Scenario = BASE)
     checks * CHECK.readUnits.value +
     bodies * days * CHECK.dueCheckReadUnits.value +
     reports * NEW_REPORT.readUnits.value +
-    bodies * days * (DAILY.tickReadUnits.value + DAILY.sweepReadUnits.value);
-  const writes = checks * CHECK.writeUnits.value + reports * NEW_REPORT.writeUnits.value;
+    bodies * days * (DAILY.tickReadUnits.value + DAILY.sweepCheapReadUnits.value) +
+    sweepFullPasses * DAILY.sweepFullReadUnits.value;
+  const writes =
+    checks * CHECK.writeUnits.value +
+    reports * NEW_REPORT.writeUnits.value +
+    sweepFullPasses * DAILY.sweepFullPassWriteUnits.value;
   const sqsFifo = browserChecks * BROWSER_CRAWL.sqsRequests.value;
   const sqsStandard = batches * 3 + reports * NEW_REPORT.sqsRequests.value;
   const mails = (bodies * MAIL.perBodyPerYear.value) / 12;
