@@ -8,6 +8,7 @@ import {
   NEW_REPORT,
   PRICES,
   SCHEDULE,
+  TABLE_CLASS,
 } from './inputs.ts';
 import {
   dynamoKbPerBody,
@@ -51,6 +52,32 @@ export const sweepFullPassesPerBodyMonth = (kind: MonthKind, s: Scenario = BASE)
   const flips = DAILY.sweepFlipsPerBodyPerYear.value / 12;
   return kind === 'season' ? season / 4 + flips : kind === 'average' ? season / 12 + flips : flips;
 };
+
+/**
+ * The sweep's DynamoDB requests in a month (sweep-stage.ts): the cheap pass over every body every day and
+ * the full passes of bodies whose verdicts changed, in request units, and their price in the table class
+ * the stack sets (Standard-IA: ×1.25). `beforeRru`: every body read in full every day, as before. Pure.
+ */
+export function sweepRequests(bodies: number, kind: MonthKind, s: Scenario = BASE) {
+  const days = SCHEDULE.daysPerMonth;
+  const cheapRru = bodies * days * DAILY.sweepCheapReadUnits.value;
+  const fullPasses = bodies * sweepFullPassesPerBodyMonth(kind, s);
+  const fullRru = fullPasses * DAILY.sweepFullReadUnits.value;
+  const wru = fullPasses * DAILY.sweepFullPassWriteUnits.value;
+  const factor = TABLE_CLASS === 'STANDARD' ? 1 : PRICES.dynamoIaRequestFactor;
+  const price = (rru: number, w: number) =>
+    ((rru / 1e6) * PRICES.dynamoPerMillionRead + (w / 1e6) * PRICES.dynamoPerMillionWrite) * factor;
+  const beforeRru = bodies * days * DAILY.sweepFullReadUnits.value;
+  return {
+    cheapRru,
+    fullPasses,
+    fullRru,
+    wru,
+    usd: price(cheapRru + fullRru, wru),
+    beforeRru,
+    beforeUsd: price(beforeRru, 0),
+  };
+}
 
 /** Checks per body per day: in the season the unreported share daily, the rest at the off-season interval. */
 const seasonChecksPerDay = (s: Scenario): number =>

@@ -22,8 +22,10 @@ import {
   monthlyCost,
   PESSIMISTIC,
   type Scenario,
+  sweepRequests,
   total,
 } from './model.ts';
+import { fmt } from './storage-cost.ts';
 
 /**
  * `npm run cost`: the monthly AWS bill for 10,000 and 100,000 bodies from the inputs in inputs.ts (measured
@@ -72,6 +74,10 @@ lines.push('');
 lines.push('Arithmetic (100,000 bodies, a season month, base scenario):');
 for (const l of monthlyCost(100_000, 'season')) lines.push(`- ${l.item}: ${l.how} = ${usd(l.usd)}`);
 lines.push(`- ${firstCrawlCost(100_000).how}`);
+const sweep = sweepRequests(100_000, 'season');
+lines.push(
+  `- of the DynamoDB requests, the deadline sweep: cheap pass ${fmt(sweep.cheapRru)} RRU (100,000 bodies × ${SCHEDULE.daysPerMonth.toFixed(1)} days × ${DAILY.sweepCheapReadUnits.value}) + ${fmt(sweep.fullPasses)} full passes × ${DAILY.sweepFullReadUnits.value} RRU = ${fmt(sweep.fullRru)} RRU and ${fmt(sweep.wru)} WRU: ${usd(sweep.usd)} (every body read in full every day, as before: ${fmt(sweep.beforeRru)} RRU, ${usd(sweep.beforeUsd)})`,
+);
 lines.push('');
 lines.push(
   'DynamoDB table class, 100,000 bodies (requests + storage after a year; storage grows every year):',
