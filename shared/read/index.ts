@@ -28,6 +28,7 @@ export {
   dueYearsOfBodies,
   readBodies,
   reportFindings,
+  yearOfBodies,
   yearsOfBodies,
   yearViews,
 } from './years.ts';

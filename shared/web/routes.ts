@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { Year } from '../api/routes/schemas.ts';
+import { FIRST_REPORT_YEAR, Year } from '../api/routes/schemas.ts';
 import type { RouteRegistrar } from '../api/routes/types.ts';
 import { bodyInScope } from '../domain/body.ts';
 import { latestDueYear } from '../domain/deadlines.ts';
@@ -14,6 +14,7 @@ import {
   reportDetail,
   SCOREBOARD_METHOD,
   searchBodies,
+  yearOfBodies,
   yearsOfBodies,
 } from '../read/index.ts';
 import type { StageContext } from '../stages/context.ts';
@@ -131,11 +132,14 @@ async function scoreboardView(c: Context, ctx: StageContext) {
     );
   }
   const year = yearText ? Number(yearText) : defaultYear(ctx);
-  const years = await yearsOfBodies(ctx, inScope);
+  // Only the chosen year of each body is read (BatchGetItem, no Query per body): the page shows that year.
+  const years = await yearOfBodies(ctx, inScope, year);
   const board = countScoreboard(inScope, years, year, scope, ctx.today());
   const chain = scopeChain(scope, ctx.registry);
-  const allYears = new Set([year, defaultYear(ctx)]);
-  for (const b of years.values()) for (const y of b.years) allYears.add(y.year);
+  // Every year a report can be for (2008, the 条例's first year, to the latest due), so older years stay
+  // one choice away without reading every body's reports to list them.
+  const allYears = new Set([year]);
+  for (let y = defaultYear(ctx); y >= FIRST_REPORT_YEAR; y -= 1) allYears.add(y);
   const listed = inScope.slice(0, BODIES_LISTED).flatMap((b) => years.get(b.id) ?? []);
   return sendPage(
     c,

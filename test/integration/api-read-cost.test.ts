@@ -135,6 +135,16 @@ describe('public reads: store calls per route, pagination past 1 MB, ETag and 30
     }
   });
 
+  it("the dashboard's scoreboard page reads only the chosen year (no Query per body) and still offers every year", async () => {
+    const { res, body, cost } = await costOf('/?year=2024');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(cost.QueryCommand ?? 0).toBe(0);
+    expect(cost.BatchGetItemCommand).toBe(1);
+    for (const b of registry) expect(body).toContain(b.name);
+    for (const y of [2008, 2016, 2024, 2025]) expect(body).toContain(`<option value="${y}"`);
+  });
+
   it('the scoreboard reads only its year, in BatchGetItem calls, and counts as the years of every body do', async () => {
     for (const year of [2023, 2024, 2025, 2026]) {
       const before = calls.byCommand();

@@ -11,6 +11,9 @@ export const BodyId = z
   .regex(/^\d{2,9}(-[a-z0-9]+)?$/, 'expected a body id: a GB/T 2260 code, optionally followed by -slug')
   .describe('body id, e.g. 360802 or 620421-rsj');
 
+/** The first report year: the 2008 条例 (in force 1 May 2008) asked for the first annual reports for 2008. */
+export const FIRST_REPORT_YEAR = 2008;
+
 /** A report year as written in a path or query: exactly four digits (no `0x7e1`, no spaces), 2008–2100. */
 export const Year = z.coerce
   .string({ error: 'expected a report year' })
@@ -20,7 +23,7 @@ export const Year = z.coerce
     z
       .number()
       .int('expected a whole year')
-      .min(2008, 'report years start at 2008 (the 2008 条例)')
+      .min(FIRST_REPORT_YEAR, 'report years start at 2008 (the 2008 条例)')
       .max(2100, 'expected a report year before 2100'),
   );
 
