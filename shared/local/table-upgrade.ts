@@ -60,15 +60,24 @@ export async function markFindingsIndexComplete(
  * Adds the findings index to a table created before it. DynamoDB builds a GSI added by UpdateTable in the
  * background, but only over items that carry its keys: the table's items are then indexed by the backfill
  * (`nianbao reindex-findings`), and the read model reads body by body until its marker says complete.
+ * A refusal the table can live with is not an error: the index is asked for again at the next start.
  */
 export async function addFindingsIndex(client: DynamoDBClient, table: string): Promise<void> {
-  await client.send(
-    new UpdateTableCommand({
-      TableName: table,
-      AttributeDefinitions: tableDefinition(table).AttributeDefinitions,
-      GlobalSecondaryIndexUpdates: [{ Create: findingsIndexDefinition }],
-    }),
-  );
+  try {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: table,
+        AttributeDefinitions: tableDefinition(table).AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: findingsIndexDefinition }],
+      }),
+    );
+  } catch (error) {
+    // Refused (dynalite wants a provisioned throughput; another index is being built): the table works
+    // without it, the read model reads body by body, and the next start asks again.
+    const name = (error as { name?: string }).name ?? '';
+    if (!['ValidationException', 'LimitExceededException', 'ResourceInUseException'].includes(name))
+      throw error;
+  }
 }
 
 /**

@@ -53,7 +53,8 @@ interface Partition {
  * still rank among the first `limit` (their time not older than the `limit`-th found; as old may still win
  * on id). A division below its province is a FilterExpression on the body id (which starts with its
  * divisionCode); the registry then decides as bodyInScope does. A sweep alert counts, as in the
- * per-body read, only for a year that is due or has a report (a rare extra BatchGetItem checks the latter).
+ * per-body read, only for a year that is due or has a report (a BatchGetItem checks the latter, for those that
+ * could still rank).
  * Store calls: one Query per province holding findings when the newest `limit` fit its first page.
  */
 export async function indexedFindings(
@@ -125,8 +126,12 @@ export async function indexedFindings(
         while (next < active.length) await readPage(active[next++] as Partition);
       }),
     );
-    found.push(...(await reportedYears(ctx, undue)));
     found = found.filter((f) => isAfter(f, cursor)).sort(newestFirst);
+    // Only an alert that could still rank is worth checking: more findings only raise the cutoff.
+    const bar = found.length >= limit ? (found[limit - 1] as PublicFinding).at : null;
+    const ranking = undue.filter((a) => bar === null || a.createdAt >= bar);
+    found.push(...(await reportedYears(ctx, ranking)).filter((f) => isAfter(f, cursor)));
+    found.sort(newestFirst);
     pageLimit *= 2;
   }
   return found.slice(0, limit);
