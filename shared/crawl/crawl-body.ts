@@ -6,10 +6,12 @@ import { listLinks, putLinks } from '../store/link-batch.ts';
 import type { BodyState, CheckEntry, LinkItem } from '../store/records.ts';
 import type { Repository } from '../store/repository.ts';
 import type { CrawlBudget } from './budget.ts';
-import { type ArchivedDetail, archiveDetail, type DetailDeps, definedOnly } from './detail-page.ts';
+import { type ArchivedDetail, archiveLoaded, type DetailDeps, definedOnly } from './detail-page.ts';
 import { walkListing } from './listing-walk.ts';
+import { loadPage } from './load-page.ts';
 import { type RemovedReport, recheckReports } from './recheck.ts';
 import { afterLinkFailure, dueLinks } from './walk-plan.ts';
+import { WriteBehind } from './write-behind.ts';
 
 export interface CrawlDeps extends DetailDeps {
   repo: Repository;
@@ -61,10 +63,25 @@ const WALK_STALE_MS = 12 * 3_600_000;
  * browser launch) is thrown, so the message is retried and dead-lettered, and the portal is not blamed.
  */
 export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutcome> {
+  // The store writes of the walk run beside the fetches (write-behind.ts); a crawl that fails on our side
+  // lets them end before it throws, the first write failure first (it came first).
+  const writes = new WriteBehind();
+  try {
+    return await crawlWith(body, deps, writes);
+  } catch (error) {
+    await writes.settle();
+    throw error;
+  }
+}
+
+async function crawlWith(body: Body, deps: CrawlDeps, writes: WriteBehind): Promise<CrawlOutcome> {
   const now = deps.now();
   const at = now.toISOString();
-  const { state, walk: saved } = await getCrawlState(deps.repo, body.id);
-  const links = await listLinks(deps.repo, body.id);
+  // Two independent reads, asked at once: the listing's first request waits for one round trip, not two.
+  const [{ state, walk: saved }, links] = await Promise.all([
+    getCrawlState(deps.repo, body.id),
+    listLinks(deps.repo, body.id),
+  ]);
   const outcome: CrawlOutcome = {
     bodyId: body.id,
     status: 'ok',
@@ -87,12 +104,13 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
     { resume: fresh ? null : saved, hadSaved: saved !== null },
     links,
     outcome,
+    writes,
   );
 
   const updated: LinkItem[] = [];
   const messages: ParseMessage[] = [];
   const due = dueLinks(links.values(), now);
-  const fetched = await fetchLinks(body, due, deps);
+  const fetched = await fetchLinks(body, due, deps, writes);
   for (const [i, r] of fetched.entries()) {
     const link = due[i]!;
     if (!r) continue;
@@ -107,6 +125,8 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
       links.set(failed.url, failed);
     }
   }
+  // A write of the walk failed (our side): thrown now, before any re-check is fetched.
+  if (writes.failed) await writes.settle();
   const recheck = await recheckReports(body, links.values(), { ...deps, recheckMs: deps.recheckMs });
   // Cut short by the budget: the stage sends the body's message again (not after a portal failure, which
   // the next tick retries).
@@ -120,9 +140,11 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
   }
   for (const l of recheck.updated) links.set(l.url, l);
   updated.push(...recheck.updated);
-  // Links first, then their parse messages: a parse never finds its link in an older state, and a crash in
-  // between leaves the link `queued`, which the next crawl sends again.
-  await putLinks(deps.repo, dedupeByUrl(updated));
+  // The walk's writes (snapshots, new links, the saved walk) before the links' new states: a link is never
+  // stored `new` over `queued`. Links first, then their parse messages: a parse never finds its link in an
+  // older state, and a crash in between leaves the link `queued`, which the next crawl sends again.
+  await writes.settle();
+  await putLinks(deps.repo, dedupeByUrl([...walked.unstored, ...updated]));
   const sent = new Set(messages.map((m) => m.rawKey));
   for (const l of links.values()) {
     if (l.state === 'queued' && l.rawKey && !sent.has(l.rawKey)) messages.push(parseMessageOf(body, l));
@@ -199,43 +221,66 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
 }
 
 /**
- * Links of one body fetched and archived `LINKS_AT_ONCE` at a time: the host gate still sends one request at
- * a time to the portal, with its delay (politeness.ts), so the next page's fetch overlaps the previous page's
- * archiving instead of waiting for it. Results in the order of `due` (undefined: not started, the budget
- * was spent). A portal failure is that link's result; any other error (ours) stops new starts, lets the
- * started ones finish, and is thrown.
+ * Links of one body fetched one after another (the host gate sends them with its delay, politeness.ts), each
+ * page archived (with its attachments) beside the next pages' fetches, up to `ARCHIVING_AT_ONCE` pages at
+ * a time: the host's next request waits for the host delay, not for S3. The budget is asked before each
+ * fetch. Results in the order of `due` (undefined: not started, the budget was spent). A portal failure is
+ * that link's result; any other error (ours, or a failed write of the walk) stops new fetches, lets the
+ * started archives finish, and is thrown.
  */
 async function fetchLinks(
   body: Body,
   due: LinkItem[],
   deps: CrawlDeps,
+  writes: WriteBehind,
 ): Promise<Array<{ done: ArchivedDetail } | { error: FetchError } | undefined>> {
   const results: Array<{ done: ArchivedDetail } | { error: FetchError } | undefined> = [];
-  let next = 0;
-  let ours: unknown;
-  const worker = async () => {
-    while (next < due.length && ours === undefined) {
-      if (!deps.budget.mayStart()) {
-        deps.budget.skip('links', due.length - next);
-        next = due.length;
-        return;
-      }
-      const i = next++;
-      try {
-        results[i] = { done: await archiveDetail(body, due[i]!, deps) };
-      } catch (error) {
-        if (error instanceof FetchError) results[i] = { error };
-        else ours ??= error;
-      }
+  const archiving = new Set<Promise<void>>();
+  let ours: { error: unknown } | undefined;
+  for (let i = 0; i < due.length; i += 1) {
+    while (archiving.size >= ARCHIVING_AT_ONCE) await Promise.race(archiving);
+    if (ours || writes.failed) break;
+    if (!deps.budget.mayStart()) {
+      deps.budget.skip('links', due.length - i);
+      break;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(LINKS_AT_ONCE, due.length) }, worker));
-  if (ours !== undefined) throw ours;
+    const link = due[i]!;
+    let page: Awaited<ReturnType<typeof loadPage>>;
+    try {
+      page = await loadPage(link.url, body, deps);
+      if (page === 'not-modified')
+        throw new FetchError(`unexpected 304 from ${link.url}`, link.url, 'http-4xx', 304);
+    } catch (error) {
+      if (!(error instanceof FetchError)) {
+        ours ??= { error };
+        break;
+      }
+      results[i] = { error };
+      continue;
+    }
+    const job: Promise<void> = archiveLoaded(body, link, page, deps)
+      .then(
+        (done) => {
+          results[i] = { done };
+        },
+        (error: unknown) => {
+          if (error instanceof FetchError) results[i] = { error };
+          else ours ??= { error };
+        },
+      )
+      .finally(() => archiving.delete(job));
+    archiving.add(job);
+  }
+  await Promise.all(archiving);
+  if (ours) throw ours.error;
   return results;
 }
 
-/** Candidate links of one body in progress at once: one being fetched while the one before is archived. */
-const LINKS_AT_ONCE = 2;
+/**
+ * Report pages of one body archived at once, behind the fetches: each is held in memory until archived
+ * (20 MB at most, fetcher.ts), so this bounds a body's memory.
+ */
+const ARCHIVING_AT_ONCE = 3;
 
 function accept(
   done: ArchivedDetail,

@@ -6,7 +6,7 @@ import type { LinkItem } from '../store/records.ts';
 import { attachmentHint, identifyAttachment } from './attachment-kind.ts';
 import type { ConditionalHeaders, FetchResult } from './fetcher.ts';
 import { readListing } from './listing-read.ts';
-import { loadPage, type Page, type PageDeps, validatorsOf } from './load-page.ts';
+import { type Page, type PageDeps, validatorsOf } from './load-page.ts';
 import { visibleTextHash } from './page-text.ts';
 import { backoffMs } from './walk-plan.ts';
 
@@ -28,22 +28,13 @@ export function definedOnly(v: ConditionalHeaders): { etag?: string; lastModifie
 }
 
 /**
- * Fetches a candidate link's page and archives it with its attachments. The page itself may be the report
- * file (a listing that links the PDF directly): then it is archived under its own type. Attachments are
- * recognised by the link (extension, a file name in the query, download paths) and confirmed by what the
- * server sends (magic bytes, Content-Disposition, Content-Type); navigation and footer links are not
- * attachments of a report. A failing attachment is noted on the link and does not fail the page.
- * Throws FetchError when the page itself cannot be fetched (the caller records it against the link);
- * any other error is ours (store, queue) and propagates.
+ * Archives a loaded candidate page with its attachments. The page may itself be the report file (a listing
+ * that links the PDF directly): then it is archived under its own type. Attachments are recognised by the
+ * link (extension, a file name in the query, download paths) and confirmed by what the server sends (magic
+ * bytes, Content-Disposition, Content-Type); navigation and footer links are not attachments of a report.
+ * A failing attachment is noted on the link and does not fail the page. Any error is ours (store, queue)
+ * and propagates.
  */
-export async function archiveDetail(body: Body, link: LinkItem, deps: DetailDeps): Promise<ArchivedDetail> {
-  const page = await loadPage(link.url, body, deps);
-  if (page === 'not-modified')
-    throw new FetchError(`unexpected 304 from ${link.url}`, link.url, 'http-4xx', 304);
-  return archiveLoaded(body, link, page, deps);
-}
-
-/** Archives an already loaded page (a re-check that found new content) with its attachments. */
 export async function archiveLoaded(
   body: Body,
   link: LinkItem,

@@ -1,5 +1,6 @@
 import type { Body } from '../domain/body.ts';
 import { FetchError, messageOf } from '../errors.ts';
+import { RawArchive, sha256Hex } from '../store/archive.ts';
 import { putWalk } from '../store/crawl-state.ts';
 import { putLinks } from '../store/link-batch.ts';
 import type { BodyState, CheckPage, CheckSummary, LinkItem, WalkState } from '../store/records.ts';
@@ -19,9 +20,16 @@ import {
   recordListingPage,
   summariseWalk,
 } from './walk-plan.ts';
+import type { WriteBehind } from './write-behind.ts';
 
 export interface Walked {
   validators: ConditionalHeaders;
+  /**
+   * Candidates found by this walk and not stored yet (no walk was saved after them): the caller stores them
+   * with the links' new states, in its one write (a crash before it leaves no saved walk, so the next crawl
+   * reads the listing again and finds them).
+   */
+  unstored: LinkItem[];
   walkSaved: boolean;
   /** The time budget ran out with listing pages left: the saved walk stays open for the next invocation. */
   paused?: boolean;
@@ -33,8 +41,11 @@ export interface Walked {
 }
 
 /**
- * Reads the listing page by page as the planner says, adding each page's new candidates to `links` (and
- * storing them before the next page, so a crash between pages loses none). A not-modified first page
+ * Reads the listing page by page as the planner says, adding each page's new candidates to `links`. Each
+ * page's snapshot is queued on `writes`; when pages are left, the candidates found so far and then the walk
+ * are queued after it, so a saved walk never points past candidates not stored and a crash between pages
+ * loses none. The next page is fetched meanwhile (the caller settles `writes` before recording the check);
+ * candidates of a walk that saved nothing after them come back in `unstored`. A not-modified first page
  * inherits the last full walk's proof. A later page that fails ends this walk where it stands; it is saved
  * and the next crawl resumes there.
  */
@@ -45,6 +56,7 @@ export async function walkListing(
   saved: { resume: WalkState | null; hadSaved: boolean },
   links: Map<string, LinkItem>,
   outcome: CrawlOutcome,
+  writes: WriteBehind,
 ): Promise<Walked> {
   const at = deps.now().toISOString();
   const limits = {
@@ -56,6 +68,18 @@ export async function walkListing(
   let walk = resume ?? newWalk(body.id, body.listingUrl, at);
   let walkSaved = saved.hadSaved;
   let validators: ConditionalHeaders = {};
+  let unstored: LinkItem[] = [];
+  // A saved walk points past the candidates of the pages it has read: they are stored before it.
+  const saveWalk = (w: WalkState) => {
+    const links = unstored;
+    unstored = [];
+    if (links.length > 0) writes.queue(() => putLinks(deps.repo, links));
+    writes.queue(() => putWalk(deps.repo, w));
+  };
+  // Snapshots an earlier check recorded are archived already (a check is recorded after its snapshots).
+  const archived = new Set(
+    [...(state.lastCheck?.pages ?? []), ...(resume?.read ?? [])].flatMap((p) => (p.sha256 ? [p.sha256] : [])),
+  );
   // Only a complete last walk may be skipped on a 304: an incomplete one must be read again in full.
   const conditional =
     !resume && state.lastCheck?.complete ? { etag: state.etag, lastModified: state.lastModified } : {};
@@ -64,8 +88,15 @@ export async function walkListing(
       deps.budget.skip('listingPages', walk.queue.length);
       // The queue is saved after every page that leaves one (below); a resumed walk whose first page
       // this invocation was refused still has its saved item.
-      if (!walkSaved) await putWalk(deps.repo, walk);
-      return { validators, walkSaved: true, paused: true, walk, summary: (l) => summariseWalk(walk, l, at) };
+      if (!walkSaved) saveWalk(walk);
+      return {
+        validators,
+        unstored,
+        walkSaved: true,
+        paused: true,
+        walk,
+        summary: (l) => summariseWalk(walk, l, at),
+      };
     }
     const first = walk.read.length === 0 && !resume;
     let loaded: Awaited<ReturnType<typeof readListingPage>>;
@@ -76,14 +107,15 @@ export async function walkListing(
       if (walk.read.length === 0)
         return {
           validators,
+          unstored,
           walkSaved,
           walk,
           error,
           summary: (l) => summariseWalk(recordListingFailure(walk, url, messageOf(error)), l, at),
         };
       walk = recordListingFailure(walk, url, messageOf(error));
-      await putWalk(deps.repo, walk);
-      return { validators, walkSaved: true, walk, summary: (l) => summariseWalk(walk, l, at) };
+      saveWalk(walk);
+      return { validators, unstored, walkSaved: true, walk, summary: (l) => summariseWalk(walk, l, at) };
     }
     outcome.listingPages += 1;
     if (loaded === 'not-modified') {
@@ -94,6 +126,7 @@ export async function walkListing(
       if (!previous || previous.pages.length <= 1) {
         return {
           validators: validators304,
+          unstored,
           walkSaved,
           walk,
           summary: (l) =>
@@ -110,20 +143,34 @@ export async function walkListing(
     const { page, read } = loaded;
     outcome.rendered ||= page.rendered;
     if (first) validators = validatorsOf(page);
-    const snapshot = await deps.archive.put(page.bytes, 'html', {
-      bodyId: body.id,
-      kind: 'listing',
-      url: page.fetch.url,
-      finalUrl: page.fetch.finalUrl,
-      fetchedFrom: page.fetch.fetchedFrom,
-      fetchedAt: page.fetch.fetchedAt,
-      status: page.fetch.status,
-      headers: page.fetch.headers,
-      contentType: page.fetch.contentType,
-      charset: page.fetch.charset,
-      peer: page.fetch.peer,
-    });
-    if (snapshot.created) outcome.archived += 1;
+    // The snapshot's key is its content's hash: known now, archived behind the next fetch. Bytes an earlier
+    // check archived are not written again; others are most likely new: one conditional PUT, no HEAD first.
+    const sha256 = sha256Hex(page.bytes);
+    const snapshot = { sha256, key: RawArchive.keyFor(body.id, sha256, 'html') };
+    if (!archived.has(sha256)) {
+      archived.add(sha256);
+      writes.queue(async () => {
+        const put = await deps.archive.put(
+          page.bytes,
+          'html',
+          {
+            bodyId: body.id,
+            kind: 'listing',
+            url: page.fetch.url,
+            finalUrl: page.fetch.finalUrl,
+            fetchedFrom: page.fetch.fetchedFrom,
+            fetchedAt: page.fetch.fetchedAt,
+            status: page.fetch.status,
+            headers: page.fetch.headers,
+            contentType: page.fetch.contentType,
+            charset: page.fetch.charset,
+            peer: page.fetch.peer,
+          },
+          { probe: false },
+        );
+        if (put.created) outcome.archived += 1;
+      });
+    }
     const years = new Set<number>();
     const added: LinkItem[] = [];
     const classified: string[] = [];
@@ -165,13 +212,15 @@ export async function walkListing(
       { ...read, years: checkPage.years, newCandidates: added.length },
       limits,
     );
-    await putLinks(deps.repo, added);
+    unstored.push(...added);
     if (walk.queue.length > 0) {
-      await putWalk(deps.repo, walk);
+      saveWalk(walk);
       walkSaved = true;
     }
+    // A write failed (our side): no further fetch; the crawl throws it when it settles the writes.
+    if (writes.failed) break;
   }
-  return { validators, walkSaved, walk, summary: (l) => summariseWalk(walk, l, at) };
+  return { validators, unstored, walkSaved, walk, summary: (l) => summariseWalk(walk, l, at) };
 }
 
 /**

@@ -81,19 +81,22 @@ export class RawArchive {
 
   /**
    * Archives `bytes` under their sha256 with their provenance. `created` is false when the content was
-   * already archived for the body (nothing written). Throws InfrastructureError when S3 fails.
+   * already archived for the body (nothing written). `probe`: ask a HEAD before the PUT (default: for listing
+   * snapshots, mostly repeats); false when the caller knows the bytes are most likely new. Throws
+   * InfrastructureError when S3 fails.
    */
   async put(
     bytes: Uint8Array,
     ext: string,
     meta: Omit<RawMeta, 'sha256' | 'size'>,
+    o: { probe?: boolean } = {},
   ): Promise<{ key: string; sha256: string; created: boolean }> {
     const sha256 = sha256Hex(bytes);
     const key = RawArchive.keyFor(meta.bodyId, sha256, ext);
     const full: RawMeta = { ...meta, sha256, size: bytes.byteLength };
     const metadata = toObjectMetadata(full);
     const contentType = meta.contentType ?? 'application/octet-stream';
-    if ((meta.kind === 'listing' || !metadata) && (await this.exists(key)))
+    if (((o.probe ?? meta.kind === 'listing') || !metadata) && (await this.exists(key)))
       return { key, sha256, created: false };
     if (!metadata)
       // Layout 1. Meta first: a crash between the two leaves an orphan meta, never bytes without provenance.

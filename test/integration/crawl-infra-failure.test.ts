@@ -78,7 +78,8 @@ describe('an S3 failure during a crawl (our fault, not the portal’s)', () => {
     await crawlOnce(t.rt);
     // Assess: the message was received as often as the queue allows, then dead-lettered; the portal is not blamed.
     expect(t.rt.queues.crawl.deadLetters.map((d) => [d.body.bodyId, d.receiveCount])).toEqual([[body.id, 3]]);
-    expect(t.rt.queues.crawl.deadLetters[0]?.error).toMatch(/^S3 HeadObject raw\/.+ failed: .*\(HTTP 503\)/);
+    // The first S3 call is the listing snapshot's conditional PutObject (no HEAD for bytes no check recorded).
+    expect(t.rt.queues.crawl.deadLetters[0]?.error).toMatch(/^S3 PutObject raw\/.+ failed: .*\(HTTP 503\)/);
     const state = await t.rt.ctx.repo.getBodyState(body.id);
     expect(state.consecutiveFailures).toBe(0);
     expect(state.lastErrorClass).toBeUndefined();
