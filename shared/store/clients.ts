@@ -36,6 +36,11 @@ export function standInCredentials(
   return startedHere || isLoopback(endpoint) ? { credentials: LOCAL_CREDENTIALS } : {};
 }
 
+/**
+ * The DynamoDB document client. Its stack is resolved again on every call: lib-dynamodb refuses
+ * `cacheMiddleware: true` (its commands wrap a per-call inner command, which a handler cached per command
+ * class would send again), so only the S3 client caches its handlers.
+ */
 export function makeDocumentClient(e: Endpoints): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: e.region,
@@ -46,9 +51,15 @@ export function makeDocumentClient(e: Endpoints): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
+/**
+ * The S3 client. `cacheMiddleware: true`: the middleware stack is resolved once per command class and the
+ * handler kept (smithy's handler cache), not resolved again on every PutObject; a middleware added after a
+ * command's first call does not run for it unless the cached handlers are dropped (`delete client.handlers`).
+ */
 export function makeS3Client(e: Endpoints): S3Client {
   return new S3Client({
     region: e.region,
+    cacheMiddleware: true,
     ...(e.s3Endpoint
       ? {
           endpoint: e.s3Endpoint,

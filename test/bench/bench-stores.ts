@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { StageContext } from '#shared/stages/context.ts';
+import { observeCommands } from '#test/support/sdk-middleware.ts';
 
 /** Child side: prints the endpoints, then serves until its stdin closes. */
 async function serveStores(): Promise<void> {
@@ -47,37 +48,31 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
 
 /**
  * Counts every call the runtime makes to DynamoDB and S3, at the SDK (an `initialize` middleware on both
- * clients), and PutObject apart (the archive's writes); `byCommand` tallies calls by SDK command name
- * (e.g. `{ PutObjectCommand: 4, UpdateItemCommand: 3 }`). Read the counters before and after the work measured.
+ * clients, added with the clients' cached handlers dropped: test/support/sdk-middleware.ts), and PutObject
+ * apart (the archive's writes); `byCommand` tallies calls by SDK command name (e.g.
+ * `{ PutObjectCommand: 4, UpdateItemCommand: 3 }`); `seen` is the calls each client's middleware saw (the
+ * bench refuses a phase whose middleware did not run). Read the counters before and after the work measured.
  */
 export function countStoreCalls(ctx: StageContext): {
   calls: () => number;
   puts: () => number;
   byCommand: () => Record<string, number>;
+  seen: () => { s3: number; dynamodb: number };
 } {
   let calls = 0;
   let puts = 0;
   const byCommand: Record<string, number> = {};
-  const step = { step: 'initialize' as const };
-  const tally = (name: string | undefined) => {
+  const tally = (name: string) => {
     calls += 1;
-    const key = name ?? 'unknown';
-    byCommand[key] = (byCommand[key] ?? 0) + 1;
-    if (key === 'PutObjectCommand') puts += 1;
+    byCommand[name] = (byCommand[name] ?? 0) + 1;
+    if (name === 'PutObjectCommand') puts += 1;
   };
-  ctx.archive['s3'].middlewareStack.add(
-    (next, context) => async (args) => {
-      tally(context.commandName);
-      return next(args);
-    },
-    step,
-  );
-  ctx.repo.db.middlewareStack.add(
-    (next, context) => async (args) => {
-      tally(context.commandName);
-      return next(args);
-    },
-    step,
-  );
-  return { calls: () => calls, puts: () => puts, byCommand: () => ({ ...byCommand }) };
+  const s3 = observeCommands(ctx.archive['s3'], 'benchCountS3', tally);
+  const dynamodb = observeCommands(ctx.repo.db, 'benchCountDynamoDB', tally);
+  return {
+    calls: () => calls,
+    puts: () => puts,
+    byCommand: () => ({ ...byCommand }),
+    seen: () => ({ s3: s3.seen(), dynamodb: dynamodb.seen() }),
+  };
 }

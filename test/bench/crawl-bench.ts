@@ -167,6 +167,12 @@ async function childOurs(portals: Portal[]): Promise<ChildResult> {
   // finds it after its first check of the day.
   await phase(() => eachLimited(registry, GLOBAL, (b) => t.rt.ctx.fetcher.assertAllowed(b.listingUrl)));
   for (let c = 0; c < 2; c += 1) await phase(() => crawlOnce(t.rt));
+  // Counts the middleware never saw would be zeros that look like savings.
+  const seen = store.seen();
+  if (seen.s3 === 0 || seen.dynamodb === 0)
+    throw new Error(
+      `the store-call counter did not run (S3 ${seen.s3}, DynamoDB ${seen.dynamodb} calls seen)`,
+    );
   const peak = peakRssMib();
   await t.close();
   return { cycles, peakRssMib: peak };

@@ -13,6 +13,7 @@ import {
   USER_METADATA_LIMIT_BYTES,
 } from '#shared/store/archive-meta.ts';
 import { makeS3Client } from '#shared/store/clients.ts';
+import { observeCommands } from '#test/support/sdk-middleware.ts';
 
 const BUCKET = 'archive-layouts';
 
@@ -33,18 +34,16 @@ function provenance(over: Partial<Omit<RawMeta, 'sha256' | 'size'>> = {}): Omit<
   };
 }
 
-/** Counts the S3 calls by command name, at the SDK. */
-function countCalls(s3: S3Client): Record<string, number> {
-  const seen: Record<string, number> = {};
-  s3.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName ?? 'unknown';
-      seen[name] = (seen[name] ?? 0) + 1;
-      return next(args);
-    },
-    { step: 'initialize' },
-  );
-  return seen;
+/**
+ * Counts the S3 calls by command name, at the SDK (the client caches its handlers: the helper drops them, so
+ * the counter runs however many calls came before it).
+ */
+function countCalls(s3: S3Client): { calls: Record<string, number>; seen: () => number } {
+  const calls: Record<string, number> = {};
+  const { seen } = observeCommands(s3, 'countArchiveCalls', (name) => {
+    calls[name] = (calls[name] ?? 0) + 1;
+  });
+  return { calls, seen };
 }
 
 describe('provenance as S3 user metadata (pure)', () => {
@@ -86,13 +85,21 @@ describe('the raw archive on the embedded S3 stand-in', () => {
   let s3: S3Client;
   let archive: RawArchive;
   let calls: Record<string, number>;
+  let seen: () => number;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'nianbao-archive-'));
     stores = await startEmbeddedStores(dir, BUCKET);
     s3 = makeS3Client({ region: 'us-east-1', s3Endpoint: stores.s3Endpoint, standIns: { s3: true } });
-    calls = countCalls(s3);
     archive = new RawArchive(s3, BUCKET);
+    // The client's handlers are cached by these first calls (HeadObject, PutObject) before the counter is
+    // added: it must still see every later call.
+    await archive.put(
+      new TextEncoder().encode('warm-up'),
+      'html',
+      provenance({ bodyId: 'warm-up', kind: 'listing' }),
+    );
+    ({ calls, seen } = countCalls(s3));
   });
   afterAll(async () => {
     s3?.destroy();
@@ -129,6 +136,23 @@ describe('the raw archive on the embedded S3 stand-in', () => {
     // The first fetch's provenance stays the object's (the repeat was refused with 412).
     expect(read.meta).toEqual({ ...provenance(), sha256: first.sha256, size: bytes.byteLength });
     expect(await archive.getMeta(first.key)).toEqual(read.meta);
+  });
+
+  it('counts the calls sent after the client cached its handlers (the counter is not silently skipped)', async () => {
+    const before = seen();
+    await archive.put(new TextEncoder().encode('counted'), 'html', provenance({ bodyId: 'warm-up' }));
+    expect(seen() - before).toBe(1);
+    expect(calls).toEqual({ PutObjectCommand: 1 });
+  });
+
+  it('archives a snapshot the caller knows to be new with one conditional PutObject, no HeadObject', async () => {
+    const bytes = new TextEncoder().encode('<html><body>年报 listing, new</body></html>');
+    const listing = provenance({ kind: 'listing', linkTitle: undefined, parentUrl: undefined });
+    const first = await archive.put(bytes, 'html', listing, { probe: false });
+    expect([first.created, { ...calls }]).toEqual([true, { PutObjectCommand: 1 }]);
+    // Not new after all: S3 refuses the conditional write (412) and nothing is written.
+    const again = await archive.put(bytes, 'html', listing, { probe: false });
+    expect([again.created, calls]).toEqual([false, { PutObjectCommand: 2 }]);
   });
 
   it('asks a HeadObject before archiving a listing snapshot, and nothing more when it is there', async () => {
