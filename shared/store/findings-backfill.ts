@@ -24,8 +24,8 @@ export interface BackfillResult {
  * already carries the right keys is not written, so running it again after an interruption only reads.
  * It never removes keys (the store's writes do when a report loses its findings); an item written while it
  * runs is indexed by its own write. One Scan (every page) of the table; one UpdateItem per item indexed.
- * `onPage` is told the running totals after each page. Throws when the table has no findings index yet
- * (its marker would send the read model to an index that is not there).
+ * `onPage` is told the running totals after each page. Throws when the table has no findings index yet, or
+ * one still being built (the marker would send the read model to an index it cannot query).
  */
 export async function reindexFindings(
   repo: Repository,
@@ -33,9 +33,15 @@ export async function reindexFindings(
   onPage: (progress: BackfillResult) => void = () => undefined,
 ): Promise<BackfillResult> {
   const table = await repo.db.send(new DescribeTableCommand({ TableName: repo.table }));
-  if (!(table.Table?.GlobalSecondaryIndexes ?? []).some((g) => g.IndexName === FINDINGS_INDEX)) {
+  const index = (table.Table?.GlobalSecondaryIndexes ?? []).find((g) => g.IndexName === FINDINGS_INDEX);
+  if (!index) {
     throw new Error(
       `table ${repo.table} has no ${FINDINGS_INDEX} index yet: deploy the stack (AWS) or start nianbao once on its data folder, then run this again`,
+    );
+  }
+  if (index.IndexStatus && index.IndexStatus !== 'ACTIVE') {
+    throw new Error(
+      `the ${FINDINGS_INDEX} index of table ${repo.table} is ${index.IndexStatus}: run this again once it is ACTIVE`,
     );
   }
   const progress: BackfillResult = { scanned: 0, indexed: 0 };
