@@ -60,8 +60,8 @@ export const UNCHANGED_CHECK = {
     'RESULTS.md (cost-inputs, 30 Nov 18:03): crawl.unchanged.storeCallsPerBody 4.00 (state+walk BatchGet, links Query, check and state writes)',
   ),
   readUnits: a(
-    3,
-    'META BatchGet 1 RRU (590 bytes measured) + links Query of 10 LINK items × 661 bytes measured = 2 RRU (10 links a body assumed)',
+    5,
+    'consistent reads: the state BatchGet of META (590 bytes measured) and WALK (absent on an unchanged check, still charged) = 2 RRU, the links Query of 10 LINK items × 661 bytes measured = 2 RRU (10 links a body assumed), and the chain Query for the newest CHECK# entry (shared/store/crawl-state.ts latestChainLink, Limit 1, 2,427 bytes) = 1 RRU',
   ),
   writeUnits: m(
     4,
