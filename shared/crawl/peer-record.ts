@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -55,7 +54,12 @@ interface Recorder {
   via: 'proxy' | undefined;
 }
 
-const calls = new AsyncLocalStorage<Recorder>();
+/**
+ * The recorder of the fetch whose request undici is dispatching right now. Set only around the synchronous
+ * call that dispatches it (undici creates the request inside that call), so no AsyncLocalStorage is needed:
+ * one would switch on Node's promise hooks for the whole process, a cost on every promise of every store call.
+ */
+let dispatching: Recorder | undefined;
 const recorderOf = new WeakMap<object, Recorder>();
 /** One TLS description per socket: a kept-alive connection is described once, not per request. */
 const tlsOf = new WeakMap<object, PeerRecord['tls']>();
@@ -64,18 +68,18 @@ let subscribed = false;
 
 /**
  * Subscribes once to undici's diagnostics channels (undici docs, "Diagnostics Channel Support"):
- * `undici:request:create` is published synchronously inside the dispatch, so the AsyncLocalStorage of the
- * fetch that dispatched it names its recorder; `undici:client:sendHeaders` then gives the request and the
+ * `undici:request:create` is published synchronously inside the dispatch, so the recorder set around that
+ * dispatch (`dispatching`) is the fetch's own; `undici:client:sendHeaders` then gives the request and the
  * socket it is written to. The proxy's CONNECT request is not the page's and is skipped.
  */
 function subscribe(): void {
   if (subscribed) return;
   subscribed = true;
   diagnosticsChannel.subscribe('undici:request:create', (message) => {
-    const recorder = calls.getStore();
+    const recorder = dispatching;
     const request = (message as { request?: { method?: string; origin?: unknown; path?: string } }).request;
     if (!recorder || !request || request.method === 'CONNECT') return;
-    // A request a pool queued is created later, in whichever fetch's context freed a connection: check it.
+    // A request a pool queued is created later, inside another fetch's dispatch or none: check it.
     if (String(request.origin) === recorder.origin && request.path === recorder.path)
       recorderOf.set(request, recorder);
   });
@@ -104,7 +108,14 @@ export async function withPeerRecord<T>(
   subscribe();
   const u = new URL(url);
   const recorder: Recorder = { origin: u.origin, path: `${u.pathname}${u.search}`, peer: null, via };
-  const result = await calls.run(recorder, exchange);
+  let pending: Promise<T>;
+  dispatching = recorder;
+  try {
+    pending = exchange();
+  } finally {
+    dispatching = undefined;
+  }
+  const result = await pending;
   return { result, peer: recorder.peer };
 }
 

@@ -14,6 +14,15 @@ export interface Endpoints {
   standIns?: { dynamodb?: boolean; s3?: boolean };
 }
 
+/**
+ * The SDK's logger middleware filters every input and output for sensitive fields to hand them to its
+ * logger, a no-op here (no `logger` is configured; our own log says what failed): removed, it costs nothing.
+ */
+function withoutSdkLogging<C extends { middlewareStack: { remove(name: string): boolean } }>(client: C): C {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}
+
 /** Embedded stand-ins accept any credentials; real AWS uses the default provider chain. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
@@ -48,7 +57,9 @@ export function makeDocumentClient(e: Endpoints): DynamoDBDocumentClient {
       ? { endpoint: e.dynamodbEndpoint, ...standInCredentials(e.dynamodbEndpoint, e.standIns?.dynamodb) }
       : {}),
   });
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(withoutSdkLogging(client), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 }
 
 /**
@@ -57,7 +68,7 @@ export function makeDocumentClient(e: Endpoints): DynamoDBDocumentClient {
  * command's first call does not run for it unless the cached handlers are dropped (`delete client.handlers`).
  */
 export function makeS3Client(e: Endpoints): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     region: e.region,
     cacheMiddleware: true,
     ...(e.s3Endpoint
@@ -71,4 +82,5 @@ export function makeS3Client(e: Endpoints): S3Client {
         }
       : {}),
   });
+  return withoutSdkLogging(client);
 }
