@@ -3,6 +3,7 @@
  * are remote services, so their memory and CPU are not the crawler's. Each start is a fresh data folder.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { StageContext } from '#shared/stages/context.ts';
 import { observeCommands } from '#test/support/sdk-middleware.ts';
@@ -23,7 +24,7 @@ async function serveStores(): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** Starts the stores process; `env` points a runtime at it. */
+/** Starts the stores process; `env` points a runtime at it and names its pid (for its CPU time, `storesCpuMs`). */
 export async function startStores(): Promise<{ env: Record<string, string>; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -38,7 +39,26 @@ export async function startStores(): Promise<{ env: Record<string, string>; stop
     child.on('exit', (code) => reject(new Error(`stores process exited ${code}`)));
   });
   const { dynamodb, s3 } = JSON.parse(line) as { dynamodb: string; s3: string };
-  return { env: { BENCH_DYNAMODB: dynamodb, BENCH_S3: s3 }, stop: () => child.stdin.end() };
+  return {
+    env: { BENCH_DYNAMODB: dynamodb, BENCH_S3: s3, BENCH_STORES_PID: String(child.pid ?? '') },
+    stop: () => child.stdin.end(),
+  };
+}
+
+/**
+ * CPU time (user + system, ms) the stores process has used so far, from Linux's /proc/<pid>/stat (fields 14
+ * and 15, in USER_HZ ticks of 10 ms); null where that cannot be read (another OS, no pid).
+ */
+export function storesCpuMs(pid: string | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after its ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

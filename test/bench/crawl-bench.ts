@@ -10,10 +10,11 @@
 import { spawn } from 'node:child_process';
 import { lookup as dnsLookup } from 'node:dns';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 import { listingPageHtml, type Site, sendPage, sleep, startSite } from '../support/site-server.ts';
-import { countStoreCalls, startStores } from './bench-stores.ts';
+import { countStoreCalls, startStores, storesCpuMs } from './bench-stores.ts';
 
 // The SDK's notice that Node 20 leaves its support window; the Lambdas run Node 22.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -37,6 +38,8 @@ interface ChildCycle {
   ms: number;
   /** CPU time of the crawling process during the phase (user + system). */
   cpuMs: number;
+  /** Ours: CPU time of the stores process (dynalite, s3rver) during the phase; null where not readable. */
+  storesCpuMs?: number | null;
   s3Puts?: number;
   storeCalls?: number;
   /** Store calls by SDK command name over the phase (ours only). */
@@ -148,11 +151,14 @@ async function childOurs(portals: Portal[]): Promise<ChildResult> {
   const cycles: ChildCycle[] = [];
   const phase = async (work: () => Promise<unknown>) => {
     const [puts0, calls0, commands0, cpu0] = [store.puts(), store.calls(), store.byCommand(), cpuMs()];
+    const storesCpu0 = storesCpuMs(process.env.BENCH_STORES_PID);
     const t0 = performance.now();
     await work();
     cycles.push({
       ms: performance.now() - t0,
       cpuMs: cpuMs() - cpu0,
+      storesCpuMs:
+        storesCpu0 === null ? null : (storesCpuMs(process.env.BENCH_STORES_PID) ?? storesCpu0) - storesCpu0,
       s3Puts: store.puts() - puts0,
       storeCalls: store.calls() - calls0,
       storeCommands: Object.fromEntries(
@@ -370,6 +376,15 @@ export async function runCrawlBench(): Promise<string> {
     const cpu = ours.map(
       (o, i) => first(o).cpuMs / pages(first(o)) / (first(crawlee[i]!).cpuMs / pages(first(crawlee[i]!))),
     );
+    const storesPerPage = ours.flatMap((o) => {
+      const c = first(o);
+      return c.storesCpuMs == null ? [] : [c.storesCpuMs / pages(c)];
+    });
+    const bothPerPage = ours.flatMap((o) => {
+      const c = first(o);
+      return c.storesCpuMs == null ? [] : [(c.cpuMs + c.storesCpuMs) / pages(c)];
+    });
+    const crawleePerPage = crawlee.map((k) => first(k).cpuMs / pages(first(k)));
     const baselineBroke = crawlee.filter((k) => politeness(first(k)) !== 'kept').map((k) => k.round);
     const oursBroke = ours.filter((o) => o.cycles.some((c) => politeness(c) !== 'kept')).map((o) => o.round);
     const f = crawlFigures(ours);
@@ -391,6 +406,7 @@ export async function runCrawlBench(): Promise<string> {
       ...rows,
       '',
       `**Throughput, ours / Crawlee in the same round: ${range(speed)}× (worst ${fmt(Math.min(...speed), 2)}×; target ≥ 1). Peak memory: ${range(memory)}× (worst ${fmt(Math.max(...memory), 2)}×; target ≤ 1).** CPU per page: ${range(cpu)}×.`,
+      `CPU of the stores process (dynalite and s3rver standing in for DynamoDB and S3, on the same ${cpus().length} cores) during our timed crawl: ${range(storesPerPage)} ms/page; ours and the stores together ${range(bothPerPage)} ms/page, Crawlee ${range(crawleePerPage)} ms/page.`,
       `Politeness at the servers: ours ${oursBroke.length ? `**broke it in round(s) ${oursBroke.join(', ')}**` : 'kept it in every round'} (≤ 1 in flight per host; our delay runs from the end of a response, so end→start ≥ ${DELAY_MS} ms); Crawlee ${baselineBroke.length ? `**broke it in round(s) ${baselineBroke.join(', ')}** (marked above)` : 'kept it in every round'} (its delay runs from one request's start to the next).`,
       `Warm-up (robots.txt, untimed): ours ${range(
         ours.map((o) => o.warmup.requests),
