@@ -427,7 +427,7 @@ export async function runCrawlBench(): Promise<string> {
       )} S3 writes (target 0), ${range(ours.map((o) => (o.cycles[1]!.storeCalls ?? 0) / PORTALS))} store calls/body.`,
       `Store calls per body by command (ours, round 1): first cycle ${perCommand(first(ours[0]!))}; unchanged cycle ${perCommand(ours[0]!.cycles[1]!)}.`,
       '',
-      "Ours runs with dynalite and s3rver in a separate process, as DynamoDB and S3 are remote in production (their memory and CPU are not counted); Crawlee keeps its queue in memory. Crawlee's robots.txt handling when it is not warmed (each start URL's robots.txt fetched one after another while enqueueing) is not what is compared here.",
+      "Ours runs with dynalite and s3rver in a separate process, as DynamoDB and S3 are remote in production (their memory is not counted, their CPU is printed apart and not in the ratios); Crawlee keeps its queue in memory. Crawlee's robots.txt handling when it is not warmed (each start URL's robots.txt fetched one after another while enqueueing) is not what is compared here.",
       '',
       costTable(f),
     ].join('\n');
