@@ -6,6 +6,7 @@ import { standInCredentials } from '../store/clients.ts';
 import { tableDefinition } from '../store/table.ts';
 import {
   addFindingsIndex,
+  createTableActive,
   describeTable,
   hasFindingsIndex,
   markFindingsIndexComplete,
@@ -96,7 +97,7 @@ export async function ensureTable(
     const current = await describeTable(client, table);
     const upgrading = startedHere && (await describeTable(client, `${table}-upgrade`)) !== null;
     if (!current && !upgrading) {
-      await client.send(new CreateTableCommand(tableDefinition(table)));
+      await createTableActive(client, table);
       await markFindingsIndexComplete(client, table, at);
     } else if (!hasFindingsIndex(current) || upgrading) {
       if (options.rebuild ?? startedHere) await rebuildWithFindingsIndex(client, table, at);

@@ -33,6 +33,19 @@ export async function describeTable(client: DynamoDBClient, table: string): Prom
   }
 }
 
+/**
+ * CreateTable, then waits until the table is ACTIVE (DynamoDB, and dynalite too, answer a write to a
+ * CREATING table with ResourceNotFoundException): polled every 50 ms, at most 60 s, else an error.
+ */
+export async function createTableActive(client: DynamoDBClient, table: string): Promise<void> {
+  await client.send(new CreateTableCommand(tableDefinition(table)));
+  for (let waited = 0; waited < 60_000; waited += 50) {
+    if ((await describeTable(client, table))?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`table ${table} was not ACTIVE 60 s after CreateTable`);
+}
+
 export const hasFindingsIndex = (t: TableDescription | null): boolean =>
   (t?.GlobalSecondaryIndexes ?? []).some((g) => g.IndexName === FINDINGS_INDEX);
 
@@ -102,13 +115,13 @@ export async function rebuildWithFindingsIndex(
   let spare = await describeTable(client, copy);
   if (hasFindingsIndex(current) && !spare) return;
   if (current && !hasFindingsIndex(current)) {
-    if (!spare) await client.send(new CreateTableCommand(tableDefinition(copy)));
+    if (!spare) await createTableActive(client, copy);
     await copyItems(client, table, copy);
     await dropTable(client, table);
     current = null;
     spare = await describeTable(client, copy);
   }
-  if (!current) await client.send(new CreateTableCommand(tableDefinition(table)));
+  if (!current) await createTableActive(client, table);
   await copyItems(client, copy, table);
   await markFindingsIndexComplete(client, table, at);
   await dropTable(client, copy);
