@@ -19,11 +19,21 @@ export interface LoadPlan {
   closedSeconds: number;
   /** Untimed requests first (connections, JIT). */
   warmup: number;
+  /**
+   * The path the warm-up asks for; without it, the first `warmup` of `paths`. A path that reads no store
+   * warms the generator (its JIT, its first connections) without filling the server's caches for the
+   * measured paths.
+   */
+  warmupPath?: string;
+  /** Connections the warm-up runs on at once (each sends its share of `warmup` back to back); 1 if absent. */
+  warmupConnections?: number;
 }
 
 export interface LoadResult {
   /** Latency of each open-loop request that succeeded, ms, in order of completion. */
   latencies: number[];
+  /** When each of those requests was due, ms after the open loop began (same order as `latencies`). */
+  sentAt: number[];
   openSeconds: number;
   failures: Record<string, number>;
   closedDone: number;
@@ -45,20 +55,33 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     if (res.status !== 200) throw new Error(`HTTP ${res.status} on ${path.replace(/\/\d{2,}[^/?]*/g, '/…')}`);
     return performance.now() - t;
   };
-  for (let i = 0; i < plan.warmup; i += 1) await once();
+  const lanes = Math.max(1, plan.warmupConnections ?? 1);
+  let warmed = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (warmed < plan.warmup) {
+        warmed += 1;
+        if (plan.warmupPath === undefined) await once();
+        else await (await fetch(`${plan.url}${plan.warmupPath}`, { dispatcher })).arrayBuffer();
+      }
+    }),
+  );
 
   const cpu0 = process.cpuUsage();
   const latencies: number[] = [];
+  const sentAt: number[] = [];
   const failures: Record<string, number> = {};
   const inFlight: Array<Promise<void>> = [];
   const t0 = performance.now();
   for (let i = 0; i < plan.rate * plan.openSeconds; i += 1) {
     const wait = t0 + (i * 1000) / plan.rate - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const due = (i * 1000) / plan.rate;
     inFlight.push(
       once().then(
         (ms) => {
           latencies.push(ms);
+          sentAt.push(due);
         },
         (error: unknown) => {
           const why = error instanceof Error ? error.message : String(error);
@@ -85,6 +108,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
   const cpu = process.cpuUsage(cpu0);
   return {
     latencies,
+    sentAt,
     openSeconds,
     failures,
     closedDone,
