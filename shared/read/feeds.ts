@@ -13,10 +13,12 @@ export const FEED_TYPES: Record<FeedFormat, string> = {
  * A feed of findings (RSS 2.0, Atom 1.0 or JSON Feed version 1, written by the `feed` package), in the order given
  * (newest first from scopeFindings), each item linking to its evidence page `<base>/evidence/<id>`, that
  * URL also being the item's id and guid (stable while the finding is). `base` is the configured public URL, never a request's Host.
+ * `next`, when the feed is one page of a longer list, is the URL of the page after: Atom's and RSS's
+ * `<link rel="next">` (RFC 5005 §3, paged feeds; in RSS as `atom:link`) and JSON Feed's `next_url`.
  */
 export function findingsFeed(
   findings: readonly PublicFinding[],
-  o: { base: string; scope: string; format: FeedFormat; names: ReadonlyMap<string, string> },
+  o: { base: string; scope: string; format: FeedFormat; names: ReadonlyMap<string, string>; next?: string },
 ): string {
   const self = `${o.base}/api/feeds/${o.format}?scope=${encodeURIComponent(o.scope)}`;
   const feed = new Feed({
@@ -53,8 +55,30 @@ export function findingsFeed(
       category: [{ name: f.rule }],
     });
   }
-  if (o.format === 'json') return feed.json1();
-  return xmlChars(o.format === 'rss' ? feed.rss2() : feed.atom1());
+  if (o.format === 'json') {
+    const json = feed.json1();
+    return o.next === undefined ? json : JSON.stringify({ ...JSON.parse(json), next_url: o.next }, null, 4);
+  }
+  const xmlText = o.format === 'rss' ? feed.rss2() : feed.atom1();
+  return xmlChars(o.next === undefined ? xmlText : withNextLink(xmlText, o.format, o.next));
+}
+
+/**
+ * The feed with a `rel="next"` link beside its `rel="self"` one (the `feed` package writes no paging
+ * links): `<link rel="next" href=…/>` in Atom, `<atom:link …/>` in RSS (its `atom` namespace is declared
+ * for the self link). The self link is always written (feedLinks), so its absence is a fault.
+ */
+function withNextLink(xmlText: string, format: 'rss' | 'atom', next: string): string {
+  const href = escapeHtml(next);
+  const self = format === 'atom' ? /<link rel="self"[^>]*\/>/ : /<atom:link [^>]*rel="self"[^>]*\/>/;
+  const found = self.exec(xmlText);
+  if (!found) throw new Error(`the ${format} feed has no self link to put its next link beside`);
+  const link =
+    format === 'atom'
+      ? `<link rel="next" href="${href}"/>`
+      : `<atom:link href="${href}" rel="next" type="application/rss+xml"/>`;
+  const at = found.index + found[0].length;
+  return `${xmlText.slice(0, at)}\n${link}${xmlText.slice(at)}`;
 }
 
 /** Text as HTML character data: `& < > " '` as entities. */

@@ -182,6 +182,62 @@ describe('the public read API after the demo cycle', () => {
     expect((await get('/api/feeds/xml')).res.status).toBe(400);
   });
 
+  it('pages findings and feeds with a cursor: the pages joined are the whole list, a bad cursor is a 400', async () => {
+    const whole = (await get('/api/findings?scope=*&limit=1000')).json;
+    expect(whole.next).toBeNull();
+    const ids = whole.items.map((f: { id: string }) => f.id);
+    expect(ids.length).toBeGreaterThan(4);
+
+    const paged: string[] = [];
+    let url: string | null = `/api/findings?scope=*&limit=2`;
+    for (let pages = 0; url && pages < 100; pages += 1) {
+      const { res, json } = await get(url);
+      expect(res.status).toBe(200);
+      expect(json.items.length).toBeLessThanOrEqual(2);
+      paged.push(...json.items.map((f: { id: string }) => f.id));
+      // nextUrl is on the configured public URL; the app answers its path and query.
+      if (json.next) expect(json.nextUrl).toBe(`${PUBLIC}/api/findings?scope=*&limit=2&cursor=${json.next}`);
+      url = json.nextUrl ? json.nextUrl.slice(PUBLIC.length) : null;
+    }
+    expect(paged).toEqual(ids);
+
+    // Feeds: a full page names the page after (RFC 5005 rel="next"; JSON Feed next_url), the last names none.
+    const first = await (await app.request('/api/feeds/json?scope=*&limit=3')).json();
+    expect(first.items.map((i: { id: string }) => i.id)).toEqual(
+      ids.slice(0, 3).map((id: string) => `${PUBLIC}/evidence/${encodeURIComponent(id)}`),
+    );
+    expect(first.next_url).toMatch(new RegExp(`^${PUBLIC}/api/feeds/json\\?scope=\\*&limit=3&cursor=`));
+    const second = await (await app.request(first.next_url.slice(PUBLIC.length))).json();
+    expect(second.items.map((i: { id: string }) => i.id)).toEqual(
+      ids.slice(3, 6).map((id: string) => `${PUBLIC}/evidence/${encodeURIComponent(id)}`),
+    );
+    const atom = await (await app.request('/api/feeds/atom?scope=*&limit=3')).text();
+    expect(fxp.validate(atom)).toBe(true);
+    const $a = cheerio.load(atom, { xml: true });
+    const nextAtom = $a('feed > link[rel="next"]').attr('href');
+    expect(nextAtom).toMatch(new RegExp(`^${PUBLIC}/api/feeds/atom\\?scope=\\*&limit=3&cursor=`));
+    const rss = await (await app.request('/api/feeds/rss?scope=*&limit=3')).text();
+    expect(fxp.validate(rss)).toBe(true);
+    const $r = cheerio.load(rss, { xml: true });
+    expect($r('channel > atom\\:link[rel="next"]').attr('href')).toMatch(
+      new RegExp(`^${PUBLIC}/api/feeds/rss\\?scope=\\*&limit=3&cursor=`),
+    );
+    const last = await (await app.request(`/api/feeds/json?scope=*&limit=1000`)).json();
+    expect(last.next_url).toBeUndefined();
+
+    for (const bad of [
+      'nope!',
+      'bm9wZQ',
+      Buffer.from('["yesterday","x"]').toString('base64url'),
+      'x'.repeat(3000),
+    ]) {
+      const { res, json } = await get(`/api/findings?cursor=${encodeURIComponent(bad)}`);
+      expect(res.status, bad).toBe(400);
+      expect(json.fields, bad).toEqual([{ field: 'cursor', reason: expect.stringContaining('cursor') }]);
+      expect((await get(`/api/feeds/rss?cursor=${encodeURIComponent(bad)}`)).res.status, bad).toBe(400);
+    }
+  });
+
   it('streams the dataset of every figure with provenance as CSV and JSON Lines', async () => {
     const csv = Buffer.from(await (await app.request('/api/export/dataset?format=csv')).arrayBuffer());
     const sheet = XLSX.read(csv, { type: 'buffer' });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { comparisonDocx, comparisonHtml, comparisonMarkdown } from '../../read/compare-export.ts';
 import { datasetChunks, scoreboardCsv, textStream } from '../../read/exports.ts';
 import { FEED_TYPES, findingsFeed } from '../../read/feeds.ts';
+import { encodeFindingsCursor } from '../../read/findings-cursor.ts';
 import {
   bodyDetail,
   bodyYears,
@@ -13,6 +14,7 @@ import {
   scoreboard,
   searchBodies,
 } from '../../read/index.ts';
+import type { PublicFinding } from '../../read/types.ts';
 import { ErrorBody, route } from '../openapi.ts';
 import { publicBase } from '../options.ts';
 import { cachePublicReads } from './public-cache.ts';
@@ -24,7 +26,7 @@ import {
   CompareQuery,
   DatasetQuery,
   FeedParams,
-  ScopeQuery,
+  FindingsQuery,
   ScoreboardQuery,
 } from './schemas.ts';
 import type { RouteRegistrar } from './types.ts';
@@ -217,17 +219,21 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       method: 'get',
       path: '/api/findings',
       tag: 'findings',
-      summary: 'Public findings of a scope, newest first, each with its evidence page',
-      query: ScopeQuery,
+      summary:
+        'Public findings of a scope, newest first, each with its evidence page; `next` (null on the last page) is the cursor of the page after',
+      query: FindingsQuery,
       responses: { 200: json('findings') },
     },
     async (c, { query }) => {
       if (unknownScope(ctx, query.scope)) return c.json(noScope(query.scope), 404);
       const base = publicBase(options, ctx.publicUrl);
-      const findings = await scopeFindings(ctx, query.scope, query.limit);
+      const findings = await scopeFindings(ctx, query.scope, query.limit, query.cursor);
+      const next = nextCursor(findings, query.limit);
       return c.json({
         scope: query.scope,
         items: findings.map((f) => ({ ...f, evidencePage: `${base}/evidence/${encodeURIComponent(f.id)}` })),
+        next,
+        nextUrl: next ? `${base}/api/findings?${pageQuery(query.scope, query.limit, next)}` : null,
       });
     },
   );
@@ -241,7 +247,7 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       summary:
         'Findings of a scope as a feed: rss (RSS 2.0), atom (Atom 1.0) or json (JSON Feed version 1), newest first',
       params: FeedParams,
-      query: ScopeQuery,
+      query: FindingsQuery,
       responses: {
         200: {
           description: 'the feed',
@@ -255,13 +261,18 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
     },
     async (c, { params, query }) => {
       if (unknownScope(ctx, query.scope)) return c.json(noScope(query.scope), 404);
-      const findings = await scopeFindings(ctx, query.scope, query.limit);
+      const findings = await scopeFindings(ctx, query.scope, query.limit, query.cursor);
       const names = new Map([...ctx.registry.values()].map((b) => [b.id, b.name]));
+      const base = publicBase(options, ctx.publicUrl);
+      const next = nextCursor(findings, query.limit);
       const body = findingsFeed(findings, {
-        base: publicBase(options, ctx.publicUrl),
+        base,
         scope: query.scope,
         format: params.format,
         names,
+        ...(next
+          ? { next: `${base}/api/feeds/${params.format}?${pageQuery(query.scope, query.limit, next)}` }
+          : {}),
       });
       return c.body(body, 200, { 'content-type': FEED_TYPES[params.format] });
     },
@@ -327,3 +338,14 @@ export function unknownScope(
 export const noScope = (scope: string) => ({
   error: `unknown scope ${scope}: no body in the registry has this id or lies in this division`,
 });
+
+/** The cursor of the page after `page` (a full page may have more after it), or null on a short page. */
+function nextCursor(page: readonly PublicFinding[], limit: number): string | null {
+  const last = page.at(-1);
+  return last && page.length === limit ? encodeFindingsCursor(last) : null;
+}
+
+/** The query string of a findings page: scope, limit and cursor. */
+function pageQuery(scope: string, limit: number, cursor: string): string {
+  return new URLSearchParams({ scope, limit: String(limit), cursor }).toString();
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BodyLevel } from '../../domain/body.ts';
+import { decodeFindingsCursor } from '../../read/findings-cursor.ts';
 
 /*
  * Path and query schemas shared by the public, status and admin routes: each names the field and the
@@ -58,6 +59,24 @@ export const BodiesQuery = z.object({
 export const ScopeQuery = z.object({
   scope: ScopeParam,
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** A findings page: the scope and limit, and `cursor`, the `next` of the page before (opaque). */
+export const FindingsQuery = ScopeQuery.extend({
+  cursor: z
+    .string()
+    .transform((s, ctx) => {
+      const at = decodeFindingsCursor(s);
+      if (at) return at;
+      ctx.issues.push({
+        code: 'custom',
+        input: s,
+        message: 'expected the `next` cursor of an earlier page, unchanged',
+      });
+      return z.NEVER;
+    })
+    .optional()
+    .describe('the `next` value of the previous page (opaque); absent for the first page'),
 });
 
 export const ScoreboardQuery = z.object({ year: Year, scope: ScopeParam });
