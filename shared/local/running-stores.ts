@@ -9,25 +9,39 @@ import type { LocalQueue } from '../queue/local-queue.ts';
  * The stores of an instance already running on this data folder (`nianbao start`, or another command),
  * found through `<dataDir>/stores.json` (written by store-process.ts) whose owner's pid is alive. Null when
  * there is none (no file, or a stale file left by a killed process); an error when the owner lives but
- * its DynamoDB endpoint does not answer after a few tries.
+ * its DynamoDB endpoint does not answer after a few tries, or when it is still getting its table ready
+ * after `o.readyWaitMs` (default 15 minutes).
+ *
+ * While the file says `ready: false` (its owner is creating the table, or rebuilding one made by an older
+ * version: table-upgrade.ts), this waits, saying so once through `o.log`: a write made meanwhile could land
+ * in the old table after the rebuild copied it, and be lost. A file without `ready` (an older owner) counts
+ * as ready; an owner that dies before it is ready leaves a stale file (null: the caller starts the stores
+ * and finishes the upgrade itself).
  *
  * Why: dynalite keeps its LevelDB folder locked; a second store process on the same folder fails to open
  * it and answers every request with `Database is closed`. Commands therefore use the running stores over
  * loopback, as any DynamoDB and S3 client would.
  */
-export async function runningStores(dataDir: string): Promise<{ dynamodb: string; s3: string } | null> {
-  let lock: { pid?: unknown; dynamodb?: unknown; s3?: unknown };
-  try {
-    lock = JSON.parse(await readFile(join(dataDir, 'stores.json'), 'utf8'));
-  } catch {
-    return null;
-  }
-  if (typeof lock.pid !== 'number' || typeof lock.dynamodb !== 'string' || typeof lock.s3 !== 'string')
-    return null;
-  try {
-    process.kill(lock.pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null; // no such process: a stale file
+export async function runningStores(
+  dataDir: string,
+  o: { log?: (line: string) => void; pollMs?: number; readyWaitMs?: number } = {},
+): Promise<{ dynamodb: string; s3: string } | null> {
+  const pollMs = o.pollMs ?? 250;
+  const readyWaitMs = o.readyWaitMs ?? 15 * 60_000;
+  let lock: StoresLock | null;
+  for (let waited = 0; ; waited += pollMs) {
+    lock = await readLock(dataDir);
+    if (!lock) return null;
+    if (lock.ready) break;
+    if (waited === 0)
+      o.log?.(
+        `waiting for the nianbao process ${lock.pid} to get its table ready on ${dataDir} (an older table is rebuilt once)`,
+      );
+    if (waited >= readyWaitMs)
+      throw new Error(
+        `the nianbao process ${lock.pid} using ${dataDir} has not got its table ready after ${Math.round(waited / 1000)} s; try again later, or stop that process`,
+      );
+    await new Promise((r) => setTimeout(r, pollMs));
   }
   // Its owner lives, so dynalite's folder is locked: a second store process could not open it. The
   // endpoint is given time to answer (a loaded machine, a store process restarting) before giving up.
@@ -43,6 +57,31 @@ export async function runningStores(dataDir: string): Promise<{ dynamodb: string
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
+}
+
+interface StoresLock {
+  pid: number;
+  dynamodb: string;
+  s3: string;
+  ready: boolean;
+}
+
+/** `stores.json` when it names a live owner, else null (absent, unreadable, or its owner is gone). */
+async function readLock(dataDir: string): Promise<StoresLock | null> {
+  let lock: { pid?: unknown; dynamodb?: unknown; s3?: unknown; ready?: unknown };
+  try {
+    lock = JSON.parse(await readFile(join(dataDir, 'stores.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof lock.pid !== 'number' || typeof lock.dynamodb !== 'string' || typeof lock.s3 !== 'string')
+    return null;
+  try {
+    process.kill(lock.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null; // no such process: a stale file
+  }
+  return { pid: lock.pid, dynamodb: lock.dynamodb, s3: lock.s3, ready: lock.ready !== false };
 }
 
 /** Attempts to reach a live instance's DynamoDB endpoint before a command gives up. */

@@ -76,9 +76,10 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   let dynamodbEndpoint = config.NIANBAO_DYNAMODB_ENDPOINT;
   let s3Endpoint = config.NIANBAO_S3_ENDPOINT;
   let sharedStores = false;
+  let markStoresReady = async () => {};
   if (!dynamodbEndpoint || !s3Endpoint) {
     // Another instance on this data folder (`nianbao start`) holds dynalite's lock: use its stores.
-    const running = await runningStores(dataDir);
+    const running = await runningStores(dataDir, { log });
     if (running && o.stores === 'own') {
       throw new Error(
         `another nianbao process is using the stores of ${dataDir} (${running.dynamodb}); stop it first, or set NIANBAO_DATA_DIR to another folder`,
@@ -92,6 +93,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       // In a process of their own: a store that crashes costs retries, not the pipeline (store-process.ts).
       const stores = await startStoreProcess(dataDir, config.NIANBAO_BUCKET, log);
       closers.push(() => stores.close());
+      markStoresReady = () => stores.markReady();
       dynamodbEndpoint ??= stores.dynamodbEndpoint;
       s3Endpoint ??= stores.s3Endpoint;
     }
@@ -102,6 +104,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   await ensureTable(dynamodbEndpoint, config.AWS_REGION, config.NIANBAO_TABLE, standIns.dynamodb, {
     rebuild: standIns.dynamodb && !sharedStores,
   });
+  // Only now may another command on this data folder use the stores (running-stores.ts waits till then).
+  await markStoresReady();
   const endpoints = { region: config.AWS_REGION, dynamodbEndpoint, s3Endpoint, standIns };
   const db = makeDocumentClient(endpoints);
   const s3 = makeS3Client(endpoints);

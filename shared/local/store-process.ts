@@ -3,10 +3,11 @@
  * remote services in production. A store that fails — s3rver has no handler for a write stream's error,
  * so a full disk throws in its process — then costs an error on the requests in flight (retried by the
  * SDK, then by the queue, then dead-lettered), never the pipeline's process. A child that dies is started
- * again on the same ports. The endpoints are written to `<dataDir>/stores.json` while it runs.
+ * again on the same ports. The endpoints are written to `<dataDir>/stores.json` while it runs, with
+ * `ready` false until the owner says its table is usable (`markReady`, after any upgrade of an old table).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EmbeddedStores } from './embedded-services.ts';
@@ -71,7 +72,7 @@ export async function startStoreProcess(
   dataDir: string,
   bucket: string,
   log: (line: string) => void,
-): Promise<EmbeddedStores & { restarts(): number }> {
+): Promise<EmbeddedStores & { restarts(): number; markReady(): Promise<void> }> {
   let closing = false;
   let restarts = 0;
   let current = startChild(dataDir, bucket, { dynamodb: 0, s3: 0 });
@@ -81,7 +82,14 @@ export async function startStoreProcess(
     s3: Number(new URL(endpoints.s3).port),
   };
   const lockFile = join(dataDir, 'stores.json');
-  await writeFile(lockFile, JSON.stringify({ pid: process.pid, ...endpoints }, null, 2));
+  // `ready: false` until the owner has its table as its code needs it (markReady): another command finding
+  // the stores meanwhile waits, instead of writing into a table being rebuilt (running-stores.ts).
+  const writeLock = async (ready: boolean) => {
+    const tmp = `${lockFile}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify({ pid: process.pid, ...endpoints, ready }, null, 2));
+    await rename(tmp, lockFile);
+  };
+  await writeLock(false);
   const watch = (child: ChildProcess, stderr: () => string) => {
     child.once('exit', (code, signal) => {
       if (closing) return;
@@ -99,6 +107,7 @@ export async function startStoreProcess(
     dynamodbEndpoint: endpoints.dynamodb,
     s3Endpoint: endpoints.s3,
     restarts: () => restarts,
+    markReady: () => writeLock(true),
     async close() {
       closing = true;
       const child = current.child;
