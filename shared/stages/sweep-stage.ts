@@ -1,6 +1,7 @@
 import { dueYears } from '../domain/deadlines.ts';
 import { sweepBody, type YearStatus, type YearVerdict } from '../rules/sweep.ts';
 import { sweepFingerprint } from '../rules/sweep-fingerprint.ts';
+import { closeOpenSummary, type OpenSummary, putOpenSummary } from '../store/open-summary.ts';
 import { AlertRecord, type BodyState } from '../store/records.ts';
 import {
   queryReports,
@@ -123,6 +124,7 @@ export async function runSweep(ctx: StageContext, options: SweepOptions = {}): P
   const decided: AlertToRaise[] = [];
   const fingerprints: Array<{ bodyId: string; fingerprint: string }> = [];
   let alertItems = new Map<string, Record<string, unknown>>();
+  let leftOpen: OpenSummary | null = null;
   if (changed.length > 0) {
     const candidates = changed.flatMap((body) =>
       dueYears(body, today).flatMap((year) => SWEEP_RULES.map((rule) => `${rule}/${body.id}/${year}`)),
@@ -131,7 +133,9 @@ export async function runSweep(ctx: StageContext, options: SweepOptions = {}): P
       ctx.repo,
       changed.map((b) => b.id),
       [...candidates, summaryId],
+      bodies[0]?.id ?? '',
     );
+    leftOpen = read.openSummary;
     alertItems = read.alertItems;
     for (const body of changed) {
       const state = read.states.get(body.id) ?? { bodyId: body.id, consecutiveFailures: 0 };
@@ -164,41 +168,54 @@ export async function runSweep(ctx: StageContext, options: SweepOptions = {}): P
   const rows = bodies.flatMap((b) => rowsOf.get(b.id) ?? []);
 
   const admin = decided.filter((a) => a.audience === 'admins');
+  const first = bodies[0]?.id ?? '';
+  // A run cut short while raising its summary (maybe another day: the summary's id holds its day) left it
+  // open: its alerts are covered by it, and it is finished below instead of summarising them again.
+  const left = leftOpen;
+  const open = left && admin.some((a) => left.covers.includes(a.alertId)) ? left : null;
   // A retried batch (a crash after its summary was recorded) finds the summary and the alerts it covers:
   // those are recorded as delivered without a second mail. Admin alerts it does not cover (a second
   // sweep the same day) go the usual way, one by one: the summary's id is taken for the day.
   const stored = alertItems.get(summaryId);
-  const covered = new Set(Array.isArray(stored?.covers) ? (stored.covers as string[]) : []);
+  const covered = new Set([
+    ...(Array.isArray(stored?.covers) ? (stored.covers as string[]) : []),
+    ...(open?.covers ?? []),
+  ]);
   const fresh = admin.filter((a) => !covered.has(a.alertId));
   const summarised = [
     ...admin.filter((a) => covered.has(a.alertId)),
-    ...(!stored && fresh.length > ctx.sweepSummary.threshold ? fresh : []),
+    ...(!stored && !open && fresh.length > ctx.sweepSummary.threshold ? fresh : []),
   ];
   let summary: SweepOutcome['summary'];
   if (summarised.length > 0) {
     const now = ctx.now().toISOString();
-    // The summary first, with the ids it covers: a crash after it leaves alerts a retry records as
-    // covered (not mailed twice); a crash before it leaves nothing recorded.
-    const raised = stored
-      ? false
-      : await ctx.repo.putNew({
-          ...keys.alert(summaryId),
-          ...AlertRecord.parse({
-            alertId: summaryId,
-            rule: 'sweep.summary',
-            bodyId: bodies[0]?.id,
-            year: Math.max(...summarised.map((a) => a.year)),
-            audience: 'admins',
-            createdAt: now,
-            finding: summaryFinding({
-              today,
-              alerts: summarised,
-              listed: ctx.sweepSummary.listed,
-              nameOf: (id) => ctx.registry.get(id)?.name ?? id,
-            }),
+    const usedId = open?.summaryId ?? summaryId;
+    let raised = false;
+    if (open) raised = await ctx.repo.putNew(open.item);
+    else if (!stored) {
+      const item = {
+        ...keys.alert(summaryId),
+        ...AlertRecord.parse({
+          alertId: summaryId,
+          rule: 'sweep.summary',
+          bodyId: first,
+          year: Math.max(...summarised.map((a) => a.year)),
+          audience: 'admins',
+          createdAt: now,
+          finding: summaryFinding({
+            today,
+            alerts: summarised,
+            listed: ctx.sweepSummary.listed,
+            nameOf: (id) => ctx.registry.get(id)?.name ?? id,
           }),
-          covers: summarised.map((a) => a.alertId),
-        });
+        }),
+        covers: summarised.map((a) => a.alertId),
+      };
+      // Open first, then the summary with the ids it covers: a crash after either leaves alerts the next
+      // run (any day) records as covered, the summary written once; a crash before leaves nothing.
+      await putOpenSummary(ctx.repo, first, { summaryId, covers: item.covers, item });
+      raised = await ctx.repo.putNew(item);
+    }
     await recordDeliveredAlerts(
       ctx.repo,
       summarised.map((a) => ({
@@ -215,10 +232,11 @@ export async function runSweep(ctx: StageContext, options: SweepOptions = {}): P
       now,
     );
     // Recorded but not queued (a crash here): the redrive finds it undelivered and queues it.
-    if (raised) await ctx.alertQueue.send({ type: 'alert', alertId: summaryId }, { dedupId: summaryId });
-    newAlerts.push(...summarised.map((a) => a.alertId), ...(raised ? [summaryId] : []));
-    summary = { alertId: summaryId, summarised: summarised.length, raised };
-  }
+    if (raised) await ctx.alertQueue.send({ type: 'alert', alertId: usedId }, { dedupId: usedId });
+    await closeOpenSummary(ctx.repo, first);
+    newAlerts.push(...summarised.map((a) => a.alertId), ...(raised ? [usedId] : []));
+    summary = { alertId: usedId, summarised: summarised.length, raised };
+  } else if (left) await closeOpenSummary(ctx.repo, first); // what it covered is recorded: nothing to finish
   const inSummary = new Set(summarised.map((a) => a.alertId));
   for (const a of decided) {
     if (inSummary.has(a.alertId)) continue;

@@ -2,6 +2,7 @@ import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InfrastructureError } from '../errors.ts';
 import { batchPut, MAX_UNPROCESSED_ROUNDS, unprocessedBackoff } from './batch-write.ts';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
+import { type OpenSummary, openSummaryOf } from './open-summary.ts';
 import { AlertRecord, BodyState, type ReportItem } from './records.ts';
 import type { Repository } from './repository.ts';
 import { keys } from './table.ts';
@@ -54,14 +55,22 @@ export interface SweepReads {
   existingAlerts: Set<string>;
   /** The stored alert items among the ids asked for, as stored (extra attributes included). */
   alertItems: Map<string, Record<string, unknown>>;
+  /** The batch's summary left open by a run cut short (open-summary.ts), when `openSummaryOf` was given. */
+  openSummary: OpenSummary | null;
 }
 
 export async function readSweepState(
   repo: Repository,
   bodyIds: readonly string[],
   alertIds: readonly string[],
+  /** The batch's first body: its open summary is read in the same calls. */
+  openSummaryFor?: string,
 ): Promise<SweepReads> {
-  const items = await batchGetItems(repo, [...bodyIds.map(keys.body), ...alertIds.map(keys.alert)]);
+  const items = await batchGetItems(repo, [
+    ...bodyIds.map(keys.body),
+    ...alertIds.map(keys.alert),
+    ...(openSummaryFor === undefined ? [] : [keys.openSummary(openSummaryFor)]),
+  ]);
   const states = new Map<string, BodyState>();
   const present = new Set<string>();
   for (const id of bodyIds) {
@@ -74,7 +83,9 @@ export async function readSweepState(
     const item = items.get(keyOf(keys.alert(id)));
     if (item) alertItems.set(id, item);
   }
-  return { states, present, existingAlerts: new Set(alertItems.keys()), alertItems };
+  const openSummary =
+    openSummaryFor === undefined ? null : openSummaryOf(items.get(keyOf(keys.openSummary(openSummaryFor))));
+  return { states, present, existingAlerts: new Set(alertItems.keys()), alertItems, openSummary };
 }
 
 /** A body's current report items (not revisions): one Query, following pagination. */

@@ -62,5 +62,7 @@ export const keys = {
   subscription: (emailHash: string, scope: string) => ({ pk: `SUB#${emailHash}`, sk: `SCOPE#${scope}` }),
   delivery: (alertId: string, emailHash: string) => ({ pk: `SENT#${alertId}#${emailHash}`, sk: 'SENT' }),
   alert: (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' }),
+  /** A sweep batch's summary while it is being raised (open-summary.ts), keyed by the batch's first body. */
+  openSummary: (firstBodyId: string) => ({ pk: `SWEEP#${firstBodyId}`, sk: 'OPEN-SUMMARY' }),
   robots: (origin: string) => ({ pk: `ROBOTS#${origin}`, sk: 'ROBOTS' }),
 };
