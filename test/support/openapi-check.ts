@@ -1,6 +1,6 @@
 /**
  * The structural rules of OpenAPI 3.x (https://spec.openapis.org/oas/v3.1.0) that a document must meet,
- * checked by hand because no OpenAPI validator package is installed: the version field, info, paths that
+ * checked by hand beside the JSON Schema validation (test/integration/api-public.test.ts uses @seriousme/openapi-schema-validator), which cannot say all of them: the version field, info, paths that
  * start with `/`, every templated path parameter declared `in: path, required: true`, parameter locations,
  * unique operationIds, responses keyed by status code (or `default`) each with a description, media
  * types with object schemas, and security requirements naming declared schemes. Returns the violations.
