@@ -55,7 +55,8 @@ export class Schedule extends Construct {
       environment: props.environment,
       alarmAction: props.alarmAction,
     });
-    // Scan: the alert redrive lists undelivered alerts (shared/store/alert-delivery.ts).
+    // Scan: once per table, the redrive and the digests mark what an older table holds waiting
+    // (shared/store/pending.ts); after that they Query the marks.
     bindTable(this.fn, props.storage.table, 'readWriteScan');
     bindBucket(this.fn, props.storage.bucket, 'none');
     bindQueueProducer(this.fn, props.crawlQueue, 'NIANBAO_CRAWL_QUEUE_URL');

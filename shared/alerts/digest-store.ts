@@ -1,5 +1,6 @@
-import { PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../store/dynamo.ts';
+import { clearPending, listPending, markPending } from '../store/pending.ts';
 import type { Repository } from '../store/repository.ts';
 
 /** One alert waiting for a subscriber's daily digest (`DIGEST#<emailHash>` / `ENTRY#<alertId>`). */
@@ -18,6 +19,8 @@ export async function addToDigest(
   alertId: string,
   now: Date,
 ): Promise<void> {
+  // Marked first (pending.ts): the daily digests find who waits by a Query, not a Scan of the table.
+  await markPending(repo, 'DIGEST', emailHash, now.toISOString());
   try {
     await repo.db.send(
       new PutCommand({
@@ -37,24 +40,28 @@ export async function addToDigest(
   }
 }
 
-/** Subscribers with entries not yet mailed (a scan: runs once a day, entries are few). */
-export async function subscribersWaiting(repo: Repository): Promise<string[]> {
-  const out = new Set<string>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await repo.db.send(
-      new ScanCommand({
-        TableName: repo.table,
-        FilterExpression: 'begins_with(pk, :p) AND attribute_not_exists(sentAt)',
-        ExpressionAttributeValues: { ':p': 'DIGEST#' },
-        ExclusiveStartKey: start,
-        ConsistentRead: true,
-      }),
-    );
-    for (const item of page.Items ?? []) out.add(String(item.emailHash));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return [...out];
+/**
+ * Subscribers with entries not yet mailed, with their pending mark's count (pass it to `digestDone`):
+ * from their marks (pending.ts, one Query), never a Scan of the table. `now` is ISO 8601.
+ */
+export async function subscribersWaiting(
+  repo: Repository,
+  now: string,
+): Promise<Array<{ emailHash: string; marks: number }>> {
+  const marks = await listPending(repo, 'DIGEST', now, {
+    filter: 'begins_with(pk, :p) AND attribute_not_exists(sentAt)',
+    values: { ':p': 'DIGEST#' },
+    idOf: (item) => String(item.emailHash),
+  });
+  return marks.map((m) => ({ emailHash: m.id, marks: m.marks }));
+}
+
+/**
+ * The subscriber's entries taken when its mark counted `marks` are all mailed (or dropped): its mark goes,
+ * unless an entry was added since (the mark counted again), which keeps it for the next digest.
+ */
+export async function digestDone(repo: Repository, emailHash: string, marks: number): Promise<void> {
+  await clearPending(repo, 'DIGEST', emailHash, marks);
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   releaseDelivery,
 } from '../store/alert-delivery.ts';
 import { scopesCovering } from '../store/subscribers.ts';
-import { markEntriesSent, subscribersWaiting, takeEntries } from './digest-store.ts';
+import { digestDone, markEntriesSent, subscribersWaiting, takeEntries } from './digest-store.ts';
 import { evidenceUrl } from './evidence-url.ts';
 import { LinkSigner } from './links.ts';
 import { scopeName } from './scopes.ts';
@@ -34,7 +34,7 @@ export async function sendDigests(ctx: StageContext): Promise<number> {
   const name = (s: string) => scopeName(s, (id) => ctx.registry.get(id)?.name) ?? s;
   let sent = 0;
   const failed: string[] = [];
-  for (const hash of await subscribersWaiting(ctx.repo)) {
+  for (const { emailHash: hash, marks } of await subscribersWaiting(ctx.repo, now.toISOString())) {
     const sub = await ctx.subscribers.get(hash);
     if (!sub?.confirmed || sub.suppressed) continue;
     const key: DeliveryKey = { alertId: `digest/${hash}/${date}`, recipient: hash, channel: 'email' };
@@ -62,6 +62,7 @@ export async function sendDigests(ctx: StageContext): Promise<number> {
     if (dropped.length > 0) await markEntriesSent(ctx.repo, dropped, ctx.now());
     if (items.length === 0) {
       await releaseDelivery(ctx.repo, key, claim.messageId);
+      await digestDone(ctx.repo, hash, marks);
       continue;
     }
     const links = await signer.forRecipient(sub, [...scopes], now);
@@ -75,6 +76,7 @@ export async function sendDigests(ctx: StageContext): Promise<number> {
       });
       await markDelivery(ctx.repo, key, { status: 'sent', transportId: mail.messageId }, ctx.now());
       await markEntriesSent(ctx.repo, entries, ctx.now());
+      await digestDone(ctx.repo, hash, marks);
       sent += 1;
     } catch (error) {
       const refusal = permanentRefusal(error, sub.email);

@@ -285,7 +285,7 @@ function scopeLabel(ctx: StageContext, scope: string): string {
  * claimed, once-only write.
  */
 export async function redriveAlerts(ctx: StageContext): Promise<string[]> {
-  const pending = await undeliveredAlerts(ctx.repo);
+  const pending = await undeliveredAlerts(ctx.repo, ctx.now().toISOString());
   for (const a of pending) await ctx.alertQueue.send({ type: 'alert', alertId: a.alertId });
   return pending.map((a) => a.alertId);
 }

@@ -191,7 +191,7 @@ export async function runSweep(ctx: StageContext, options: SweepOptions = {}): P
     const now = ctx.now().toISOString();
     const usedId = open?.summaryId ?? summaryId;
     let raised = false;
-    if (open) raised = await ctx.repo.putNew(open.item);
+    if (open) raised = await ctx.repo.putNewAlert(open.item);
     else if (!stored) {
       const item = {
         ...keys.alert(summaryId),
@@ -214,7 +214,7 @@ export async function runSweep(ctx: StageContext, options: SweepOptions = {}): P
       // Open first, then the summary with the ids it covers: a crash after either leaves alerts the next
       // run (any day) records as covered, the summary written once; a crash before leaves nothing.
       await putOpenSummary(ctx.repo, first, { summaryId, covers: item.covers, item });
-      raised = await ctx.repo.putNew(item);
+      raised = await ctx.repo.putNewAlert(item);
     }
     await recordDeliveredAlerts(
       ctx.repo,

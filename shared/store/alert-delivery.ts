@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Channel } from '../channels/robot.ts';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
+import { clearPending, listPending } from './pending.ts';
 import { AlertRecord } from './records.ts';
 import type { Repository } from './repository.ts';
+import { batchGetItems } from './sweep-reads.ts';
 import { keys } from './table.ts';
 
 /**
@@ -142,31 +144,42 @@ export async function markAlertDelivered(repo: Repository, alertId: string, now:
       ExpressionAttributeValues: { ':now': now },
     }),
   );
+  await clearPending(repo, 'ALERT', alertId);
 }
+
+/** A mark with no alert behind it is dropped only after this long, ms (its alert may be being written). */
+const ORPHAN_MARK_MS = 60 * 60_000;
 
 /**
  * Alerts recorded but not yet delivered to all their recipients: a mail server was down longer than the
  * queue's retries, the process stopped with the alert in flight, or a delivery was still held by another
- * worker. A scan is fine here: alerts number in the thousands a year, and this runs once per cycle.
+ * worker. Read from their pending marks (pending.ts: one Query, then the alerts by BatchGetItem), never by
+ * a Scan of the table; marks whose alert is delivered, or that have had no alert behind them for an hour
+ * (a crash between the mark and the alert), are dropped on the way. `now` is ISO 8601.
  */
-export async function undeliveredAlerts(repo: Repository): Promise<AlertRecord[]> {
+export async function undeliveredAlerts(
+  repo: Repository,
+  now: string = new Date().toISOString(),
+): Promise<AlertRecord[]> {
+  const marks = await listPending(repo, 'ALERT', now, {
+    filter: 'begins_with(pk, :p) AND attribute_not_exists(deliveredAt)',
+    values: { ':p': 'ALERT#' },
+    idOf: (item) => String(item.alertId),
+  });
+  const items = await batchGetItems(
+    repo,
+    marks.map((m) => keys.alert(m.id)),
+  );
   const out: AlertRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await repo.db.send(
-      new ScanCommand({
-        TableName: repo.table,
-        FilterExpression: 'begins_with(pk, :p) AND attribute_not_exists(deliveredAt)',
-        ExpressionAttributeValues: { ':p': 'ALERT#' },
-        ExclusiveStartKey: start,
-        ConsistentRead: true,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const { deliveredAt: _d, ...rest } = withoutKeys(item);
+  for (const mark of marks) {
+    const k = keys.alert(mark.id);
+    const item = items.get(`${k.pk}\u0000${k.sk}`);
+    if (item && item.deliveredAt === undefined) {
+      const { deliveredAt: _d, covers: _c, ...rest } = withoutKeys(item);
       out.push(AlertRecord.parse(rest));
+    } else if (item || Date.parse(now) - Date.parse(mark.at) > ORPHAN_MARK_MS) {
+      await clearPending(repo, 'ALERT', mark.id);
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return out;
 }

@@ -14,16 +14,22 @@ import { keys } from './table.ts';
 export interface OpenSummary {
   summaryId: string;
   covers: string[];
-  item: Record<string, unknown>;
+  item: Record<string, unknown> & { alertId: string; createdAt: string };
 }
 
 /** The open summary an item holds (the item as read, keys included), or null for none or a malformed one. */
 export function openSummaryOf(item: Record<string, unknown> | undefined): OpenSummary | null {
   if (!item) return null;
   const open = withoutKeys(item) as Partial<OpenSummary>;
-  if (typeof open.summaryId !== 'string' || !Array.isArray(open.covers) || typeof open.item !== 'object')
-    return null;
-  return { summaryId: open.summaryId, covers: open.covers.map(String), item: open.item ?? {} };
+  const summary = open.item as Record<string, unknown> | undefined;
+  if (typeof open.summaryId !== 'string' || !Array.isArray(open.covers) || !summary) return null;
+  const { alertId, createdAt } = summary;
+  if (typeof alertId !== 'string' || typeof createdAt !== 'string') return null;
+  return {
+    summaryId: open.summaryId,
+    covers: open.covers.map(String),
+    item: { ...summary, alertId, createdAt },
+  };
 }
 
 /** Records the summary about to be raised (replacing an earlier open one of the batch). */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
 import { FINDINGS_PK, FINDINGS_SK, findingIndexKeys, withFindingIndex } from './finding-index.ts';
+import { markPending } from './pending.ts';
 import { queryAll } from './query-all.ts';
 import { AlertRecord, BodyState, ReportItem, type RevisionItem, StoredRobots } from './records.ts';
 import { keys } from './table.ts';
@@ -155,7 +156,18 @@ export class Repository {
 
   /** Stores an alert once; false when the same (rule, body, year) was already raised. */
   async recordAlert(alert: AlertRecord): Promise<boolean> {
-    return this.putNew({ ...keys.alert(alert.alertId), ...alert });
+    return this.putNewAlert({ ...keys.alert(alert.alertId), ...alert });
+  }
+
+  /**
+   * An alert item (keys included) put once, marked pending first (pending.ts: the redrive finds what is
+   * undelivered without a Scan; the mark goes when it is delivered). False when it was already there.
+   */
+  async putNewAlert(
+    item: Record<string, unknown> & { alertId: string; createdAt: string },
+  ): Promise<boolean> {
+    await markPending(this, 'ALERT', item.alertId, item.createdAt);
+    return this.putNew(item);
   }
 
   async getAlert(alertId: string): Promise<AlertRecord | undefined> {
