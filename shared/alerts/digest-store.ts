@@ -1,6 +1,7 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../store/dynamo.ts';
 import { clearPending, listPending, markPending } from '../store/pending.ts';
+import { queryAll } from '../store/query-all.ts';
 import type { Repository } from '../store/repository.ts';
 
 /** One alert waiting for a subscriber's daily digest (`DIGEST#<emailHash>` / `ENTRY#<alertId>`). */
@@ -74,17 +75,10 @@ export async function takeEntries(
   emailHash: string,
   digestId: string,
 ): Promise<DigestEntry[]> {
-  const res = await repo.db.send(
-    new QueryCommand({
-      TableName: repo.table,
-      KeyConditionExpression: 'pk = :p',
-      FilterExpression: 'attribute_not_exists(sentAt)',
-      ExpressionAttributeValues: { ':p': `DIGEST#${emailHash}` },
-      ConsistentRead: true,
-    }),
-  );
+  // Every page (a subscriber's mailed entries stay, so one to whom much was mailed passes 1 MB).
+  const unsent = (await queryAll(repo, `DIGEST#${emailHash}`)).filter((item) => item.sentAt === undefined);
   const out: DigestEntry[] = [];
-  for (const item of res.Items ?? []) {
+  for (const item of unsent) {
     const entry = { emailHash, alertId: String(item.alertId), addedAt: String(item.addedAt), digestId };
     if (item.digestId === digestId) {
       out.push(entry);

@@ -1,12 +1,6 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from './dynamo.ts';
+import { queryAll } from './query-all.ts';
 import type { Repository } from './repository.ts';
 
 /*
@@ -100,23 +94,11 @@ export async function listPending(
       await markPending(repo, kind, legacy.idOf(item), at);
     await repo.db.send(new PutCommand({ TableName: repo.table, Item: { ...stateKey(kind), at } }));
   }
-  const out: PendingMark[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await repo.db.send(
-      new QueryCommand({
-        TableName: repo.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `PENDING#${kind}` },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const item of page.Items ?? [])
-      out.push({ id: String(item.sk), at: String(item.at ?? ''), marks: Number(item.marks ?? 0) });
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  return (await queryAll(repo, `PENDING#${kind}`)).map((item) => ({
+    id: String(item.sk),
+    at: String(item.at ?? ''),
+    marks: Number(item.marks ?? 0),
+  }));
 }
 
 /** A filtered Scan of the whole table, every page (only for the one-time marking above). */
