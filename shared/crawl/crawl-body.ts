@@ -172,14 +172,18 @@ async function crawlWith(body: Body, deps: CrawlDeps, writes: WriteBehind): Prom
         : summary.complete
           ? 'read'
           : 'partial',
-    candidates: [...links.values()].map((l) => ({
-      url: l.url,
-      title: l.title,
-      year: l.year,
-      state: l.state,
-      ...(l.lastStatus !== undefined ? { status: l.lastStatus } : {}),
-      ...(l.lastError && l.state !== 'parsed' && l.state !== 'queued' ? { error: l.lastError } : {}),
-    })),
+    // In URL order: a listing read and a 304 (links from the store) give the same list for the same links, so
+    // an unchanged check keeps it by reference to the entry holding it (docs/evidence.md).
+    candidates: [...links.values()]
+      .sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0))
+      .map((l) => ({
+        url: l.url,
+        title: l.title,
+        year: l.year,
+        state: l.state,
+        ...(l.lastStatus !== undefined ? { status: l.lastStatus } : {}),
+        ...(l.lastError && l.state !== 'parsed' && l.state !== 'queued' ? { error: l.lastError } : {}),
+      })),
     ...(walked.error ? { error: walked.error.message } : {}),
   };
   const failing = [...links.values()].filter((l) => l.state === 'failed' || l.state === 'dead').length;

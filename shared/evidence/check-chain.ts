@@ -1,3 +1,4 @@
+import { referenceProblem } from './candidate-ref.ts';
 import { canonicalHash } from './canonical-json.ts';
 import { outOfOrder } from './root-times.ts';
 
@@ -66,7 +67,12 @@ export type BreakKind =
   /** A head a daily root committed to is not in the log as committed: the end was deleted or rewritten. */
   | 'root-mismatch'
   /** An entry is dated before the entry it follows, or after the daily root that committed it. */
-  | 'time-order';
+  | 'time-order'
+  /**
+   * An entry keeps its candidate list by reference (`candidatesFrom`), and the entry named holds no list,
+   * is not there, or holds a list that does not give the digest the referring entry binds.
+   */
+  | 'list-mismatch';
 
 export interface ChainBreak {
   bodyId: string;
@@ -97,12 +103,15 @@ function chainStartOf(entry: StoredEntry | undefined): number | null {
 
 /**
  * Verifies one body's check log: every entry's hash, every link to the previous entry, the sequence
- * without gaps, and each head a daily root committed to (`committed`, any order). Pure.
+ * without gaps, each head a daily root committed to (`committed`, any order), and every candidate list kept
+ * by reference against the digest the referring entry binds (the holder among `entries` or `holders`,
+ * matched by `at`). Pure.
  */
 export function verifyChain(
   bodyId: string,
   entries: readonly StoredEntry[],
   committed: ReadonlyArray<{ date: string; seq: number; hash: string; rootAt?: string }> = [],
+  holders: readonly StoredEntry[] = [],
 ): ChainReport {
   const sealed = entries
     .map((e) => ({ e, link: linkOf(e), at: typeof e.at === 'string' ? e.at : null }))
@@ -174,6 +183,14 @@ export function verifyChain(
       });
     }
     previous = link;
+  }
+  const byAt = new Map<string, StoredEntry>();
+  for (const e of [...holders, ...entries]) if (typeof e.at === 'string') byAt.set(e.at, e);
+  for (const { e, link, at } of chained) {
+    const from = e.candidatesFrom as { at?: unknown } | undefined;
+    if (!from) continue;
+    const problem = referenceProblem(e, typeof from.at === 'string' ? byAt.get(from.at) : undefined);
+    if (problem) breaks.push({ bodyId, kind: 'list-mismatch', at, seq: link.seq, detail: problem });
   }
   for (const i of outOfOrder(chained.map((c) => c.at))) {
     const c = chained[i] as (typeof chained)[number];

@@ -264,7 +264,8 @@ async function checkChain(
 ): Promise<void> {
   const { chain } = proof;
   const entries = chain.entries as StoredEntry[];
-  const report = verifyChain(chain.bodyId, entries);
+  // Lists kept by reference are checked against the digest their entry binds (holders off the path too).
+  const report = verifyChain(chain.bodyId, entries, [], (chain.referenced ?? []) as StoredEntry[]);
   // A path starts mid-chain: its first entry's link points outside the package, so it is not checked.
   const first = (entries[0]?.chain as { seq?: number } | undefined)?.seq ?? 1;
   const real = report.breaks.filter(

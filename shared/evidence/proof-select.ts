@@ -1,3 +1,4 @@
+import { refOf, resolveCandidates } from './candidate-ref.ts';
 import { type ChainLink, linkOf, type StoredEntry } from './check-chain.ts';
 import { type DailyRoot, leafData, type RootLeaf } from './daily-root.ts';
 import { inclusionProof } from './merkle.ts';
@@ -17,6 +18,11 @@ export interface ProvingEntry {
 export interface ChainPath {
   bodyId: string;
   entries: StoredEntry[];
+  /**
+   * The entries off the path that hold a candidate list an entry on it keeps by reference (as stored), so a
+   * verifier checks that list against the digest the referring entry binds. Absent in older packages.
+   */
+  referenced?: StoredEntry[];
   root: DailyRoot | null;
   leaf: RootLeaf | null;
   leafIndex: number | null;
@@ -49,7 +55,10 @@ export function provingEntries(
   reportUrl?: string,
   backdatedFrom?: string,
 ): ProvingEntry[] {
-  const sealed = entries.filter((e) => linkOf(e)).sort((a, b) => seqOf(a) - seqOf(b));
+  // Lists kept by reference are read from the entry holding them (an unresolvable one lists nothing).
+  const sealed = resolveCandidates(entries)
+    .entries.filter((e) => linkOf(e))
+    .sort((a, b) => seqOf(a) - seqOf(b));
   const at = (e: StoredEntry) => String(e.at);
   const out: ProvingEntry[] = [];
   if (reportUrl !== undefined) {
@@ -110,9 +119,11 @@ export function chainPath(
     const index = leaves.findIndex((l) => l.bodyId === bodyId && l.seq >= to);
     if (index < 0) continue;
     const leaf = leaves[index] as RootLeaf;
+    const path = sealed.filter((e) => seqOf(e) >= from && seqOf(e) <= leaf.seq);
     return {
       bodyId,
-      entries: sealed.filter((e) => seqOf(e) >= from && seqOf(e) <= leaf.seq),
+      entries: path,
+      referenced: holdersOff(path, entries),
       root,
       leaf,
       leafIndex: index,
@@ -120,13 +131,22 @@ export function chainPath(
       proof: inclusionProof(leaves.map(leafData), index),
     };
   }
+  const path = sealed.filter((e) => seqOf(e) >= from);
   return {
     bodyId,
-    entries: sealed.filter((e) => seqOf(e) >= from),
+    entries: path,
+    referenced: holdersOff(path, entries),
     root: null,
     leaf: null,
     leafIndex: null,
     treeSize: null,
     proof: [],
   };
+}
+
+/** The entries (as stored) holding the lists that entries on `path` refer to, when not on the path. */
+function holdersOff(path: readonly StoredEntry[], all: readonly StoredEntry[]): StoredEntry[] {
+  const onPath = new Set(path.map((e) => e.at));
+  const wanted = new Set(path.flatMap((e) => refOf(e)?.at ?? []).filter((at) => !onPath.has(at)));
+  return all.filter((e) => typeof e.at === 'string' && wanted.has(e.at));
 }

@@ -1,7 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Body, BodyLevel } from '../domain/body.ts';
 import { reachable } from '../stages/sweep-stage.ts';
-import { type BodyState, CheckEntry, type CheckSummary } from '../store/records.ts';
+import { checkEntriesOf } from '../store/check-resolve.ts';
+import type { BodyState, CheckSummary } from '../store/records.ts';
 import { NotFoundError, type ReadContext } from './context.ts';
 import type { BodyDetail, BodySummary, CheckLogEntry, CrawlHealth, Page } from './types.ts';
 
@@ -121,10 +122,8 @@ export async function recentChecks(ctx: ReadContext, bodyId: string, limit = 10)
       Limit: limit,
     }),
   );
-  return (res.Items ?? []).flatMap((item) => {
-    const parsed = CheckEntry.safeParse(item);
-    return parsed.success ? [checkLogEntry(parsed.data)] : [];
-  });
+  // Entries that keep their candidate list by reference get it from the entry holding it.
+  return (await checkEntriesOf(ctx.repo, bodyId, res.Items ?? [], false)).map(checkLogEntry);
 }
 
 /** A body with its parent chain, crawl health and check-log summary. Throws NotFoundError for an unknown id. */

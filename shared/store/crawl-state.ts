@@ -1,9 +1,11 @@
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InfrastructureError } from '../errors.ts';
+import { compactCandidates, holderOf, type ListHolder } from '../evidence/candidate-ref.ts';
 import { type ChainLink, linkOf, sealEntry } from '../evidence/check-chain.ts';
 import { batchPut, MAX_UNPROCESSED_ROUNDS, unprocessedBackoff } from './batch-write.ts';
+import { checkEntriesOf } from './check-resolve.ts';
 import { withoutKeys } from './dynamo.ts';
-import { BodyState, CheckEntry, WalkState } from './records.ts';
+import { BodyState, type CheckEntry, WalkState } from './records.ts';
 import type { Repository } from './repository.ts';
 import { keys } from './table.ts';
 
@@ -62,12 +64,25 @@ export async function putWalk(repo: Repository, walk: WalkState): Promise<void> 
  * written by a crawl that failed afterwards is still the one the next entry links to.
  */
 export async function latestChainLink(repo: Repository, bodyId: string): Promise<ChainLink | null> {
+  return (await newestEntry(repo, bodyId)).link;
+}
+
+/**
+ * The body's newest check-log entry as the next one needs it: its chain link (null: none, or it predates
+ * the chain) and the entry holding its candidate list (candidate-ref.ts), in one Query (Limit 1, newest
+ * first, consistent).
+ */
+async function newestEntry(
+  repo: Repository,
+  bodyId: string,
+): Promise<{ link: ChainLink | null; holder: ListHolder | undefined }> {
   const res = await repo.db.send(
     new QueryCommand({
       TableName: repo.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
       ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': 'CHECK#' },
-      ProjectionExpression: 'sk, chain',
+      ProjectionExpression: 'sk, #at, chain, candidatesDigest, candidatesFrom',
+      ExpressionAttributeNames: { '#at': 'at' },
       ScanIndexForward: false,
       Limit: 1,
       ConsistentRead: true,
@@ -75,7 +90,7 @@ export async function latestChainLink(repo: Repository, bodyId: string): Promise
   );
   // An entry written before the chain began carries no link: the next entry starts the chain.
   const newest = res.Items?.[0];
-  return newest ? linkOf(newest) : null;
+  return { link: newest ? linkOf(newest) : null, holder: holderOf(newest) };
 }
 
 /** How many check-log entries a body has (a COUNT query, every page). */
@@ -110,12 +125,15 @@ export async function finishCheck(
   state: BodyState,
   walkSaved: boolean,
 ): Promise<void> {
-  const previous = await latestChainLink(repo, entry.bodyId);
+  const { link: previous, holder } = await newestEntry(repo, entry.bodyId);
+  // The same candidate list as the newest entry's is kept by reference to the entry holding it (1 WRU
+  // instead of 3 for an unchanged check with 10 report links); the digest binds it, inside the hash.
+  const stored = compactCandidates(entry, previous ? holder : undefined);
   // The first sealed entry records how many entries came before it, so a verifier can tell a
   // stripped or forged unsealed entry from one written before the chain existed.
   const sealed = previous
-    ? sealEntry(entry, previous)
-    : sealEntry({ ...entry, chainStart: { earlier: await countChecks(repo, entry.bodyId) } }, null);
+    ? sealEntry(stored, previous)
+    : sealEntry({ ...stored, chainStart: { earlier: await countChecks(repo, entry.bodyId) } }, null);
   const items: Array<Record<string, unknown>> = [
     { ...keys.check(entry.bodyId, entry.at), ...sealed },
     { ...keys.body(state.bodyId), ...state },
@@ -134,7 +152,10 @@ export async function finishCheck(
   await batchPut(repo, items);
 }
 
-/** The newest check-log entries of a body, newest first. */
+/**
+ * The newest check-log entries of a body, newest first, candidate lists kept by reference filled in
+ * (store/check-resolve.ts: an entry whose list cannot be resolved is left out).
+ */
 export async function listChecks(repo: Repository, bodyId: string, limit = 20): Promise<CheckEntry[]> {
   const res = await repo.db.send(
     new QueryCommand({
@@ -146,12 +167,13 @@ export async function listChecks(repo: Repository, bodyId: string, limit = 20): 
       ConsistentRead: true,
     }),
   );
-  return (res.Items ?? []).map((i) => CheckEntry.parse(withoutKeys(i)));
+  return checkEntriesOf(repo, bodyId, res.Items ?? []);
 }
 
 /**
  * A body's check-log entries whose time falls between `from` and `to` (ISO strings or dates, compared as
- * the `CHECK#<time>` keys sort), oldest first, every page of the query.
+ * the `CHECK#<time>` keys sort), oldest first, every page of the query, candidate lists kept by reference
+ * filled in (store/check-resolve.ts: an entry whose list cannot be resolved is left out).
  */
 export async function listChecksBetween(
   repo: Repository,
@@ -159,10 +181,10 @@ export async function listChecksBetween(
   from: string,
   to: string,
 ): Promise<CheckEntry[]> {
-  const out: CheckEntry[] = [];
+  const out: Array<Record<string, unknown>> = [];
   // An empty range (`from` after `to`, e.g. a page date later than the first sighting): nothing to read, and
   // DynamoDB refuses a BETWEEN whose lower bound is above its upper bound (dynalite does not check).
-  if (`CHECK#${from}` > `CHECK#${to}`) return out;
+  if (`CHECK#${from}` > `CHECK#${to}`) return [];
   let start: Record<string, unknown> | undefined;
   do {
     const res = await repo.db.send(
@@ -178,8 +200,8 @@ export async function listChecksBetween(
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
-    out.push(...(res.Items ?? []).map((i) => CheckEntry.parse(withoutKeys(i))));
+    out.push(...(res.Items ?? []));
     start = res.LastEvaluatedKey;
   } while (start);
-  return out;
+  return checkEntriesOf(repo, bodyId, out);
 }

@@ -208,6 +208,16 @@ export const CheckEntry = CheckSummary.extend({
     }),
   ),
   error: z.string().optional(),
+  /**
+   * SHA-256 of the canonical JSON of `candidates` (docs/evidence.md, "Candidate lists by reference"); absent on
+   * entries written before it.
+   */
+  candidatesDigest: z.string().optional(),
+  /**
+   * As stored, an entry whose list is the previous entry's keeps no `candidates` but names the entry holding
+   * them (`at`, chain `seq`); readers get `candidates` filled in from it (store/check-resolve.ts).
+   */
+  candidatesFrom: z.object({ at: z.string(), seq: z.number().int() }).optional(),
   /** The entry's link in the body's hash chain (docs/evidence.md); absent on entries written before it. */
   chain: z.object({ seq: z.number().int(), prev: z.string().nullable(), hash: z.string() }).optional(),
 });
