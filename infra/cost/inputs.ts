@@ -49,8 +49,11 @@ const m = (value: number, note: string): Input => ({ value, source: 'measured', 
 const a = (value: number, note: string): Input => ({ value, source: 'assumed', note });
 const set = (value: number, note: string): Input => ({ value, source: 'setting', note });
 
-/** infra/cost/crawl-memory.ts 2 2 10 (30 Nov 20:17): the stored JSON of an unchanged check's CHECK# entry. */
-const CHECK_ENTRY_BYTES_10 = 2427;
+/**
+ * infra/cost/crawl-memory.ts 2 2 10 (1 Dec 03:46): the stored JSON of an unchanged check's CHECK# entry, its
+ * candidate list kept by reference to the entry holding it (docs/evidence.md; 2,427 bytes with the list).
+ */
+const CHECK_ENTRY_BYTES_10 = 797;
 
 /** One check of a body whose listing has not changed: the steady state, nearly every check. */
 export const UNCHANGED_CHECK = {
@@ -61,11 +64,11 @@ export const UNCHANGED_CHECK = {
   ),
   readUnits: a(
     5,
-    'consistent reads: the state BatchGet of META (590 bytes measured) and WALK (absent on an unchanged check, still charged) = 2 RRU, the links Query of 10 LINK items × 661 bytes measured = 2 RRU (10 links a body assumed), and the chain Query for the newest CHECK# entry (shared/store/crawl-state.ts latestChainLink, Limit 1, 2,427 bytes) = 1 RRU',
+    'consistent reads: the state BatchGet of META (590 bytes measured) and WALK (absent on an unchanged check, still charged) = 2 RRU, the links Query of 10 LINK items × 661 bytes measured = 2 RRU (10 links a body assumed), and the chain Query for the newest CHECK# entry (shared/store/crawl-state.ts, Limit 1, 797 bytes) = 1 RRU',
   ),
   writeUnits: m(
-    4,
-    'CHECK# entry 2,427 bytes measured with 10 report links (1,160 with 3; crawl-memory.ts) = 3 WRU, + META 625 bytes = 1 WRU (10 links a body assumed)',
+    2,
+    'CHECK# entry 797 bytes measured with 10 report links, the unchanged list kept by reference (crawl-memory.ts 2 2 10; 2,427 bytes with the list) = 1 WRU, + META 625 bytes = 1 WRU (10 links a body assumed)',
   ),
   s3Puts: m(0, 'RESULTS.md, unchanged cycle: 0 S3 writes'),
   dueCheckReadUnits: a(
@@ -222,7 +225,7 @@ export const FUNCTIONS = { parseGb: 1, cycleGb: 0.5 };
  */
 export const CHECK_ENTRY_KB = m(
   CHECK_ENTRY_BYTES_10 / 1024,
-  `an unchanged check's CHECK# entry with 10 report links on the listing: ${CHECK_ENTRY_BYTES_10} bytes measured (infra/cost/crawl-memory.ts 2 2 10; 1,160 bytes with 3); 10 links a body assumed`,
+  `an unchanged check's CHECK# entry with 10 report links on the listing, the list kept by reference: ${CHECK_ENTRY_BYTES_10} bytes measured (infra/cost/crawl-memory.ts 2 2 10; 2,427 with the list, kept only by a check whose list changed); 10 links a body assumed`,
 );
 
 /** The table class the stack sets (infra/constructs/storage.ts TABLE_CLASS; test/unit/infra/storage.test.ts). */
