@@ -7,6 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { InfrastructureError } from '../errors.ts';
+import { decodeFromArchive, encodeForArchive, isCompressible } from './archive-encoding.ts';
 import { fromObjectMetadata, RawMeta, toObjectMetadata } from './archive-meta.ts';
 
 export { RawMeta } from './archive-meta.ts';
@@ -58,6 +59,11 @@ const CONFLICT_ATTEMPTS = 3;
  * snapshots are mostly repeats (a listing read again without a 304), so a HeadObject is asked first for them:
  * a refused conditional PUT is billed as a PUT, and a HEAD costs about a twelfth of one (S3 Standard list
  * prices, $0.0004 against $0.005 per 1,000 requests).
+ *
+ * Text (HTML pages, listing snapshots, parsed JSON) is stored Brotli-compressed with `Content-Encoding: br`
+ * (archive-encoding.ts); the key, sha256 and size stay the original bytes', and every read gives the
+ * original bytes back (checked against the sha256 when decompressed). Objects stored before, without a
+ * Content-Encoding, read as they are.
  */
 export class RawArchive {
   constructor(
@@ -101,14 +107,26 @@ export class RawArchive {
     if (!metadata)
       // Layout 1. Meta first: a crash between the two leaves an orphan meta, never bytes without provenance.
       await this.putObject(`${key}.meta.json`, JSON.stringify(full, null, 2), 'application/json');
-    const created = await this.putObject(key, bytes, contentType, metadata ?? undefined);
+    const { body, encoding } = await encodeForArchive(bytes, isCompressible(meta.contentType, ext));
+    const created = await this.putObject(key, body, contentType, metadata ?? undefined, true, encoding);
     return { key, sha256, created };
   }
 
-  /** The bytes and provenance of an archived object (either layout). Throws InfrastructureError when absent. */
+  /**
+   * The original bytes and provenance of an archived object (either layout, compressed or not). Throws
+   * InfrastructureError when absent, or when decompressed bytes are not the ones its provenance names.
+   */
   async get(key: string): Promise<{ bytes: Uint8Array; meta: RawMeta }> {
-    const { bytes, metadata } = await this.getObjectWithMetadata(key);
-    return { bytes, meta: await this.metaOf(key, metadata) };
+    const { body, encoding, metadata } = await this.getStored(key);
+    const meta = await this.metaOf(key, metadata);
+    if (!encoding) return { bytes: body, meta };
+    const bytes = await this.decode(key, body, encoding, meta.size);
+    if (bytes.byteLength !== meta.size || sha256Hex(bytes) !== meta.sha256)
+      throw new InfrastructureError(
+        `S3 object ${key}: its ${encoding}-decoded bytes are not the archived ones (sha256 or size differs)`,
+        's3',
+      );
+    return { bytes, meta };
   }
 
   /** The provenance of an archived object (either layout) without its bytes. */
@@ -154,7 +172,8 @@ export class RawArchive {
   async putParsed(bodyId: string, sha256: string, record: unknown): Promise<string> {
     const key = `parsed/${bodyId}/${sha256}.json`;
     // Overwritten on a re-parse: a parser or rule improvement replaces the record.
-    await this.putObject(key, JSON.stringify(record), 'application/json', undefined, false);
+    const { body, encoding } = await encodeForArchive(Buffer.from(JSON.stringify(record)), true);
+    await this.putObject(key, body, 'application/json', undefined, false, encoding);
     return key;
   }
 
@@ -163,8 +182,9 @@ export class RawArchive {
   }
 
   /**
-   * PutObject; `ifNoneMatch` makes it conditional. True when written, false when S3 answered 412 (the key
-   * exists). A 409 (a concurrent conditional write of the key) is tried again.
+   * PutObject; `ifNoneMatch` makes it conditional; `contentEncoding` names how `body` is compressed. True
+   * when written, false when S3 answered 412 (the key exists). A 409 (a concurrent conditional write of the
+   * key) is tried again.
    */
   private async putObject(
     key: string,
@@ -172,6 +192,7 @@ export class RawArchive {
     contentType: string,
     metadata?: Record<string, string>,
     ifNoneMatch = true,
+    contentEncoding?: string,
   ): Promise<boolean> {
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -181,6 +202,7 @@ export class RawArchive {
             Key: key,
             Body: body,
             ContentType: contentType,
+            ...(contentEncoding ? { ContentEncoding: contentEncoding } : {}),
             ...(metadata ? { Metadata: metadata } : {}),
             ...(ifNoneMatch ? { IfNoneMatch: '*' } : {}),
           }),
@@ -195,19 +217,43 @@ export class RawArchive {
     }
   }
 
-  private async getObjectWithMetadata(
-    key: string,
-  ): Promise<{ bytes: Uint8Array; metadata: Record<string, string> | undefined }> {
+  /** The stored bytes of an object as S3 holds them, their Content-Encoding and user metadata. */
+  private async getStored(key: string): Promise<{
+    body: Uint8Array;
+    encoding: string | undefined;
+    metadata: Record<string, string> | undefined;
+  }> {
     const res = await this.s3
       .send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
       .catch((error: unknown) => {
         throw storeError('GetObject', key, error);
       });
     if (!res.Body) throw new InfrastructureError(`S3 GetObject ${key}: empty body`, 's3');
-    return { bytes: await res.Body.transformToByteArray(), metadata: res.Metadata };
+    return {
+      body: await res.Body.transformToByteArray(),
+      encoding: res.ContentEncoding,
+      metadata: res.Metadata,
+    };
   }
 
+  private async decode(
+    key: string,
+    body: Uint8Array,
+    encoding: string,
+    maxBytes?: number,
+  ): Promise<Uint8Array> {
+    try {
+      return await decodeFromArchive(body, encoding, maxBytes);
+    } catch (error) {
+      throw new InfrastructureError(`S3 object ${key}: cannot decode its ${encoding} body`, 's3', {
+        cause: error,
+      });
+    }
+  }
+
+  /** An object's original bytes (decompressed when stored with a Content-Encoding). */
   private async getObject(key: string): Promise<Uint8Array> {
-    return (await this.getObjectWithMetadata(key)).bytes;
+    const { body, encoding } = await this.getStored(key);
+    return encoding ? this.decode(key, body, encoding) : body;
   }
 }

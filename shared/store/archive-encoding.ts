@@ -1,0 +1,67 @@
+import { promisify } from 'node:util';
+import { brotliCompress, brotliDecompress, constants, gunzip } from 'node:zlib';
+
+const compress = promisify(brotliCompress);
+const decompressBrotli = promisify(brotliDecompress);
+const decompressGzip = promisify(gunzip);
+
+/** The `Content-Encoding` (RFC 9110 §8.4) the archive writes text objects with: Brotli (RFC 7932). */
+export const ARCHIVE_ENCODING = 'br';
+
+/**
+ * Media types stored compressed: text (HTML pages, listing snapshots, JSON records, XML data feeds).
+ * Not PDF, DOCX, XLSX, ZIP or images: they are compressed already (a second pass saves next to nothing).
+ */
+const TEXT_TYPES =
+  /^(text\/|application\/(json|xml|xhtml\+xml|javascript|ld\+json)\b|[a-z]+\/[\w.-]+\+(xml|json)\b)/i;
+const TEXT_EXTENSIONS = new Set(['html', 'htm', 'shtml', 'xhtml', 'json', 'xml', 'txt', 'csv', 'js']);
+
+/** True when bytes of this media type (or, without one, this file extension) are archived compressed. */
+export function isCompressible(contentType: string | null | undefined, ext: string): boolean {
+  return contentType ? TEXT_TYPES.test(contentType.trim()) : TEXT_EXTENSIONS.has(ext.toLowerCase());
+}
+
+/**
+ * The bytes to store for `bytes` and their Content-Encoding: Brotli at quality 11 in text mode when the
+ * media type is text and the result is smaller, else the bytes themselves (encoding undefined). Runs on
+ * libuv's thread pool, so a crawl's other requests go on meanwhile.
+ */
+export async function encodeForArchive(
+  bytes: Uint8Array,
+  compressible: boolean,
+): Promise<{ body: Uint8Array; encoding: string | undefined }> {
+  if (!compressible || bytes.byteLength === 0) return { body: bytes, encoding: undefined };
+  const packed = await compress(bytes, {
+    params: {
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+      [constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength,
+    },
+  });
+  return packed.byteLength < bytes.byteLength
+    ? {
+        body: new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength),
+        encoding: ARCHIVE_ENCODING,
+      }
+    : { body: bytes, encoding: undefined };
+}
+
+/**
+ * The original bytes of a stored object from its `Content-Encoding`: none or `identity` as stored, `br`
+ * or `gzip` decompressed (at most `maxBytes` when given: the size its provenance records). Throws Error
+ * naming the encoding when it is another one or the data is corrupt.
+ */
+export async function decodeFromArchive(
+  body: Uint8Array,
+  encoding: string | undefined,
+  maxBytes?: number,
+): Promise<Uint8Array> {
+  const coding = encoding?.trim().toLowerCase();
+  if (!coding || coding === 'identity') return body;
+  const limit = maxBytes === undefined ? {} : { maxOutputLength: Math.max(maxBytes, 1) };
+  let out: Buffer;
+  if (coding === 'br') out = await decompressBrotli(body, limit);
+  else if (coding === 'gzip' || coding === 'x-gzip') out = await decompressGzip(body, limit);
+  else throw new Error(`unsupported Content-Encoding "${encoding}"`);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
