@@ -24,6 +24,8 @@ export class Alert extends Construct {
       timeout,
       environment: props.environment,
       alarmAction: props.alarmAction,
+      // Only its queues invoke it: their dead-letter and oldest-message alarms speak for it.
+      queueConsumerOnly: true,
     });
     bindTable(this.fn, props.storage.table, 'readWrite');
     bindBucket(this.fn, props.storage.bucket, 'none');

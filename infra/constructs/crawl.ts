@@ -77,6 +77,8 @@ export class Crawl extends Construct {
       timeout: http.timeout,
       environment: { ...props.environment, NIANBAO_CONCURRENCY: String(http.inFlight) },
       alarmAction: props.alarmAction,
+      // Only its queues invoke it: their dead-letter and oldest-message alarms speak for it.
+      queueConsumerOnly: true,
     });
     bindQueueProducer(this.fn, this.queue.queue, 'NIANBAO_CRAWL_QUEUE_URL');
     bindQueueProducer(this.fn, this.browserQueue.queue, 'NIANBAO_BROWSER_QUEUE_URL');
@@ -91,6 +93,8 @@ export class Crawl extends Construct {
       withBrowser: true,
       environment: props.environment,
       alarmAction: props.alarmAction,
+      // Only its queues invoke it: their dead-letter and oldest-message alarms speak for it.
+      queueConsumerOnly: true,
     });
     // Its continuations and re-queued bodies stay on the browser queue: it is this function's crawl queue.
     bindQueueProducer(this.browserFn, this.browserQueue.queue, 'NIANBAO_CRAWL_QUEUE_URL');

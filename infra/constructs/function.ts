@@ -40,6 +40,15 @@ export interface AppFunctionProps {
   withBrowser?: boolean;
   environment?: Record<string, string>;
   alarmAction: cloudwatch.IAlarmAction;
+  /**
+   * Invoked only by the SQS event sources of WorkQueues (work-queue.ts), each alarmed on its dead-letter
+   * queue and on the age of its oldest message: the function then has no errors and throttles alarms of
+   * its own. A failed or throttled invocation gives its messages back to the queue; one that keeps failing
+   * is dead-lettered and one that cannot run leaves its queue growing old, and both alarm. An error that a
+   * retry cured needs no admin. Functions invoked otherwise (API Gateway, the scheduler, SNS), where a
+   * failure reaches no dead-letter queue, keep both alarms.
+   */
+  queueConsumerOnly?: boolean;
 }
 
 /** The CloudFormation logical id of an L2's resource, as cdk-nag names it in a finding. */
@@ -63,7 +72,8 @@ export const NAG_REASONS = {
 /**
  * A NodejsFunction with the project's defaults: Node 22, arm64 (x86_64 with Chromium), ESM bundle, source
  * maps, 1-month logs in a log group of its own, a role of its own with no managed policy (only the grants
- * the bind helpers add), and alarms on its errors and throttles.
+ * the bind helpers add), and alarms on its errors and throttles (unless its queues' alarms already say it:
+ * `queueConsumerOnly`).
  */
 export class AppFunction extends nodejs.NodejsFunction {
   readonly logs: logs.LogGroup;
@@ -129,6 +139,7 @@ export class AppFunction extends nodejs.NodejsFunction {
       id: `AwsSolutions-IAM5[Resource::<${logicalId(logGroup)}.Arn>:*]`,
       reason: NAG_REASONS.logStreams,
     });
+    if (props.queueConsumerOnly) return;
     const alarm = (name: string, metric: cloudwatch.Metric, description: string) =>
       new cloudwatch.Alarm(this, name, {
         alarmDescription: description,

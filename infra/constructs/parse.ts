@@ -35,6 +35,8 @@ export class Parse extends Construct {
       timeout,
       environment: props.environment,
       alarmAction: props.alarmAction,
+      // Only its queues invoke it: their dead-letter and oldest-message alarms speak for it.
+      queueConsumerOnly: true,
     });
     bindTable(this.fn, props.storage.table, 'readWrite');
     bindBucket(this.fn, props.storage.bucket, 'readWrite');

@@ -314,7 +314,7 @@ describe('NianbaoStack', () => {
     });
   });
 
-  it('alarms to the SNS topic on every DLQ, queue age, function errors and throttles, and no successful crawl in 24 h', () => {
+  it('alarms to the SNS topic on every DLQ, queue age, errors and throttles of functions no queue speaks for, and no successful crawl in 24 h', () => {
     const alarms = propertiesOf('AWS::CloudWatch::Alarm');
     const by = (metric: string) => alarms.filter((a) => a.MetricName === metric).length;
     expect({
@@ -323,7 +323,35 @@ describe('NianbaoStack', () => {
       errors: by('Errors'),
       throttles: by('Throttles'),
       noCrawl: by('SuccessfulCrawls'),
-    }).toEqual({ deadLetters: 7, oldestMessage: 6, errors: 7, throttles: 7, noCrawl: 1 });
+    }).toEqual({ deadLetters: 7, oldestMessage: 6, errors: 3, throttles: 3, noCrawl: 1 });
+    // Errors and throttles alarms: exactly the functions that something other than an SQS queue invokes
+    // (API Gateway, the scheduler, SNS); a queue-only consumer's failures reach its queue's alarms.
+    const functions = template.findResources('AWS::Lambda::Function');
+    const queueFed = new Set(
+      Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map(
+        (m) => (m.Properties.FunctionName as { Ref: string }).Ref,
+      ),
+    );
+    const invokedOtherwise = Object.keys(template.findResources('AWS::Lambda::Permission')).length
+      ? new Set(
+          Object.values(template.findResources('AWS::Lambda::Permission')).map(
+            (p) =>
+              (p.Properties.FunctionName as { 'Fn::GetAtt'?: string[]; Ref?: string })['Fn::GetAtt']?.[0] ??
+              (p.Properties.FunctionName as { Ref?: string }).Ref,
+          ),
+        )
+      : new Set<string>();
+    const scheduled = JSON.stringify(template.findResources('AWS::Scheduler::Schedule'));
+    const alarmed = new Set(
+      alarms
+        .filter((a) => a.MetricName === 'Errors')
+        .map((a) => (a.Dimensions as Array<{ Value: { Ref: string } }>)[0]?.Value.Ref),
+    );
+    expect([Object.keys(functions).length, queueFed.size]).toEqual([7, 5]);
+    for (const id of Object.keys(functions)) {
+      const otherwise = invokedOtherwise.has(id) || scheduled.includes(id);
+      expect([id, alarmed.has(id)]).toEqual([id, otherwise || !queueFed.has(id)]);
+    }
     template.allResourcesProperties('AWS::CloudWatch::Alarm', {
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
     });
