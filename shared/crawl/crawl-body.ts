@@ -2,9 +2,11 @@ import type { Body } from '../domain/body.ts';
 import { errorClass, FetchError, messageOf } from '../errors.ts';
 import type { ParseMessage, Queue } from '../queue/queue.ts';
 import { finishCheck, getCrawlState, putWalk } from '../store/crawl-state.ts';
-import { listLinks, putLinks } from '../store/link-batch.ts';
+import { listLinks } from '../store/link-batch.ts';
 import type { BodyState, CheckEntry, LinkItem } from '../store/records.ts';
 import type { Repository } from '../store/repository.ts';
+import { sha1Hex } from '../store/repository.ts';
+import { keys } from '../store/table.ts';
 import type { CrawlBudget } from './budget.ts';
 import { type ArchivedDetail, archiveLoaded, type DetailDeps, definedOnly } from './detail-page.ts';
 import { walkListing } from './listing-walk.ts';
@@ -141,15 +143,8 @@ async function crawlWith(body: Body, deps: CrawlDeps, writes: WriteBehind): Prom
   for (const l of recheck.updated) links.set(l.url, l);
   updated.push(...recheck.updated);
   // The walk's writes (snapshots, new links, the saved walk) before the links' new states: a link is never
-  // stored `new` over `queued`. Links first, then their parse messages: a parse never finds its link in an
-  // older state, and a crash in between leaves the link `queued`, which the next crawl sends again.
+  // stored `new` over `queued`.
   await writes.settle();
-  await putLinks(deps.repo, dedupeByUrl([...walked.unstored, ...updated]));
-  const sent = new Set(messages.map((m) => m.rawKey));
-  for (const l of links.values()) {
-    if (l.state === 'queued' && l.rawKey && !sent.has(l.rawKey)) messages.push(parseMessageOf(body, l));
-  }
-  for (const m of messages) await deps.parseQueue.send(m, { dedupId: m.rawKey });
 
   const walkSummary = walked.summary(links.values());
   // A crawl cut short by its budget proves nothing about what it did not read: it says so in the check.
@@ -213,7 +208,19 @@ async function crawlWith(body: Body, deps: CrawlDeps, writes: WriteBehind): Prom
   // A continued crawl keeps its walk open (saved as it stands, queue empty when only links are left), so
   // the next invocation resumes it instead of reading the listing again; a finished or failed one is closed.
   if (continuation && !walked.paused) await putWalk(deps.repo, walked.walk);
-  await finishCheck(deps.repo, entry, nextState, walked.walkSaved && !continuation);
+  // The links' new states in the check's own BatchWriteItem (one call, links first). Links before their
+  // parse messages: a parse never finds its link in an older state, and a crash in between leaves the link
+  // `queued`, which the next crawl sends again.
+  const linkItems = dedupeByUrl([...walked.unstored, ...updated]).map((l) => ({
+    ...keys.link(l.bodyId, sha1Hex(l.url)),
+    ...l,
+  }));
+  await finishCheck(deps.repo, entry, nextState, walked.walkSaved && !continuation, linkItems);
+  const sent = new Set(messages.map((m) => m.rawKey));
+  for (const l of links.values()) {
+    if (l.state === 'queued' && l.rawKey && !sent.has(l.rawKey)) messages.push(parseMessageOf(body, l));
+  }
+  for (const m of messages) await deps.parseQueue.send(m, { dedupId: m.rawKey });
   if (walked.error) {
     return {
       ...outcome,

@@ -75,7 +75,7 @@ export async function latestChainLink(repo: Repository, bodyId: string): Promise
 async function newestEntry(
   repo: Repository,
   bodyId: string,
-): Promise<{ link: ChainLink | null; holder: ListHolder | undefined }> {
+): Promise<{ link: ChainLink | null; holder: ListHolder | undefined; none: boolean }> {
   const res = await repo.db.send(
     new QueryCommand({
       TableName: repo.table,
@@ -90,7 +90,7 @@ async function newestEntry(
   );
   // An entry written before the chain began carries no link: the next entry starts the chain.
   const newest = res.Items?.[0];
-  return { link: newest ? linkOf(newest) : null, holder: holderOf(newest) };
+  return { link: newest ? linkOf(newest) : null, holder: holderOf(newest), none: !newest };
 }
 
 /** How many check-log entries a body has (a COUNT query, every page). */
@@ -115,17 +115,20 @@ async function countChecks(repo: Repository, bodyId: string): Promise<number> {
 }
 
 /**
- * Ends a crawl: the check-log entry (sealed onto the body's hash chain: `chain` = { seq, prev, hash },
- * docs/evidence.md), the body's state, and the walk marked done (when one was saved), in one
- * BatchWriteItem. The check entry is append-only: its key is the check's time.
+ * Ends a crawl: `before` (the crawl's changed links, written first), the check-log entry (sealed onto the
+ * body's hash chain: `chain` = { seq, prev, hash }, docs/evidence.md), the body's state, and the walk marked
+ * done (when one was saved), in one BatchWriteItem (more when over 25 items). The check entry is
+ * append-only: its key is the check's time. Not atomic: a crash part way leaves some written, and the
+ * crawl, which threw, is retried (the next entry links to whatever is newest in the log).
  */
 export async function finishCheck(
   repo: Repository,
   entry: CheckEntry,
   state: BodyState,
   walkSaved: boolean,
+  before: ReadonlyArray<Record<string, unknown>> = [],
 ): Promise<void> {
-  const { link: previous, holder } = await newestEntry(repo, entry.bodyId);
+  const { link: previous, holder, none } = await newestEntry(repo, entry.bodyId);
   // The same candidate list as the newest entry's is kept by reference to the entry holding it (1 WRU
   // instead of 3 for an unchanged check with 10 report links); the digest binds it, inside the hash.
   const stored = compactCandidates(entry, previous ? holder : undefined);
@@ -133,8 +136,13 @@ export async function finishCheck(
   // stripped or forged unsealed entry from one written before the chain existed.
   const sealed = previous
     ? sealEntry(stored, previous)
-    : sealEntry({ ...stored, chainStart: { earlier: await countChecks(repo, entry.bodyId) } }, null);
+    : sealEntry(
+        // No entry at all (the Query found none): nothing came before, no COUNT to ask.
+        { ...stored, chainStart: { earlier: none ? 0 : await countChecks(repo, entry.bodyId) } },
+        null,
+      );
   const items: Array<Record<string, unknown>> = [
+    ...before,
     { ...keys.check(entry.bodyId, entry.at), ...sealed },
     { ...keys.body(state.bodyId), ...state },
   ];
