@@ -1,11 +1,13 @@
 import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { apiRoutes, gatewayPath } from '#shared/api/routes.ts';
+import { DEFAULT_REGISTRY_KEY } from '#shared/aws/registry.ts';
 import type { ConcernProps } from './common.ts';
 import { AppFunction, bindBucket, bindMail, bindQueueProducer, bindTable } from './function.ts';
 import { SECRET_ROTATION_REASON } from './mail.ts';
@@ -13,6 +15,8 @@ import { SECRET_ROTATION_REASON } from './mail.ts';
 export interface ApiProps extends ConcernProps {
   crawlQueue: sqs.Queue;
   cycleQueue: sqs.Queue;
+  /** The registry object's key in the archive bucket (PUT /admin/registry/:bodyId writes it). */
+  registryKey?: string;
   /** Requests per second (steady, burst) the whole API accepts. */
   throttle: { rateLimit: number; burstLimit: number };
 }
@@ -65,11 +69,28 @@ export class Api extends Construct {
     bindBucket(this.fn, props.storage.bucket, 'none');
     bindQueueProducer(this.fn, props.crawlQueue, 'NIANBAO_CRAWL_QUEUE_URL');
     bindQueueProducer(this.fn, props.cycleQueue, 'NIANBAO_CYCLE_QUEUE_URL');
-    // The admin page's queue depths (GET /admin/queues): sending already grants sqs:GetQueueAttributes on
-    // these queues; their dead-letter queues' counts need it too.
+    // The admin page's queue depths (GET /admin/queues) and dead letters (GET /admin/dead-letters, POST
+    // /admin/dead-letters/requeue): sending already grants sqs:GetQueueAttributes on these queues (their
+    // RedrivePolicy names the dead-letter queue); a dead-letter queue is counted, read without being
+    // consumed (receive, then visibility back to 0) and emptied of what is requeued (sent to its source
+    // queue, then deleted). Nothing may be sent to a dead-letter queue, nor purged.
     for (const queue of [props.crawlQueue, props.cycleQueue]) {
-      queue.deadLetterQueue?.queue.grant(this.fn, 'sqs:GetQueueAttributes');
+      queue.deadLetterQueue?.queue.grant(
+        this.fn,
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+      );
     }
+    // PUT /admin/registry/:bodyId: read-modify-write of the registry object alone (reading it is granted
+    // to every function by the stack).
+    this.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [props.storage.bucket.arnForObjects(props.registryKey ?? DEFAULT_REGISTRY_KEY)],
+      }),
+    );
     // The confirmation mail of POST /subscriptions.
     bindMail(this.fn, props.mail);
 

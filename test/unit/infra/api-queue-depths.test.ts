@@ -6,9 +6,10 @@ import { SETTINGS } from './settings.ts';
 
 /**
  * The API function may read the depth of the queues it sends to and of their dead-letter queues
- * (sqs:GetQueueAttributes, for GET /admin/queues), and nothing more of SQS than sending.
+ * (sqs:GetQueueAttributes, for GET /admin/queues), read and requeue those dead letters, and write the
+ * registry object: nothing more.
  */
-describe('the API function and queue depths', () => {
+describe('the API function: queue depths, dead letters, registry writes', () => {
   let template: Template;
   let stack: NianbaoStack;
 
@@ -18,7 +19,7 @@ describe('the API function and queue depths', () => {
     template = Template.fromStack(stack);
   });
 
-  it('grants sqs:GetQueueAttributes on the crawl and cycle queues and their dead letters, only to the API', () => {
+  it('lets the API read the crawl and cycle queues and their dead letters (depths, dead letters), only the API', () => {
     const logicalId = (q: { node: { defaultChild?: unknown } }) =>
       stack.getLogicalId(q.node.defaultChild as Parameters<typeof stack.getLogicalId>[0]);
     const crawl = stack.crawl.queue;
@@ -41,12 +42,51 @@ describe('the API function and queue depths', () => {
     const targets = (s: Statement) =>
       [s.Resource].flat().map((r) => (r as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0] ?? '');
     expect([...new Set(apiReads.flatMap(targets))].sort()).toEqual(expected);
-    // The dead-letter queues: readable, nothing more (no receive, no send, no purge).
+    // The dead-letter queues: counted, read without being consumed, emptied of what is requeued; nothing
+    // is sent there and nothing purged (GET /admin/dead-letters, POST /admin/dead-letters/requeue).
     const dead = [crawl.deadLetters, cycle.deadLetters].map(logicalId);
     const onDead = policies
       .filter((p) => p.Properties.Roles.some((r) => r.Ref === apiRole))
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((s) => targets(s).some((t) => dead.includes(t)));
-    expect([...new Set(onDead.flatMap((s) => [s.Action].flat()))]).toEqual(['sqs:GetQueueAttributes']);
+    expect([...new Set(onDead.flatMap((s) => [s.Action].flat()))].sort()).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+    ]);
+    // Their source queues: requeued letters are sent there; nothing is received or deleted from them.
+    const sources = [crawl.queue, cycle.queue].map(logicalId);
+    const onSources = policies
+      .filter((p) => p.Properties.Roles.some((r) => r.Ref === apiRole))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s) => targets(s).some((t) => sources.includes(t)))
+      .flatMap((s) => [s.Action].flat());
+    expect(onSources).toContain('sqs:SendMessage');
+    expect(onSources.filter((a) => /Receive|Delete|Purge/.test(a))).toEqual([]);
+  });
+
+  it('lets the API write the registry object and no other object (PUT /admin/registry/:bodyId)', () => {
+    const apiRole = stack.getLogicalId(
+      stack.api.fn.role?.node.defaultChild as Parameters<typeof stack.getLogicalId>[0],
+    );
+    type Statement = { Action: string | string[]; Resource: unknown };
+    const statements = (
+      Object.values(template.findResources('AWS::IAM::Policy')) as Array<{
+        Properties: { Roles: Array<{ Ref: string }>; PolicyDocument: { Statement: Statement[] } };
+      }>
+    )
+      .filter((p) => p.Properties.Roles.some((r) => r.Ref === apiRole))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const puts = statements.filter((s) => [s.Action].flat().includes('s3:PutObject'));
+    const bucket = stack.getLogicalId(
+      stack.storage.bucket.node.defaultChild as Parameters<typeof stack.getLogicalId>[0],
+    );
+    expect(puts.map((s) => s.Resource)).toEqual([
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/registry/bodies.json']] },
+    ]);
+    // Reading it: granted by the stack to every function.
+    const gets = statements.filter((s) => [s.Action].flat().includes('s3:GetObject'));
+    expect(gets.map((s) => s.Resource)).toContainEqual(puts[0]?.Resource);
   });
 });
