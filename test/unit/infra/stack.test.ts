@@ -235,8 +235,9 @@ describe('NianbaoStack', () => {
         secrets: [],
       },
       alert: { dynamodb: readWrite, s3: registry, ses, secrets: [] },
-      // The confirmation mail of POST /subscriptions, and the admin token at run time.
-      api: { dynamodb: readWrite, s3: registry, ses, secrets: secret },
+      // The confirmation mail of POST /subscriptions, the admin token at run time, and the registry
+      // object written by PUT /admin/registry/:bodyId (that one key: the test below).
+      api: { dynamodb: readWrite, s3: [...registry, 's3:PutObject'], ses, secrets: secret },
       mailEvents: { dynamodb: readWrite, s3: registry, ses: [], secrets: [] },
     });
     // Nothing anywhere may delete an item, an archived object or a version.
@@ -301,7 +302,8 @@ describe('NianbaoStack', () => {
       Environment: { Variables: Match.objectLike({ NIANBAO_REGISTRY_S3_KEY: 'registry/bodies.json' }) },
     });
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(policies.match(/\/registry\/bodies\.json"/g)?.length).toBe(7);
+    // Seven functions read it; the API writes it too (PUT /admin/registry/:bodyId).
+    expect(policies.match(/\/registry\/bodies\.json"/g)?.length).toBe(8);
     expect(policies).not.toMatch(/registry\/\*/);
   });
 
