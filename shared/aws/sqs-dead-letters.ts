@@ -28,6 +28,12 @@ export interface SqsDeadLettersOptions {
    * visible again (visibility 0) before the call returns, or come back by themselves after this if it crashed.
    */
   holdSeconds?: number;
+  /**
+   * Milliseconds after which `requeue` starts no new round (default 8,000): the API function has 15 s, and
+   * a FIFO group shows its letters a few at a time. What is left is requeued by the next call.
+   */
+  requeueBudgetMs?: number;
+  now?: () => number;
 }
 
 /** A dead letter read from its queue: the view, and what is needed to send it back or release it. */
@@ -78,13 +84,15 @@ export function deadLetterView(role: string, message: Message): DeadLetterView {
  *   MessageGroupId and a deduplication id derived from its MessageId (a retried requeue within SQS's
  *   5-minute window is not sent twice); letters are sent one by one in the order read. The others are
  *   released. It reads again while a round requeued something (a FIFO group's next letters), up to
- *   `maxPerQueue` a queue. Returns the ids requeued, in order; an id not found (already requeued, not
+ *   `maxPerQueue` a queue and while `requeueBudgetMs` has not passed. Returns the ids requeued, in order; an id not found (already requeued, not
  *   shown yet, or beyond `maxPerQueue`) is left out. SQS's StartMessageMoveTask would move ALL of a DLQ, without telling which: not used.
  * Errors: a source with no RedrivePolicy → ConfigError naming it; SQS failures are thrown as the SDK's.
  */
 export function sqsDeadLetters(o: SqsDeadLettersOptions): DeadLetterAccess {
   const max = o.maxPerQueue ?? 100;
   const hold = o.holdSeconds ?? 60;
+  const budget = o.requeueBudgetMs ?? 8_000;
+  const now = o.now ?? Date.now;
   const dlqUrls = new Map<string, Promise<string>>();
 
   const dlqOf = (source: DeadLetterSource): Promise<string> => {
@@ -176,12 +184,13 @@ export function sqsDeadLetters(o: SqsDeadLettersOptions): DeadLetterAccess {
     },
     async requeue(ids) {
       const wanted = ids ? new Set(ids) : null;
+      const started = now();
       const perQueue = await Promise.all(
         o.sources.map(async (source) => {
           const dlq = await dlqOf(source);
           const done: string[] = [];
           // Rounds: in a FIFO DLQ a group's next letters show only once its first are gone.
-          while (done.length < max) {
+          while (done.length < max && now() - started < budget) {
             const held = await read(source, dlq);
             const chosen = held
               .filter((h) => !done.includes(h.view.id) && (!wanted || wanted.has(h.view.id)))

@@ -146,6 +146,30 @@ describe('dead letters on SQS: list without consuming, requeue send-then-delete'
     expect(await depth(cycle.dlqUrl)).toEqual({ visible: 2, inFlight: 0 });
   });
 
+  it('starts no new requeue round once its time budget is spent; the next call requeues the rest', async () => {
+    const crawl = await emu.queueWithDeadLetters('budget-crawl.fifo');
+    const bodies = [{ bodyId: 'x' }, { bodyId: 'y' }];
+    await deadLetter(crawl.url, bodies, () => 'host-2');
+    // The start and the first round's check at 0 ms; every later reading 5 s on: one round only.
+    const readings = [0, 0];
+    const access = sqsDeadLetters({
+      sqs: emu.sqs,
+      sources: [{ role: 'crawl', url: crawl.url }],
+      requeueBudgetMs: 1,
+      now: () => readings.shift() ?? 5_000,
+    });
+    // One round of a FIFO group: its first letter only (the emulator shows a group's next message once
+    // the one in flight is gone; without the budget the next round would requeue it too).
+    const first = await access.requeue();
+    expect(first).toHaveLength(1);
+    expect(await depth(crawl.dlqUrl)).toEqual({ visible: 1, inFlight: 0 });
+    readings.push(0, 0);
+    const second = await access.requeue();
+    expect(second).toHaveLength(1);
+    expect(second).not.toEqual(first);
+    expect((await drain(crawl.url)).map((m) => JSON.parse(m.Body ?? ''))).toEqual(bodies);
+  });
+
   it('names a source queue that has no dead-letter queue', async () => {
     const { CreateQueueCommand } = await import('@aws-sdk/client-sqs');
     const plain = await emu.sqs.send(new CreateQueueCommand({ QueueName: 'no-dlq' }));
