@@ -17,11 +17,16 @@ export interface CrawlProps extends ConcernProps {
  * - plain HTTP: peak RSS of a crawl batch without Chromium, measured on the bundled handler
  *   (test/integration/crawl-http-memory.ts), with headroom; requests in flight per invocation so that
  *   a batch's ~30 hosts each wait only on their own host delay;
- * - browser: @sparticuz/chromium's recommended memory for one Chromium.
+ * - browser: the peak memory of Chromium rendering script-built listings of 20–40 portals one after another
+ *   in one warm container, measured with its processes (infra/cost/browser-memory.ts: 522–536 MiB summed
+ *   RSS, 376–395 MiB summed PSS, no growth with more origins), with ~1.9× headroom over the RSS sum. Less
+ *   memory is less CPU (one vCPU at 1,769 MB): a render's measured CPU (1.6 s) takes ~2.8 s at 1 GB instead
+ *   of ~1.4 s at 2 GB, but the rest of it is waiting on the portal, so 1 GB costs ~36% less a render
+ *   (infra/cost/model.ts).
  */
 export const CRAWL_SIZING = {
   http: { memoryMb: 512, inFlight: 32, timeout: Duration.minutes(15) },
-  browser: { memoryMb: 2048, timeout: Duration.minutes(5) },
+  browser: { memoryMb: 1024, timeout: Duration.minutes(5) },
   /** Crawl-tick batches at once: 100,000 bodies in batches of 1,000 whole hosts all run together. */
   batchConcurrency: 100,
   /** Single bodies (continuations, re-queued bodies) at once. */

@@ -196,7 +196,8 @@ describe('NianbaoStack', () => {
     expect(FunctionProps.parse(functionByDescription(FN.crawl)).Environment.Variables).toMatchObject({
       NIANBAO_CONCURRENCY: '32',
     });
-    expect(functionByDescription(FN.crawlBrowser)).toMatchObject({ MemorySize: 2048, Timeout: 300 });
+    // Chromium: its measured peak memory with headroom (infra/cost/browser-memory.ts).
+    expect(functionByDescription(FN.crawlBrowser)).toMatchObject({ MemorySize: 1024, Timeout: 300 });
     const roles = Object.values(FN).map(
       (f) => FunctionProps.parse(functionByDescription(f)).Role['Fn::GetAtt'][0],
     );
