@@ -33,9 +33,17 @@ export const PRICES = {
   sqsStandardPerMillion: 0.4,
   sesPerThousand: 0.1,
   cloudwatchLogsPerGbIngested: 0.5,
-  /** 2 secrets (admin token, SMTP URL) and the stack's alarms (28: infra/, counted by its test): fixed. */
-  secretsPerMonth: 2 * 0.4,
-  alarmsPerMonth: 28 * 0.1,
+  /**
+   * Fixed: Secrets Manager $0.40 a secret-month, CloudWatch $0.10 an alarm-month (standard resolution, one
+   * metric each). 1 secret in a region with SES (the admin token; the SMTP relay URL is a second one only
+   * with the `smtp` transport of the China regions: infra/constructs/mail.ts); 20 alarms (test/unit/infra/
+   * stack.test.ts counts them: 7 dead-letter queues, 6 oldest-message ages, errors and throttles of the 3
+   * functions no queue speaks for, no successful crawl in 24 h).
+   */
+  secrets: 1,
+  secretsPerMonth: 1 * 0.4,
+  alarms: 20,
+  alarmsPerMonth: 20 * 0.1,
 } as const;
 
 /** `setting`: a value the stack or the configuration sets (infra/, shared/config.ts), not a measurement. */
@@ -116,8 +124,22 @@ export const BROWSER_CRAWL = {
     0.02,
     'share of bodies crawled in Chromium on every check (walled portals); unknown until real portals are crawled',
   ),
-  seconds: a(5, 'one render in a warm container (launch amortised), 2 GB x86_64'),
-  memoryGb: set(2, 'the browser function (infra/constructs/crawl.ts)'),
+  cpuSeconds: m(
+    1.59,
+    'CPU of Node and every Chromium process per render of a script-built listing, launch amortised (infra/cost/browser-memory.ts 40 2, 1 December: 80 renders of 40 origins; its 50 ms /proc sampling included, so an upper bound)',
+  ),
+  waitSeconds: a(
+    3.63,
+    'a render’s time not on CPU (the portal’s answers, waiting for the network to go idle): the 5 s a render assumed at 2 GB before, less the measured CPU at 2 GB’s 1.16 vCPU (1.37 s)',
+  ),
+  peakMemoryMib: m(
+    536,
+    'peak memory of Node and Chromium together over 60–80 renders of 20–40 origins in one warm container (infra/cost/browser-memory.ts, 1 December): 522–536 MiB summed RSS (shared pages counted in each process: an upper bound), 376–395 MiB summed PSS; no growth from 20 to 40 origins',
+  ),
+  memoryGb: set(
+    1,
+    'the browser function, 1,024 MB (infra/constructs/crawl.ts CRAWL_SIZING.browser): the measured peak ×1.9 (2,048 MB before)',
+  ),
   sqsRequests: set(3, 'the hand-off: FIFO send, receive, delete'),
   concurrency: set(5, 'browser bodies at once (the browser queue’s maximum concurrency)'),
 };
@@ -145,7 +167,6 @@ export const NEW_REPORT = {
     'RESULTS.md (cost-inputs): pipeline.cpuMsPerReport 478.9 CPU ms (parse, rules, sweep, alert, mail) at the parse function’s 0.58 vCPU (1 GB)',
   ),
   sqsRequests: a(6, 'parse message and alert message: send, receive, delete each (standard queues)'),
-  storedMb: a(0.8, 'report page ~100 KB, attachment ~600 KB, listing snapshot ~50 KB, metadata'),
 };
 
 /** The daily stages over the whole registry, every day of the year. */
@@ -206,11 +227,26 @@ export const SCHEDULE = {
 
 /** What the archive holds (after a year: a first crawl of 5 years' history, then one report a year). */
 export const ARCHIVE = {
-  largeShare: a(
-    0.75,
-    'share of archived bytes in objects over 128 KiB (the attachment ~600 KB of NEW_REPORT.storedMb 0.8 MB; pages ~100 KB and snapshots ~50 KB stay below)',
+  pageKb: a(100, 'a report page as the portal serves it (county CMS pages: the text in ~100 KB of markup)'),
+  snapshotKb: a(50, 'the listing snapshot archived with a new report'),
+  parsedKb: a(
+    260,
+    'the parsed record (parsed/<body>/<sha256>.json): 2.6× its page’s bytes, measured on the five demo reports (193,893 bytes of records for 74,604 of pages, infra/cost/archive-compression.ts, 1 December), applied to the 100 KB page',
   ),
-  largeObjectsPerReport: a(1, 'objects over 128 KiB per report (its attachment)'),
+  attachmentKb: a(
+    600,
+    'the report’s attachment (PDF, DOC): compressed already, stored as it came, over 128 KiB',
+  ),
+  pageRatio: m(
+    2.93,
+    'Brotli (quality 11, text mode) of the five demo report pages: 74,604 → 25,429 bytes (infra/cost/archive-compression.ts, 1 December; gzip -9: 2.39×); real pages with more repeated markup compress better',
+  ),
+  snapshotRatio: m(3.7, 'the same of the six demo listing snapshots: 11,262 → 3,047 bytes'),
+  parsedRatio: m(5.37, 'the same of the five demo parsed records: 193,893 → 36,080 bytes'),
+  largeObjectsPerReport: a(
+    1,
+    'objects over 128 KiB per report in raw/ (its attachment; pages and snapshots are smaller, and parsed/ never moves)',
+  ),
   fullReparsesPerYear: a(
     1,
     'whole-archive re-parses a year (`reparse --all` after a parser change): each reads every Glacier IR object once',

@@ -113,6 +113,17 @@ export function httpBatch(bodiesPerHost = HTTP_CRAWL.hosts.value > 0 ? 100_000 /
 }
 
 /**
+ * One render in the browser function: its wait (the portal's answers, network idle) plus its measured CPU at
+ * the function's share of a vCPU (one at 1,769 MB), in seconds, and the GB-seconds it bills. `memoryGb`:
+ * the function's memory (default the stack's). Pure.
+ */
+export function browserRender(memoryGb = BROWSER_CRAWL.memoryGb.value) {
+  const vcpu = memoryGb * HTTP_CRAWL.vcpuPerGb.value;
+  const seconds = BROWSER_CRAWL.waitSeconds.value + BROWSER_CRAWL.cpuSeconds.value / vcpu;
+  return { vcpu, seconds, gbS: seconds * memoryGb };
+}
+
+/**
  * The daily crawl at `bodies` on HTTP_CRAWL.hosts hosts: batches run `batchConcurrency` at a time, each
  * lasting httpBatch().wallS; the floor is the politeness limit (a host's bodies one after another). Pure.
  */
@@ -143,7 +154,8 @@ export function monthlyCost(bodies: number, kind: MonthKind, s: Scenario = BASE)
   const httpGbS =
     httpChecks * batch.gbSPerCheck +
     (reports * NEW_REPORT.crawlLambdaSeconds.value * HTTP_CRAWL.memoryGb.value) / hostsPerBatch;
-  const browserGbS = browserChecks * BROWSER_CRAWL.seconds.value * BROWSER_CRAWL.memoryGb.value;
+  const render = browserRender();
+  const browserGbS = browserChecks * render.gbS;
   const parseGbS = reports * NEW_REPORT.parseLambdaSeconds.value * FUNCTIONS.parseGb;
   const cycleGbS = bodies * days * (DAILY.lambdaMsPerBody.value / 1000) * FUNCTIONS.cycleGb;
   // The tick cuts the whole registry into batches every day; a batch asks each body whether it is due.
@@ -174,7 +186,7 @@ export function monthlyCost(bodies: number, kind: MonthKind, s: Scenario = BASE)
     {
       item: `Lambda: browser crawl (x86_64, ${BROWSER_CRAWL.memoryGb.value} GB, ${BROWSER_CRAWL.share.value * 100}% of checks)`,
       usd: browserGbS * p.lambdaGbSecondX86,
-      how: `${fmt(browserChecks)} checks × ${BROWSER_CRAWL.seconds.value} s × ${BROWSER_CRAWL.memoryGb.value} GB = ${fmt(browserGbS)} GB-s × $${p.lambdaGbSecondX86}`,
+      how: `${fmt(browserChecks)} checks × (${BROWSER_CRAWL.waitSeconds.value} s waiting + ${BROWSER_CRAWL.cpuSeconds.value} s CPU / ${render.vcpu.toFixed(2)} vCPU = ${render.seconds.toFixed(2)} s) × ${BROWSER_CRAWL.memoryGb.value} GB = ${fmt(browserGbS)} GB-s × $${p.lambdaGbSecondX86}`,
     },
     {
       item: 'Lambda: parse (arm64, 1 GB), tick + sweep (arm64, 512 MB), requests',
@@ -199,7 +211,7 @@ export function monthlyCost(bodies: number, kind: MonthKind, s: Scenario = BASE)
     {
       item: 'Secrets Manager + alarms (fixed)',
       usd: p.secretsPerMonth + p.alarmsPerMonth,
-      how: `2 secrets × $0.40 + 28 alarms × $0.10`,
+      how: `${p.secrets} secret × $0.40 + ${p.alarms} alarms × $0.10`,
     },
   ];
 }
@@ -215,8 +227,7 @@ export function firstCrawlCost(bodies: number): Line {
   const gbS =
     bodies * batch.gbSPerCheck +
     (reports * NEW_REPORT.crawlLambdaSeconds.value * HTTP_CRAWL.memoryGb.value) / hostsPerBatch;
-  const browserGbS =
-    bodies * BROWSER_CRAWL.share.value * 5 * BROWSER_CRAWL.seconds.value * BROWSER_CRAWL.memoryGb.value;
+  const browserGbS = bodies * BROWSER_CRAWL.share.value * 5 * browserRender().gbS;
   const parse = reports * NEW_REPORT.parseLambdaSeconds.value * FUNCTIONS.parseGb;
   const usd =
     gbS * p.lambdaGbSecondArm +

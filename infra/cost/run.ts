@@ -14,6 +14,7 @@ import {
 import {
   ALL_DAILY,
   BASE,
+  browserRender,
   checksPerYear,
   dailyCycle,
   firstCrawlCost,
@@ -25,7 +26,7 @@ import {
   sweepRequests,
   total,
 } from './model.ts';
-import { fmt } from './storage-cost.ts';
+import { archiveLevers, fmt } from './storage-cost.ts';
 
 /**
  * `npm run cost`: the monthly AWS bill for 10,000 and 100,000 bodies from the inputs in inputs.ts (measured
@@ -94,9 +95,16 @@ for (const s of [BASE, PESSIMISTIC]) {
   }
 }
 lines.push('');
+lines.push('Levers of the archive, 100,000 bodies, a season month (infra/cost/storage-cost.ts):');
+for (const l of archiveLevers(100_000, 100_000 * (NEW_REPORT.perBodyPerYear.value / 4))) lines.push(`- ${l}`);
+const [render1, render2] = [browserRender(1), browserRender(2)];
+lines.push(
+  `Browser function memory (infra/cost/browser-memory.ts): peak ${BROWSER_CRAWL.peakMemoryMib.value} MiB measured; a render at 1 GB lasts ${render1.seconds.toFixed(2)} s = ${render1.gbS.toFixed(2)} GB-s, at 2 GB ${render2.seconds.toFixed(2)} s = ${render2.gbS.toFixed(2)} GB-s.`,
+);
+lines.push('');
 const cycle = dailyCycle(100_000);
 lines.push(
-  `Daily cycle at 100,000 bodies on ${HTTP_CRAWL.hosts.value.toLocaleString('en')} hosts, every body due (the first day of a season, the worst case): ${cycle.batches} batches, ${HTTP_CRAWL.batchConcurrency.value} at once (${cycle.waves} wave(s)) × ${cycle.batch.wallS.toFixed(0)} s = ${(cycle.seconds / 60).toFixed(1)} min; politeness floor (a host's ${cycle.batch.bodiesPerHost.toFixed(1)} bodies one after another, ${UNCHANGED_CHECK.portalSeconds.value} s answer + ${HTTP_CRAWL.hostDelaySeconds.value} s delay each): ${(cycle.floorSeconds / 60).toFixed(1)} min; the ${(BROWSER_CRAWL.share.value * 100).toFixed(0)}% in Chromium run beside it, ${BROWSER_CRAWL.concurrency.value} at once: ${((100_000 * BROWSER_CRAWL.share.value * BROWSER_CRAWL.seconds.value) / BROWSER_CRAWL.concurrency.value / 60).toFixed(0)} min.`,
+  `Daily cycle at 100,000 bodies on ${HTTP_CRAWL.hosts.value.toLocaleString('en')} hosts, every body due (the first day of a season, the worst case): ${cycle.batches} batches, ${HTTP_CRAWL.batchConcurrency.value} at once (${cycle.waves} wave(s)) × ${cycle.batch.wallS.toFixed(0)} s = ${(cycle.seconds / 60).toFixed(1)} min; politeness floor (a host's ${cycle.batch.bodiesPerHost.toFixed(1)} bodies one after another, ${UNCHANGED_CHECK.portalSeconds.value} s answer + ${HTTP_CRAWL.hostDelaySeconds.value} s delay each): ${(cycle.floorSeconds / 60).toFixed(1)} min; the ${(BROWSER_CRAWL.share.value * 100).toFixed(0)}% in Chromium run beside it, ${BROWSER_CRAWL.concurrency.value} at once: ${((100_000 * BROWSER_CRAWL.share.value * browserRender().seconds) / BROWSER_CRAWL.concurrency.value / 60).toFixed(0)} min.`,
 );
 lines.push('');
 lines.push(

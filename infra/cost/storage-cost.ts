@@ -26,22 +26,36 @@ function glacierShare(kind: MonthKind): number {
   return kind === 'season' ? season : kind === 'off-season' ? 1 : (4 * season + 8) / 12;
 }
 
+/** KB a report keeps in S3 Standard for good: its page, listing snapshot and parsed record, as stored. */
+export function standardKbPerReport(compressed = true): number {
+  const a = ARCHIVE;
+  return compressed
+    ? a.pageKb.value / a.pageRatio.value +
+        a.snapshotKb.value / a.snapshotRatio.value +
+        a.parsedKb.value / a.parsedRatio.value
+    : a.pageKb.value + a.snapshotKb.value + a.parsedKb.value;
+}
+
+const KB_PER_GB = 1024 * 1024;
+
 /**
- * S3 after a year for `bodies`: PUTs of this month's reports, storage split between Standard (objects up to
- * 128 KiB, and large ones younger than 90 days) and Glacier Instant Retrieval (infra/constructs/storage.ts
+ * S3 after a year for `bodies`: PUTs of this month's reports, storage split between Standard (pages,
+ * listing snapshots and parsed records, Brotli-compressed unless `compressed` is false; attachments younger
+ * than 90 days) and Glacier Instant Retrieval (attachments over 128 KiB: infra/constructs/storage.ts
  * ARCHIVE_TIERING), the lifecycle transitions of this month's reports (made 90 days later: the same count
  * in a steady state), and whole-archive re-parses reading Glacier IR (retrieval per GB and GET per object)
  * spread over the months. Pure.
  */
-export function s3Line(bodies: number, kind: MonthKind, reports: number): Line {
+export function s3Line(bodies: number, kind: MonthKind, reports: number, compressed = true): Line {
   const p = PRICES;
   const puts = reports * NEW_REPORT.s3Puts.value;
-  const gb = (bodies * REPORT_YEARS_AFTER_A_YEAR * NEW_REPORT.storedMb.value) / 1024;
-  const glacierGb = gb * ARCHIVE.largeShare.value * glacierShare(kind);
-  const standardGb = gb - glacierGb;
+  const reportYears = bodies * REPORT_YEARS_AFTER_A_YEAR;
+  const smallGb = (reportYears * standardKbPerReport(compressed)) / KB_PER_GB;
+  const largeGb = (reportYears * ARCHIVE.attachmentKb.value) / KB_PER_GB;
+  const glacierGb = largeGb * glacierShare(kind);
+  const standardGb = smallGb + largeGb - glacierGb;
   const transitions = reports * ARCHIVE.largeObjectsPerReport.value;
-  const glacierObjects =
-    bodies * REPORT_YEARS_AFTER_A_YEAR * ARCHIVE.largeObjectsPerReport.value * glacierShare(kind);
+  const glacierObjects = reportYears * ARCHIVE.largeObjectsPerReport.value * glacierShare(kind);
   const reparse =
     (ARCHIVE.fullReparsesPerYear.value / 12) *
     (glacierGb * p.s3GlacierIrRetrievalPerGb + (glacierObjects / 1000) * p.s3GlacierIrGetPerThousand);
@@ -51,11 +65,48 @@ export function s3Line(bodies: number, kind: MonthKind, reports: number): Line {
     glacierGb * p.s3GbMonthGlacierIr +
     (transitions / 1000) * p.s3GlacierIrTransitionPerThousand +
     reparse;
+  const small = compressed
+    ? `(${ARCHIVE.pageKb.value} KB page / ${ARCHIVE.pageRatio.value} + ${ARCHIVE.snapshotKb.value} KB snapshot / ${ARCHIVE.snapshotRatio.value} + ${ARCHIVE.parsedKb.value} KB parsed record / ${ARCHIVE.parsedRatio.value}, Brotli) = ${standardKbPerReport().toFixed(1)} KB`
+    : `${standardKbPerReport(false)} KB uncompressed`;
   return {
-    item: 'S3 PUTs + storage after a year (over 128 KiB and 90 days old: Glacier Instant Retrieval)',
+    item: `S3 PUTs + storage after a year (text Brotli-compressed; attachments over 128 KiB and 90 days old: Glacier Instant Retrieval)`,
     usd,
-    how: `${fmt(puts)} PUT × $${p.s3PerThousandPut}/k + ${fmt(standardGb)} GB Standard × $${p.s3GbMonthStandard} + ${fmt(glacierGb)} GB Glacier IR (${(ARCHIVE.largeShare.value * 100).toFixed(0)}% of ${fmt(gb)} GB over 128 KiB × ${(glacierShare(kind) * 100).toFixed(0)}% older than 90 days) × $${p.s3GbMonthGlacierIr} + ${fmt(transitions)} transitions × $${p.s3GlacierIrTransitionPerThousand}/k + ${ARCHIVE.fullReparsesPerYear.value}/12 full re-parse (${fmt(glacierGb)} GB × $${p.s3GlacierIrRetrievalPerGb} + ${fmt(glacierObjects)} GET × $${p.s3GlacierIrGetPerThousand}/k) = $${reparse.toFixed(2)}`,
+    how: `${fmt(puts)} PUT × $${p.s3PerThousandPut}/k + ${fmt(standardGb)} GB Standard (${fmt(reportYears)} report-years × ${small} = ${fmt(smallGb)} GB, + ${fmt(largeGb - glacierGb)} GB of attachments younger than 90 days) × $${p.s3GbMonthStandard} + ${fmt(glacierGb)} GB Glacier IR (${fmt(reportYears)} × ${ARCHIVE.attachmentKb.value} KB attachments × ${(glacierShare(kind) * 100).toFixed(0)}% older than 90 days) × $${p.s3GbMonthGlacierIr} + ${fmt(transitions)} transitions × $${p.s3GlacierIrTransitionPerThousand}/k + ${ARCHIVE.fullReparsesPerYear.value}/12 full re-parse (${fmt(glacierGb)} GB × $${p.s3GlacierIrRetrievalPerGb} + ${fmt(glacierObjects)} GET × $${p.s3GlacierIrGetPerThousand}/k) = $${reparse.toFixed(2)}`,
   };
+}
+
+/**
+ * The archive's levers at `bodies` in a season month, each with its arithmetic: compression (as built),
+ * a lifecycle transition of small objects to Glacier IR (not built: it does not pay within the model's
+ * year), an earlier transition of attachments (not built: one season re-parse costs more than it saves).
+ * Pure.
+ */
+export function archiveLevers(bodies: number, reports: number): string[] {
+  const p = PRICES;
+  const gbOf = (kb: number) => kb / KB_PER_GB;
+  const before = s3Line(bodies, 'season', reports, false).usd;
+  const after = s3Line(bodies, 'season', reports).usd;
+  // Glacier IR bills at least 128 KiB an object: smaller objects gain only under that size × the price ratio.
+  const minKb = 128;
+  const breakEvenKb = (minKb * p.s3GbMonthGlacierIr) / p.s3GbMonthStandard;
+  const payback = (kb: number) => {
+    const saving = gbOf(kb) * p.s3GbMonthStandard - gbOf(Math.max(kb, minKb)) * p.s3GbMonthGlacierIr;
+    return saving > 0 ? `${(p.s3GlacierIrTransitionPerThousand / 1000 / saving).toFixed(0)} months` : 'never';
+  };
+  const page = ARCHIVE.pageKb.value;
+  const pageBr = page / ARCHIVE.pageRatio.value;
+  const snapBr = ARCHIVE.snapshotKb.value / ARCHIVE.snapshotRatio.value;
+  // 30 days instead of 90: in a season month only the last month's attachments (a quarter of the season's)
+  // are young, instead of the whole season's (one report-year in six).
+  const largeGb = gbOf(bodies * REPORT_YEARS_AFTER_A_YEAR * ARCHIVE.attachmentKb.value);
+  const movedGb = largeGb * (1 / REPORT_YEARS_AFTER_A_YEAR - 1 / (4 * REPORT_YEARS_AFTER_A_YEAR));
+  const earlierSaving = movedGb * (p.s3GbMonthStandard - p.s3GbMonthGlacierIr);
+  const seasonReparse = movedGb * p.s3GlacierIrRetrievalPerGb;
+  return [
+    `compression (built): Standard keeps ${standardKbPerReport().toFixed(1)} KB a report instead of ${standardKbPerReport(false)} KB: S3 $${before.toFixed(2)} → $${after.toFixed(2)} a season month`,
+    `small objects to Glacier IR (not built): it bills ${minKb} KiB at least, so an object gains only under ${minKb} KiB × $${p.s3GbMonthGlacierIr} / $${p.s3GbMonthStandard} = ${breakEvenKb.toFixed(1)} KiB and pays its $${p.s3GlacierIrTransitionPerThousand}/k transition back in: a ${page} KB page uncompressed ${payback(page)}, compressed (${pageBr.toFixed(1)} KB) ${payback(pageBr)}, a compressed snapshot (${snapBr.toFixed(1)} KB) ${payback(snapBr)}; parsed records are read on every report page view, so they stay in Standard`,
+    `attachments to Glacier IR after 30 days instead of 90 (not built): ${movedGb.toFixed(1)} GB fewer in Standard in a season month saves $${earlierSaving.toFixed(2)}, and one re-parse of the season’s reports (a parser fix while reports arrive) then pays $${seasonReparse.toFixed(2)} of retrieval for them`,
+  ];
 }
 
 /** The one-off lifecycle transitions of a first crawl's history (5 reports a body), 90 days after it. */

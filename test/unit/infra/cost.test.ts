@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ARCHIVE,
-  BROWSER_CRAWL,
-  HTTP_CRAWL,
-  NEW_REPORT,
-  PRICES,
-  SCHEDULE,
-} from '../../../infra/cost/inputs.ts';
+import { ARCHIVE, BROWSER_CRAWL, HTTP_CRAWL, PRICES, SCHEDULE } from '../../../infra/cost/inputs.ts';
 import {
   ALL_DAILY,
   BASE,
+  browserRender,
   checksPerBodyMonth,
   checksPerYear,
   dailyCycle,
@@ -19,7 +13,7 @@ import {
   PESSIMISTIC,
   total,
 } from '../../../infra/cost/model.ts';
-import { dynamoLines, s3Line } from '../../../infra/cost/storage-cost.ts';
+import { archiveLevers, dynamoLines, s3Line, standardKbPerReport } from '../../../infra/cost/storage-cost.ts';
 
 describe('monthlyCost()', () => {
   it('prices a season month above an off-season one, and scales with the registry except the fixed costs', () => {
@@ -48,10 +42,22 @@ describe('monthlyCost()', () => {
       (httpChecks * batch.gbSPerCheck + (0.25 * 6 * 0.5) / hostsPerBatch) * PRICES.lambdaGbSecondArm,
       12,
     );
+    // A render: its wait, plus its measured CPU at 1 GB's share of a vCPU (one at 1,769 MB), billed at 1 GB.
+    const renderS = BROWSER_CRAWL.waitSeconds.value + BROWSER_CRAWL.cpuSeconds.value / (1 / 1.769);
+    expect(browserRender().seconds).toBeCloseTo(renderS, 9);
     expect(browser?.usd).toBeCloseTo(
-      checks * BROWSER_CRAWL.share.value * 5 * 2 * PRICES.lambdaGbSecondX86,
+      checks * BROWSER_CRAWL.share.value * renderS * 1 * PRICES.lambdaGbSecondX86,
       12,
     );
+  });
+
+  it('sizes the browser function below its measured peak memory ×2 and bills less at 1 GB than at 2 GB', () => {
+    expect(BROWSER_CRAWL.memoryGb.value * 1024).toBeGreaterThanOrEqual(
+      1.5 * BROWSER_CRAWL.peakMemoryMib.value,
+    );
+    expect(browserRender(1).gbS).toBeLessThan(browserRender(2).gbS);
+    // Less memory is less CPU: the render lasts longer.
+    expect(browserRender(1).seconds).toBeGreaterThan(browserRender(2).seconds);
   });
 
   it('runs the daily cycle at 100,000 bodies in one wave of batches, within 2× the politeness floor', () => {
@@ -89,18 +95,40 @@ describe('storage classes in the model', () => {
     expect([stdGb?.usd, iaGb?.usd]).toEqual([2.5, 1]);
   });
 
-  it('keeps objects up to 128 KiB and young ones in Standard and the rest in Glacier IR, with transitions and re-parses', () => {
+  it('keeps compressed text and young attachments in Standard and the rest in Glacier IR, with transitions and re-parses', () => {
     const bodies = 1000;
-    const gb = (bodies * 6 * NEW_REPORT.storedMb.value) / 1024;
-    const glacierGb = gb * ARCHIVE.largeShare.value;
+    const a = ARCHIVE;
+    const textKb =
+      a.pageKb.value / a.pageRatio.value +
+      a.snapshotKb.value / a.snapshotRatio.value +
+      a.parsedKb.value / a.parsedRatio.value;
+    expect(standardKbPerReport()).toBeCloseTo(textKb, 9);
+    const textGb = (bodies * 6 * textKb) / 1024 / 1024;
+    const glacierGb = (bodies * 6 * a.attachmentKb.value) / 1024 / 1024;
+    const gb = textGb + glacierGb;
     const objects = bodies * 6 * ARCHIVE.largeObjectsPerReport.value;
     const expected =
-      (gb - glacierGb) * PRICES.s3GbMonthStandard +
+      textGb * PRICES.s3GbMonthStandard +
       glacierGb * PRICES.s3GbMonthGlacierIr +
       (ARCHIVE.fullReparsesPerYear.value / 12) *
         (glacierGb * PRICES.s3GlacierIrRetrievalPerGb + (objects / 1000) * PRICES.s3GlacierIrGetPerThousand);
     // Off season, no reports arrive (no PUTs, no transitions) and every large object is older than 90 days.
     expect(s3Line(bodies, 'off-season', 0).usd).toBeCloseTo(expected, 12);
     expect(s3Line(bodies, 'off-season', 0).usd).toBeLessThan(gb * PRICES.s3GbMonthStandard);
+    // Uncompressed, the same text costs its full size in Standard.
+    const textGbRaw = (bodies * 6 * (a.pageKb.value + a.snapshotKb.value + a.parsedKb.value)) / 1024 / 1024;
+    expect(s3Line(bodies, 'off-season', 0, false).usd - s3Line(bodies, 'off-season', 0).usd).toBeCloseTo(
+      (textGbRaw - textGb) * PRICES.s3GbMonthStandard,
+      12,
+    );
+  });
+
+  it('shows a small-object transition to Glacier IR never paying for compressed snapshots', () => {
+    const [compression, small, earlier] = archiveLevers(100_000, 25_000);
+    expect(compression).toMatch(/^compression \(built\)/);
+    // 128 KiB × $0.004 / $0.023 = 22.3 KiB: a 13.5 KB compressed snapshot would cost more in Glacier IR.
+    expect(small).toMatch(/22\.3 KiB/);
+    expect(small).toMatch(/compressed snapshot \([\d.]+ KB\) never/);
+    expect(earlier).toMatch(/not built/);
   });
 });
