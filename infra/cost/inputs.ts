@@ -238,11 +238,15 @@ export const ARCHIVE = {
     'the report’s attachment (PDF, DOC): compressed already, stored as it came, over 128 KiB',
   ),
   pageRatio: m(
-    2.93,
-    'Brotli (quality 11, text mode) of the five demo report pages: 74,604 → 25,429 bytes (infra/cost/archive-compression.ts, 1 December; gzip -9: 2.39×); real pages with more repeated markup compress better',
+    2.7,
+    'Brotli (quality 6, text mode: shared/store/archive-encoding.ts) of the five demo report pages as the archive stores them: 74,604 → 27,582 bytes (infra/cost/archive-compression.ts, the demo cycle, 1 December; quality 11: 2.93×, gzip -9: 2.39×); real pages with more repeated markup compress better',
   ),
-  snapshotRatio: m(3.7, 'the same of the six demo listing snapshots: 11,262 → 3,047 bytes'),
-  parsedRatio: m(5.37, 'the same of the five demo parsed records: 193,893 → 36,080 bytes'),
+  snapshotRatio: m(3.15, 'the same of the six demo listing snapshots: 11,262 → 3,577 bytes'),
+  parsedRatio: m(4.7, 'the same of the five demo parsed records: 193,893 → 41,218 bytes'),
+  compressCpuMsPerKb: m(
+    0.19,
+    'CPU of Brotli quality 6 a KB of text (0.13–0.19 over two runs of infra/cost/archive-compression.ts; quality 11: 0.94–1.14 for 12% less storage, not worth it here), at Lambda’s 1.769 GB-s a CPU second',
+  ),
   largeObjectsPerReport: a(
     1,
     'objects over 128 KiB per report in raw/ (its attachment; pages and snapshots are smaller, and parsed/ never moves)',

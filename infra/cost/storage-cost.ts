@@ -59,8 +59,16 @@ export function s3Line(bodies: number, kind: MonthKind, reports: number, compres
   const reparse =
     (ARCHIVE.fullReparsesPerYear.value / 12) *
     (glacierGb * p.s3GlacierIrRetrievalPerGb + (glacierObjects / 1000) * p.s3GlacierIrGetPerThousand);
+  // Compression in the crawl (page, snapshot) and parse functions (the record, again at each re-parse):
+  // GB-s = CPU seconds × 1.769 at any memory size (a vCPU per 1,769 MB), at the arm64 price.
+  const a = ARCHIVE;
+  const textKb =
+    reports * (a.pageKb.value + a.snapshotKb.value + a.parsedKb.value) +
+    ((reportYears * a.fullReparsesPerYear.value) / 12) * a.parsedKb.value;
+  const compressGbS = compressed ? ((textKb * a.compressCpuMsPerKb.value) / 1000) * 1.769 : 0;
   const usd =
     (puts / 1000) * p.s3PerThousandPut +
+    compressGbS * p.lambdaGbSecondArm +
     standardGb * p.s3GbMonthStandard +
     glacierGb * p.s3GbMonthGlacierIr +
     (transitions / 1000) * p.s3GlacierIrTransitionPerThousand +
@@ -71,7 +79,7 @@ export function s3Line(bodies: number, kind: MonthKind, reports: number, compres
   return {
     item: `S3 PUTs + storage after a year (text Brotli-compressed; attachments over 128 KiB and 90 days old: Glacier Instant Retrieval)`,
     usd,
-    how: `${fmt(puts)} PUT × $${p.s3PerThousandPut}/k + ${fmt(standardGb)} GB Standard (${fmt(reportYears)} report-years × ${small} = ${fmt(smallGb)} GB, + ${fmt(largeGb - glacierGb)} GB of attachments younger than 90 days) × $${p.s3GbMonthStandard} + ${fmt(glacierGb)} GB Glacier IR (${fmt(reportYears)} × ${ARCHIVE.attachmentKb.value} KB attachments × ${(glacierShare(kind) * 100).toFixed(0)}% older than 90 days) × $${p.s3GbMonthGlacierIr} + ${fmt(transitions)} transitions × $${p.s3GlacierIrTransitionPerThousand}/k + ${ARCHIVE.fullReparsesPerYear.value}/12 full re-parse (${fmt(glacierGb)} GB × $${p.s3GlacierIrRetrievalPerGb} + ${fmt(glacierObjects)} GET × $${p.s3GlacierIrGetPerThousand}/k) = $${reparse.toFixed(2)}`,
+    how: `${fmt(puts)} PUT × $${p.s3PerThousandPut}/k + compression ${fmt(textKb / 1024)} MB × ${a.compressCpuMsPerKb.value} ms/KB × 1.769 = ${fmt(compressGbS)} GB-s × $${p.lambdaGbSecondArm} + ${fmt(standardGb)} GB Standard (${fmt(reportYears)} report-years × ${small} = ${fmt(smallGb)} GB, + ${fmt(largeGb - glacierGb)} GB of attachments younger than 90 days) × $${p.s3GbMonthStandard} + ${fmt(glacierGb)} GB Glacier IR (${fmt(reportYears)} × ${ARCHIVE.attachmentKb.value} KB attachments × ${(glacierShare(kind) * 100).toFixed(0)}% older than 90 days) × $${p.s3GbMonthGlacierIr} + ${fmt(transitions)} transitions × $${p.s3GlacierIrTransitionPerThousand}/k + ${ARCHIVE.fullReparsesPerYear.value}/12 full re-parse (${fmt(glacierGb)} GB × $${p.s3GlacierIrRetrievalPerGb} + ${fmt(glacierObjects)} GET × $${p.s3GlacierIrGetPerThousand}/k) = $${reparse.toFixed(2)}`,
   };
 }
 
