@@ -45,9 +45,12 @@ export function keysOf(
  * per GB retrieval fee, a 128 KB minimum billed size and a 90-day minimum storage duration (AWS S3
  * pricing). A transition changes the storage class of the same object version: its Object Lock retention
  * and its bytes (its sha256) are unchanged, and lifecycle rules cannot delete a locked version. Objects
- * under 128 KiB stay in Standard (a smaller object would be billed as 128 KB there); `parsed/` JSON stays
- * in Standard too, as the API reads it on every report page view. 90 days: the season's re-parses (parser
- * fixes while reports arrive) read the raw pages of that season, free in Standard.
+ * under 128 KiB stay in Standard (a smaller object would be billed as 128 KB there; text is stored
+ * Brotli-compressed, so pages and listing snapshots stay far below, where a transition never pays back:
+ * infra/cost/storage-cost.ts archiveLevers); `parsed/` JSON stays in Standard too, as the API reads it on
+ * every report page view. 90 days: the season's re-parses (parser fixes while reports arrive) read the raw
+ * pages and attachments of that season, free in Standard (30 days would save less than one such re-parse
+ * pays in retrieval: archiveLevers).
  */
 export const ARCHIVE_TIERING = { prefix: 'raw/', minBytes: 128 * 1024, afterDays: 90 } as const;
 
