@@ -68,7 +68,7 @@ export const UNCHANGED_CHECK = {
   portalRequests: m(1, 'RESULTS.md, unchanged cycle: 1.00 requests/body (conditional GET of the listing)'),
   storeCalls: m(
     4,
-    'RESULTS.md (cost-inputs, 30 Nov 18:03): crawl.unchanged.storeCallsPerBody 4.00 (state+walk BatchGet, links Query, check and state writes)',
+    'RESULTS.md (cost-inputs, 1 Dec 04:07): crawl.unchanged.storeCallsPerBody 4.00 (state+walk BatchGet, links Query, newest check-entry Query, check and state writes)',
   ),
   readUnits: a(
     5,
@@ -149,8 +149,8 @@ export const NEW_REPORT = {
   perBodyPerYear: a(1, 'one annual report per body'),
   portalRequests: a(3, 'the changed listing, the report page, one attachment'),
   storeCalls: m(
-    8,
-    'RESULTS.md crawl section (30 Nov 20:39, one conditional PutObject per archived object): first cycle 12.00 store calls a body for 3 reports, less the 4 of any check',
+    4,
+    'RESULTS.md crawl section (1 Dec 04:07, links and check entry in one BatchWriteItem): first cycle 8.00 store calls a body for 3 reports, less the 4 of any check',
   ),
   readUnits: a(10, 'link, report and text-index reads'),
   writeUnits: a(30, 'links, report, revision, TEXT# item, parse state'),
