@@ -55,10 +55,12 @@ export function provingEntries(
   reportUrl?: string,
   backdatedFrom?: string,
 ): ProvingEntry[] {
-  // Lists kept by reference are read from the entry holding them (an unresolvable one lists nothing).
-  const sealed = resolveCandidates(entries)
-    .entries.filter((e) => linkOf(e))
-    .sort((a, b) => seqOf(a) - seqOf(b));
+  // Lists kept by reference are read from the entry holding them. An entry whose list cannot be resolved
+  // (holder gone, list edited: a list-mismatch) proves nothing either way: left out, so it never counts as a
+  // read that did not list the report.
+  const { entries: resolved, unresolved } = resolveCandidates(entries);
+  const unknown = new Set(unresolved.map((u) => u.at));
+  const sealed = resolved.filter((e) => linkOf(e) && !unknown.has(e.at)).sort((a, b) => seqOf(a) - seqOf(b));
   const at = (e: StoredEntry) => String(e.at);
   const out: ProvingEntry[] = [];
   if (reportUrl !== undefined) {

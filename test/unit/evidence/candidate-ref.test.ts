@@ -7,6 +7,7 @@ import {
   resolveCandidates,
 } from '#shared/evidence/candidate-ref.ts';
 import { type StoredEntry, sealEntry, verifyChain } from '#shared/evidence/check-chain.ts';
+import { provingEntries } from '#shared/evidence/proof-select.ts';
 
 const list = [
   { url: 'https://a.example/2024.html', title: '2024年报告', year: 2024, state: 'parsed' },
@@ -81,5 +82,26 @@ describe('candidate lists by reference', () => {
     );
     // A reader never takes an edited list for the referring entry's.
     expect(resolveCandidates([ref], [edited]).unresolved).toHaveLength(1);
+  });
+
+  it('proof selection: an entry whose referenced list does not resolve never counts as a read without the report', () => {
+    const url = 'https://a.example/2025.html';
+    const read = (at: string, candidates: unknown[]) => ({
+      ...base(at),
+      outcome: 'read',
+      complete: true,
+      candidates,
+    });
+    const stored = log([
+      read('2026-01-10T00:00:00.000Z', list),
+      read('2026-01-11T00:00:00.000Z', list),
+      read('2026-01-12T00:00:00.000Z', [...list, { url, title: '2025年报告', year: 2025, state: 'parsed' }]),
+    ]);
+    const asOf = '2026-02-01T00:00:00.000Z';
+    const why = (entries: StoredEntry[]) =>
+      provingEntries(entries, 2025, asOf, url, '2026-01-01').map((p) => p.seq);
+    expect(why(stored)).toEqual([1, 2, 3]);
+    const edited = stored.map((e, i) => (i === 0 ? { ...e, candidates: list.slice(1) } : e));
+    expect(why(edited)).toEqual([1, 3]);
   });
 });
