@@ -19,6 +19,7 @@ import { emailHash, Subscribers } from '#shared/store/subscribers.ts';
 import { readMailbox } from '#test/support/mailbox.ts';
 import { PROJECT_ROOT } from '../../infra/constructs/function.ts';
 import { NianbaoStack, PipelineSettings } from '../../infra/stack.ts';
+import { startSqsEmulator } from '../support/sqs-emulator.ts';
 import { SETTINGS } from '../unit/infra/settings.ts';
 import { startSqsStandIn } from './aws-sqs-stand-in.ts';
 
@@ -26,7 +27,7 @@ import { startSqsStandIn } from './aws-sqs-stand-in.ts';
  * The handlers as Lambda runs them: the bundles esbuild wrote into the synthesized cloud assembly (not
  * the TypeScript sources), imported from their asset directories and invoked with real AWS event shapes,
  * against the embedded stand-ins (dynalite and s3rver in their own process, an SMTP sink, an SQS
- * stand-in recording SendMessage). One synth for the file (~1–2 min: five esbuild bundles and the
+ * stand-in recording SendMessage, and an SQS emulator for the admin routes over dead-letter queues). One synth for the file (~1–2 min: five esbuild bundles and the
  * crawl function's node_modules with Chromium).
  */
 const FunctionResource = z.object({
@@ -406,6 +407,76 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
     ).get(emailHash(email));
     expect(subscriber?.confirmed).toBe(true);
 
+    // The admin routes over SQS dead letters and the S3 registry, on a container (a fresh cold start) whose
+    // crawl and cycle queues are in an SQS emulator (fauxqs) with their dead-letter queues, as the stack
+    // makes them: the SendMessage stand-in above keeps no queue to read back.
+    const emulator = await startSqsEmulator();
+    closers.push(() => emulator.close());
+    const crawlQueue = await emulator.queueWithDeadLetters('crawl.fifo');
+    const cycleQueue = await emulator.queueWithDeadLetters('cycle');
+    const { ReceiveMessageCommand, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const parked = JSON.stringify({ type: 'sweep', date: '2026-11-24' });
+    await emulator.sqs.send(new SendMessageCommand({ QueueUrl: cycleQueue.url, MessageBody: parked }));
+    for (let i = 0; i < 3; i++) {
+      // Received past maxReceiveCount (1): SQS parks it in the cycle queue's dead-letter queue.
+      await emulator.sqs.send(new ReceiveMessageCommand({ QueueUrl: cycleQueue.url, VisibilityTimeout: 0 }));
+    }
+    // As the stack configures the API function: the crawl and cycle queues only.
+    const sqsEnv: Record<string, string | undefined> = {
+      NIANBAO_SQS_ENDPOINT: emulator.endpoint,
+      NIANBAO_CRAWL_QUEUE_URL: crawlQueue.url,
+      NIANBAO_CYCLE_QUEUE_URL: cycleQueue.url,
+      NIANBAO_CRAWL_BATCH_QUEUE_URL: undefined,
+      NIANBAO_BROWSER_QUEUE_URL: undefined,
+      NIANBAO_PARSE_QUEUE_URL: undefined,
+      NIANBAO_ALERT_QUEUE_URL: undefined,
+    };
+    const setEnv = (values: Record<string, string | undefined>) => {
+      for (const [k, v] of Object.entries(values)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    };
+    const standInEnv = Object.fromEntries(Object.keys(sqsEnv).map((k) => [k, process.env[k]]));
+    setEnv(sqsEnv);
+    const admin = await coldHandler('HTTP API');
+    const adminCall = async (method: string, path: string, body?: unknown) => {
+      const res = ApiResponse.parse(
+        await admin(
+          httpEvent(method, path, {
+            headers: { 'x-admin-token': token },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          }),
+          lambdaContext,
+        ),
+      );
+      return { status: res.statusCode, json: JSON.parse(res.body) as Record<string, unknown> };
+    };
+    let letters: Awaited<ReturnType<typeof adminCall>>;
+    try {
+      // The configuration is read at the container's first call: the emulator's queues from then on.
+      letters = await adminCall('GET', '/admin/dead-letters');
+    } finally {
+      setEnv(standInEnv);
+    }
+    answers['GET /admin/dead-letters'] = letters.status;
+    expect(letters).toMatchObject({ status: 200 });
+    const items = letters.json.items as Array<{ id: string; queue: string; body: unknown }>;
+    expect(items.map((l) => [l.queue, l.body])).toEqual([['cycle', JSON.parse(parked)]]);
+    const requeue = await adminCall('POST', '/admin/dead-letters/requeue', { ids: [items[0]?.id] });
+    answers['POST /admin/dead-letters/requeue'] = requeue.status;
+    expect(requeue).toMatchObject({ status: 200 });
+    expect(requeue.json).toEqual({ requeued: [items[0]?.id] });
+    const back = await emulator.sqs.send(new ReceiveMessageCommand({ QueueUrl: cycleQueue.url }));
+    expect(back.Messages?.map((m) => m.Body)).toEqual([parked]);
+    expect((await adminCall('GET', '/admin/dead-letters')).json).toEqual({ items: [] });
+    // An entry written back as it is (the registry the other tests crawl stays the same).
+    const first = registry[0] as { id: string };
+    const put = await adminCall('PUT', `/admin/registry/${first.id}`, first);
+    answers['PUT /admin/registry/:bodyId'] = put.status;
+    expect(put).toMatchObject({ status: 200 });
+    expect(put.json).toMatchObject({ created: false, body: { id: first.id } });
+
     // Every other route: reached through the adapter (not the app's "no route" answer) and no 500. Path
     // parameters get real values where one exists (a body, a year, a feed format, an admin action).
     const sample: Record<string, string> = {
@@ -428,13 +499,12 @@ describe('the bundled Lambda handlers (synthesized assets, AWS event shapes, emb
       if (res.status >= 500 || /"no route /.test(res.body ?? ''))
         failures.push(`${key} → ${res.status} ${res.body?.slice(0, 200)}`);
     }
-    // Not wired in Lambda yet (README, Not done yet): reading/requeueing the SQS dead-letter queues and
-    // writing the registry from the API answer 501 with the reason; `nianbao registry push` updates it.
-    expect(failures).toEqual([
-      'GET /admin/dead-letters → 501 {"error":"dead letters are not readable on this runtime"}',
-      'POST /admin/dead-letters/requeue → 501 {"error":"dead letters are not readable on this runtime"}',
-      'PUT /admin/registry/:bodyId → 501 {"error":"registry updates are not available on this runtime"}',
-    ]);
+    expect(failures).toEqual([]);
+    expect(answers).toMatchObject({
+      'GET /admin/dead-letters': 200,
+      'POST /admin/dead-letters/requeue': 200,
+      'PUT /admin/registry/:bodyId': 200,
+    });
     expect(Object.keys(answers).sort()).toEqual(
       apiRoutes()
         .map((r) => `${r.method} ${r.path}`)
