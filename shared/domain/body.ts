@@ -50,7 +50,7 @@ export type Body = z.infer<typeof Body>;
 export type BodyInput = z.input<typeof Body>;
 
 /** Whether a body is inside a subscription scope: `*`, a division code prefix, or an exact body id. */
-export function bodyInScope(body: Body, scope: string): boolean {
+export function bodyInScope(body: Pick<Body, 'id' | 'divisionCode'>, scope: string): boolean {
   if (scope === '*') return true;
   if (scope === body.id) return true;
   if (/^\d+$/.test(scope)) {

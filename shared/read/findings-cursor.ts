@@ -9,7 +9,10 @@ import type { FindingsCursor } from './findings-index-read.ts';
 /** Longest accepted cursor, characters: an id of a few hundred characters and a timestamp fit many times. */
 export const MAX_CURSOR_LENGTH = 2000;
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+/** The instants the API writes (`Date.prototype.toISOString`: UTC, milliseconds), and only those. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Longest accepted finding id (`<bodyId>:<year>:<rule>:<n>` is a few dozen characters). */
+const MAX_ID_LENGTH = 500;
 
 /** The cursor that continues after `last` (the last finding of a page). */
 export function encodeFindingsCursor(last: FindingsCursor): string {
@@ -18,7 +21,8 @@ export function encodeFindingsCursor(last: FindingsCursor): string {
 
 /**
  * The position a cursor names, or null when it is not one this API wrote: not base64url, not a JSON pair
- * of strings, an `at` that is not an ISO 8601 instant, an empty id, or longer than MAX_CURSOR_LENGTH.
+ * of strings, an `at` that is not a UTC instant as `toISOString` writes it (a date that does not exist, an
+ * offset), an empty id, an id over MAX_ID_LENGTH or with control characters, or over MAX_CURSOR_LENGTH.
  */
 export function decodeFindingsCursor(cursor: string): FindingsCursor | null {
   if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor))
@@ -31,7 +35,9 @@ export function decodeFindingsCursor(cursor: string): FindingsCursor | null {
   }
   if (!Array.isArray(pair) || pair.length !== 2) return null;
   const [at, id] = pair as unknown[];
-  if (typeof at !== 'string' || typeof id !== 'string' || id.length === 0) return null;
-  if (!ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at))) return null;
+  if (typeof at !== 'string' || typeof id !== 'string') return null;
+  if (id.length === 0 || id.length > MAX_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(id)) return null;
+  // A real instant written as the API writes it: 2026-02-30 or 24:00 do not come back the same.
+  if (!ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at)) || new Date(at).toISOString() !== at) return null;
   return { at, id };
 }

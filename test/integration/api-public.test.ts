@@ -239,6 +239,43 @@ describe('the public read API after the demo cycle', () => {
     }
   });
 
+  it('takes full 6-digit division codes as scopes, keeps the query of /feed, refuses counts and cursors it did not write', async () => {
+    for (const scope of ['360000', '360800', '36', '3608']) {
+      expect((await get(`/api/findings?scope=${scope}`)).res.status, scope).toBe(200);
+      expect((await get(`/api/feeds/atom?scope=${scope}`)).res.status, scope).toBe(200);
+      expect((await get(`/api/scoreboard?year=2025&scope=${scope}`)).res.status, scope).toBe(200);
+    }
+    expect((await get('/api/findings?scope=360000')).json.items.map((f: { id: string }) => f.id)).toEqual(
+      (await get('/api/findings?scope=36')).json.items.map((f: { id: string }) => f.id),
+    );
+    expect((await get('/api/findings?scope=990000')).res.status).toBe(404);
+    const feed = await app.request('/feed?scope=36&limit=5');
+    expect(feed.status).toBe(302);
+    expect(feed.headers.get('location')).toBe(`${PUBLIC}/api/feeds/rss?scope=36&limit=5`);
+    for (const limit of ['1e2', '0x10', '+5', ' 5', '5.0']) {
+      const { res, json } = await get(`/api/findings?limit=${encodeURIComponent(limit)}`);
+      expect(res.status, limit).toBe(400);
+      expect(
+        json.fields.map((f: { field: string }) => f.field),
+        limit,
+      ).toEqual(['limit']);
+    }
+    const cursorOf = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
+    for (const [at, id] of [
+      ['2026-02-30T00:00:00.000Z', '360802:2025:deadline.missing:0'],
+      ['2026-01-01T24:00:00.000Z', '360802:2025:deadline.missing:0'],
+      ['2026-01-01T08:00:00.000+08:00', '360802:2025:deadline.missing:0'],
+      ['2026-01-01T00:00:00Z', '360802:2025:deadline.missing:0'],
+      ['2026-01-01T00:00:00.000Z', 'a\u0000b'],
+    ]) {
+      const { res } = await get(`/api/findings?cursor=${cursorOf(at as string, id as string)}`);
+      expect(res.status, `${at} ${JSON.stringify(id)}`).toBe(400);
+    }
+    expect((await get(`/api/findings?cursor=${cursorOf('2026-01-01T00:00:00.000Z', 'x')}`)).res.status).toBe(
+      200,
+    );
+  });
+
   it('streams the dataset of every figure with provenance as CSV and JSON Lines', async () => {
     const csv = Buffer.from(await (await app.request('/api/export/dataset?format=csv')).arrayBuffer());
     const sheet = XLSX.read(csv, { type: 'buffer' });
@@ -289,6 +326,12 @@ describe('the public read API after the demo cycle', () => {
     const validator = new Validator();
     expect(await validator.validate(structuredClone(doc))).toEqual({ valid: true });
     expect(validator.version).toBe('3.1');
+    // The findings page documents its cursor fields, and the scope routes their 404.
+    const findings = doc.paths['/api/findings'].get;
+    expect(Object.keys(findings.responses)).toEqual(expect.arrayContaining(['200', '404']));
+    expect(JSON.stringify(findings.responses['200'])).toMatch(/"next".*"nextUrl"/);
+    for (const path of ['/api/feeds/{format}', '/api/scoreboard', '/api/export/scoreboard.csv'])
+      expect(Object.keys(doc.paths[path].get.responses), path).toContain('404');
     expect(openApiProblems(doc)).toEqual([]);
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers[0].url).toBe(PUBLIC);

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
+import { bodyInScope } from '../../domain/body.ts';
 import { comparisonDocx, comparisonHtml, comparisonMarkdown } from '../../read/compare-export.ts';
 import { datasetChunks, scoreboardCsv, textStream } from '../../read/exports.ts';
 import { FEED_TYPES, findingsFeed } from '../../read/feeds.ts';
@@ -36,6 +37,20 @@ const json = (description: string, schema: z.ZodType | null = null) => ({
   content: { 'application/json': schema },
 });
 const notFound = { description: 'no such body or report', content: { 'application/json': ErrorBody } };
+const noSuchScope = {
+  description: 'unknown scope: no body in the registry has this id or lies in this division',
+  content: { 'application/json': ErrorBody },
+};
+/** `/api/findings`' answer: a page of findings and the cursor of the next. */
+const FindingsPage = z.object({
+  scope: z.string(),
+  items: z.array(z.object({ id: z.string(), evidencePage: z.string() }).loose()),
+  next: z
+    .string()
+    .nullable()
+    .describe('the cursor of the next page (pass it as `cursor`); null on the last page'),
+  nextUrl: z.string().nullable().describe('the next page on the public URL; null on the last page'),
+});
 
 /** A read that may name something absent: NotFoundError → 404 with its sentence. */
 async function orNotFound(c: Context, read: () => Promise<Response>): Promise<Response> {
@@ -165,7 +180,7 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       summary:
         'Per jurisdiction: counts per outcome and per finding severity for a year (docs/scoreboard-method.md)',
       query: ScoreboardQuery,
-      responses: { 200: json('the scoreboard') },
+      responses: { 200: json('the scoreboard'), 404: noSuchScope },
     },
     async (c, { query }) =>
       unknownScope(ctx, query.scope)
@@ -181,7 +196,7 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       tag: 'exports',
       summary: 'The scoreboard as CSV (UTF-8 with BOM)',
       query: ScoreboardQuery,
-      responses: { 200: { description: 'CSV', content: { 'text/csv': null } } },
+      responses: { 200: { description: 'CSV', content: { 'text/csv': null } }, 404: noSuchScope },
     },
     async (c, { query }) =>
       unknownScope(ctx, query.scope)
@@ -222,7 +237,7 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       summary:
         'Public findings of a scope, newest first, each with its evidence page; `next` (null on the last page) is the cursor of the page after',
       query: FindingsQuery,
-      responses: { 200: json('findings') },
+      responses: { 200: json('findings, newest first', FindingsPage), 404: noSuchScope },
     },
     async (c, { query }) => {
       if (unknownScope(ctx, query.scope)) return c.json(noScope(query.scope), 404);
@@ -257,6 +272,7 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
             'application/feed+json': null,
           },
         },
+        404: noSuchScope,
       },
     },
     async (c, { params, query }) => {
@@ -284,10 +300,14 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       method: 'get',
       path: '/feed',
       tag: 'findings',
-      summary: 'The RSS feed of every finding (a redirect to /api/feeds/rss)',
+      summary: 'The RSS feed of findings (a redirect to /api/feeds/rss with the same query)',
       responses: { 302: { description: 'to /api/feeds/rss' } },
     },
-    (c) => c.redirect(`${publicBase(options, ctx.publicUrl)}/api/feeds/rss`, 302),
+    // The query goes along: a reader subscribed to /feed?scope=36 gets scope 36, not every body.
+    (c) => {
+      const search = new URL(c.req.url).search;
+      return c.redirect(`${publicBase(options, ctx.publicUrl)}/api/feeds/rss${search}`, 302);
+    },
   );
 
   route(
@@ -330,8 +350,8 @@ export function unknownScope(
   ctx: { registry: ReadonlyMap<string, { id: string; divisionCode: string }> },
   scope: string,
 ): boolean {
-  if (scope === '*') return false;
-  for (const b of ctx.registry.values()) if (b.id === scope || b.divisionCode.startsWith(scope)) return false;
+  // The read model's own test (a full code such as 360000 or 360800 is its province or city).
+  for (const b of ctx.registry.values()) if (bodyInScope(b, scope)) return false;
   return true;
 }
 

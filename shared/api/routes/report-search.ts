@@ -4,14 +4,14 @@ import type { ReadContext } from '../../read/context.ts';
 import { searchReports } from '../../read/report-search.ts';
 import { route } from '../openapi.ts';
 import { noScope, unknownScope } from './public.ts';
-import { ScopeParam, Year } from './schemas.ts';
+import { Count, ScopeParam, Year } from './schemas.ts';
 
 const ReportSearchQuery = z.object({
   q: z.string().trim().min(1).max(100).describe('words that must all appear in the title'),
   year: Year.describe('the report year searched'),
   scope: ScopeParam,
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: Count(0, 1_000_000, 0),
+  limit: Count(1, 500, 50),
 });
 
 /**

@@ -28,6 +28,18 @@ export const Year = z.coerce
       .max(2100, 'expected a report year before 2100'),
   );
 
+/**
+ * A count in a query (`limit`, `offset`): decimal digits only — `1e2`, `0x10`, `+5` or ` 5` are refused, not
+ * read as numbers — within [min, max]; `fallback` when absent.
+ */
+export const Count = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .string()
+    .regex(/^\d{1,9}$/, 'expected a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
+
 /** `*`, a division code (`36`, `3608`, `360802`) or a body id. */
 export const ScopeParam = z
   .string()
@@ -52,13 +64,13 @@ export const BodiesQuery = z.object({
     .regex(/^\d{2,12}$/, 'expected a division code')
     .optional()
     .describe('division code: bodies inside it'),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: Count(0, 1_000_000, 0),
+  limit: Count(1, 500, 50),
 });
 
 export const ScopeQuery = z.object({
   scope: ScopeParam,
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: Count(1, 1000, 100),
 });
 
 /** A findings page: the scope and limit, and `cursor`, the `next` of the page before (opaque). */

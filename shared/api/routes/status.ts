@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { bodyStatus, crawlHealth, NotFoundError, yearsOfBodies } from '../../read/index.ts';
 import { ErrorBody, route } from '../openapi.ts';
 import { publicCache } from './public-cache.ts';
-import { BodyParams } from './schemas.ts';
+import { BodyParams, Count } from './schemas.ts';
 import type { RouteRegistrar } from './types.ts';
 
 const StatusQuery = z.object({
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: Count(0, 1_000_000, 0),
+  limit: Count(1, 200, 50),
 });
 
 /**
