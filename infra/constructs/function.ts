@@ -173,9 +173,17 @@ const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem
 const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'];
 
 /**
- * The table's name (NIANBAO_TABLE) and exactly the item actions the stores use: no DeleteItem (nothing
- * deletes), no stream or table-management action, Scan only where the redrive needs it (schedule).
- * The indexes are named, not `index/*`.
+ * Partition keys whose items the stores delete (DeleteItem is granted for these only, by the
+ * `dynamodb:LeadingKeys` condition): pending marks once their work is done (`PENDING#`), a sweep batch's
+ * open summary once raised (`SWEEP#`), a delivery claim given back after a passing failure (`SENT#`), a
+ * subscription withdrawn or given up (`SUB#`). Reports, revisions, the check log and alerts are never deleted.
+ */
+export const DELETABLE_PREFIXES = ['PENDING#', 'SWEEP#', 'SENT#', 'SUB#'] as const;
+
+/**
+ * The table's name (NIANBAO_TABLE) and exactly the item actions the stores use: DeleteItem only on
+ * DELETABLE_PREFIXES' partitions, no stream or table-management action, Scan only where the redrive needs
+ * it (schedule). The indexes are named, not `index/*`.
  */
 export function bindTable(fn: lambda.Function, table: dynamodb.Table, access: TableAccess): void {
   const actions = [
@@ -193,6 +201,16 @@ export function bindTable(fn: lambda.Function, table: dynamodb.Table, access: Ta
       ],
     }),
   );
+  if (access !== 'read')
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': DELETABLE_PREFIXES.map((p) => `${p}*`) },
+        },
+      }),
+    );
   fn.addEnvironment('NIANBAO_TABLE', table.tableName);
 }
 
