@@ -24,11 +24,13 @@ import type { LocalQueue } from '../queue/local-queue.ts';
  */
 export async function runningStores(
   dataDir: string,
-  o: { log?: (line: string) => void; pollMs?: number; readyWaitMs?: number } = {},
+  o: { log?: (line: string) => void; pollMs?: number; readyWaitMs?: number; probeEveryMs?: number } = {},
 ): Promise<{ dynamodb: string; s3: string } | null> {
   const pollMs = o.pollMs ?? 250;
   const readyWaitMs = o.readyWaitMs ?? 15 * 60_000;
+  const probeEveryMs = o.probeEveryMs ?? PROBE_EVERY_MS;
   let lock: StoresLock | null;
+  let unanswered = 0;
   for (let waited = 0; ; waited += pollMs) {
     lock = await readLock(dataDir);
     if (!lock) return null;
@@ -41,23 +43,42 @@ export async function runningStores(
       throw new Error(
         `the nianbao process ${lock.pid} using ${dataDir} has not got its table ready after ${Math.round(waited / 1000)} s; try again later, or stop that process`,
       );
+    // An owner getting its table ready serves its stores meanwhile: a lock whose endpoint never answers
+    // names a process that is not ours (its pid reused after a crash), not one to wait for.
+    if (waited > 0 && waited % probeEveryMs < pollMs && !(await answers(lock.dynamodb))) {
+      unanswered += 1;
+      if (unanswered >= STORE_PROBES) throw staleLock(lock, dataDir, 'do not answer');
+    }
     await new Promise((r) => setTimeout(r, pollMs));
   }
   // Its owner lives, so dynalite's folder is locked: a second store process could not open it. The
   // endpoint is given time to answer (a loaded machine, a store process restarting) before giving up.
   for (let attempt = 1; ; attempt += 1) {
-    try {
-      await fetch(lock.dynamodb, { method: 'POST', signal: AbortSignal.timeout(5000) });
-      return { dynamodb: lock.dynamodb, s3: lock.s3 };
-    } catch (error) {
-      if (attempt === STORE_PROBES)
-        throw new Error(
-          `the stores of the nianbao process ${lock.pid} using ${dataDir} do not answer (${lock.dynamodb}: ${(error as Error).message}); try again, or stop that process`,
-        );
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    if (await answers(lock.dynamodb)) return { dynamodb: lock.dynamodb, s3: lock.s3 };
+    if (attempt === STORE_PROBES) throw staleLock(lock, dataDir, 'do not answer');
+    await new Promise((r) => setTimeout(r, 1000));
   }
 }
+
+/** Whether a DynamoDB endpoint answers at all (any HTTP answer), within 5 s. */
+async function answers(endpoint: string): Promise<boolean> {
+  try {
+    await fetch(endpoint, { method: 'POST', signal: AbortSignal.timeout(5000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The error for a lock whose stores do not answer: its process may be another one that got the pid. */
+function staleLock(lock: StoresLock, dataDir: string, what: string): Error {
+  return new Error(
+    `the stores named in ${join(dataDir, 'stores.json')} (process ${lock.pid}, ${lock.dynamodb}) ${what}; if no nianbao process is using ${dataDir}, delete that file and try again, else stop that process`,
+  );
+}
+
+/** How often, ms, the wait for a not-yet-ready owner checks that its stores answer. */
+const PROBE_EVERY_MS = 5000;
 
 interface StoresLock {
   pid: number;

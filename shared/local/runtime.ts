@@ -45,6 +45,8 @@ export interface RuntimeOptions {
   originMap?: Record<string, string>;
   registry?: Body[];
   log?: (line: string) => void;
+  /** What a user must see even when `log` is quiet (waiting for another instance's table); default `log`. */
+  notice?: (line: string) => void;
   now?: () => Date;
   /**
    * Which stages consume their queue in this process (default all). The crawl benchmark runs the crawl
@@ -79,7 +81,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   let markStoresReady = async () => {};
   if (!dynamodbEndpoint || !s3Endpoint) {
     // Another instance on this data folder (`nianbao start`) holds dynalite's lock: use its stores.
-    const running = await runningStores(dataDir, { log });
+    const running = await runningStores(dataDir, { log: o.notice ?? log });
     if (running && o.stores === 'own') {
       throw new Error(
         `another nianbao process is using the stores of ${dataDir} (${running.dynamodb}); stop it first, or set NIANBAO_DATA_DIR to another folder`,

@@ -6,6 +6,8 @@ export async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, quiet = tr
   const rt = await startRuntime({
     config: loadConfig(),
     ...(quiet ? {} : { log: (l: string) => console.log(l) }),
+    // A command waiting for a running `start` to get its table ready says so, even when quiet.
+    notice: (l: string) => console.error(l),
   });
   try {
     for (const e of rt.registryErrors) console.error(`registry: ${e}`);

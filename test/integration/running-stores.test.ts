@@ -80,6 +80,15 @@ describe('runningStores(): another command on a data folder whose owner is getti
     );
   });
 
+  it('a lock whose stores never answer (its pid taken by another process) is an error that says what to do', async () => {
+    await lock({ ready: false, dynamodb: 'http://127.0.0.1:9', s3: 'http://127.0.0.1:9' });
+    await expect(runningStores(dir, { pollMs: 10, probeEveryMs: 10 })).rejects.toThrow(
+      /do not answer; if no nianbao process is using .*, delete that file and try again/,
+    );
+    await lock({ ready: true, dynamodb: 'http://127.0.0.1:9', s3: 'http://127.0.0.1:9' });
+    await expect(runningStores(dir)).rejects.toThrow(/stores\.json .* do not answer; if no nianbao process/);
+  });
+
   it('an owner that died before it was ready leaves a stale file; an older owner (no `ready`) is ready', async () => {
     await lock({ ready: false, pid: await deadPid() });
     expect(await runningStores(dir, { pollMs: 10 })).toBeNull();
