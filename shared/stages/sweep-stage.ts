@@ -191,7 +191,7 @@ export async function runSweep(ctx: StageContext, options: SweepOptions = {}): P
     const now = ctx.now().toISOString();
     const usedId = open?.summaryId ?? summaryId;
     let raised = false;
-    if (open) raised = await ctx.repo.putNewAlert(open.item);
+    if (open) raised = await ctx.repo.putNewAlert(open.item, now);
     else if (!stored) {
       const item = {
         ...keys.alert(summaryId),

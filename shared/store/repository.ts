@@ -162,11 +162,15 @@ export class Repository {
   /**
    * An alert item (keys included) put once, marked pending first (pending.ts: the redrive finds what is
    * undelivered without a Scan; the mark goes when it is delivered). False when it was already there.
+   * `markedAt` (ISO 8601, default the alert's createdAt) is now: a mark with no alert behind it is dropped
+   * once an hour old, so an alert put long after its creation (an open summary finished) must not carry
+   * its old time.
    */
   async putNewAlert(
     item: Record<string, unknown> & { alertId: string; createdAt: string },
+    markedAt: string = item.createdAt,
   ): Promise<boolean> {
-    await markPending(this, 'ALERT', item.alertId, item.createdAt);
+    await markPending(this, 'ALERT', item.alertId, markedAt);
     return this.putNew(item);
   }
 
