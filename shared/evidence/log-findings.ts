@@ -78,7 +78,8 @@ export async function settleLogFindings(ctx: StageContext, bodyId: string, year:
   if (!report) return [];
   const fresh = await logFindings(ctx, report);
   const next = [...report.findings.filter((f) => !isLogRule(f)), ...fresh];
-  if (canonical(next) !== canonical(report.findings)) await ctx.repo.setFindings(bodyId, year, next);
+  if (canonical(next) !== canonical(report.findings))
+    await ctx.repo.setFindings(bodyId, year, next, ctx.now().toISOString());
   return raiseFindings(ctx, bodyId, year, fresh, report.url, report.rawKey);
 }
 

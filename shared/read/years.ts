@@ -52,7 +52,7 @@ export function reportFindings(r: ReportItem): PublicFinding[] {
       severity: f.severity,
       message: f.message,
       evidence: f.evidence,
-      at: r.firstSeen,
+      at: r.findingsAt ?? r.firstSeen,
       source: 'report',
     };
   });

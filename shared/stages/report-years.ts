@@ -63,7 +63,8 @@ export async function settleOwnYear(
         });
   const stored = after.find((r) => r.year === report.year);
   const kept = keepLogFindings(stored?.findings ?? [], findings);
-  if (stored && !sameFindings(stored.findings, kept)) await ctx.repo.setFindings(body.id, report.year, kept);
+  if (stored && !sameFindings(stored.findings, kept))
+    await ctx.repo.setFindings(body.id, report.year, kept, ctx.now().toISOString());
   return { findings, ...(sameText ? { sameText } : {}) };
 }
 
@@ -124,7 +125,8 @@ async function reevaluate(
     ...(sameText ? { sameText } : {}),
   });
   const kept = keepLogFindings(item.findings, findings);
-  if (!sameFindings(item.findings, kept)) await ctx.repo.setFindings(body.id, item.year, kept);
+  if (!sameFindings(item.findings, kept))
+    await ctx.repo.setFindings(body.id, item.year, kept, ctx.now().toISOString());
   return raiseFindings(ctx, body.id, item.year, findings, item.url, item.rawKey);
 }
 

@@ -28,13 +28,37 @@ export const FINDINGS_INDEX_VERSION = 1;
 /** The item saying every item of the table is indexed (written by ensureTable on a new table or by the backfill). */
 export const findingsIndexMarkerKey = { pk: 'INDEX#findings', sk: 'STATE' } as const;
 
+/** A report item's findings' time: when it last gained a finding, else when it was first seen (ISO 8601). */
+export function findingsTime(item: { findingsAt?: unknown; firstSeen?: unknown }): string | null {
+  if (typeof item.findingsAt === 'string') return item.findingsAt;
+  return typeof item.firstSeen === 'string' ? item.firstSeen : null;
+}
+
+/**
+ * Whether `next` holds a finding `previous` did not: some rule found more often (a finding's id is its
+ * rule and its rank among the report's findings of that rule). Findings only dropped are no news.
+ */
+export function gainsFinding(
+  previous: ReadonlyArray<{ rule: string }>,
+  next: ReadonlyArray<{ rule: string }>,
+): boolean {
+  const count = (list: ReadonlyArray<{ rule: string }>) => {
+    const m = new Map<string, number>();
+    for (const f of list) m.set(f.rule, (m.get(f.rule) ?? 0) + 1);
+    return m;
+  };
+  const before = count(previous);
+  return [...count(next)].some(([rule, n]) => n > (before.get(rule) ?? 0));
+}
+
 /** A province's partition of the index: the body id's first two digits (its GB/T 2260 province). */
 export const findingsPartition = (bodyId: string): string => `FINDINGS#${bodyId.slice(0, 2)}`;
 
 /**
  * The index keys an item should carry, or null when it holds no public finding:
  * - a current report item (`REPORT#<year>`, not a revision) with at least one finding:
- *   `<firstSeen>#<bodyId>#<year>#REPORT` (its findings are known from the report's first-seen time);
+ *   `<findingsAt or firstSeen>#<bodyId>#<year>#REPORT` (its findings are known from the report's first-seen
+ *   time, or from when it last gained one: `findingsTime`);
  * - a public sweep alert (`ALERT#<rule>/<bodyId>/<year>`, rule in INDEXED_SWEEP_RULES):
  *   `<createdAt>#<bodyId>#<year>#<rule>`.
  * The partition is the body's province (`FINDINGS#<first two digits of the body id>`, which the registry
@@ -45,11 +69,12 @@ export function findingIndexKeys(item: Record<string, unknown>): Record<string, 
   if (typeof pk !== 'string' || typeof sk !== 'string' || typeof bodyId !== 'string') return null;
   if (typeof year !== 'number' || !/^\d{2}/.test(bodyId)) return null;
   if (/^REPORT#\d+$/.test(sk) && pk === `BODY#${bodyId}`) {
-    const { findings, firstSeen } = item;
-    if (!Array.isArray(findings) || findings.length === 0 || typeof firstSeen !== 'string') return null;
+    const { findings } = item;
+    const at = findingsTime(item);
+    if (!Array.isArray(findings) || findings.length === 0 || at === null) return null;
     return {
       [FINDINGS_PK]: findingsPartition(bodyId),
-      [FINDINGS_SK]: `${firstSeen}#${bodyId}#${year}#REPORT`,
+      [FINDINGS_SK]: `${at}#${bodyId}#${year}#REPORT`,
     };
   }
   if (sk === 'ALERT' && typeof item.rule === 'string' && INDEXED_SWEEP_RULES.includes(item.rule)) {

@@ -60,20 +60,26 @@ export async function reindexFindings(
       const index = findingIndexKeys(item);
       if (!index) continue;
       if (item[FINDINGS_PK] === index[FINDINGS_PK] && item[FINDINGS_SK] === index[FINDINGS_SK]) continue;
-      // The key's time is the report's first sighting or the alert's creation: neither ever changes.
-      const time = String(item.sk).startsWith('REPORT#') ? 'firstSeen' : 'createdAt';
+      // The key's time is the alert's creation (never changes) or the report's findings' time (its first
+      // sighting, or when it last gained a finding): written only if that is still what the item says.
+      const report = String(item.sk).startsWith('REPORT#');
+      const time = report ? 'firstSeen' : 'createdAt';
+      const gainedAt = report && typeof item.findingsAt === 'string' ? item.findingsAt : undefined;
       try {
         await repo.db.send(
           new UpdateCommand({
             TableName: repo.table,
             Key: { pk: item.pk, sk: item.sk },
             UpdateExpression: `SET ${FINDINGS_PK} = :ipk, ${FINDINGS_SK} = :isk`,
-            ConditionExpression: '#t = :t',
+            ConditionExpression: report
+              ? `#t = :t AND ${gainedAt === undefined ? 'attribute_not_exists(findingsAt)' : 'findingsAt = :fa'}`
+              : '#t = :t',
             ExpressionAttributeNames: { '#t': time },
             ExpressionAttributeValues: {
               ':ipk': index[FINDINGS_PK],
               ':isk': index[FINDINGS_SK],
               ':t': item[time],
+              ...(gainedAt === undefined ? {} : { ':fa': gainedAt }),
             },
           }),
         );

@@ -46,6 +46,11 @@ export const ReportItem = z.object({
   firstSeen: z.string(),
   /** When the current version was first seen. */
   versionSeen: z.string(),
+  /**
+   * When the report last gained a finding (a revision or a re-parse found one it did not have): its findings'
+   * time in the feeds and `/api/findings`, so a finding added to an old report is news. Absent: `firstSeen`.
+   */
+  findingsAt: z.string().optional(),
   deadline: z.string(),
   timeliness: z.enum(['on-time', 'late', 'undated']),
   format: z.string(),

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
-import { FINDINGS_PK, FINDINGS_SK, findingIndexKeys, withFindingIndex } from './finding-index.ts';
+import {
+  FINDINGS_PK,
+  FINDINGS_SK,
+  findingIndexKeys,
+  gainsFinding,
+  withFindingIndex,
+} from './finding-index.ts';
 import { markPending } from './pending.ts';
 import { queryAll } from './query-all.ts';
 import { AlertRecord, BodyState, ReportItem, type RevisionItem, StoredRobots } from './records.ts';
@@ -102,6 +108,12 @@ export class Repository {
       publishedAtSource: existing.publishedAt ? existing.publishedAtSource : next.publishedAtSource,
       timeliness: existing.publishedAt ? existing.timeliness : next.timeliness,
       revisions: existing.revisions + 1,
+      // A revision that brings a new finding makes the report's findings news again in the feeds.
+      ...(gainsFinding(existing.findings, next.findings)
+        ? { findingsAt: next.versionSeen }
+        : existing.findingsAt
+          ? { findingsAt: existing.findingsAt }
+          : {}),
     };
     await this.db.send(
       new PutCommand({
@@ -120,22 +132,32 @@ export class Repository {
    * first-seen time the index key names is read back from the item (a ConditionExpression keeps the
    * update from creating a report that is not there).
    */
-  async setFindings(bodyId: string, year: number, findings: ReportItem['findings']): Promise<void> {
+  async setFindings(
+    bodyId: string,
+    year: number,
+    findings: ReportItem['findings'],
+    /** Now (ISO 8601): the findings' time when they gain one (`findingsAt`); absent, it stays as it was. */
+    at?: string,
+  ): Promise<void> {
     const key = keys.report(bodyId, year);
     const current = await this.get(key);
     if (!current) return;
-    const index = findingIndexKeys({ ...current, findings });
+    const previous = Array.isArray(current.findings) ? (current.findings as Array<{ rule: string }>) : [];
+    const gained = at !== undefined && gainsFinding(previous, findings);
+    const index = findingIndexKeys({ ...current, findings, ...(gained ? { findingsAt: at } : {}) });
+    const sets = ['findings = :f', ...(gained ? ['findingsAt = :at'] : [])];
     await this.db.send(
       new UpdateCommand({
         TableName: this.table,
         Key: key,
         UpdateExpression: index
-          ? `SET findings = :f, ${FINDINGS_PK} = :ipk, ${FINDINGS_SK} = :isk`
-          : `SET findings = :f REMOVE ${FINDINGS_PK}, ${FINDINGS_SK}`,
+          ? `SET ${[...sets, `${FINDINGS_PK} = :ipk`, `${FINDINGS_SK} = :isk`].join(', ')}`
+          : `SET ${sets.join(', ')} REMOVE ${FINDINGS_PK}, ${FINDINGS_SK}`,
         ConditionExpression: 'firstSeen = :seen',
         ExpressionAttributeValues: {
           ':f': findings,
           ':seen': current.firstSeen,
+          ...(gained ? { ':at': at } : {}),
           ...(index ? { ':ipk': index[FINDINGS_PK], ':isk': index[FINDINGS_SK] } : {}),
         },
       }),

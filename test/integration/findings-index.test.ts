@@ -132,8 +132,9 @@ describe('findings index: the feeds and /api/findings at 1,000 bodies', () => {
       `${body.id}:2027:arith.sum:0`,
       `${body.id}:2027:arith.sum:1`,
     ]);
-    // Listed at the report's first sighting (the first version's), as the per-body read lists it.
-    expect(top[0]?.at).toBe('2028-01-01T00:00:00.000Z');
+    // Listed when the report gained them (the second version's sighting: arith.sum is new in it), as the
+    // per-body read lists it (findings-news.test.ts).
+    expect(top[0]?.at).toBe('2028-02-01T00:00:00.000Z');
     expect(top).toEqual(await perBodyFindings(rt.ctx, registry, 3));
     const partition = await rt.ctx.repo.db.send(
       new QueryCommand({
