@@ -179,6 +179,21 @@ export async function runApiBench(): Promise<string> {
       warmupPath: `/api/bodies?q=${encodeURIComponent('县')}&limit=20`,
     });
     const serverCpu = process.cpuUsage(serverCpu0);
+    // The same open loop again over the same paths, after the closed loop: the server has served each path
+    // before (its caches — an archived copy's provenance, the stores' own — hold what a server that has run
+    // a while holds). The first pass's first seconds stall (0.6–13 s p99 on this machine, quiet or not,
+    // whatever the generator's warm-up or rest), the rest of it stays under 200 ms: both are printed.
+    const again = await runLoad({
+      url: server.url,
+      paths,
+      rate: RATE,
+      openSeconds: OPEN_SECONDS,
+      clients: 0,
+      closedSeconds: 0,
+      warmup: 300,
+      warmupConnections: POOL,
+      warmupPath: `/api/bodies?q=${encodeURIComponent('县')}&limit=20`,
+    });
 
     // Each route alone: 8 clients back to back for 4 s; the server's CPU time per request is its cost
     // (less sensitive to the machine's load than latency: 1000 / that = requests a second one core serves).
@@ -202,6 +217,8 @@ export async function runApiBench(): Promise<string> {
       });
     }
     const bySecond = secondsOf(load);
+    const againSorted = [...again.latencies].sort((a, b) => a - b);
+    const againFailures = Object.values(again.failures).reduce((a, b) => a + b, 0);
     const serverCpuMs = (serverCpu.user + serverCpu.system) / 1000;
     const latencies = load.latencies;
     const failures = Object.values(load.failures).reduce((a, b) => a + b, 0);
@@ -219,10 +236,15 @@ export async function runApiBench(): Promise<string> {
       '',
       '| load | requests | p50 ms | p99 ms | requests/s | failures |',
       '|---|---:|---:|---:|---:|---:|',
-      `| open loop, ${RATE}/s for ${OPEN_SECONDS} s | ${latencies.length} | ${pct(sorted, 50).toFixed(1)} | ${pct(sorted, 99).toFixed(1)} | ${(latencies.length / openSeconds).toFixed(0)} | ${failures} |`,
+      `| open loop, ${RATE}/s for ${OPEN_SECONDS} s, first pass over the paths | ${latencies.length} | ${pct(sorted, 50).toFixed(1)} | ${pct(sorted, 99).toFixed(1)} | ${(latencies.length / openSeconds).toFixed(0)} | ${failures} |`,
+      `| open loop, ${RATE}/s for ${OPEN_SECONDS} s, the same paths again | ${again.latencies.length} | ${pct(againSorted, 50).toFixed(1)} | ${pct(againSorted, 99).toFixed(1)} | ${(again.latencies.length / again.openSeconds).toFixed(0)} | ${againFailures} |`,
       `| closed loop, ${CLIENTS} clients for ${CLOSED_SECONDS} s | ${done} | — | — | ${closedRate.toFixed(0)} | — |`,
       '',
-      `Open loop second by second (p99 ms of the requests due in that second; the stores let settle ${SETTLE_MS / 1000} s after the bulk seeding; the generator warmed first by 300 body searches over ${POOL} keep-alive connections, which read no store): ${bySecond.map((b) => b.p99.toFixed(0)).join(', ')}.`,
+      `Open loop second by second (p99 ms of the requests due in that second; the stores let settle ${SETTLE_MS / 1000} s after the bulk seeding; the generator warmed first by 300 body searches over ${POOL} keep-alive connections, which read no store): ${bySecond.map((b) => b.p99.toFixed(0)).join(', ')}; the same paths again: ${secondsOf(
+        again,
+      )
+        .map((b) => b.p99.toFixed(0))
+        .join(', ')}.`,
       '',
       ...(failureKinds.size > 0
         ? [`Failures by kind: ${[...failureKinds].map(([why, n]) => `${why} ×${n}`).join('; ')}.`, '']
@@ -246,7 +268,7 @@ export async function runApiBench(): Promise<string> {
         .map((w) => `\`GET ${decodeURIComponent(w.path)}\` ${w.calls} store calls, ${w.ms.toFixed(0)} ms`)
         .join('; ')}.`,
       '',
-      `Target: p99 < 200 ms at 200 requests/s: ${pct(sorted, 99) < 200 && failures === 0 ? 'met' : 'NOT met'} on this run.`,
+      `Target: p99 < 200 ms at 200 requests/s: first pass ${pct(sorted, 99) < 200 && failures === 0 ? 'met' : 'NOT met'}, the same paths again ${pct(againSorted, 99) < 200 && againFailures === 0 ? 'met' : 'NOT met'} on this run.`,
     ].join('\n');
   } finally {
     await server.close();
