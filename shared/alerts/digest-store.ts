@@ -59,10 +59,18 @@ export async function subscribersWaiting(
 
 /**
  * The subscriber's entries taken when its mark counted `marks` are all mailed (or dropped): its mark goes,
- * unless an entry was added since (the mark counted again), which keeps it for the next digest.
+ * unless an entry was added since (the mark counted again), or the mark was set within the last hour (an
+ * entry marked but still being written when the entries were taken: the mark stays for the next digest,
+ * which finds it, or finds nothing and removes an old mark then). `now` is ISO 8601.
  */
-export async function digestDone(repo: Repository, emailHash: string, marks: number): Promise<void> {
-  await clearPending(repo, 'DIGEST', emailHash, marks);
+export async function digestDone(
+  repo: Repository,
+  emailHash: string,
+  marks: number,
+  now: string,
+): Promise<void> {
+  const hourAgo = new Date(Date.parse(now) - 60 * 60_000).toISOString();
+  await clearPending(repo, 'DIGEST', emailHash, marks, hourAgo);
 }
 
 /**

@@ -62,7 +62,7 @@ export async function sendDigests(ctx: StageContext): Promise<number> {
     if (dropped.length > 0) await markEntriesSent(ctx.repo, dropped, ctx.now());
     if (items.length === 0) {
       await releaseDelivery(ctx.repo, key, claim.messageId);
-      await digestDone(ctx.repo, hash, marks);
+      await digestDone(ctx.repo, hash, marks, ctx.now().toISOString());
       continue;
     }
     const links = await signer.forRecipient(sub, [...scopes], now);
@@ -76,7 +76,7 @@ export async function sendDigests(ctx: StageContext): Promise<number> {
       });
       await markDelivery(ctx.repo, key, { status: 'sent', transportId: mail.messageId }, ctx.now());
       await markEntriesSent(ctx.repo, entries, ctx.now());
-      await digestDone(ctx.repo, hash, marks);
+      await digestDone(ctx.repo, hash, marks, ctx.now().toISOString());
       sent += 1;
     } catch (error) {
       const refusal = permanentRefusal(error, sub.email);

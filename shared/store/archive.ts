@@ -254,6 +254,14 @@ export class RawArchive {
   /** An object's original bytes (decompressed when stored with a Content-Encoding). */
   private async getObject(key: string): Promise<Uint8Array> {
     const { body, encoding } = await this.getStored(key);
-    return encoding ? this.decode(key, body, encoding) : body;
+    // Parsed records and sidecars carry no size of their own to check against: a cap, so an object planted
+    // as a decompression bomb is an error, not a function out of memory.
+    return encoding ? this.decode(key, body, encoding, MAX_DECODED_JSON_BYTES) : body;
   }
 }
+
+/**
+ * Largest decoded JSON object (a parsed record, a sidecar), bytes: far above any real one (a parsed record is
+ * ~2.6× its page, and the fetcher takes pages up to 20 MB).
+ */
+export const MAX_DECODED_JSON_BYTES = 128 * 1024 * 1024;

@@ -48,22 +48,36 @@ export async function markPending(
 
 /**
  * Removes the mark of `id`, done; with `ifMarks` (the `marks` read when the work was taken) only when
- * nothing marked it again since — new work added meanwhile keeps it waiting.
+ * nothing marked it again since — new work added meanwhile keeps it waiting; with `ifMarkedBefore` (ISO
+ * 8601) only when it was last marked before then — a mark set just now may belong to work whose item is still
+ * being written (mark first, item second), which the reader could not have seen.
  */
 export async function clearPending(
   repo: Repository,
   kind: PendingKind,
   id: string,
   ifMarks?: number,
+  ifMarkedBefore?: string,
 ): Promise<void> {
+  const conditions = [
+    ...(ifMarks === undefined ? [] : ['marks = :m']),
+    ...(ifMarkedBefore === undefined ? [] : ['#at < :before']),
+  ];
   try {
     await repo.db.send(
       new DeleteCommand({
         TableName: repo.table,
         Key: key(kind, id),
-        ...(ifMarks === undefined
+        ...(conditions.length === 0
           ? {}
-          : { ConditionExpression: 'marks = :m', ExpressionAttributeValues: { ':m': ifMarks } }),
+          : {
+              ConditionExpression: conditions.join(' AND '),
+              ...(ifMarkedBefore === undefined ? {} : { ExpressionAttributeNames: { '#at': 'at' } }),
+              ExpressionAttributeValues: {
+                ...(ifMarks === undefined ? {} : { ':m': ifMarks }),
+                ...(ifMarkedBefore === undefined ? {} : { ':before': ifMarkedBefore }),
+              },
+            }),
       }),
     );
   } catch (error) {

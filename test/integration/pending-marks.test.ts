@@ -114,10 +114,14 @@ describe('what waits (undelivered alerts, digest entries) is found by a Query of
     ]);
     expect(waiting.commands).toEqual(['GetItemCommand', 'QueryCommand']);
     // An entry added while the digest of h1 is being sent: its mark is not removed by that digest.
+    const later = '2026-06-01T06:00:00.000Z';
     await addToDigest(rt.ctx.repo, 'h1', 'a2', new Date(NOW));
-    await digestDone(rt.ctx.repo, 'h1', 1);
+    await digestDone(rt.ctx.repo, 'h1', 1, later);
     expect(await marksOf('DIGEST')).toEqual(['h1', 'old']);
-    await digestDone(rt.ctx.repo, 'h1', 2);
+    // Nor one marked within the hour (its entry may still be being written: mark first, entry second).
+    await digestDone(rt.ctx.repo, 'h1', 2, NOW);
+    expect(await marksOf('DIGEST')).toEqual(['h1', 'old']);
+    await digestDone(rt.ctx.repo, 'h1', 2, later);
     expect(await marksOf('DIGEST')).toEqual(['old']);
   });
 });
