@@ -1,8 +1,9 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../store/dynamo.ts';
 import { clearPending, listPending, markPending } from '../store/pending.ts';
 import { queryAll } from '../store/query-all.ts';
 import type { Repository } from '../store/repository.ts';
+import { keys } from '../store/table.ts';
 
 /** One alert waiting for a subscriber's daily digest (`DIGEST#<emailHash>` / `ENTRY#<alertId>`). */
 export interface DigestEntry {
@@ -82,14 +83,33 @@ export async function takeEntries(
   repo: Repository,
   emailHash: string,
   digestId: string,
+  /** Now: when entries of an earlier digest found sent are marked so. */
+  now: Date,
 ): Promise<DigestEntry[]> {
   // Every page (a subscriber's mailed entries stay, so one to whom much was mailed passes 1 MB).
   const unsent = (await queryAll(repo, `DIGEST#${emailHash}`)).filter((item) => item.sentAt === undefined);
   const out: DigestEntry[] = [];
+  // An earlier digest that holds entries went out if its delivery says `sent` (a crash after that mark and
+  // before its entries were marked): those entries are marked sent now, never mailed again.
+  const wentOut = new Map<string, boolean>();
+  const sentEarlier = async (earlier: string): Promise<boolean> => {
+    const known = wentOut.get(earlier);
+    if (known !== undefined) return known;
+    const res = await repo.db.send(
+      new GetCommand({ TableName: repo.table, Key: keys.delivery(earlier, emailHash), ConsistentRead: true }),
+    );
+    const sent = res.Item?.status === 'sent';
+    wentOut.set(earlier, sent);
+    return sent;
+  };
   for (const item of unsent) {
     const entry = { emailHash, alertId: String(item.alertId), addedAt: String(item.addedAt), digestId };
     if (item.digestId === digestId) {
       out.push(entry);
+      continue;
+    }
+    if (typeof item.digestId === 'string' && (await sentEarlier(item.digestId))) {
+      await markEntriesSent(repo, [{ ...entry, digestId: item.digestId }], now);
       continue;
     }
     try {

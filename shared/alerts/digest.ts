@@ -46,7 +46,7 @@ export async function sendDigests(ctx: StageContext): Promise<number> {
       ctx.deliveryLeaseMs,
     );
     if (claim.state !== 'claimed') continue;
-    const entries = await takeEntries(ctx.repo, hash, key.alertId);
+    const entries = await takeEntries(ctx.repo, hash, key.alertId, now);
     // Only what the subscriber still asks for: a finding kept for a scope given up since (one-click
     // unsubscribe from everything, or from that scope) is dropped, never mailed.
     const scopes = new Set(await ctx.subscribers.scopes(hash));

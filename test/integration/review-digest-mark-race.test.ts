@@ -57,7 +57,7 @@ describe('a digest entry whose Put lands while a digest run handles its subscrib
     // Today's digest run, as sendDigests does it: marks, take entries, nothing to mail, digestDone.
     const waiting = await subscribersWaiting(rt.ctx.repo, day1);
     expect(waiting).toEqual([{ emailHash: 'h1', marks: 1 }]);
-    const taken = await takeEntries(rt.ctx.repo, 'h1', 'digest/h1/2026-06-01');
+    const taken = await takeEntries(rt.ctx.repo, 'h1', 'digest/h1/2026-06-01', new Date(day1));
     expect(taken).toEqual([]);
     await digestDone(rt.ctx.repo, 'h1', 1, day1);
 
