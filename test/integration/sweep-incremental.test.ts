@@ -85,7 +85,8 @@ describe('the incremental deadline sweep', () => {
     expect(again.counts).toEqual({ BatchGetItemCommand: 1 });
 
     // No sweep and no crawl from 16 January to 4 February; on the 5th the 2023 deadline has passed with
-    // no crawl since: the year that became due is read in full and called missing once.
+    // no crawl since: the year that became due is read in full and called missing once. (An alert raised
+    // is its pending mark's UpdateItem and its conditional PutItem; the fingerprint one more UpdateItem.)
     clock = new Date('2024-02-05T04:00:00Z');
     const missed = await sweep([a.body]);
     expect(statuses(missed)).toEqual([[A, 2023, 'missing']]);
@@ -94,7 +95,7 @@ describe('the incremental deadline sweep', () => {
       BatchGetItemCommand: 2,
       QueryCommand: 1,
       PutItemCommand: 1,
-      UpdateItemCommand: 1,
+      UpdateItemCommand: 2,
     });
     const missedAgain = await sweep([a.body]);
     expect(missedAgain.rows).toEqual(missed.rows);
@@ -111,7 +112,7 @@ describe('the incremental deadline sweep', () => {
       BatchGetItemCommand: 2,
       QueryCommand: 1,
       PutItemCommand: 1,
-      UpdateItemCommand: 1,
+      UpdateItemCommand: 2,
     });
 
     // B joins the registry, never crawled: only B is read in full (unreachable, told to admins once);
@@ -122,7 +123,12 @@ describe('the incremental deadline sweep', () => {
       [B, 2023, 'unreachable'],
     ]);
     expect(added.newAlerts).toEqual([`portal.unreachable/${B}/2023`]);
-    expect(added.counts).toEqual({ BatchGetItemCommand: 2, QueryCommand: 1, PutItemCommand: 1 });
+    expect(added.counts).toEqual({
+      BatchGetItemCommand: 2,
+      QueryCommand: 1,
+      PutItemCommand: 1,
+      UpdateItemCommand: 1,
+    });
     await crawlOnce(rt, [B]);
     const crawledB = await sweep([a.body, b.body]);
     expect(statuses(crawledB)).toEqual([
@@ -134,7 +140,7 @@ describe('the incremental deadline sweep', () => {
       BatchGetItemCommand: 2,
       QueryCommand: 1,
       PutItemCommand: 1,
-      UpdateItemCommand: 1,
+      UpdateItemCommand: 2,
     });
 
     // A run cut short after raising its alerts and before storing A's fingerprint (as a crash leaves it):
