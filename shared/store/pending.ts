@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from './dynamo.ts';
-import { queryAll } from './query-all.ts';
+import { queryAll, scanAll } from './query-all.ts';
 import type { Repository } from './repository.ts';
 
 /*
@@ -113,28 +113,4 @@ export async function listPending(
     at: String(item.at ?? ''),
     marks: Number(item.marks ?? 0),
   }));
-}
-
-/** A filtered Scan of the whole table, every page (only for the one-time marking above). */
-async function scanAll(
-  repo: Repository,
-  filter: string,
-  values: Record<string, unknown>,
-): Promise<Array<Record<string, unknown>>> {
-  const out: Array<Record<string, unknown>> = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await repo.db.send(
-      new ScanCommand({
-        TableName: repo.table,
-        FilterExpression: filter,
-        ExpressionAttributeValues: values,
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
 }

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Repository } from './repository.ts';
 
 /**
@@ -19,6 +19,34 @@ export async function queryAll(
         TableName: repo.table,
         KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :sk)' : 'pk = :pk',
         ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':sk': skPrefix } : { ':pk': pk },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    out.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/**
+ * Every item of the table that `filter` keeps (a Scan with a FilterExpression and its `values`), following
+ * pagination, consistent reads. A Scan reads, and is charged for, the whole table whatever the filter: only
+ * for one-time work (pending.ts marking an older table), never on a daily or request path.
+ */
+export async function scanAll(
+  repo: Repository,
+  filter: string,
+  values: Record<string, unknown>,
+): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await repo.db.send(
+      new ScanCommand({
+        TableName: repo.table,
+        FilterExpression: filter,
+        ExpressionAttributeValues: values,
         ConsistentRead: true,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
