@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Body } from '#shared/domain/body.ts';
 import { storedEntries, verifyStore } from '#shared/evidence/verify-store.ts';
 import type { Runtime } from '#shared/local/runtime.ts';
 import { listLinks } from '#shared/store/link-batch.ts';
+import { startCountySite } from '#test/support/county-site.ts';
 import { crawlOnce, startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
 import { observeCommands } from '#test/support/sdk-middleware.ts';
-import { listingPageHtml, type Site, sendPage, startSite } from '#test/support/site-server.ts';
+import type { Site } from '#test/support/site-server.ts';
 
 type BatchInput = { RequestItems: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> };
 // The document client's commands reach the middleware as the low-level ones, attribute values marshalled.
@@ -32,30 +32,14 @@ describe("the check's one BatchWriteItem", () => {
   let crash: 'check' | 'rest' | null = null;
 
   beforeAll(async () => {
-    site = await startSite((req, res) => {
-      const path = req.url ?? '/';
-      if (path === '/robots.txt')
-        return sendPage(req, res, Buffer.from('User-agent: *\nAllow: /\n'), 'text/plain');
-      const html =
-        path === '/col/index.html'
-          ? listingPageHtml(
-              '年报',
-              listing.map((y) => ({
-                href: `/col/${y}.html`,
-                title: `测试县人民政府${y}年政府信息公开工作年度报告`,
-              })),
-            )
-          : `<html><body><h1>政府信息公开工作年度报告</h1><p>${'正文'.repeat(200)}</p></body></html>`;
-      return sendPage(req, res, Buffer.from(html), 'text/html; charset=utf-8');
-    });
-    const body = Body.parse({
-      id: '110102',
-      name: '测试县人民政府',
-      level: 'county',
-      divisionCode: '110102',
-      listingUrl: `${site.origin}/col/index.html`,
-      render: 'http',
-    });
+    const county = await startCountySite('110102', () =>
+      listing.map((y) => ({
+        href: `/col/${y}.html`,
+        title: `测试县人民政府${y}年政府信息公开工作年度报告`,
+      })),
+    );
+    site = county.site;
+    const body = county.body;
     bodyId = body.id;
     t = await startCrawlRuntime([body], { NIANBAO_TODAY: '2025-06-01' }, undefined, ['crawl']);
     rt = t.rt;

@@ -1,6 +1,5 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Body } from '#shared/domain/body.ts';
 import { candidatesDigest } from '#shared/evidence/candidate-ref.ts';
 import { recomputeHash } from '#shared/evidence/check-chain.ts';
 import { chainPath, provingEntries } from '#shared/evidence/proof-select.ts';
@@ -8,8 +7,9 @@ import { storedEntries, verifyStore } from '#shared/evidence/verify-store.ts';
 import type { Runtime } from '#shared/local/runtime.ts';
 import { recentChecks } from '#shared/read/bodies.ts';
 import { listChecks, listChecksBetween } from '#shared/store/crawl-state.ts';
+import { startCountySite } from '#test/support/county-site.ts';
 import { crawlOnce, startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
-import { listingPageHtml, type Site, sendPage, startSite } from '#test/support/site-server.ts';
+import type { Site } from '#test/support/site-server.ts';
 
 const REPORTS = 10;
 const YEARS = Array.from({ length: REPORTS }, (_, i) => 2023 - i);
@@ -39,30 +39,14 @@ describe('an unchanged check keeps its candidate list by reference', () => {
     ).Items ?? [];
 
   beforeAll(async () => {
-    site = await startSite((req, res) => {
-      const path = req.url ?? '/';
-      if (path === '/robots.txt')
-        return sendPage(req, res, Buffer.from('User-agent: *\nAllow: /\n'), 'text/plain');
-      const html =
-        path === '/col/index.html'
-          ? listingPageHtml(
-              '年报',
-              YEARS.map((y) => ({
-                href: `/col/${y}/t${y + 1}0115_1.html`,
-                title: `测试县人民政府${y}年政府信息公开工作年度报告`,
-              })),
-            )
-          : `<html><body><h1>政府信息公开工作年度报告</h1><p>${'正文'.repeat(200)}</p></body></html>`;
-      return sendPage(req, res, Buffer.from(html), 'text/html; charset=utf-8');
-    });
-    const body = Body.parse({
-      id: '110101',
-      name: '测试县人民政府',
-      level: 'county',
-      divisionCode: '110101',
-      listingUrl: `${site.origin}/col/index.html`,
-      render: 'http',
-    });
+    const county = await startCountySite('110101', () =>
+      YEARS.map((y) => ({
+        href: `/col/${y}/t${y + 1}0115_1.html`,
+        title: `测试县人民政府${y}年政府信息公开工作年度报告`,
+      })),
+    );
+    site = county.site;
+    const body = county.body;
     bodyId = body.id;
     t = await startCrawlRuntime([body], { NIANBAO_TODAY: '2025-06-01' }, undefined, ['crawl']);
     rt = t.rt;
