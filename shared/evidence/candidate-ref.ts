@@ -56,7 +56,7 @@ export function refOf(entry: StoredEntry): CandidatesRef | null {
  * entry carries the same digest and names a holder, the list replaced by `candidatesFrom` (the holder's
  * `at` and `seq`). An empty list is kept as it is (it weighs nothing). Pure.
  */
-export function compactCandidates<T extends { candidates: readonly unknown[] }>(
+export function compactCandidates<T extends { candidates: readonly unknown[]; at?: string }>(
   entry: T,
   newest: ListHolder | undefined,
 ): Omit<T, 'candidates'> & {
@@ -65,7 +65,9 @@ export function compactCandidates<T extends { candidates: readonly unknown[] }>(
   candidatesFrom?: CandidatesRef;
 } {
   const digest = candidatesDigest(entry.candidates);
-  if (entry.candidates.length > 0 && newest?.ref && newest.digest === digest) {
+  // Never a reference to the key the entry itself is written to (two checks of one body in the same
+  // millisecond): the write would replace the very list it names. Such an entry keeps its own list.
+  if (entry.candidates.length > 0 && newest?.ref && newest.digest === digest && newest.ref.at !== entry.at) {
     const { candidates: _kept, ...rest } = entry;
     return { ...rest, candidatesDigest: digest, candidatesFrom: newest.ref };
   }

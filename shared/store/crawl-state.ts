@@ -131,10 +131,7 @@ export async function finishCheck(
   const { link: previous, holder, none } = await newestEntry(repo, entry.bodyId);
   // The same candidate list as the newest entry's is kept by reference to the entry holding it (1 WRU
   // instead of 3 for an unchanged check with 10 report links); the digest binds it, inside the hash.
-  // Never a reference to the key this entry is written to (two checks of one body in the same millisecond):
-  // the write would replace the list it names. Such an entry keeps its own list.
-  const usable = previous && holder?.ref?.at !== entry.at ? holder : undefined;
-  const stored = compactCandidates(entry, usable);
+  const stored = compactCandidates(entry, previous ? holder : undefined);
   // The first sealed entry records how many entries came before it, so a verifier can tell a
   // stripped or forged unsealed entry from one written before the chain existed.
   const sealed = previous
