@@ -14,6 +14,7 @@ import { runCycle } from '#shared/local/cycle.ts';
 import { type EmbeddedStores, startEmbeddedStores } from '#shared/local/embedded-services.ts';
 import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
 import { RawArchive, type RawMeta, sha256Hex } from '#shared/store/archive.ts';
+import { SYNC_COMPRESS_MAX_BYTES } from '#shared/store/archive-encoding.ts';
 import { toObjectMetadata } from '#shared/store/archive-meta.ts';
 import { makeS3Client } from '#shared/store/clients.ts';
 import { startTestTsa, type TestTsa } from '#test/support/tsa-server.ts';
@@ -87,6 +88,22 @@ describe('compressed archive objects on the embedded S3 stand-in (s3rver)', () =
     expect(read.meta).toEqual({ ...provenance(), sha256: sha256Hex(bytes), size: bytes.byteLength });
     expect(await archive.getMeta(put.key)).toEqual(read.meta);
     expect((await archive.put(bytes, 'html', provenance())).created).toBe(false);
+  });
+
+  it('compresses a page larger than the on-thread limit on the thread pool, and reads it back byte for byte', async () => {
+    // Each line differs, so the page is not one repeated block; it must exceed the on-thread limit.
+    const lines = Array.from(
+      { length: 12_000 },
+      (_, i) => `<p>第${i}行：本年度共收到政府信息公开申请${i % 97}件。</p>`,
+    );
+    const bytes = new TextEncoder().encode(`<html><body>${lines.join('\n')}</body></html>`);
+    expect(bytes.byteLength).toBeGreaterThan(SYNC_COMPRESS_MAX_BYTES);
+    const put = await archive.put(bytes, 'html', provenance());
+    const raw = await stored(s3, BUCKET, put.key);
+    expect(raw.encoding).toBe('br');
+    expect(raw.body.byteLength).toBeLessThan(bytes.byteLength / 2);
+    const read = await archive.get(put.key);
+    expect(Buffer.from(read.bytes).equals(Buffer.from(bytes))).toBe(true);
   });
 
   it('stores a PDF as it came (compressed already), and reads it back', async () => {
