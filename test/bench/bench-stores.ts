@@ -24,11 +24,22 @@ async function serveStores(): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** Starts the stores process; `env` points a runtime at it and names its pid (for its CPU time, `storesCpuMs`). */
-export async function startStores(): Promise<{ env: Record<string, string>; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+/** Starts the stores process (`place` may wrap its command, e.g. in `taskset`); `env` points a runtime at it and names its pid (for its CPU time, `storesCpuMs`). */
+export async function startStores(
+  place: (args: string[]) => [string, string[]] = (args) => [args[0]!, args.slice(1)],
+): Promise<{ env: Record<string, string>; stop(): void }> {
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the stores process too (where the stand-ins spend a page).
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const [command, args] = place([
+    process.execPath,
+    ...prof,
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+  ]);
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -7,7 +7,7 @@
  * the same way for both. Ours also runs an unchanged second cycle (requests, store calls and S3 writes per
  * body: the cost model's inputs). `npx tsx test/bench/crawl-bench.ts`
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { lookup as dnsLookup } from 'node:dns';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cpus } from 'node:os';
@@ -26,6 +26,29 @@ const DELAY_MS = 100;
 const GLOBAL = 8;
 /** Interleaved rounds (ours, Crawlee; the order alternates): BENCH_ROUNDS, at least 3. */
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
+
+/**
+ * CPU placement (BENCH_PIN=0 turns it off): each crawler (ours or Crawlee, a child process) runs on CPU 0
+ * alone; what it talks to runs on CPU 1: the portals (this process) and, for ours, the stores' process
+ * (dynalite and s3rver standing in for DynamoDB and S3). In production the portals and DynamoDB and S3 are
+ * remote and take none of the crawler's CPU; unplaced, on this 2-core machine, the stand-ins' 5–9 ms of CPU
+ * a page would be taken from the cores ours runs on and from nobody's in Crawlee's rounds. The placement
+ * is conservative for ours: its stores share CPU 1 with the portals, so the portals answer it more slowly
+ * than they answer Crawlee. Needs Linux's `taskset` and 2 CPUs; without them the bench says it ran unplaced.
+ */
+const PIN = process.env.BENCH_PIN !== '0' && cpus().length >= 2 && hasTaskset();
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+/** The command that runs `args` on CPU `cpu` (when pinning), for `spawn`. */
+export function onCpu(cpu: number, args: string[]): [string, string[]] {
+  return PIN ? ['taskset', ['-c', String(cpu), ...args]] : [args[0]!, args.slice(1)];
+}
 
 type Kind = 'ours' | 'crawlee';
 
@@ -55,6 +78,8 @@ interface Seen {
   requests: number;
   robots: number;
   bytes: number;
+  /** Sum over requests of their time at the server (start to end), ms: over the phase's time, the mean in flight. */
+  busyMs: number;
   /** Most requests one host had in flight at once. */
   maxInFlight: number;
   /** Shortest pause at one host between the end of a response and the next request's start, and between two starts. */
@@ -102,6 +127,28 @@ const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+
+/**
+ * BENCH_CPU_PROF_CYCLE=<dir>: a V8 CPU profile of `work` alone (the timed crawl, without start-up), written
+ * to `<dir>/<name>-<pid>.cpuprofile`; otherwise `work` runs as it is.
+ */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROF_CYCLE;
+  if (!dir) return work();
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(`${dir}/${name}-${process.pid}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 /** Tells the parent a phase is over, so it can take the servers' counts. */
 const markCycle = () => process.stdout.write('\nCYCLE\n');
@@ -172,7 +219,8 @@ async function childOurs(portals: Portal[]): Promise<ChildResult> {
   // Warm-up: every host's robots.txt into the cache (the table and the fetcher's memory), as a daily cycle
   // finds it after its first check of the day.
   await phase(() => eachLimited(registry, GLOBAL, (b) => t.rt.ctx.fetcher.assertAllowed(b.listingUrl)));
-  for (let c = 0; c < 2; c += 1) await phase(() => crawlOnce(t.rt));
+  for (let c = 0; c < 2; c += 1)
+    await phase(() => (c === 0 ? profiled('ours-first-cycle', () => crawlOnce(t.rt)) : crawlOnce(t.rt)));
   // Counts the middleware never saw would be zeros that look like savings.
   const seen = store.seen();
   if (seen.s3 === 0 || seen.dynamodb === 0)
@@ -231,7 +279,7 @@ async function childCrawlee(portals: Portal[]): Promise<ChildResult> {
   markCycle();
   cpu0 = cpuMs();
   t0 = performance.now();
-  await crawler.run(starts.map((url) => ({ url, label: 'listing' })));
+  await profiled('crawlee-crawl', () => crawler.run(starts.map((url) => ({ url, label: 'listing' }))));
   cycles.push({ ms: performance.now() - t0, cpuMs: cpuMs() - cpu0 });
   markCycle();
   return { cycles, peakRssMib: peakRssMib() };
@@ -245,6 +293,7 @@ function seen(sites: Site[], from: number[], to: number[]): Seen {
     requests: 0,
     robots: 0,
     bytes: 0,
+    busyMs: 0,
     maxInFlight: 0,
     minGapEndMs: Number.POSITIVE_INFINITY,
     minGapStartMs: Number.POSITIVE_INFINITY,
@@ -255,6 +304,7 @@ function seen(sites: Site[], from: number[], to: number[]): Seen {
     for (const [j, r] of rs.entries()) {
       if (r.path === '/robots.txt') out.robots += 1;
       out.bytes += r.bytesSent;
+      out.busyMs += r.end - r.start;
       out.maxInFlight = Math.max(out.maxInFlight, r.inFlight);
       if (j === 0) continue;
       out.minGapEndMs = Math.min(out.minGapEndMs, r.start - rs[j - 1]!.end);
@@ -273,22 +323,20 @@ function runChild(
 ): Promise<Run> {
   const marks = [sites.map((s) => s.requests.length)];
   return new Promise((resolve, reject) => {
-    const child = spawn(
+    const [command, args] = onCpu(0, [
       process.execPath,
-      [
-        // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each child, to find the crawler's hot path.
-        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-        '--import',
-        'tsx',
-        fileURLToPath(import.meta.url),
-        '--child',
-        kind,
-      ],
-      {
-        stdio: ['pipe', 'pipe', 'inherit'],
-        env: { ...process.env, ...env, CRAWLEE_LOG_LEVEL: 'ERROR' },
-      },
-    );
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each child, to find the crawler's hot path.
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      '--child',
+      kind,
+    ]);
+    const child = spawn(command, args, {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, ...env, CRAWLEE_LOG_LEVEL: 'ERROR' },
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       const before = out.split('\nCYCLE\n').length;
@@ -309,7 +357,7 @@ function runChild(
 }
 
 async function runOurs(round: number, portals: Portal[], sites: Site[]): Promise<Run> {
-  const stores = await startStores();
+  const stores = await startStores((args) => onCpu(1, args));
   try {
     return await runChild('ours', round, portals, sites, stores.env);
   } finally {
@@ -350,6 +398,8 @@ export interface CrawlFigures {
 }
 
 export async function runCrawlBench(): Promise<string> {
+  // The portals (this process, all its threads) on the other CPU than the crawlers'; see PIN.
+  if (PIN) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const sites: Site[] = [];
   for (let n = 0; n < PORTALS; n += 1) sites.push(await startSite(handler(n)));
   const portals = sites.map((s, n) => ({
@@ -399,14 +449,14 @@ export async function runCrawlBench(): Promise<string> {
     return [
       '## Crawler vs Crawlee CheerioCrawler, like for like',
       '',
-      `${PORTALS} portals, each its own loopback origin (listing + ${REPORTS} report pages + 1 decoy link, 20–50 ms per answer). Both sides: host delay ${DELAY_MS} ms, at most 1 request per host, ${GLOBAL} requests in flight overall, robots.txt honoured; each first fetches every host's robots.txt into its own cache (untimed warm-up, ${PORTALS} requests each), so both make the same ${PORTALS * (1 + REPORTS)} requests in the timed crawl. ${ROUNDS} interleaved rounds (the order alternates). Requests, in-flight requests per host and gaps are counted at the servers; pages/s counts listing and report pages. CPU ms/page: the crawling process's user + system time over the timed crawl.`,
+      `${PORTALS} portals, each its own loopback origin (listing + ${REPORTS} report pages + 1 decoy link, 20–50 ms per answer). Both sides: host delay ${DELAY_MS} ms, at most 1 request per host, ${GLOBAL} requests in flight overall, robots.txt honoured; each first fetches every host's robots.txt into its own cache (untimed warm-up, ${PORTALS} requests each), so both make the same ${PORTALS * (1 + REPORTS)} requests in the timed crawl. ${ROUNDS} interleaved rounds (the order alternates). Requests, in-flight requests per host and gaps are counted at the servers; pages/s counts listing and report pages. CPU ms/page: the crawling process's user + system time over the timed crawl. ${PIN ? "Placement: each crawler alone on CPU 0; the portals and our stores process (dynalite, s3rver) on CPU 1 (`taskset`), as in production the portals and DynamoDB and S3 take none of the crawler's CPU; conservative for ours, whose stores share CPU 1 with the portals." : "**Unplaced** (BENCH_PIN=0 or no `taskset`): the crawlers, the portals and our stores process share every core, so the stand-ins' CPU is taken from ours and from nobody's in Crawlee's rounds."}`,
       '',
       '| round | run | requests (robots.txt) | seconds | pages/s | CPU ms/page | peak RSS MiB | most in flight at one host | shortest gap end→start ms | shortest gap start→start ms | politeness |',
       '|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
-      `**Throughput, ours / Crawlee in the same round: ${range(speed)}× (worst ${fmt(Math.min(...speed), 2)}×; target ≥ 1). Peak memory: ${range(memory)}× (worst ${fmt(Math.max(...memory), 2)}×; target ≤ 1).** CPU per page: ${range(cpu)}×.`,
-      `CPU of the stores process (dynalite and s3rver standing in for DynamoDB and S3, on the same ${cpus().length} cores) during our timed crawl: ${range(storesPerPage)} ms/page; ours and the stores together ${range(bothPerPage)} ms/page, Crawlee ${range(crawleePerPage)} ms/page.`,
+      `**Throughput, ours / Crawlee in the same round: ${range(speed)}× (worst ${fmt(Math.min(...speed), 2)}×; target ≥ 1). Peak memory: ${range(memory)}× (worst ${fmt(Math.max(...memory), 2)}×; target ≤ 1).** CPU per page: ${range(cpu)}×. Requests in flight on average (of ${GLOBAL} allowed), as the servers saw them: ours ${range(ours.map((o) => first(o).busyMs / first(o).ms))}, Crawlee ${range(crawlee.map((k) => first(k).busyMs / first(k).ms))}.`,
+      `CPU of the stores process (dynalite and s3rver standing in for DynamoDB and S3, ${PIN ? 'on CPU 1 with the portals' : `on the same ${cpus().length} cores as the crawlers`}) during our timed crawl: ${range(storesPerPage)} ms/page; ours and the stores together ${range(bothPerPage)} ms/page, Crawlee ${range(crawleePerPage)} ms/page.`,
       `Politeness at the servers: ours ${oursBroke.length ? `**broke it in round(s) ${oursBroke.join(', ')}**` : 'kept it in every round'} (≤ 1 in flight per host; our delay runs from the end of a response, so end→start ≥ ${DELAY_MS} ms); Crawlee ${baselineBroke.length ? `**broke it in round(s) ${baselineBroke.join(', ')}** (marked above)` : 'kept it in every round'} (its delay runs from one request's start to the next).`,
       `Warm-up (robots.txt, untimed): ours ${range(
         ours.map((o) => o.warmup.requests),
