@@ -28,13 +28,12 @@ const GLOBAL = 8;
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
 
 /**
- * CPU placement (BENCH_PIN=0 turns it off): each crawler (ours or Crawlee, a child process) runs on CPU 0
- * alone; what it talks to runs on CPU 1: the portals (this process) and, for ours, the stores' process
- * (dynalite and s3rver standing in for DynamoDB and S3). In production the portals and DynamoDB and S3 are
- * remote and take none of the crawler's CPU; unplaced, on this 2-core machine, the stand-ins' 5–9 ms of CPU
- * a page would be taken from the cores ours runs on and from nobody's in Crawlee's rounds. The placement
- * is conservative for ours: its stores share CPU 1 with the portals, so the portals answer it more slowly
- * than they answer Crawlee. Needs Linux's `taskset` and 2 CPUs; without them the bench says it ran unplaced.
+ * CPU placement (BENCH_PIN=0 turns it off): the stores' process (dynalite and s3rver standing in for
+ * DynamoDB and S3) runs on CPU 1 alone; each crawler (ours or Crawlee, a child process) and the portals
+ * (this process) share CPU 0, the same for both sides. In production DynamoDB and S3 are remote and take
+ * none of the crawler's CPU; unplaced, on this 2-core machine, the stand-ins' 5–9 ms of CPU a page would be
+ * taken from the cores ours and its portals run on, and from nobody's in Crawlee's rounds. Needs Linux's
+ * `taskset` and 2 CPUs; without them the bench says it ran unplaced.
  */
 const PIN = process.env.BENCH_PIN !== '0' && cpus().length >= 2 && hasTaskset();
 function hasTaskset(): boolean {
@@ -398,8 +397,8 @@ export interface CrawlFigures {
 }
 
 export async function runCrawlBench(): Promise<string> {
-  // The portals (this process, all its threads) on the other CPU than the crawlers'; see PIN.
-  if (PIN) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  // The portals (this process, all its threads) on the crawlers' CPU; see PIN.
+  if (PIN) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
   const sites: Site[] = [];
   for (let n = 0; n < PORTALS; n += 1) sites.push(await startSite(handler(n)));
   const portals = sites.map((s, n) => ({
@@ -449,14 +448,14 @@ export async function runCrawlBench(): Promise<string> {
     return [
       '## Crawler vs Crawlee CheerioCrawler, like for like',
       '',
-      `${PORTALS} portals, each its own loopback origin (listing + ${REPORTS} report pages + 1 decoy link, 20–50 ms per answer). Both sides: host delay ${DELAY_MS} ms, at most 1 request per host, ${GLOBAL} requests in flight overall, robots.txt honoured; each first fetches every host's robots.txt into its own cache (untimed warm-up, ${PORTALS} requests each), so both make the same ${PORTALS * (1 + REPORTS)} requests in the timed crawl. ${ROUNDS} interleaved rounds (the order alternates). Requests, in-flight requests per host and gaps are counted at the servers; pages/s counts listing and report pages. CPU ms/page: the crawling process's user + system time over the timed crawl. ${PIN ? "Placement: each crawler alone on CPU 0; the portals and our stores process (dynalite, s3rver) on CPU 1 (`taskset`), as in production the portals and DynamoDB and S3 take none of the crawler's CPU; conservative for ours, whose stores share CPU 1 with the portals." : "**Unplaced** (BENCH_PIN=0 or no `taskset`): the crawlers, the portals and our stores process share every core, so the stand-ins' CPU is taken from ours and from nobody's in Crawlee's rounds."}`,
+      `${PORTALS} portals, each its own loopback origin (listing + ${REPORTS} report pages + 1 decoy link, 20–50 ms per answer). Both sides: host delay ${DELAY_MS} ms, at most 1 request per host, ${GLOBAL} requests in flight overall, robots.txt honoured; each first fetches every host's robots.txt into its own cache (untimed warm-up, ${PORTALS} requests each), so both make the same ${PORTALS * (1 + REPORTS)} requests in the timed crawl. ${ROUNDS} interleaved rounds (the order alternates). Requests, in-flight requests per host and gaps are counted at the servers; pages/s counts listing and report pages. CPU ms/page: the crawling process's user + system time over the timed crawl. ${PIN ? "Placement (`taskset`): our stores process (dynalite, s3rver) alone on CPU 1, as in production DynamoDB and S3 take none of the crawler's CPU; each crawler and the portals on CPU 0, the same for both sides." : "**Unplaced** (BENCH_PIN=0 or no `taskset`): the crawlers, the portals and our stores process share every core, so the stand-ins' CPU is taken from ours and from nobody's in Crawlee's rounds."}`,
       '',
       '| round | run | requests (robots.txt) | seconds | pages/s | CPU ms/page | peak RSS MiB | most in flight at one host | shortest gap end→start ms | shortest gap start→start ms | politeness |',
       '|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
       `**Throughput, ours / Crawlee in the same round: ${range(speed)}× (worst ${fmt(Math.min(...speed), 2)}×; target ≥ 1). Peak memory: ${range(memory)}× (worst ${fmt(Math.max(...memory), 2)}×; target ≤ 1).** CPU per page: ${range(cpu)}×. Requests in flight on average (of ${GLOBAL} allowed), as the servers saw them: ours ${range(ours.map((o) => first(o).busyMs / first(o).ms))}, Crawlee ${range(crawlee.map((k) => first(k).busyMs / first(k).ms))}.`,
-      `CPU of the stores process (dynalite and s3rver standing in for DynamoDB and S3, ${PIN ? 'on CPU 1 with the portals' : `on the same ${cpus().length} cores as the crawlers`}) during our timed crawl: ${range(storesPerPage)} ms/page; ours and the stores together ${range(bothPerPage)} ms/page, Crawlee ${range(crawleePerPage)} ms/page.`,
+      `CPU of the stores process (dynalite and s3rver standing in for DynamoDB and S3, ${PIN ? 'on CPU 1 alone' : `on the same ${cpus().length} cores as the crawlers`}) during our timed crawl: ${range(storesPerPage)} ms/page; ours and the stores together ${range(bothPerPage)} ms/page, Crawlee ${range(crawleePerPage)} ms/page.`,
       `Politeness at the servers: ours ${oursBroke.length ? `**broke it in round(s) ${oursBroke.join(', ')}**` : 'kept it in every round'} (≤ 1 in flight per host; our delay runs from the end of a response, so end→start ≥ ${DELAY_MS} ms); Crawlee ${baselineBroke.length ? `**broke it in round(s) ${baselineBroke.join(', ')}** (marked above)` : 'kept it in every round'} (its delay runs from one request's start to the next).`,
       `Warm-up (robots.txt, untimed): ours ${range(
         ours.map((o) => o.warmup.requests),
