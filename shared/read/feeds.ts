@@ -13,14 +13,23 @@ export const FEED_TYPES: Record<FeedFormat, string> = {
  * A feed of findings (RSS 2.0, Atom 1.0 or JSON Feed version 1, written by the `feed` package), in the order given
  * (newest first from scopeFindings), each item linking to its evidence page `<base>/evidence/<id>`, that
  * URL also being the item's id and guid (stable while the finding is). `base` is the configured public URL, never a request's Host.
+ * `self` is this page's URL (its `limit` and `cursor` included; default: the scope's first page), the feed's
+ * `rel="self"` link (Atom, RSS as `atom:link`) and JSON Feed's `feed_url`.
  * `next`, when the feed is one page of a longer list, is the URL of the page after: Atom's and RSS's
  * `<link rel="next">` (RFC 5005 §3, paged feeds; in RSS as `atom:link`) and JSON Feed's `next_url`.
  */
 export function findingsFeed(
   findings: readonly PublicFinding[],
-  o: { base: string; scope: string; format: FeedFormat; names: ReadonlyMap<string, string>; next?: string },
+  o: {
+    base: string;
+    scope: string;
+    format: FeedFormat;
+    names: ReadonlyMap<string, string>;
+    next?: string;
+    self?: string;
+  },
 ): string {
-  const self = `${o.base}/api/feeds/${o.format}?scope=${encodeURIComponent(o.scope)}`;
+  const self = o.self ?? `${o.base}/api/feeds/${o.format}?scope=${encodeURIComponent(o.scope)}`;
   const feed = new Feed({
     id: `${o.base}/api/feeds?scope=${encodeURIComponent(o.scope)}`,
     title: `nianbao-watch findings (${o.scope === '*' ? 'all bodies' : o.scope})`,

@@ -212,9 +212,15 @@ describe('the public read API after the demo cycle', () => {
     expect(second.items.map((i: { id: string }) => i.id)).toEqual(
       ids.slice(3, 6).map((id: string) => `${PUBLIC}/evidence/${encodeURIComponent(id)}`),
     );
+    // Each page's own URL is its self link (RFC 4287 §4.2.7.2; JSON Feed feed_url): limit and cursor kept.
+    expect(first.feed_url).toBe(`${PUBLIC}/api/feeds/json?scope=*&limit=3`);
+    expect(second.feed_url).toBe(first.next_url);
+    const plain = await (await app.request('/api/feeds/json?scope=*')).json();
+    expect(plain.feed_url).toBe(`${PUBLIC}/api/feeds/json?scope=*`);
     const atom = await (await app.request('/api/feeds/atom?scope=*&limit=3')).text();
     expect(fxp.validate(atom)).toBe(true);
     const $a = cheerio.load(atom, { xml: true });
+    expect($a('feed > link[rel="self"]').attr('href')).toBe(`${PUBLIC}/api/feeds/atom?scope=*&limit=3`);
     const nextAtom = $a('feed > link[rel="next"]').attr('href');
     expect(nextAtom).toMatch(new RegExp(`^${PUBLIC}/api/feeds/atom\\?scope=\\*&limit=3&cursor=`));
     const rss = await (await app.request('/api/feeds/rss?scope=*&limit=3')).text();

@@ -281,11 +281,18 @@ export const registerPublicRoutes: RouteRegistrar = (app, ctx, options) => {
       const names = new Map([...ctx.registry.values()].map((b) => [b.id, b.name]));
       const base = publicBase(options, ctx.publicUrl);
       const next = nextCursor(findings, query.limit);
+      // This page's own URL (RFC 4287 §4.2.7.2): the limit as asked (absent when it was) and the cursor.
+      const asked = new URL(c.req.url).searchParams;
+      const selfQuery = new URLSearchParams({ scope: query.scope });
+      if (asked.has('limit')) selfQuery.set('limit', String(query.limit));
+      const cursor = asked.get('cursor');
+      if (query.cursor !== undefined && cursor !== null) selfQuery.set('cursor', cursor);
       const body = findingsFeed(findings, {
         base,
         scope: query.scope,
         format: params.format,
         names,
+        self: `${base}/api/feeds/${params.format}?${selfQuery}`,
         ...(next
           ? { next: `${base}/api/feeds/${params.format}?${pageQuery(query.scope, query.limit, next)}` }
           : {}),
