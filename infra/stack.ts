@@ -65,6 +65,8 @@ export class NianbaoStack extends Stack {
   readonly crawl: Crawl;
   readonly api: Api;
   readonly schedule: Schedule;
+  readonly parse: Parse;
+  readonly alert: Alert;
 
   constructor(scope: Construct, id: string, props: NianbaoStackProps) {
     super(scope, id, props);
@@ -103,6 +105,8 @@ export class NianbaoStack extends Stack {
     };
     const alert = new Alert(this, 'Alert', common);
     const parse = new Parse(this, 'Parse', { ...common, alertQueue: alert.queue.queue });
+    this.alert = alert;
+    this.parse = parse;
     this.crawl = new Crawl(this, 'Crawl', {
       ...common,
       parseQueue: parse.queue.queue,
@@ -118,6 +122,12 @@ export class NianbaoStack extends Stack {
       ...common,
       crawlQueue: this.crawl.queue.queue,
       cycleQueue: this.schedule.cycle.queue,
+      otherQueues: [
+        { queue: this.crawl.batches.queue, variable: 'NIANBAO_CRAWL_BATCH_QUEUE_URL' },
+        { queue: this.crawl.browserQueue.queue, variable: 'NIANBAO_BROWSER_QUEUE_URL' },
+        { queue: parse.queue.queue, variable: 'NIANBAO_PARSE_QUEUE_URL' },
+        { queue: alert.queue.queue, variable: 'NIANBAO_ALERT_QUEUE_URL' },
+      ],
       throttle: { rateLimit: settings.apiRateLimit, burstLimit: settings.apiBurstLimit },
     });
 

@@ -9,12 +9,24 @@ import { Construct } from 'constructs';
 import { apiRoutes, gatewayPath } from '#shared/api/routes.ts';
 import { DEFAULT_REGISTRY_KEY } from '#shared/aws/registry.ts';
 import type { ConcernProps } from './common.ts';
-import { AppFunction, bindBucket, bindMail, bindQueueProducer, bindTable } from './function.ts';
+import {
+  AppFunction,
+  bindBucket,
+  bindMail,
+  bindQueueProducer,
+  bindTable,
+  type QueueVariable,
+} from './function.ts';
 import { SECRET_ROTATION_REASON } from './mail.ts';
 
 export interface ApiProps extends ConcernProps {
   crawlQueue: sqs.Queue;
   cycleQueue: sqs.Queue;
+  /**
+   * The other work queues (crawl batches, browser, parse, alert), for the admin page's dead letters and queue
+   * depths: their dead letters are listed and requeued (sent back to the queue) like the crawl and cycle queues'.
+   */
+  otherQueues?: ReadonlyArray<{ queue: sqs.Queue; variable: QueueVariable }>;
   /** The registry object's key in the archive bucket (PUT /admin/registry/:bodyId writes it). */
   registryKey?: string;
   /** Requests per second (steady, burst) the whole API accepts. */
@@ -69,12 +81,18 @@ export class Api extends Construct {
     bindBucket(this.fn, props.storage.bucket, 'none');
     bindQueueProducer(this.fn, props.crawlQueue, 'NIANBAO_CRAWL_QUEUE_URL');
     bindQueueProducer(this.fn, props.cycleQueue, 'NIANBAO_CYCLE_QUEUE_URL');
+    // Sending to the other work queues is what requeueing their dead letters is (no route sends there otherwise).
+    for (const { queue, variable } of props.otherQueues ?? []) bindQueueProducer(this.fn, queue, variable);
     // The admin page's queue depths (GET /admin/queues) and dead letters (GET /admin/dead-letters, POST
-    // /admin/dead-letters/requeue): sending already grants sqs:GetQueueAttributes on these queues (their
+    // /admin/dead-letters/requeue), of every work queue: sending already grants sqs:GetQueueAttributes on these queues (their
     // RedrivePolicy names the dead-letter queue); a dead-letter queue is counted, read without being
     // consumed (receive, then visibility back to 0) and emptied of what is requeued (sent to its source
     // queue, then deleted). Nothing may be sent to a dead-letter queue, nor purged.
-    for (const queue of [props.crawlQueue, props.cycleQueue]) {
+    for (const queue of [
+      props.crawlQueue,
+      props.cycleQueue,
+      ...(props.otherQueues ?? []).map((q) => q.queue),
+    ]) {
       queue.deadLetterQueue?.queue.grant(
         this.fn,
         'sqs:GetQueueAttributes',

@@ -19,12 +19,23 @@ describe('the API function: queue depths, dead letters, registry writes', () => 
     template = Template.fromStack(stack);
   });
 
-  it('lets the API read the crawl and cycle queues and their dead letters (depths, dead letters), only the API', () => {
+  it('lets the API read every work queue and its dead letters (depths, dead letters), only the API', () => {
     const logicalId = (q: { node: { defaultChild?: unknown } }) =>
       stack.getLogicalId(q.node.defaultChild as Parameters<typeof stack.getLogicalId>[0]);
-    const crawl = stack.crawl.queue;
-    const cycle = stack.schedule.cycle;
-    const expected = [crawl.queue, crawl.deadLetters, cycle.queue, cycle.deadLetters].map(logicalId).sort();
+    // The six work queues: crawl bodies, crawl batches, browser, parse, alert, cycle.
+    const work = [
+      stack.crawl.queue,
+      stack.crawl.batches,
+      stack.crawl.browserQueue,
+      stack.parse.queue,
+      stack.alert.queue,
+      stack.schedule.cycle,
+    ];
+    const expected = work
+      .flatMap((w) => [w.queue, w.deadLetters])
+      .map(logicalId)
+      .sort();
+    expect(new Set(expected).size).toBe(12);
 
     const apiRole = stack.getLogicalId(
       stack.api.fn.role?.node.defaultChild as Parameters<typeof stack.getLogicalId>[0],
@@ -44,7 +55,7 @@ describe('the API function: queue depths, dead letters, registry writes', () => 
     expect([...new Set(apiReads.flatMap(targets))].sort()).toEqual(expected);
     // The dead-letter queues: counted, read without being consumed, emptied of what is requeued; nothing
     // is sent there and nothing purged (GET /admin/dead-letters, POST /admin/dead-letters/requeue).
-    const dead = [crawl.deadLetters, cycle.deadLetters].map(logicalId);
+    const dead = work.map((w) => logicalId(w.deadLetters));
     const onDead = policies
       .filter((p) => p.Properties.Roles.some((r) => r.Ref === apiRole))
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
@@ -56,13 +67,20 @@ describe('the API function: queue depths, dead letters, registry writes', () => 
       'sqs:ReceiveMessage',
     ]);
     // Their source queues: requeued letters are sent there; nothing is received or deleted from them.
-    const sources = [crawl.queue, cycle.queue].map(logicalId);
+    const sources = work.map((w) => logicalId(w.queue));
     const onSources = policies
       .filter((p) => p.Properties.Roles.some((r) => r.Ref === apiRole))
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .filter((s) => targets(s).some((t) => sources.includes(t)))
       .flatMap((s) => [s.Action].flat());
-    expect(onSources).toContain('sqs:SendMessage');
+    for (const source of sources) {
+      const actions = policies
+        .filter((p) => p.Properties.Roles.some((r) => r.Ref === apiRole))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((s) => targets(s).includes(source))
+        .flatMap((s) => [s.Action].flat());
+      expect(actions).toContain('sqs:SendMessage');
+    }
     expect(onSources.filter((a) => /Receive|Delete|Purge/.test(a))).toEqual([]);
   });
 

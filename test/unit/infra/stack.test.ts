@@ -298,7 +298,15 @@ describe('NianbaoStack', () => {
       parse: ['NIANBAO_ALERT_QUEUE_URL'],
       // Its own queue: admin alerts it raises, robot posts held back by a limit sent again later.
       alert: ['NIANBAO_ALERT_QUEUE_URL'],
-      api: ['NIANBAO_CRAWL_QUEUE_URL', 'NIANBAO_CYCLE_QUEUE_URL'],
+      // Every work queue: the admin page's depths and dead letters (requeued letters are sent back there).
+      api: [
+        'NIANBAO_ALERT_QUEUE_URL',
+        'NIANBAO_BROWSER_QUEUE_URL',
+        'NIANBAO_CRAWL_BATCH_QUEUE_URL',
+        'NIANBAO_CRAWL_QUEUE_URL',
+        'NIANBAO_CYCLE_QUEUE_URL',
+        'NIANBAO_PARSE_QUEUE_URL',
+      ],
       mailEvents: [],
     });
   });
