@@ -130,7 +130,28 @@ describe('the evidence page (GET /evidence/:id): public, inert, highlighted', ()
     expect(raw.status).toBe(200);
     expect(raw.headers.get('content-disposition')).toMatch(/^attachment/);
     expect(raw.headers.get('content-type')).toBe('application/octet-stream');
-    expect(Buffer.from(await raw.arrayBuffer()).toString('utf8')).toContain('<script>fetch(');
+    const whole = Buffer.from(await raw.arrayBuffer());
+    expect(whole.toString('utf8')).toContain('<script>fetch(');
+    // A broken-off download resumes (RFC 9110 §14): the sha256 is the entity tag, one range is 206.
+    const etag = raw.headers.get('etag');
+    expect(etag).toBe(`"${sha256}"`);
+    expect(raw.headers.get('accept-ranges')).toBe('bytes');
+    const url = `${api.url}${download?.replace(/&amp;/g, '&')}`;
+    const tail = await fetch(url, { headers: { range: 'bytes=10-', 'if-range': etag ?? '' } });
+    expect(tail.status).toBe(206);
+    expect(tail.headers.get('content-range')).toBe(`bytes 10-${whole.length - 1}/${whole.length}`);
+    expect(Buffer.from(await tail.arrayBuffer()).equals(whole.subarray(10))).toBe(true);
+    const head = await fetch(url, { headers: { range: 'bytes=0-4' } });
+    expect(head.status).toBe(206);
+    expect(Buffer.from(await head.arrayBuffer()).equals(whole.subarray(0, 5))).toBe(true);
+    // Another version's tag, or a range past the end: the whole copy, or 416 naming the size.
+    const stale = await fetch(url, { headers: { range: 'bytes=10-', 'if-range': '"0000"' } });
+    expect(stale.status).toBe(200);
+    expect(Buffer.from(await stale.arrayBuffer()).equals(whole)).toBe(true);
+    const past = await fetch(url, { headers: { range: `bytes=${whole.length}-` } });
+    expect(past.status).toBe(416);
+    expect(past.headers.get('content-range')).toBe(`bytes */${whole.length}`);
+    await past.arrayBuffer();
   });
 
   it('shows the proof of absence of a missing report: the check log, its listing pages and snapshots', async () => {

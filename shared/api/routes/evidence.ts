@@ -1,6 +1,7 @@
 import { isBodyObject, loadEvidence } from '../../alerts/evidence-load.ts';
 import { EVIDENCE_CSP, evidencePage } from '../../alerts/evidence-page.ts';
 import { messagePage } from '../../alerts/pages.ts';
+import { byteRange } from '../byte-range.ts';
 import type { RouteRegistrar } from './types.ts';
 
 export { evidencePath, evidenceUrl } from '../../alerts/evidence-url.ts';
@@ -15,7 +16,8 @@ const HEADERS = {
 /**
  * `GET /evidence/:id` (public, no login): a finding's evidence page (alerts/evidence-page.ts), and
  * `GET /evidence/:id/raw?key=` the archived bytes behind it (the report's copy by default, or one of the
- * body's listing snapshots), as an attachment that no browser renders. Unknown ids answer 404.
+ * body's listing snapshots), as an attachment that no browser renders, with its sha256 as entity tag and one
+ * byte range on request (206; 416 when none is satisfiable). Unknown ids answer 404.
  */
 export const registerEvidenceRoutes: RouteRegistrar = (app, ctx) => {
   const notFound = async () =>
@@ -36,11 +38,24 @@ export const registerEvidenceRoutes: RouteRegistrar = (app, ctx) => {
       return c.html(await notFound(), 404, HEADERS);
     const { bytes, meta } = key === view.raw?.key ? view.raw : await ctx.archive.get(key);
     const name = key.slice(key.lastIndexOf('/') + 1);
-    return c.body(new Uint8Array(bytes), 200, {
+    // The archive is content-addressed: the sha256 of the original bytes is a strong entity tag, so a
+    // download broken off resumes with Range and If-Range (RFC 9110 §14, §13.1.5).
+    const etag = `"${meta.sha256}"`;
+    const headers = {
       ...HEADERS,
       'content-type': 'application/octet-stream',
       'content-disposition': `attachment; filename="${name.replace(/[^\w.-]/g, '_')}"`,
       'x-nianbao-sha256': meta.sha256,
-    });
+      'accept-ranges': 'bytes',
+      etag,
+    };
+    const part = byteRange(bytes.byteLength, c.req.header('range'), c.req.header('if-range'), etag);
+    if (part.status === 416) return c.body(null, 416, { ...headers, 'content-range': part.contentRange });
+    if (part.status === 206)
+      return c.body(new Uint8Array(bytes.subarray(part.start, part.end + 1)), 206, {
+        ...headers,
+        'content-range': part.contentRange,
+      });
+    return c.body(new Uint8Array(bytes), 200, headers);
   });
 };
