@@ -30,12 +30,14 @@ export function isCompressible(contentType: string | null | undefined, ext: stri
 export const ARCHIVE_BROTLI_QUALITY = 6;
 
 /**
- * Up to this many bytes (256 KiB) text is compressed on the calling thread; above it, on libuv's thread pool.
+ * Up to this many bytes (64 KiB) text is compressed on the calling thread; above it, on libuv's thread pool.
  * Measured on this project's 2-core machine, one CPU, 8 compressions at once: a 3.7 KB page cost 0.8–1.7 ms of
  * CPU through the thread pool (a hop there and back and a fresh encoder's allocations each time) against
- * 0.1–0.2 ms on the calling thread, and a 340 KB report ~1 ms; above the limit the event loop is not held up.
+ * 0.1–0.2 ms on the calling thread. The limit bounds how long the event loop is held: at 256 KiB a review
+ * measured ~3 ms for report-like text but 18–22 ms for adversarial text (random letters); a quarter of that
+ * size holds it a few ms at worst, and larger pages pay the pool's fixed cost on a larger compression.
  */
-export const SYNC_COMPRESS_MAX_BYTES = 256 * 1024;
+export const SYNC_COMPRESS_MAX_BYTES = 64 * 1024;
 
 /**
  * The bytes to store for `bytes` and their Content-Encoding: Brotli (ARCHIVE_BROTLI_QUALITY, text mode)
