@@ -2,6 +2,7 @@ import { isBodyObject, loadEvidence } from '../../alerts/evidence-load.ts';
 import { EVIDENCE_CSP, evidencePage } from '../../alerts/evidence-page.ts';
 import { messagePage } from '../../alerts/pages.ts';
 import { byteRange } from '../byte-range.ts';
+import { noneMatch } from './public-cache.ts';
 import type { RouteRegistrar } from './types.ts';
 
 export { evidencePath, evidenceUrl } from '../../alerts/evidence-url.ts';
@@ -17,7 +18,8 @@ const HEADERS = {
  * `GET /evidence/:id` (public, no login): a finding's evidence page (alerts/evidence-page.ts), and
  * `GET /evidence/:id/raw?key=` the archived bytes behind it (the report's copy by default, or one of the
  * body's listing snapshots), as an attachment that no browser renders, with its sha256 as entity tag and one
- * byte range on request (206; 416 when none is satisfiable). Unknown ids answer 404.
+ * byte range on request (206; 416 when none is satisfiable), 304 to an If-None-Match naming it. Unknown ids
+ * answer 404.
  */
 export const registerEvidenceRoutes: RouteRegistrar = (app, ctx) => {
   const notFound = async () =>
@@ -39,7 +41,8 @@ export const registerEvidenceRoutes: RouteRegistrar = (app, ctx) => {
     const { bytes, meta } = key === view.raw?.key ? view.raw : await ctx.archive.get(key);
     const name = key.slice(key.lastIndexOf('/') + 1);
     // The archive is content-addressed: the sha256 of the original bytes is a strong entity tag, so a
-    // download broken off resumes with Range and If-Range (RFC 9110 §14, §13.1.5).
+    // download broken off resumes with Range and If-Range (RFC 9110 §14, §13.1.5), and a cache revalidates
+    // with If-None-Match (304, §13.1.2).
     const etag = `"${meta.sha256}"`;
     const headers = {
       ...HEADERS,
@@ -49,13 +52,21 @@ export const registerEvidenceRoutes: RouteRegistrar = (app, ctx) => {
       'accept-ranges': 'bytes',
       etag,
     };
+    if (noneMatch(c.req.header('if-none-match'), etag))
+      return c.body(null, 304, { etag, 'cache-control': HEADERS['cache-control'] });
     const part = byteRange(bytes.byteLength, c.req.header('range'), c.req.header('if-range'), etag);
-    if (part.status === 416) return c.body(null, 416, { ...headers, 'content-range': part.contentRange });
-    if (part.status === 206)
-      return c.body(new Uint8Array(bytes.subarray(part.start, part.end + 1)), 206, {
-        ...headers,
+    // An error is not for a shared cache to keep (it would answer the plain URL with it).
+    if (part.status === 416)
+      return c.body(null, 416, {
         'content-range': part.contentRange,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
       });
-    return c.body(new Uint8Array(bytes), 200, headers);
+    // Content-Length set here too, so a HEAD (a download manager sizing its parts) carries it.
+    const body = part.status === 206 ? bytes.subarray(part.start, part.end + 1) : bytes;
+    const sent = { ...headers, 'content-length': String(body.byteLength) };
+    if (part.status === 206)
+      return c.body(new Uint8Array(body), 206, { ...sent, 'content-range': part.contentRange });
+    return c.body(new Uint8Array(body), 200, sent);
   });
 };

@@ -15,12 +15,28 @@ describe('byteRange (RFC 9110 §14)', () => {
     expect(byteRange(100, 'bytes=-5', undefined, TAG)).toMatchObject({ start: 95, end: 99 });
     // An end past the last byte is cut to it (§14.1.1).
     expect(byteRange(100, 'bytes=95-500', undefined, TAG)).toMatchObject({ start: 95, end: 99 });
+    // A suffix longer than the object is all of it (§14.1.3): a ZIP reader's last 64 KiB of a smaller file.
+    expect(byteRange(100, 'bytes=-200', undefined, TAG)).toMatchObject({ start: 0, end: 99 });
+    // The unit's name is case-insensitive (§14.1).
+    expect(byteRange(100, 'Bytes=0-9', undefined, TAG)).toMatchObject({ status: 206, start: 0, end: 9 });
     // Overlapping ranges are one range.
     expect(byteRange(100, 'bytes=0-9,5-19', undefined, TAG)).toMatchObject({ start: 0, end: 19 });
   });
 
   it('answers the whole for no Range, a malformed one, another unit, several ranges, or a stale If-Range', () => {
-    for (const range of [undefined, '', 'garbage', 'items=0-1', 'bytes=0-1,50-60'])
+    // Positions are digits only (§14.1.2): `1e1`, `0x10`, `+5` or `1x` are no range, so Range is ignored.
+    for (const range of [
+      undefined,
+      '',
+      'garbage',
+      'items=0-1',
+      'bytes=0-1,50-60',
+      'bytes=abc',
+      'bytes=1e1-20',
+      'bytes=0x10-20',
+      'bytes=+5-9',
+      'bytes=1x-5',
+    ])
       expect(byteRange(100, range, undefined, TAG)).toEqual({ status: 200 });
     expect(byteRange(100, 'bytes=0-9', '"other"', TAG)).toEqual({ status: 200 });
     expect(byteRange(100, 'bytes=0-9', `W/${TAG}`, TAG)).toEqual({ status: 200 });
@@ -34,8 +50,7 @@ describe('byteRange (RFC 9110 §14)', () => {
       contentRange: 'bytes */100',
     });
     expect(byteRange(0, 'bytes=0-', undefined, TAG)).toEqual({ status: 416, contentRange: 'bytes */0' });
-    // A range whose numbers are not a range reads as none satisfiable (range-parser's reading, Express's answer).
-    for (const range of ['bytes=abc', 'bytes=5-1'])
-      expect(byteRange(100, range, undefined, TAG)).toEqual({ status: 416, contentRange: 'bytes */100' });
+    // A first position above the last is no satisfiable range (range-parser's reading, Express's answer).
+    expect(byteRange(100, 'bytes=5-1', undefined, TAG)).toEqual({ status: 416, contentRange: 'bytes */100' });
   });
 });
