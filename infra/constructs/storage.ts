@@ -3,7 +3,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { tableDefinition } from '#shared/store/table.ts';
+import { TTL_ATTRIBUTE, tableDefinition } from '#shared/store/table.ts';
 
 const ATTRIBUTE_TYPES = {
   S: dynamodb.AttributeType.STRING,
@@ -143,6 +143,8 @@ export class Storage extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       tableClass: TABLE_CLASS,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Only rate-limit windows and admin sessions carry it: nothing else expires.
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -3,6 +3,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'hono';
 import { isConditionFailed } from '../store/dynamo.ts';
 import type { Repository } from '../store/repository.ts';
+import { TTL_ATTRIBUTE } from '../store/table.ts';
 import type { ApiOptions } from './options.ts';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
@@ -128,7 +129,7 @@ export async function openAdminSession(repo: Repository, key: string, now: Date)
         keyHash: digest(key).toString('hex'),
         createdAt: now.toISOString(),
         expiresAt: expires.toISOString(),
-        ttl: Math.ceil(expires.getTime() / 1000) + 3600,
+        [TTL_ATTRIBUTE]: Math.ceil(expires.getTime() / 1000) + 3600,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),

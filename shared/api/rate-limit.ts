@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'hono';
 import type { Repository } from '../store/repository.ts';
+import { TTL_ATTRIBUTE } from '../store/table.ts';
 
 /**
  * The client's address: API Gateway's `requestContext` source IP (Lambda), else the socket's remote
@@ -55,7 +56,7 @@ export async function addToWindow(
       TableName: repo.table,
       Key: { pk: `RATE#${id}#${minute}`, sk: 'RATE' },
       UpdateExpression: 'ADD #n :by SET #ttl = if_not_exists(#ttl, :ttl)',
-      ExpressionAttributeNames: { '#n': 'count', '#ttl': 'ttl' },
+      ExpressionAttributeNames: { '#n': 'count', '#ttl': TTL_ATTRIBUTE },
       ExpressionAttributeValues: { ':by': by, ':ttl': (minute + 61) * 60 },
       ReturnValues: 'UPDATED_NEW',
     }),

@@ -17,6 +17,13 @@ export const findingsIndexDefinition: GlobalSecondaryIndex = {
   Projection: { ProjectionType: 'ALL' },
 };
 
+/**
+ * The attribute DynamoDB's Time to Live reads (epoch seconds): items that carry it (rate-limit windows,
+ * admin sessions) are deleted by DynamoDB some time after it passes; the code never trusts an item past its
+ * own expiry either (TTL deletes within days, not at once), and dynalite has no TTL.
+ */
+export const TTL_ATTRIBUTE = 'ttl';
+
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,

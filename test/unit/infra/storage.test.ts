@@ -51,6 +51,12 @@ describe('Storage: archive tiering and the table class', () => {
     }
   });
 
+  it('turns on Time to Live for the one attribute rate-limit windows and admin sessions carry', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+  });
+
   it('puts the table in the Standard-IA table class, the class the cost model prices', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { TableClass: 'STANDARD_INFREQUENT_ACCESS' });
     expect(String(TABLE_CLASS)).toBe(MODELLED_TABLE_CLASS);
