@@ -84,10 +84,10 @@ export class Api extends Construct {
     // Sending to the other work queues is what requeueing their dead letters is (no route sends there otherwise).
     for (const { queue, variable } of props.otherQueues ?? []) bindQueueProducer(this.fn, queue, variable);
     // The admin page's queue depths (GET /admin/queues) and dead letters (GET /admin/dead-letters, POST
-    // /admin/dead-letters/requeue), of every work queue: sending already grants sqs:GetQueueAttributes on these queues (their
-    // RedrivePolicy names the dead-letter queue); a dead-letter queue is counted, read without being
-    // consumed (receive, then visibility back to 0) and emptied of what is requeued (sent to its source
-    // queue, then deleted). Nothing may be sent to a dead-letter queue, nor purged.
+    // /admin/dead-letters/requeue), of every work queue: sending already grants sqs:GetQueueAttributes on
+    // these queues (their RedrivePolicy names the dead-letter queue); a dead-letter queue is counted, read
+    // without being consumed (receive, then visibility back to 0) and emptied of what is requeued (sent to
+    // its source queue, then deleted). Nothing may be sent to a dead-letter queue, nor purged.
     for (const queue of [
       props.crawlQueue,
       props.cycleQueue,

@@ -30,9 +30,9 @@ let clients: { sqs: SQSClient; s3: S3Client } | undefined;
 /**
  * The admin API's dead letters and registry writes in Lambda (shared/api/options.ts), over the clients of
  * this container (made once). Dead letters: the DLQs of the work queues this function is given (the API
- * function: all six, infra/constructs/api.ts), found from their RedrivePolicy. Registry writes: only when the registry is
- * read from S3 (NIANBAO_REGISTRY_S3_KEY); a registry bundled in the code cannot be written, and the route
- * says so (501). `registry` is the running context's map, updated once an entry is written.
+ * function: all six, infra/constructs/api.ts), found from their RedrivePolicy. Registry writes: only when
+ * the registry is read from S3 (NIANBAO_REGISTRY_S3_KEY); a registry bundled in the code cannot be written,
+ * and the route says so (501). `registry` is the running context's map, updated once an entry is written.
  */
 export function awsAdminOptions(
   config: Config,
