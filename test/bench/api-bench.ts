@@ -14,7 +14,8 @@ import { serveApi } from '#shared/api/serve.ts';
 import { loadConfig } from '#shared/config.ts';
 import { startRuntime } from '#shared/local/runtime.ts';
 import type { LoadPlan, LoadResult } from '#test/bench/api-load.ts';
-import { countStoreCalls } from '#test/bench/bench-stores.ts';
+import { countStoreCalls, startStores } from '#test/bench/bench-stores.ts';
+import { onCpu, PIN, placeSelf } from '#test/bench/placement.ts';
 import { scaleRegistry, seedReadScale } from '#test/support/read-scale.ts';
 
 const BODIES = 1000;
@@ -61,13 +62,14 @@ function secondsOf(load: LoadResult): Array<{ n: number; p99: number }> {
 
 /** Runs the load generator (api-load.ts) in a child process and returns what it measured. */
 function runLoad(plan: LoadPlan): Promise<LoadResult> {
-  const child = spawn(
+  // The clients are not on the server's CPU in production either (placement.ts).
+  const [command, args] = onCpu(1, [
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./api-load.ts', import.meta.url))],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./api-load.ts', import.meta.url)),
+  ]);
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
@@ -84,10 +86,20 @@ function runLoad(plan: LoadPlan): Promise<LoadResult> {
 }
 
 export async function runApiBench(): Promise<string> {
+  // Placement (placement.ts): the server (this process) alone on CPU 0; the stores' process and the load
+  // generator on CPU 1, as DynamoDB, S3 and the clients are remote in production. Conservative for the
+  // server: its stores share CPU 1 with the generator.
+  const giveBack = placeSelf(0);
+  const stores = await startStores((args) => onCpu(1, args));
   const dir = await mkdtemp(join(tmpdir(), 'nianbao-api-bench-'));
   const registry = scaleRegistry(BODIES);
   const rt = await startRuntime({
-    config: loadConfig({ NIANBAO_DATA_DIR: dir, NIANBAO_TODAY: '2026-11-24' }),
+    config: loadConfig({
+      NIANBAO_DATA_DIR: dir,
+      NIANBAO_TODAY: '2026-11-24',
+      NIANBAO_DYNAMODB_ENDPOINT: stores.env.BENCH_DYNAMODB,
+      NIANBAO_S3_ENDPOINT: stores.env.BENCH_S3,
+    }),
     registry,
   });
   const server = await serveApi(rt.ctx, { rateLimits: { publicPerMinute: 1e9 } });
@@ -232,7 +244,7 @@ export async function runApiBench(): Promise<string> {
     return [
       '## API (read routes, embedded runtime)',
       '',
-      `${BODIES} bodies × ${YEARS.length} report years seeded; routes in turn: body search by code, body, years, one report (figures from the archived record), /status, search by parent. Client (test/bench/api-load.ts), server and stores each in a process of their own, on one loopback; server CPU ${(serverCpuMs / served).toFixed(2)} ms a request, client CPU ${(load.clientCpuMs / served).toFixed(2)} ms a request.`,
+      `${BODIES} bodies × ${YEARS.length} report years seeded; routes in turn: body search by code, body, years, one report (figures from the archived record), /status, search by parent. Client (test/bench/api-load.ts), server and stores each in a process of their own, on one loopback; ${PIN ? 'placed (`taskset`): the server alone on CPU 0, the stores and the client on CPU 1, as DynamoDB, S3 and the clients are remote in production' : '**unplaced** (BENCH_PIN=0 or no `taskset`): server, stores and client share every core'}; server CPU ${(serverCpuMs / served).toFixed(2)} ms a request, client CPU ${(load.clientCpuMs / served).toFixed(2)} ms a request.`,
       '',
       '| load | requests | p50 ms | p99 ms | requests/s | failures |',
       '|---|---:|---:|---:|---:|---:|',
@@ -273,6 +285,8 @@ export async function runApiBench(): Promise<string> {
   } finally {
     await server.close();
     await rt.close();
+    stores.stop();
+    giveBack();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,7 @@
  * the same way for both. Ours also runs an unchanged second cycle (requests, store calls and S3 writes per
  * body: the cost model's inputs). `npx tsx test/bench/crawl-bench.ts`
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { lookup as dnsLookup } from 'node:dns';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cpus, loadavg } from 'node:os';
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 import { listingPageHtml, type Site, sendPage, sleep, startSite } from '../support/site-server.ts';
 import { countStoreCalls, startStores, storesCpuMs } from './bench-stores.ts';
+import { onCpu, PIN, placeSelf } from './placement.ts';
 
 // The SDK's notice that Node 20 leaves its support window; the Lambdas run Node 22.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,28 +28,12 @@ const GLOBAL = 8;
 /** Interleaved rounds (ours, Crawlee; the order alternates): BENCH_ROUNDS, at least 3. */
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
 
-/**
- * CPU placement (BENCH_PIN=0 turns it off): the stores' process (dynalite and s3rver standing in for
- * DynamoDB and S3) runs on CPU 1 alone; each crawler (ours or Crawlee, a child process) and the portals
- * (this process) share CPU 0, the same for both sides. In production DynamoDB and S3 are remote and take
- * none of the crawler's CPU; unplaced, on this 2-core machine, the stand-ins' 5–9 ms of CPU a page would be
- * taken from the cores ours and its portals run on, and from nobody's in Crawlee's rounds. Needs Linux's
- * `taskset` and 2 CPUs; without them the bench says it ran unplaced.
+/*
+ * Placement (placement.ts): the stores' process (dynalite and s3rver standing in for DynamoDB and S3) runs
+ * on CPU 1 alone; each crawler (ours or Crawlee, a child process) and the portals (this process) share
+ * CPU 0, the same for both sides. Unplaced, the stand-ins' 5–9 ms of CPU a page would be taken from the
+ * cores ours and its portals run on, and from nobody's in Crawlee's rounds.
  */
-const PIN =
-  !/^(0|false|no|off)$/i.test(process.env.BENCH_PIN?.trim() ?? '') && cpus().length >= 2 && hasTaskset();
-function hasTaskset(): boolean {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-/** The command that runs `args` on CPU `cpu` (when pinning), for `spawn`. */
-export function onCpu(cpu: number, args: string[]): [string, string[]] {
-  return PIN ? ['taskset', ['-c', String(cpu), ...args]] : [args[0]!, args.slice(1)];
-}
 
 type Kind = 'ours' | 'crawlee';
 
@@ -398,19 +383,10 @@ export interface CrawlFigures {
   unchangedCpuMsPerBody: number;
 }
 
-/** This process's CPUs (all its threads), as `taskset -c` lists them; set back after the bench. */
-function cpuList(): string {
-  return execFileSync('taskset', ['-c', '-p', String(process.pid)], { encoding: 'utf8' })
-    .split(':')
-    .at(-1)!
-    .trim();
-}
-
 export async function runCrawlBench(): Promise<string> {
   // The portals (this process, all its threads) on the crawlers' CPU; see PIN. `npm run bench` runs other
   // benchmarks in this process after this one: its CPUs are given back in `finally`.
-  const before = PIN ? cpuList() : '';
-  if (PIN) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  const giveBack = placeSelf(0);
   const load = [loadavg()[0]!];
   const sites: Site[] = [];
   for (let n = 0; n < PORTALS; n += 1) sites.push(await startSite(handler(n)));
@@ -500,7 +476,7 @@ export async function runCrawlBench(): Promise<string> {
     ].join('\n');
   } finally {
     await Promise.all(sites.map((s) => s.close()));
-    if (PIN) execFileSync('taskset', ['-a', '-p', '-c', before, String(process.pid)], { stdio: 'ignore' });
+    giveBack();
   }
 }
 
