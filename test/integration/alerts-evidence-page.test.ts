@@ -4,14 +4,17 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, serveApi } from '#shared/api/serve.ts';
-import type { Finding } from '#shared/domain/finding.ts';
 import { handleAlert } from '#shared/stages/alert-stage.ts';
 import { keys } from '#shared/store/table.ts';
 import { launchBrowser } from '#test/support/web-harness.ts';
-import { type AlertsWorld, pathOf, readSink, startAlertsWorld } from './alerts-support.ts';
-
-const TEXT = '吉州区人民政府2025年政府信息公开工作年度报告\n本年度共收到政府信息公开申请57件,办结60件。';
-const QUOTE = '收到政府信息公开申请57件,办结60件';
+import {
+  type AlertsWorld,
+  pathOf,
+  EVIDENCE_QUOTE as QUOTE,
+  readSink,
+  seedEvidenceReport,
+  startAlertsWorld,
+} from './alerts-support.ts';
 
 describe('the evidence page (GET /evidence/:id): public, inert, highlighted', () => {
   let w: AlertsWorld;
@@ -20,7 +23,6 @@ describe('the evidence page (GET /evidence/:id): public, inert, highlighted', ()
   let browser: Browser | undefined;
   const hits: string[] = [];
   let link = '';
-  let rawKey = '';
   let sha256 = '';
 
   beforeAll(async () => {
@@ -43,57 +45,7 @@ describe('the evidence page (GET /evidence/:id): public, inert, highlighted', ()
 <body><h1>吉州区人民政府2025年政府信息公开工作年度报告</h1><p>本年度共收到政府信息公开申请57件,办结60件。</p>
 <img src="x" onerror="fetch('${trapUrl}/onerror')"><img src="${trapUrl}/remote.png">
 <iframe src="${trapUrl}/frame"></iframe><link rel="stylesheet" href="${trapUrl}/style.css"></body></html>`;
-    const put = await w.rt.ctx.archive.put(new TextEncoder().encode(hostile), 'html', {
-      bodyId: '360802',
-      kind: 'detail',
-      url: 'http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html',
-      finalUrl: 'http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html',
-      fetchedAt: '2026-11-23T02:00:05.000Z',
-      status: 200,
-      headers: {},
-      contentType: 'text/html; charset=utf-8',
-      charset: 'utf-8',
-    });
-    rawKey = put.key;
-    sha256 = put.sha256;
-    const start = TEXT.indexOf(QUOTE);
-    const finding: Finding = {
-      rule: 'arith.sum',
-      severity: 'error',
-      message: { zh: '办结数60件多于收到的57件', en: '60 concluded but only 57 received' },
-      evidence: [{ quote: QUOTE, where: 'text', start, end: start + QUOTE.length, computation: '60 > 57' }],
-    };
-    const parsedKey = await w.rt.ctx.archive.putParsed('360802', put.sha256, { originalText: TEXT });
-    await w.rt.ctx.repo.recordReport({
-      bodyId: '360802',
-      year: 2025,
-      title: '吉州区人民政府2025年政府信息公开工作年度报告',
-      url: 'http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html',
-      host: 'www.jzq.gov.cn',
-      sha256: put.sha256,
-      rawKey,
-      parsedKey,
-      publishedAt: '2026-01-20',
-      publishedAtSource: 'page',
-      firstSeen: '2026-11-23T02:00:05.000Z',
-      versionSeen: '2026-11-23T02:00:05.000Z',
-      deadline: '2026-03-31',
-      timeliness: 'on-time',
-      format: 'html',
-      findings: [finding],
-      revisions: 1,
-    });
-    await w.rt.ctx.repo.recordAlert({
-      alertId: 'arith.sum/360802/2025',
-      rule: 'arith.sum',
-      bodyId: '360802',
-      year: 2025,
-      audience: 'subscribers',
-      createdAt: '2026-11-23T03:00:00.000Z',
-      finding,
-      reportUrl: 'http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html',
-      rawKey,
-    });
+    ({ sha256 } = await seedEvidenceReport(w, new TextEncoder().encode(hostile)));
     await w.rt.ctx.subscribers.subscribe(
       'reader@example.org',
       ['3608'],

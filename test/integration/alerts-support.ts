@@ -133,3 +133,82 @@ export const pathOf = (link: string): string => {
   const u = new URL(link);
   return `${u.pathname}${u.search}`;
 };
+
+/** The report text, and the quote the evidence of `seedEvidenceReport`'s finding points at. */
+export const EVIDENCE_TEXT =
+  '吉州区人民政府2025年政府信息公开工作年度报告\n本年度共收到政府信息公开申请57件,办结60件。';
+export const EVIDENCE_QUOTE = '收到政府信息公开申请57件,办结60件';
+const EVIDENCE_URL = 'http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html';
+
+/** The provenance of a page of 360802 fetched from EVIDENCE_URL (`bodyId` another body's, when given). */
+export const evidenceMeta = (bodyId = '360802') => ({
+  bodyId,
+  kind: 'detail' as const,
+  url: EVIDENCE_URL,
+  finalUrl: EVIDENCE_URL,
+  fetchedAt: '2026-11-23T02:00:05.000Z',
+  status: 200,
+  headers: {},
+  contentType: 'text/html; charset=utf-8',
+  charset: 'utf-8',
+});
+
+/**
+ * 360802's 2025 report archived from `page` (with EVIDENCE_TEXT as its parsed text), recorded with an
+ * arith.sum finding quoting EVIDENCE_QUOTE (then `more(it)`, after it) and that finding's subscriber alert
+ * `arith.sum/360802/2025`: what the evidence page of `360802:2025:arith.sum:0` shows.
+ */
+export async function seedEvidenceReport(
+  w: AlertsWorld,
+  page: Uint8Array,
+  more: (found: Finding) => Finding[] = () => [],
+): Promise<{ rawKey: string; sha256: string; finding: Finding }> {
+  const put = await w.rt.ctx.archive.put(page, 'html', evidenceMeta());
+  const start = EVIDENCE_TEXT.indexOf(EVIDENCE_QUOTE);
+  const found: Finding = {
+    rule: 'arith.sum',
+    severity: 'error',
+    message: { zh: '办结数60件多于收到的57件', en: '60 concluded but only 57 received' },
+    evidence: [
+      {
+        quote: EVIDENCE_QUOTE,
+        where: 'text',
+        start,
+        end: start + EVIDENCE_QUOTE.length,
+        computation: '60 > 57',
+      },
+    ],
+  };
+  const parsedKey = await w.rt.ctx.archive.putParsed('360802', put.sha256, { originalText: EVIDENCE_TEXT });
+  await w.rt.ctx.repo.recordReport({
+    bodyId: '360802',
+    year: 2025,
+    title: '吉州区人民政府2025年政府信息公开工作年度报告',
+    url: EVIDENCE_URL,
+    host: 'www.jzq.gov.cn',
+    sha256: put.sha256,
+    rawKey: put.key,
+    parsedKey,
+    publishedAt: '2026-01-20',
+    publishedAtSource: 'page',
+    firstSeen: '2026-11-23T02:00:05.000Z',
+    versionSeen: '2026-11-23T02:00:05.000Z',
+    deadline: '2026-03-31',
+    timeliness: 'on-time',
+    format: 'html',
+    findings: [found, ...more(found)],
+    revisions: 1,
+  });
+  await w.rt.ctx.repo.recordAlert({
+    alertId: 'arith.sum/360802/2025',
+    rule: 'arith.sum',
+    bodyId: '360802',
+    year: 2025,
+    audience: 'subscribers',
+    createdAt: '2026-11-23T03:00:00.000Z',
+    finding: found,
+    reportUrl: EVIDENCE_URL,
+    rawKey: put.key,
+  });
+  return { rawKey: put.key, sha256: put.sha256, finding: found };
+}

@@ -3,11 +3,7 @@ import { request } from 'node:http';
 import fxp from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiServer, serveApi } from '#shared/api/serve.ts';
-import type { Finding } from '#shared/domain/finding.ts';
-import { type AlertsWorld, startAlertsWorld } from './alerts-support.ts';
-
-const TEXT = '吉州区人民政府2025年政府信息公开工作年度报告\n本年度共收到政府信息公开申请57件,办结60件。';
-const QUOTE = '收到政府信息公开申请57件,办结60件';
+import { type AlertsWorld, evidenceMeta, seedEvidenceReport, startAlertsWorld } from './alerts-support.ts';
 
 /** A raw HTTP/1.1 request, so several Range headers and HEAD can be sent as a hostile client would. */
 function raw(url: string, method: string, headers: [string, string][]) {
@@ -52,68 +48,19 @@ describe('GET /evidence/:id/raw byte ranges, as a download manager and a hostile
     api = await serveApi(w.rt.ctx, { publicUrl: () => 'http://127.0.0.1' });
     // A 100-byte archived original (the page), and a second object of the same body (a listing snapshot).
     const bytes = new TextEncoder().encode(`<html>${'年'.repeat(28)}</html>`.padEnd(100, 'x'));
-    const meta = {
-      bodyId: '360802',
-      kind: 'detail' as const,
-      url: 'http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html',
-      finalUrl: 'http://www.jzq.gov.cn/zwgk/zfxxgknb/202601/t20260120_1.html',
-      fetchedAt: '2026-11-23T02:00:05.000Z',
-      status: 200,
-      headers: {},
-      contentType: 'text/html; charset=utf-8',
-      charset: 'utf-8',
-    };
-    const put = await w.rt.ctx.archive.put(bytes, 'html', meta);
+    const meta = evidenceMeta();
+    const { sha256 } = await seedEvidenceReport(w, bytes, (finding) => [
+      { ...finding, rule: 'arith.total', message: { zh: '合计不符', en: 'total' } },
+      { ...finding, rule: 'arith.diff', message: { zh: '差', en: 'diff' } },
+    ]);
     const snap = await w.rt.ctx.archive.put(new TextEncoder().encode('listing snapshot'), 'html', meta);
     snapKey = snap.key;
-    await w.rt.ctx.archive.put(new TextEncoder().encode('another body'), 'html', { ...meta, bodyId: '2112' });
-    const start = TEXT.indexOf(QUOTE);
-    const finding: Finding = {
-      rule: 'arith.sum',
-      severity: 'error',
-      message: { zh: '办结数60件多于收到的57件', en: '60 concluded but only 57 received' },
-      evidence: [{ quote: QUOTE, where: 'text', start, end: start + QUOTE.length, computation: '60 > 57' }],
-    };
-    const parsedKey = await w.rt.ctx.archive.putParsed('360802', put.sha256, { originalText: TEXT });
-    await w.rt.ctx.repo.recordReport({
-      bodyId: '360802',
-      year: 2025,
-      title: '吉州区人民政府2025年政府信息公开工作年度报告',
-      url: meta.url,
-      host: 'www.jzq.gov.cn',
-      sha256: put.sha256,
-      rawKey: put.key,
-      parsedKey,
-      publishedAt: '2026-01-20',
-      publishedAtSource: 'page',
-      firstSeen: '2026-11-23T02:00:05.000Z',
-      versionSeen: '2026-11-23T02:00:05.000Z',
-      deadline: '2026-03-31',
-      timeliness: 'on-time',
-      format: 'html',
-      findings: [
-        finding,
-        { ...finding, rule: 'arith.total', message: { zh: '合计不符', en: 'total' } },
-        { ...finding, rule: 'arith.diff', message: { zh: '差', en: 'diff' } },
-      ],
-      revisions: 1,
-    });
-    await w.rt.ctx.repo.recordAlert({
-      alertId: 'arith.sum/360802/2025',
-      rule: 'arith.sum',
-      bodyId: '360802',
-      year: 2025,
-      audience: 'subscribers',
-      createdAt: '2026-11-23T03:00:00.000Z',
-      finding,
-      reportUrl: meta.url,
-      rawKey: put.key,
-    });
+    await w.rt.ctx.archive.put(new TextEncoder().encode('another body'), 'html', evidenceMeta('2112'));
     url = `${api.url}/evidence/360802:2025:arith.sum:0/raw`;
     const res = await fetch(url);
     expect(res.status).toBe(200);
     whole = Buffer.from(await res.arrayBuffer());
-    sha = put.sha256;
+    sha = sha256;
     expect(createHash('sha256').update(whole).digest('hex')).toBe(sha);
   }, 60_000);
   afterAll(async () => {
