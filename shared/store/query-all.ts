@@ -1,4 +1,4 @@
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { Repository } from './repository.ts';
 
 /**
@@ -12,20 +12,17 @@ export async function queryAll(
   skPrefix?: string,
 ): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await repo.db.send(
-      new QueryCommand({
-        TableName: repo.table,
-        KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :sk)' : 'pk = :pk',
-        ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':sk': skPrefix } : { ':pk': pk },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+  // The SDK's paginator follows LastEvaluatedKey (one Query a page, through the client's send).
+  for await (const page of paginateQuery(
+    { client: repo.db },
+    {
+      TableName: repo.table,
+      KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :sk)' : 'pk = :pk',
+      ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':sk': skPrefix } : { ':pk': pk },
+      ConsistentRead: true,
+    },
+  ))
     out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
   return out;
 }
 
@@ -40,19 +37,15 @@ export async function scanAll(
   values: Record<string, unknown>,
 ): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await repo.db.send(
-      new ScanCommand({
-        TableName: repo.table,
-        FilterExpression: filter,
-        ExpressionAttributeValues: values,
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+  for await (const page of paginateScan(
+    { client: repo.db },
+    {
+      TableName: repo.table,
+      FilterExpression: filter,
+      ExpressionAttributeValues: values,
+      ConsistentRead: true,
+    },
+  ))
     out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
   return out;
 }
