@@ -101,6 +101,18 @@ export function quoteView(
   return quoteOriginal(view.original, span.start, span.end, where, extra);
 }
 
+/**
+ * The longest quote a finding carries, in UTF-16 code units. A report is one DynamoDB item with its findings
+ * (400 KB at most): a passage copied from last year can be most of a 3 MB report, and quoted whole it made the
+ * report's item too large to write, so the year went unrecorded.
+ */
+export const MAX_QUOTE_CHARS = 2_000;
+
+/**
+ * Evidence quoting `original` from `start` to `end` (code-unit offsets), its `where` and any arithmetic. A span
+ * longer than MAX_QUOTE_CHARS is quoted from its start up to that length (not splitting a surrogate pair),
+ * `end` moved with it, and `where` says how long the whole passage is.
+ */
 export function quoteOriginal(
   original: string,
   start: number,
@@ -108,7 +120,12 @@ export function quoteOriginal(
   where: string,
   extra: Pick<Evidence, 'figures' | 'computation'> = {},
 ): Evidence {
-  return { quote: original.slice(start, end), start, end, where, ...extra };
+  if (end - start <= MAX_QUOTE_CHARS)
+    return { quote: original.slice(start, end), start, end, where, ...extra };
+  let cut = start + MAX_QUOTE_CHARS;
+  if (/[\ud800-\udbff]/.test(original[cut - 1] ?? '')) cut -= 1;
+  const whole = `${where}, its first ${cut - start} of ${end - start} characters`;
+  return { quote: original.slice(start, cut), start, end: cut, where: whole, ...extra };
 }
 
 /** All matches of a global regex in the view. */

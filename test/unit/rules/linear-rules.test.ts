@@ -6,7 +6,7 @@ import { hanOnly, SHINGLE, shingleHashes } from '#shared/rules/copy-shingles.ts'
 import { copyPreviousYear } from '#shared/rules/copy-similarity.ts';
 import type { Rule, RuleContext } from '#shared/rules/run-rules.ts';
 import { spamInjection } from '#shared/rules/spam-rules.ts';
-import { viewOf } from '#shared/rules/text-view.ts';
+import { MAX_QUOTE_CHARS, viewOf } from '#shared/rules/text-view.ts';
 import { buildReport, context } from './build-report.ts';
 
 /*
@@ -49,14 +49,16 @@ describe('spam.injection on a long text', () => {
     });
   });
 
-  it('quotes a glued run of a million characters once, whole', () => {
+  it('quotes a glued run of a million characters once, from its start, saying how long it is', () => {
     // Prepare: one injected string far longer than any window the rule reads at a time.
     const run = `体育${'365bet_'.repeat(150_000)}官网`;
     const text = `本机关主动公开政府信息。${run}人民政府。`;
     // Act
     const [found] = rule('spam.injection', context(buildReport({ text })));
     // Assess
-    expect(found?.evidence.map((e) => [e.start, e.end])).toEqual([[12, 12 + run.length]]);
+    // Quoted up to MAX_QUOTE_CHARS (a whole million characters would not fit the report's DynamoDB item).
+    expect(found?.evidence.map((e) => [e.start, e.end])).toEqual([[12, 12 + MAX_QUOTE_CHARS]]);
+    expect(found?.evidence[0]?.where).toContain(`of ${run.length} characters`);
   });
 });
 
