@@ -109,7 +109,24 @@ export class RawArchive {
       await this.putObject(`${key}.meta.json`, JSON.stringify(full, null, 2), 'application/json');
     const { body, encoding } = await encodeForArchive(bytes, isCompressible(meta.contentType, ext));
     const created = await this.putObject(key, body, contentType, metadata ?? undefined, true, encoding);
+    // Already there: S3 writes an object whole, but a stand-in killed mid-write (s3rver writes the bytes,
+    // then their metadata) can leave one without its provenance, which the conditional write would keep
+    // for ever. Such an object is written again, unconditionally (same key, same bytes).
+    if (!created && metadata && !(await this.provenanceNames(key, sha256)))
+      await this.putObject(key, body, contentType, metadata, false, encoding);
     return { key, sha256, created };
+  }
+
+  /** Whether the object at `key` carries provenance metadata naming `sha256` (false when it is absent). */
+  private async provenanceNames(key: string, sha256: string): Promise<boolean> {
+    const head = await this.s3
+      .send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
+      .catch(() => null);
+    try {
+      return fromObjectMetadata(head?.Metadata)?.sha256 === sha256;
+    } catch {
+      return false;
+    }
   }
 
   /**

@@ -106,6 +106,19 @@ describe('compressed archive objects on the embedded S3 stand-in (s3rver)', () =
     expect(Buffer.from(read.bytes).equals(Buffer.from(bytes))).toBe(true);
   });
 
+  it('writes again an object a stand-in left without its provenance (killed mid-write), and reads it back', async () => {
+    // s3rver writes an object's bytes, then its metadata: killed between the two, it leaves this.
+    const bytes = new TextEncoder().encode('<html><body>2017年政府信息公开工作年度报告</body></html>');
+    const key = RawArchive.keyFor('360802', sha256Hex(bytes), 'html');
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: new Uint8Array() }));
+    await expect(archive.get(key)).rejects.toThrow();
+    const put = await archive.put(bytes, 'html', provenance());
+    expect(put.key).toBe(key);
+    const read = await archive.get(key);
+    expect(Buffer.from(read.bytes).equals(Buffer.from(bytes))).toBe(true);
+    expect(read.meta.sha256).toBe(sha256Hex(bytes));
+  });
+
   it('stores a PDF as it came (compressed already), and reads it back', async () => {
     const bytes = new TextEncoder().encode(`%PDF-1.4\n${'stream x endstream\n'.repeat(50)}`);
     const meta = provenance({ kind: 'attachment', contentType: 'application/pdf', charset: null });
