@@ -150,9 +150,10 @@ describe('the raw archive on the embedded S3 stand-in', () => {
     const listing = provenance({ kind: 'listing', linkTitle: undefined, parentUrl: undefined });
     const first = await archive.put(bytes, 'html', listing, { probe: false });
     expect([first.created, { ...calls }]).toEqual([true, { PutObjectCommand: 1 }]);
-    // Not new after all: S3 refuses the conditional write (412) and nothing is written.
+    // Not new after all: S3 refuses the conditional write (412); one HeadObject finds the object's provenance
+    // naming these bytes (a torn object would be written again), and nothing is written.
     const again = await archive.put(bytes, 'html', listing, { probe: false });
-    expect([again.created, calls]).toEqual([false, { PutObjectCommand: 2 }]);
+    expect([again.created, calls]).toEqual([false, { PutObjectCommand: 2, HeadObjectCommand: 1 }]);
   });
 
   it('asks a HeadObject before archiving a listing snapshot, and nothing more when it is there', async () => {
