@@ -1,8 +1,7 @@
 import type { Body } from '../domain/body.ts';
 import { errorClass, FetchError, messageOf } from '../errors.ts';
 import type { ParseMessage, Queue } from '../queue/queue.ts';
-import { finishCheck, getCrawlState, putWalk } from '../store/crawl-state.ts';
-import { listLinks } from '../store/link-batch.ts';
+import { finishCheck, putWalk, readCrawlStart } from '../store/crawl-state.ts';
 import type { BodyState, CheckEntry, LinkItem } from '../store/records.ts';
 import type { Repository } from '../store/repository.ts';
 import { sha1Hex } from '../store/repository.ts';
@@ -79,11 +78,8 @@ export async function crawlBody(body: Body, deps: CrawlDeps): Promise<CrawlOutco
 async function crawlWith(body: Body, deps: CrawlDeps, writes: WriteBehind): Promise<CrawlOutcome> {
   const now = deps.now();
   const at = now.toISOString();
-  // Two independent reads, asked at once: the listing's first request waits for one round trip, not two.
-  const [{ state, walk: saved }, links] = await Promise.all([
-    getCrawlState(deps.repo, body.id),
-    listLinks(deps.repo, body.id),
-  ]);
+  // The links, the state and the saved walk in one Query: the listing's first request waits for one call.
+  const { state, walk: saved, links } = await readCrawlStart(deps.repo, body.id);
   const outcome: CrawlOutcome = {
     bodyId: body.id,
     status: 'ok',

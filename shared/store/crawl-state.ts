@@ -5,7 +5,8 @@ import { type ChainLink, linkOf, sealEntry } from '../evidence/check-chain.ts';
 import { batchPut, MAX_UNPROCESSED_ROUNDS, unprocessedBackoff } from './batch-write.ts';
 import { checkEntriesOf } from './check-resolve.ts';
 import { withoutKeys } from './dynamo.ts';
-import { BodyState, type CheckEntry, WalkState } from './records.ts';
+import { queryBetween } from './query-all.ts';
+import { BodyState, type CheckEntry, LinkItem, WalkState } from './records.ts';
 import type { Repository } from './repository.ts';
 import { keys } from './table.ts';
 
@@ -39,17 +40,47 @@ export async function getCrawlState(
     items.push(...(res.Responses?.[repo.table] ?? []));
     request = res.UnprocessedKeys as typeof request;
   }
-  const meta = items.find((i) => i.sk === 'META');
-  const walk = items.find((i) => i.sk === 'WALK');
-  const parsedWalk = walk ? WalkState.parse(withoutKeys(walk)) : null;
   const present = new Set(items.map((i) => String(i.sk)));
   return {
-    state: meta ? BodyState.parse(withoutKeys(meta)) : { bodyId, consecutiveFailures: 0 },
-    walk: parsedWalk && !parsedWalk.done ? parsedWalk : null,
+    ...stateAndWalk(bodyId, items),
     reportedYears: reportKeys
       .filter((k) => present.has(k.sk))
       .map((k) => Number(k.sk.slice('REPORT#'.length)))
       .sort((a, b) => a - b),
+  };
+}
+
+/**
+ * What a crawl reads first, in one consistent Query (following pagination): the body's report candidates
+ * (`LINK#…`), its state (`META`) and its unfinished walk (`META#WALK`), whose sort keys are adjacent
+ * (table.ts). One call where a BatchGetItem and a Query were two, and the absent walk costs no read unit.
+ * `links` is keyed by URL; `state` is a fresh body's when there is no META yet.
+ */
+export async function readCrawlStart(
+  repo: Repository,
+  bodyId: string,
+): Promise<{ state: BodyState; walk: WalkState | null; links: Map<string, LinkItem> }> {
+  const items = await queryBetween(repo, keys.body(bodyId).pk, 'LINK#', keys.walk(bodyId).sk);
+  const links = new Map<string, LinkItem>();
+  for (const item of items) {
+    if (!String(item.sk).startsWith('LINK#')) continue;
+    const link = LinkItem.parse(withoutKeys(item));
+    links.set(link.url, link);
+  }
+  return { ...stateAndWalk(bodyId, items), links };
+}
+
+/** The state (a fresh body's without META) and the unfinished walk (null when none or done) among `items`. */
+function stateAndWalk(
+  bodyId: string,
+  items: Array<Record<string, unknown>>,
+): { state: BodyState; walk: WalkState | null } {
+  const meta = items.find((i) => i.sk === keys.body(bodyId).sk);
+  const walk = items.find((i) => i.sk === keys.walk(bodyId).sk);
+  const parsedWalk = walk ? WalkState.parse(withoutKeys(walk)) : null;
+  return {
+    state: meta ? BodyState.parse(withoutKeys(meta)) : { bodyId, consecutiveFailures: 0 },
+    walk: parsedWalk && !parsedWalk.done ? parsedWalk : null,
   };
 }
 

@@ -27,6 +27,30 @@ export async function queryAll(
 }
 
 /**
+ * Every item of one partition whose sort key is between `low` and `high` (both included: DynamoDB's
+ * `BETWEEN`, byte order), following pagination; consistent reads, in sort-key order.
+ */
+export async function queryBetween(
+  repo: Repository,
+  pk: string,
+  low: string,
+  high: string,
+): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  for await (const page of paginateQuery(
+    { client: repo.db },
+    {
+      TableName: repo.table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+      ExpressionAttributeValues: { ':pk': pk, ':low': low, ':high': high },
+      ConsistentRead: true,
+    },
+  ))
+    out.push(...(page.Items ?? []));
+  return out;
+}
+
+/**
  * Every item of the table that `filter` keeps (a Scan with a FilterExpression and its `values`), following
  * pagination, consistent reads. A Scan reads, and is charged for, the whole table whatever the filter: only
  * for one-time work (pending.ts marking an older table), never on a daily or request path.

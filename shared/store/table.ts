@@ -63,7 +63,12 @@ export const keys = {
   }),
   /** A report candidate as one body saw it: a page listed by two bodies is a candidate for both. */
   link: (bodyId: string, urlHash: string) => ({ pk: `BODY#${bodyId}`, sk: `LINK#${urlHash}` }),
-  walk: (bodyId: string) => ({ pk: `BODY#${bodyId}`, sk: 'WALK' }),
+  /**
+   * A body's unfinished walk. `META#WALK` sorts right after `META`, and every `LINK#` key before it: a crawl
+   * reads its links, state and walk in one Query (crawl-state.ts `readCrawlStart`). A walk saved under the
+   * former key `WALK` is not read: the listing is read from its first page again, as after a stale walk.
+   */
+  walk: (bodyId: string) => ({ pk: `BODY#${bodyId}`, sk: 'META#WALK' }),
   check: (bodyId: string, at: string) => ({ pk: `BODY#${bodyId}`, sk: `CHECK#${at}` }),
   subscriber: (emailHash: string) => ({ pk: `SUB#${emailHash}`, sk: 'PROFILE' }),
   subscription: (emailHash: string, scope: string) => ({ pk: `SUB#${emailHash}`, sk: `SCOPE#${scope}` }),
