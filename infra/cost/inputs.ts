@@ -67,12 +67,12 @@ const CHECK_ENTRY_BYTES_10 = 797;
 export const UNCHANGED_CHECK = {
   portalRequests: m(1, 'RESULTS.md, unchanged cycle: 1.00 requests/body (conditional GET of the listing)'),
   storeCalls: m(
-    4,
-    'RESULTS.md (cost-inputs, 1 Dec 04:07): crawl.unchanged.storeCallsPerBody 4.00 (state+walk BatchGet, links Query, newest check-entry Query, check and state writes)',
+    3,
+    'RESULTS.md (crawl bench, 1 Dec 10:52): crawl.unchanged.storeCallsPerBody 3.00 (links, state and walk in one Query, newest check-entry Query, check and state writes)',
   ),
   readUnits: a(
-    5,
-    'consistent reads: the state BatchGet of META (590 bytes measured) and WALK (absent on an unchanged check, still charged) = 2 RRU, the links Query of 10 LINK items × 661 bytes measured = 2 RRU (10 links a body assumed), and the chain Query for the newest CHECK# entry (shared/store/crawl-state.ts, Limit 1, 797 bytes) = 1 RRU',
+    3,
+    'consistent reads: one Query of LINK# … META#WALK (shared/store/crawl-state.ts readCrawlStart): 10 LINK items × 661 bytes measured + META 590 bytes = 7.2 KB = 2 RRU (10 links a body assumed; an absent walk costs nothing in a Query), and the chain Query for the newest CHECK# entry (Limit 1, 797 bytes) = 1 RRU',
   ),
   writeUnits: m(
     2,
@@ -150,7 +150,7 @@ export const NEW_REPORT = {
   portalRequests: a(3, 'the changed listing, the report page, one attachment'),
   storeCalls: m(
     4,
-    'RESULTS.md crawl section (1 Dec 04:07, links and check entry in one BatchWriteItem): first cycle 8.00 store calls a body for 3 reports, less the 4 of any check',
+    'RESULTS.md crawl section (1 Dec 10:52): first cycle 7.00 store calls a body for 3 reports, less the 3 of any check',
   ),
   readUnits: a(10, 'link, report and text-index reads'),
   writeUnits: a(30, 'links, report, revision, TEXT# item, parse state'),

@@ -1,9 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { standInCredentials } from '../store/clients.ts';
-import { tableDefinition } from '../store/table.ts';
 import {
   addFindingsIndex,
   createTableActive,

@@ -228,7 +228,7 @@ export const CheckEntry = CheckSummary.extend({
 });
 export type CheckEntry = z.infer<typeof CheckEntry>;
 
-/** Where an interrupted or failed walk of a listing resumes (`BODY#<bodyId>` / `WALK`). */
+/** Where an interrupted or failed walk of a listing resumes (`BODY#<bodyId>` / `META#WALK`, table.ts). */
 export const WalkState = z.object({
   bodyId: z.string(),
   startedAt: z.string(),

@@ -66,7 +66,8 @@ export const keys = {
   /**
    * A body's unfinished walk. `META#WALK` sorts right after `META`, and every `LINK#` key before it: a crawl
    * reads its links, state and walk in one Query (crawl-state.ts `readCrawlStart`). A walk saved under the
-   * former key `WALK` is not read: the listing is read from its first page again, as after a stale walk.
+   * former key `WALK` is not read: the listing is read from its first page again, as after a stale walk,
+   * and the schedule's due check does not see it (the body is due at its usual interval).
    */
   walk: (bodyId: string) => ({ pk: `BODY#${bodyId}`, sk: 'META#WALK' }),
   check: (bodyId: string, at: string) => ({ pk: `BODY#${bodyId}`, sk: `CHECK#${at}` }),
