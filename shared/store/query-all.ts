@@ -11,19 +11,9 @@ export async function queryAll(
   pk: string,
   skPrefix?: string,
 ): Promise<Array<Record<string, unknown>>> {
-  const out: Array<Record<string, unknown>> = [];
-  // The SDK's paginator follows LastEvaluatedKey (one Query a page, through the client's send).
-  for await (const page of paginateQuery(
-    { client: repo.db },
-    {
-      TableName: repo.table,
-      KeyConditionExpression: skPrefix ? 'pk = :pk AND begins_with(sk, :sk)' : 'pk = :pk',
-      ExpressionAttributeValues: skPrefix ? { ':pk': pk, ':sk': skPrefix } : { ':pk': pk },
-      ConsistentRead: true,
-    },
-  ))
-    out.push(...(page.Items ?? []));
-  return out;
+  return skPrefix
+    ? queryPages(repo, 'pk = :pk AND begins_with(sk, :sk)', { ':pk': pk, ':sk': skPrefix })
+    : queryPages(repo, 'pk = :pk', { ':pk': pk });
 }
 
 /**
@@ -36,13 +26,26 @@ export async function queryBetween(
   low: string,
   high: string,
 ): Promise<Array<Record<string, unknown>>> {
+  return queryPages(repo, 'pk = :pk AND sk BETWEEN :low AND :high', {
+    ':pk': pk,
+    ':low': low,
+    ':high': high,
+  });
+}
+
+/** One Query's every page (the SDK's paginator follows LastEvaluatedKey, one call a page), consistent reads. */
+async function queryPages(
+  repo: Repository,
+  keyCondition: string,
+  values: Record<string, string>,
+): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
   for await (const page of paginateQuery(
     { client: repo.db },
     {
       TableName: repo.table,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-      ExpressionAttributeValues: { ':pk': pk, ':low': low, ':high': high },
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeValues: values,
       ConsistentRead: true,
     },
   ))

@@ -131,12 +131,14 @@ const peakRssMib = () => process.resourceUsage().maxRSS / 1024;
 /**
  * RSS sampled every 10 ms (both sides alike): a phase's own peak, where the process-wide peak (maxRSS) would
  * also hold what an earlier phase left behind. `phasePeakMib()` gives the peak since the last call and
- * starts the next phase's.
+ * starts the next phase's. Sampled in the children only (`startRssSampler`), not in the parent.
  */
 let sampledPeak = 0;
-setInterval(() => {
-  sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
-}, 10).unref();
+function startRssSampler(): void {
+  setInterval(() => {
+    sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
+  }, 10).unref();
+}
 function phasePeakMib(): number {
   const now = process.memoryUsage.rss();
   const peak = Math.max(sampledPeak, now);
@@ -206,7 +208,6 @@ async function childOurs(portals: Portal[]): Promise<ChildResult> {
     {
       NIANBAO_HOST_DELAY_MS: String(DELAY_MS),
       NIANBAO_CONCURRENCY: String(GLOBAL),
-      ...(process.env.BENCH_CRAWL_WORKERS ? { NIANBAO_CRAWL_WORKERS: process.env.BENCH_CRAWL_WORKERS } : {}),
       // The stores run in their own process, as DynamoDB and S3 do in production (see bench-stores.ts).
       NIANBAO_DYNAMODB_ENDPOINT: process.env.BENCH_DYNAMODB ?? '',
       NIANBAO_S3_ENDPOINT: process.env.BENCH_S3 ?? '',
@@ -647,6 +648,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (i >= 0) {
     const portals = JSON.parse(await readStdin()) as Portal[];
     const kind = process.argv[i + 1] as Kind;
+    startRssSampler();
     const result = kind === 'ours' ? await childOurs(portals) : await childCrawlee(portals);
     process.stdout.write(`\n${JSON.stringify(result)}\n`);
     process.exit(0);
