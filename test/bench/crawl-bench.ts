@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { lookup as dnsLookup } from 'node:dns';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +31,7 @@ const PORTALS = Number(process.env.BENCH_PORTALS ?? 200);
  * fresh process (after the robots.txt warm-up). Ours' stand-ins for DynamoDB and S3 warm up too and its
  * connections to them stay open, as to the real services. Peak RSS spans both crawls: Crawlee's grows more
  * with the second (about 255 → 370 MiB; ours about 225 → 245), so the memory target is judged on each
- * side's first crawl (sampled RSS), the whole life's peak printed beside it.
+ * side's first crawl (its own peak RSS), the whole life's peak printed beside it.
  */
 const WARM = Number(process.env.BENCH_WARM_PORTALS ?? PORTALS);
 const REPORTS = 3;
@@ -63,13 +64,15 @@ interface ChildCycle {
   storeCalls?: number;
   /** Store calls by SDK command name over the phase (ours only). */
   storeCommands?: Record<string, number>;
-  /** The largest RSS sampled during the phase (every 10 ms and at its end), MiB. */
+  /** The phase's peak RSS (the kernel's high-water mark, or sampled every 10 ms: `phasePeakMib`), MiB. */
   peakRssMib?: number;
 }
 interface ChildResult {
   /** Phase 0 is the untimed robots.txt warm-up; then the timed cycles. */
   cycles: ChildCycle[];
   peakRssMib: number;
+  /** How the phases' peaks were taken: the kernel's high-water mark (`kernel`) or sampled every 10 ms. */
+  peakMethod: 'kernel' | 'sampled';
 }
 /** What the servers saw during one phase. */
 interface Seen {
@@ -97,6 +100,7 @@ interface Run {
   cold?: Cycle | undefined;
   cycles: Cycle[];
   peakRssMib: number;
+  peakMethod: ChildResult['peakMethod'];
 }
 
 const reportPath = (i: number) => `/xxgk/ndbg/2024${String(i + 1).padStart(2, '0')}/t20240115_${i}.html`;
@@ -126,25 +130,53 @@ function handler(n: number) {
   };
 }
 
-const peakRssMib = () => process.resourceUsage().maxRSS / 1024;
-
 /**
- * RSS sampled every 10 ms (both sides alike): a phase's own peak, where the process-wide peak (maxRSS) would
- * also hold what an earlier phase left behind. `phasePeakMib()` gives the peak since the last call and
- * starts the next phase's. Sampled in the children only (`startRssSampler`), not in the parent.
+ * A phase's own peak RSS (both sides alike), where the process-wide peak (maxRSS) would also hold what an
+ * earlier phase left behind. On Linux the kernel's own high-water mark is used: `VmHWM` in /proc/self/status,
+ * reset to the current RSS by writing `5` to /proc/self/clear_refs (proc(5), Linux ≥ 4.0): the exact peak,
+ * with nothing sampling on the crawlers' CPU. Elsewhere RSS is sampled every 10 ms (`startPhasePeaks`).
+ * `phasePeakMib()` gives the peak since the last call and starts the next phase's. Children only.
  */
 let sampledPeak = 0;
-function startRssSampler(): void {
+let kernelPeak = false;
+/** The largest phase peak so far (getrusage's maxRSS, which the reset leaves alone, is taken too). */
+let lifePeak = 0;
+const vmHwmBytes = () => {
+  const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  if (kb === undefined) throw new Error('no VmHWM in /proc/self/status');
+  return Number(kb) * 1024;
+};
+function startPhasePeaks(): void {
+  try {
+    lifePeak = vmHwmBytes();
+    writeFileSync('/proc/self/clear_refs', '5');
+    kernelPeak = true;
+    return;
+  } catch {
+    // Not Linux, or /proc not writable: sample.
+  }
   setInterval(() => {
     sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
   }, 10).unref();
 }
 function phasePeakMib(): number {
-  const now = process.memoryUsage.rss();
-  const peak = Math.max(sampledPeak, now);
-  sampledPeak = now;
+  let peak: number;
+  if (kernelPeak) {
+    peak = vmHwmBytes();
+    writeFileSync('/proc/self/clear_refs', '5');
+  } else {
+    const now = process.memoryUsage.rss();
+    peak = Math.max(sampledPeak, now);
+    sampledPeak = now;
+  }
+  lifePeak = Math.max(lifePeak, peak);
   return peak / 1024 / 1024;
 }
+/** The process's peak RSS over its whole life so far, MiB. */
+const peakRssMib = () =>
+  Math.max(lifePeak, phasePeakMib() * 1024 * 1024, process.resourceUsage().maxRSS * 1024) / 1024 / 1024;
+/** How the peaks were taken, for the report (each child says). */
+const peakMethod = (): ChildResult['peakMethod'] => (kernelPeak ? 'kernel' : 'sampled');
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -259,7 +291,7 @@ async function childOurs(portals: Portal[]): Promise<ChildResult> {
     );
   const peak = peakRssMib();
   await t.close();
-  return { cycles, peakRssMib: peak };
+  return { cycles, peakRssMib: peak, peakMethod: peakMethod() };
 }
 
 async function childCrawlee(portals: Portal[]): Promise<ChildResult> {
@@ -324,7 +356,7 @@ async function childCrawlee(portals: Portal[]): Promise<ChildResult> {
   await profiled('crawlee-crawl', () => crawler.run(timed.map((url) => ({ url, label: 'listing' }))));
   cycles.push({ ms: performance.now() - t0, cpuMs: cpuMs() - cpu0, peakRssMib: phasePeakMib() });
   markCycle();
-  return { cycles, peakRssMib: peakRssMib() };
+  return { cycles, peakRssMib: peakRssMib(), peakMethod: peakMethod() };
 }
 
 // ---- parent -----------------------------------------------------------------------------------
@@ -412,6 +444,7 @@ function runChild(
         cold: WARM > 0 ? rest[0] : undefined,
         cycles: WARM > 0 ? rest.slice(1) : rest,
         peakRssMib: result.peakRssMib,
+        peakMethod: result.peakMethod,
       });
     });
     child.stdin.end(JSON.stringify(portals));
@@ -537,13 +570,13 @@ export async function runCrawlBench(): Promise<string> {
     return [
       '## Crawler vs Crawlee CheerioCrawler, like for like',
       '',
-      `${PORTALS} portals, each its own loopback origin (listing + ${REPORTS} report pages + 1 decoy link, 20–50 ms per answer). Both sides: host delay ${DELAY_MS} ms, at most 1 request per host, ${GLOBAL} requests in flight overall, robots.txt honoured; each first fetches every host's robots.txt into its own cache (untimed warm-up, ${PORTALS} requests each), so both make the same ${PORTALS * (1 + REPORTS)} requests in the timed crawl. ${WARM > 0 ? `Before the timed crawl each side crawls ${WARM} other portals of the same shape in full (their robots.txt in the warm-up too), so the timed crawl runs with each side's code compiled, as in a warm Lambda container or a long-running Crawlee process (the stand-ins for DynamoDB and S3 are warmed too, and ours keeps its connections to them, as to real DynamoDB and S3); that first crawl is printed as "cold" and its ratio apart. ` : "No warm-up crawl (BENCH_WARM_PORTALS=0): the timed crawl is each side's first crawl in a fresh process. "}${ROUNDS} interleaved rounds (the order alternates). Requests, in-flight requests per host and gaps are counted at the servers; pages/s counts listing and report pages. CPU ms/page: the crawling process's user + system time over the timed crawl. Peak RSS: per row, the largest RSS sampled every 10 ms during that crawl; the memory ratio is judged on each side's first crawl in a fresh process (the warm-up crawl when there is one), and also printed over the process's whole life. ${PIN ? "Placement (`taskset`): our stores process (dynalite, s3rver) alone on CPU 1, as in production DynamoDB and S3 take none of the crawler's CPU; each crawler and the portals on CPU 0, the same for both sides." : "**Unplaced** (BENCH_PIN=0 or no `taskset`): the crawlers, the portals and our stores process share every core, so the stand-ins' CPU is taken from ours and from nobody's in Crawlee's rounds."}`,
+      `${PORTALS} portals, each its own loopback origin (listing + ${REPORTS} report pages + 1 decoy link, 20–50 ms per answer). Both sides: host delay ${DELAY_MS} ms, at most 1 request per host, ${GLOBAL} requests in flight overall, robots.txt honoured; each first fetches every host's robots.txt into its own cache (untimed warm-up, ${PORTALS} requests each), so both make the same ${PORTALS * (1 + REPORTS)} requests in the timed crawl. ${WARM > 0 ? `Before the timed crawl each side crawls ${WARM} other portals of the same shape in full (their robots.txt in the warm-up too), so the timed crawl runs with each side's code compiled, as in a warm Lambda container or a long-running Crawlee process (the stand-ins for DynamoDB and S3 are warmed too, and ours keeps its connections to them, as to real DynamoDB and S3); that first crawl is printed as "cold" and its ratio apart. ` : "No warm-up crawl (BENCH_WARM_PORTALS=0): the timed crawl is each side's first crawl in a fresh process. "}${ROUNDS} interleaved rounds (the order alternates). Requests, in-flight requests per host and gaps are counted at the servers; pages/s counts listing and report pages. CPU ms/page: the crawling process's user + system time over the timed crawl. Peak RSS: per row, ${[...ours, ...crawlee].every((r) => r.peakMethod === 'kernel') ? "the crawling process's peak RSS during that crawl as the kernel kept it (VmHWM, reset at each phase's start: exact, nothing sampling)" : 'the largest RSS sampled every 10 ms during that crawl'}; the memory ratio is judged on each side's first crawl in a fresh process (the warm-up crawl when there is one), and also printed over the process's whole life. ${PIN ? "Placement (`taskset`): our stores process (dynalite, s3rver) alone on CPU 1, as in production DynamoDB and S3 take none of the crawler's CPU; each crawler and the portals on CPU 0, the same for both sides." : "**Unplaced** (BENCH_PIN=0 or no `taskset`): the crawlers, the portals and our stores process share every core, so the stand-ins' CPU is taken from ours and from nobody's in Crawlee's rounds."}`,
       '',
       '| round | run | requests (robots.txt) | seconds | pages/s | CPU ms/page | peak RSS MiB | most in flight at one host | shortest gap end→start ms | shortest gap start→start ms | politeness |',
       '|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
-      `**Throughput, ours / Crawlee in the same round: ${range(speed)}× (worst ${fmt(Math.min(...speed), 2)}×; target ≥ 1)${coldSpeed.length ? `; cold (each side's first crawl in a fresh process): ${range(coldSpeed)}×` : ''}. Peak memory (RSS sampled over each side's first crawl in a fresh process): ${range(memory)}× (worst ${fmt(Math.max(...memory), 2)}×; target ≤ 1); over the whole process, both crawls: ${range(lifeMemory)}×.** CPU per page: ${range(cpu)}×. Requests in flight on average (of ${GLOBAL} allowed), as the servers saw them: ours ${range(ours.map((o) => first(o).busyMs / first(o).ms))}, Crawlee ${range(crawlee.map((k) => first(k).busyMs / first(k).ms))}. Mean pause at a host between a response's end and its next request: ours ${range(
+      `**Throughput, ours / Crawlee in the same round: ${range(speed)}× (worst ${fmt(Math.min(...speed), 2)}×; target ≥ 1)${coldSpeed.length ? `; cold (each side's first crawl in a fresh process): ${range(coldSpeed)}×` : ''}. Peak memory (peak RSS over each side's first crawl in a fresh process): ${range(memory)}× (worst ${fmt(Math.max(...memory), 2)}×; target ≤ 1); over the whole process, both crawls: ${range(lifeMemory)}×.** CPU per page: ${range(cpu)}×. Requests in flight on average (of ${GLOBAL} allowed), as the servers saw them: ours ${range(ours.map((o) => first(o).busyMs / first(o).ms))}, Crawlee ${range(crawlee.map((k) => first(k).busyMs / first(k).ms))}. Mean pause at a host between a response's end and its next request: ours ${range(
         ours.map((o) => first(o).meanGapEndMs),
         0,
       )} ms, Crawlee ${range(
@@ -648,7 +681,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (i >= 0) {
     const portals = JSON.parse(await readStdin()) as Portal[];
     const kind = process.argv[i + 1] as Kind;
-    startRssSampler();
+    startPhasePeaks();
     const result = kind === 'ours' ? await childOurs(portals) : await childCrawlee(portals);
     process.stdout.write(`\n${JSON.stringify(result)}\n`);
     process.exit(0);
