@@ -2,6 +2,7 @@ import {
   type AttributeValue,
   BatchWriteItemCommand,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
@@ -34,11 +35,16 @@ export async function describeTable(client: DynamoDBClient, table: string): Prom
 }
 
 /**
- * CreateTable, then waits until the table is ACTIVE (DynamoDB, and dynalite too, answer a write to a
- * CREATING table with ResourceNotFoundException): polled every 50 ms, at most 60 s, else an error.
+ * CreateTable (`definition`: the table's own, `tableDefinition`, unless given), then waits until the table is
+ * ACTIVE (DynamoDB, and dynalite too, answer a write to a CREATING table with ResourceNotFoundException):
+ * polled every 50 ms, at most 60 s, else an error.
  */
-export async function createTableActive(client: DynamoDBClient, table: string): Promise<void> {
-  await client.send(new CreateTableCommand(tableDefinition(table)));
+export async function createTableActive(
+  client: DynamoDBClient,
+  table: string,
+  definition: CreateTableCommandInput = tableDefinition(table),
+): Promise<void> {
+  await client.send(new CreateTableCommand({ ...definition, TableName: table }));
   for (let waited = 0; waited < 60_000; waited += 50) {
     if ((await describeTable(client, table))?.TableStatus === 'ACTIVE') return;
     await new Promise((r) => setTimeout(r, 50));

@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config.ts';
 import { type EmbeddedStores, ensureTable, startEmbeddedStores } from '#shared/local/embedded-services.ts';
 import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
-import { describeTable, hasFindingsIndex } from '#shared/local/table-upgrade.ts';
+import { createTableActive, describeTable, hasFindingsIndex } from '#shared/local/table-upgrade.ts';
 import { perBodyFindings, scopeFindings } from '#shared/read/findings.ts';
 import { FINDINGS_INDEX, findingIndexKeys } from '#shared/store/finding-index.ts';
 import { findingsIndexComplete, reindexFindings } from '#shared/store/findings-backfill.ts';
@@ -97,7 +97,7 @@ describe('findings index on a store made before it', () => {
   });
 
   it('an old embedded table: read body by body until rebuilt, then rebuilt with every item indexed', async () => {
-    await client.send(new CreateTableCommand(oldDefinition('old')));
+    await createTableActive(client, 'old', oldDefinition('old'));
     await writeRaw('old', items);
     // A runtime that did not start the stores leaves the table alone (dynalite ignores UpdateTable's Create).
     const rt = await runtimeOn('old');
@@ -113,7 +113,7 @@ describe('findings index on a store made before it', () => {
       await rt.close();
     }
     // An upgrade cut short in its first copy: the copy table holds part of the items.
-    await client.send(new CreateTableCommand(tableDefinition('old-upgrade')));
+    await createTableActive(client, 'old-upgrade');
     await writeRaw('old-upgrade', items.slice(0, 40));
     await ensureTable(stores.dynamodbEndpoint, REGION, 'old', true);
     expect(hasFindingsIndex(await describeTable(client, 'old'))).toBe(true);
@@ -135,7 +135,7 @@ describe('findings index on a store made before it', () => {
   }, 300_000);
 
   it('a table given the index without its items indexed (AWS after the deploy): the backfill, run twice', async () => {
-    await client.send(new CreateTableCommand(tableDefinition('aws')));
+    await createTableActive(client, 'aws');
     await writeRaw('aws', items);
     const rt = await runtimeOn('aws');
     try {

@@ -2,14 +2,14 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config.ts';
 import { type EmbeddedStores, startEmbeddedStores } from '#shared/local/embedded-services.ts';
 import { runningStores } from '#shared/local/running-stores.ts';
 import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
-import { describeTable, hasFindingsIndex } from '#shared/local/table-upgrade.ts';
+import { createTableActive, describeTable, hasFindingsIndex } from '#shared/local/table-upgrade.ts';
 import { FINDINGS_INDEX } from '#shared/store/finding-index.ts';
 import { tableDefinition } from '#shared/store/table.ts';
 import { scaleRegistry } from '#test/support/read-scale.ts';
@@ -115,13 +115,12 @@ describe('a command started while `start` rebuilds a table made before the findi
     });
     const doc = DynamoDBDocumentClient.from(client);
     const def = tableDefinition(config().NIANBAO_TABLE);
-    await client.send(
-      new CreateTableCommand({
-        ...def,
-        AttributeDefinitions: def.AttributeDefinitions?.filter((a) => !a.AttributeName?.startsWith('gsi2')),
-        GlobalSecondaryIndexes: def.GlobalSecondaryIndexes?.filter((g) => g.IndexName !== FINDINGS_INDEX),
-      }),
-    );
+    // Written only once ACTIVE: a write to a CREATING table is ResourceNotFoundException.
+    await createTableActive(client, def.TableName as string, {
+      ...def,
+      AttributeDefinitions: def.AttributeDefinitions?.filter((a) => !a.AttributeName?.startsWith('gsi2')),
+      GlobalSecondaryIndexes: def.GlobalSecondaryIndexes?.filter((g) => g.IndexName !== FINDINGS_INDEX),
+    });
     for (let i = 0; i < 4000; i += 25) {
       const Items = Array.from({ length: 25 }, (_, k) => ({
         pk: `FILL#${i + k}`,
