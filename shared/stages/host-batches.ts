@@ -5,8 +5,8 @@ export const originOf = (body: Body): string => new URL(body.listingUrl).origin;
 
 /**
  * Bodies grouped by portal origin, in registry order, packed into batches of at most `size` bodies
- * without splitting a host (a host larger than `size` is cut into consecutive batches of its own): a
- * host is then walked by one invocation at a time. Pure.
+ * without splitting a host (a host larger than `size` is cut into consecutive batches of its own, which
+ * the crawl-batch queue may hand to invocations running at once: README, "Not done yet"). Pure.
  */
 export function hostBatches(bodies: readonly Body[], size: number): string[][] {
   const hosts = new Map<string, string[]>();

@@ -85,8 +85,9 @@ export async function bodyIsDue(
 }
 
 /**
- * Sends each due body to the crawl queue, grouped by portal origin so one host is never crawled by
- * two consumers at once (the FIFO message group in AWS, the same rule in the local queue). The policy
+ * Sends each due body to the crawl queue, grouped by portal origin so this queue never hands one host to
+ * two consumers at once (the FIFO message group in AWS, the same rule in the local queue; a batch walk from
+ * the crawl-batch queue can still overlap it: README, "Not done yet"). The policy
  * is the context's (NIANBAO_SEASON_DAYS / NIANBAO_OFF_SEASON_DAYS) unless given.
  */
 export async function runSchedule(
