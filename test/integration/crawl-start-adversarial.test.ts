@@ -66,12 +66,40 @@ async function pagedSite(pages: number[][]): Promise<{ site: Site; body: Body; r
 }
 
 const sv = (v: unknown) => (typeof v === 'object' && v !== null && 'S' in v ? (v as { S: string }).S : v);
-/** The sort keys a BatchWriteItem input puts. */
-function putSks(input: Record<string, unknown>): string[] {
+/** The items a BatchWriteItem input puts. */
+function putItems(input: Record<string, unknown>): Array<Record<string, unknown>> {
   const req = input.RequestItems as Record<string, Array<{ PutRequest?: { Item: Record<string, unknown> } }>>;
   return Object.values(req ?? {})
     .flat()
-    .map((r) => String(sv(r.PutRequest?.Item?.sk)));
+    .flatMap((r) => (r.PutRequest ? [r.PutRequest.Item] : []));
+}
+/** The sort keys a BatchWriteItem input puts. */
+const putSks = (input: Record<string, unknown>): string[] => putItems(input).map((i) => String(sv(i.sk)));
+
+/**
+ * Makes the first BatchWriteItem whose put items satisfy `when` fail with an InfrastructureError (as a store
+ * outage would), once; `when` is asked of each BatchWriteItem until then. Returns how many were failed.
+ */
+function failBatchWriteOnce(
+  t: TestRuntime,
+  name: string,
+  when: (items: Array<Record<string, unknown>>, sks: string[]) => boolean,
+): () => number {
+  let failed = 0;
+  observeCommands(t.rt.ctx.repo.db, name, (command, input) => {
+    if (command !== 'BatchWriteItemCommand' || failed > 0) return;
+    const items = putItems(input as Record<string, unknown>);
+    if (
+      when(
+        items,
+        items.map((i) => String(sv(i.sk))),
+      )
+    ) {
+      failed += 1;
+      throw new InfrastructureError(`injected: ${name}`, 'dynamodb');
+    }
+  });
+  return () => failed;
 }
 
 async function partition(t: TestRuntime, bodyId: string): Promise<Array<Record<string, unknown>>> {
@@ -168,22 +196,17 @@ describe('adversarial: the one-Query crawl start', () => {
 
   it('a crash on the check write (finishCheck) is retried: every link and report once, the chain verifies', async () => {
     const { s, t } = await start(PAGES);
-    let failed = 0;
-    observeCommands(t.rt.ctx.repo.db, 'faultCheck', (name, input) => {
-      if (name !== 'BatchWriteItemCommand' || failed > 0) return;
-      if (putSks(input as Record<string, unknown>).some((k) => k.startsWith('CHECK#'))) {
-        failed += 1;
-        throw new InfrastructureError('injected: BatchWriteItem failed', 'dynamodb');
-      }
-    });
+    const failed = failBatchWriteOnce(t, 'check write failed', (_, sks) =>
+      sks.some((k) => k.startsWith('CHECK#')),
+    );
     await sendCrawl(t, s.body);
-    expect(failed).toBe(1);
+    expect(failed()).toBe(1);
     const { items } = await assertIntact(t, s.body, YEARS);
     const checks = items.filter((i) => String(i.sk).startsWith('CHECK#'));
     expect(checks.length).toBe(1);
     const walk = items.find((i) => i.sk === 'META#WALK');
     expect(walk?.done).toBe(true);
-    // Parses: at most one per report beyond idempotent ones; report pages fetched once each time.
+    // Every report parsed (a retried crawl may queue a report's parse again: an idempotent re-parse).
     const parses = t.rt.events.parses;
     expect(parses.filter((p) => p.result === 'report').length).toBeGreaterThanOrEqual(6);
   }, 60_000);
@@ -191,43 +214,27 @@ describe('adversarial: the one-Query crawl start', () => {
   it('a crash on the second saved walk (after page 2) resumes from the walk saved after page 1', async () => {
     const { s, t } = await start(PAGES);
     let walks = 0;
-    let failed = 0;
-    observeCommands(t.rt.ctx.repo.db, 'faultWalk', (name, input) => {
-      if (name !== 'BatchWriteItemCommand' || failed > 0) return;
-      if (putSks(input as Record<string, unknown>).includes('META#WALK')) {
-        walks += 1;
-        if (walks === 2) {
-          failed += 1;
-          throw new InfrastructureError('injected: walk write failed', 'dynamodb');
-        }
-      }
-    });
+    const failed = failBatchWriteOnce(t, 'second walk write failed', (_, sks) =>
+      sks.includes('META#WALK') ? ++walks === 2 : false,
+    );
     await sendCrawl(t, s.body);
-    expect(failed).toBe(1);
+    expect(failed()).toBe(1);
     await assertIntact(t, s.body, YEARS);
-    // The retry resumed (did not read page 1 again): page 1 asked once... or re-walked; either way nothing lost.
-    const listing = s.requests.filter((p) => /index(_\d)?\.html$/.test(p));
-    // documented: a saved walk is resumed; index.html is read by the first attempt only.
-    expect(listing.filter((p) => p.endsWith('/index.html')).length).toBe(1);
+    // The retry resumed the saved walk: the listing's first page was read by the first attempt only.
+    expect(s.requests.filter((p) => p.endsWith('/index.html')).length).toBe(1);
   }, 60_000);
 
   it('finishCheck split over two BatchWriteItems: a crash on the second (check, state) loses nothing', async () => {
     // 3 pages x 10 reports: 30 links + check + META + walk = 33 items, two BatchWriteItem calls.
     const pages = [0, 1, 2].map((p) => Array.from({ length: 10 }, (_, k) => 2023 - p * 10 - k));
     const { s, t } = await start(pages);
-    let failed = 0;
     let chunk1Links = 0;
-    observeCommands(t.rt.ctx.repo.db, 'faultChunk', (name, input) => {
-      if (name !== 'BatchWriteItemCommand' || failed > 0) return;
-      const sks = putSks(input as Record<string, unknown>);
+    const failed = failBatchWriteOnce(t, 'second chunk failed', (_, sks) => {
       if (sks.length === 25 && sks.every((k) => k.startsWith('LINK#'))) chunk1Links += 1;
-      if (sks.some((k) => k.startsWith('CHECK#'))) {
-        failed += 1;
-        throw new InfrastructureError('injected: second chunk failed', 'dynamodb');
-      }
+      return sks.some((k) => k.startsWith('CHECK#'));
     });
     await sendCrawl(t, s.body);
-    expect(failed).toBe(1);
+    expect(failed()).toBe(1);
     expect(chunk1Links).toBeGreaterThanOrEqual(1);
     const { items } = await assertIntact(t, s.body, pages.flat());
     expect(items.filter((i) => String(i.sk).startsWith('CHECK#')).length).toBe(1);
@@ -436,26 +443,16 @@ describe('adversarial: the one-Query crawl start', () => {
       Array.from({ length: 11 }, (_, k) => 2011 - k),
     ];
     const { s, t } = await start(pages);
-    let failed = 0;
-    observeCommands(t.rt.ctx.repo.db, 'faultDone', (name, input) => {
-      if (name !== 'BatchWriteItemCommand' || failed > 0) return;
-      const req = (
-        input as { RequestItems: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> }
-      ).RequestItems;
-      const items = Object.values(req)
-        .flat()
-        .map((r) => r.PutRequest.Item);
-      if (
+    const failed = failBatchWriteOnce(
+      t,
+      'walk-done write failed',
+      (items, sks) =>
         items.length === 1 &&
-        sv(items[0]!.sk) === 'META#WALK' &&
-        (items[0]!.done === true || sv(items[0]!.done) === true)
-      ) {
-        failed += 1;
-        throw new InfrastructureError('injected: walk-done write failed', 'dynamodb');
-      }
-    });
+        sks[0] === 'META#WALK' &&
+        (items[0]!.done === true || sv(items[0]!.done) === true),
+    );
     await sendCrawl(t, s.body);
-    expect(failed).toBe(1);
+    expect(failed()).toBe(1);
     const { items } = await assertIntact(t, s.body, pages.flat());
     expect(items.find((i) => i.sk === 'META#WALK')?.done).toBe(true);
     const state = await t.rt.ctx.repo.getBodyState(s.body.id);
@@ -466,19 +463,11 @@ describe('adversarial: the one-Query crawl start', () => {
   it('budget 0 (a continuation per fetch) and a crash on the second invocation’s check write: nothing lost', async () => {
     const { s, t } = await start(PAGES, { NIANBAO_CRAWL_BUDGET_MS: '0' });
     let checks = 0;
-    let failed = 0;
-    observeCommands(t.rt.ctx.repo.db, 'faultCont', (name, input) => {
-      if (name !== 'BatchWriteItemCommand' || failed > 0) return;
-      if (putSks(input as Record<string, unknown>).some((k) => k.startsWith('CHECK#'))) {
-        checks += 1;
-        if (checks === 2) {
-          failed += 1;
-          throw new InfrastructureError('injected: check write failed', 'dynamodb');
-        }
-      }
-    });
+    const failed = failBatchWriteOnce(t, 'second check write failed', (_, sks) =>
+      sks.some((k) => k.startsWith('CHECK#')) ? ++checks === 2 : false,
+    );
     await sendCrawl(t, s.body);
-    expect(failed).toBe(1);
+    expect(failed()).toBe(1);
     const { items } = await assertIntact(t, s.body, YEARS);
     expect(items.find((i) => i.sk === 'META#WALK')?.done).toBe(true);
     const listing = s.requests.filter((p) => p.includes('index'));
