@@ -139,8 +139,6 @@ function handler(n: number) {
  */
 let sampledPeak = 0;
 let kernelPeak = false;
-/** The largest phase peak so far (getrusage's maxRSS, which the reset leaves alone, is taken too). */
-let lifePeak = 0;
 const vmHwmBytes = () => {
   const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
   if (kb === undefined) throw new Error('no VmHWM in /proc/self/status');
@@ -148,7 +146,7 @@ const vmHwmBytes = () => {
 };
 function startPhasePeaks(): void {
   try {
-    lifePeak = vmHwmBytes();
+    vmHwmBytes();
     writeFileSync('/proc/self/clear_refs', '5');
     kernelPeak = true;
     return;
@@ -169,12 +167,10 @@ function phasePeakMib(): number {
     peak = Math.max(sampledPeak, now);
     sampledPeak = now;
   }
-  lifePeak = Math.max(lifePeak, peak);
   return peak / 1024 / 1024;
 }
-/** The process's peak RSS over its whole life so far, MiB. */
-const peakRssMib = () =>
-  Math.max(lifePeak, phasePeakMib() * 1024 * 1024, process.resourceUsage().maxRSS * 1024) / 1024 / 1024;
+/** The process's peak RSS over its whole life so far, MiB (getrusage's maxRSS: the VmHWM reset leaves it alone). */
+const peakRssMib = () => process.resourceUsage().maxRSS / 1024;
 /** How the peaks were taken, for the report (each child says). */
 const peakMethod = (): ChildResult['peakMethod'] => (kernelPeak ? 'kernel' : 'sampled');
 const cpuMs = () => {
