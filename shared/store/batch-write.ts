@@ -1,4 +1,5 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { InfrastructureError } from '../errors.ts';
 import { withFindingIndex } from './finding-index.ts';
 import type { Repository } from './repository.ts';
@@ -8,6 +9,8 @@ const WRITE_LIMIT = 25;
 /** Rounds for what DynamoDB leaves unprocessed (throttling) before giving up as our own failure. */
 export const MAX_UNPROCESSED_ROUNDS = 8;
 const MAX_ROUNDS = MAX_UNPROCESSED_ROUNDS;
+/** The document client's marshalling (store/clients.ts): undefined attributes left out. */
+const MARSHALL = { removeUndefinedValues: true };
 
 /**
  * The pause before round `round` (≥ 1) of asking DynamoDB again for what a batch call left unprocessed:
@@ -26,9 +29,10 @@ const backoff = unprocessedBackoff;
  */
 export async function batchPut(repo: Repository, items: readonly Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < items.length; i += WRITE_LIMIT) {
-    let pending = items
+    // Marshalled as the document client marshals (removeUndefinedValues), sent through the low-level client.
+    let pending: WriteRequest[] = items
       .slice(i, i + WRITE_LIMIT)
-      .map((item) => ({ PutRequest: { Item: withFindingIndex(item) } }));
+      .map((item) => ({ PutRequest: { Item: marshall(withFindingIndex(item), MARSHALL) } }));
     for (let round = 0; pending.length > 0; round += 1) {
       if (round === MAX_ROUNDS)
         throw new InfrastructureError(
@@ -36,8 +40,10 @@ export async function batchPut(repo: Repository, items: readonly Record<string, 
           'dynamodb',
         );
       if (round > 0) await backoff(round);
-      const res = await repo.db.send(new BatchWriteCommand({ RequestItems: { [repo.table]: pending } }));
-      pending = (res.UnprocessedItems?.[repo.table] ?? []) as typeof pending;
+      const res = await repo.lowLevel.send(
+        new BatchWriteItemCommand({ RequestItems: { [repo.table]: pending } }),
+      );
+      pending = res.UnprocessedItems?.[repo.table] ?? [];
     }
   }
 }

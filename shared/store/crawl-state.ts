@@ -1,4 +1,6 @@
+import { QueryCommand as LowLevelQuery } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { InfrastructureError } from '../errors.ts';
 import { compactCandidates, holderOf, type ListHolder } from '../evidence/candidate-ref.ts';
 import { type ChainLink, linkOf, sealEntry } from '../evidence/check-chain.ts';
@@ -107,11 +109,12 @@ async function newestEntry(
   repo: Repository,
   bodyId: string,
 ): Promise<{ link: ChainLink | null; holder: ListHolder | undefined; none: boolean }> {
-  const res = await repo.db.send(
-    new QueryCommand({
+  // Through the low-level client (cached handlers, clients.ts): one of every crawl's three DynamoDB calls.
+  const res = await repo.lowLevel.send(
+    new LowLevelQuery({
       TableName: repo.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-      ExpressionAttributeValues: { ':pk': `BODY#${bodyId}`, ':sk': 'CHECK#' },
+      ExpressionAttributeValues: marshall({ ':pk': `BODY#${bodyId}`, ':sk': 'CHECK#' }),
       ProjectionExpression: 'sk, #at, chain, candidatesDigest, candidatesFrom',
       ExpressionAttributeNames: { '#at': 'at' },
       ScanIndexForward: false,
@@ -120,7 +123,8 @@ async function newestEntry(
     }),
   );
   // An entry written before the chain began carries no link: the next entry starts the chain.
-  const newest = res.Items?.[0];
+  const first = res.Items?.[0];
+  const newest = first ? unmarshall(first) : undefined;
   return { link: newest ? linkOf(newest) : null, holder: holderOf(newest), none: !newest };
 }
 

@@ -1,4 +1,6 @@
-import { paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery } from '@aws-sdk/client-dynamodb';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Repository } from './repository.ts';
 
 /**
@@ -33,7 +35,11 @@ export async function queryBetween(
   });
 }
 
-/** One Query's every page (the SDK's paginator follows LastEvaluatedKey, one call a page), consistent reads. */
+/**
+ * One Query's every page (the SDK's paginator follows LastEvaluatedKey, one call a page), consistent reads,
+ * through the repository's low-level client (cached handlers): the values marshalled and the items
+ * unmarshalled by util-dynamodb, as the document client does it.
+ */
 async function queryPages(
   repo: Repository,
   keyCondition: string,
@@ -41,15 +47,15 @@ async function queryPages(
 ): Promise<Array<Record<string, unknown>>> {
   const out: Array<Record<string, unknown>> = [];
   for await (const page of paginateQuery(
-    { client: repo.db },
+    { client: repo.lowLevel },
     {
       TableName: repo.table,
       KeyConditionExpression: keyCondition,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: marshall(values),
       ConsistentRead: true,
     },
   ))
-    out.push(...(page.Items ?? []));
+    for (const item of page.Items ?? []) out.push(unmarshall(item));
   return out;
 }
 

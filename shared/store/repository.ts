@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { lowLevelClient } from './clients.ts';
 import { isConditionFailed, withoutKeys } from './dynamo.ts';
 import {
   FINDINGS_PK,
@@ -19,10 +21,18 @@ export type ReportChange = 'new' | 'revised' | 'unchanged';
 
 /** Reports, revisions, crawl state, links and alerts in the one table (docs/architecture.md, Data). */
 export class Repository {
+  /**
+   * The low-level client for the hot calls (every Query page and BatchWriteItem, items marshalled by
+   * util-dynamodb as the document client marshals them): its handlers are cached (clients.ts).
+   */
+  readonly lowLevel: DynamoDBClient;
+
   constructor(
     readonly db: DynamoDBDocumentClient,
     readonly table: string,
-  ) {}
+  ) {
+    this.lowLevel = lowLevelClient(db);
+  }
 
   private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
     const res = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));

@@ -4,7 +4,7 @@ import type { Runtime } from '#shared/local/runtime.ts';
 import { listLinks } from '#shared/store/link-batch.ts';
 import { startCountySite } from '#test/support/county-site.ts';
 import { crawlOnce, startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
-import { observeCommands } from '#test/support/sdk-middleware.ts';
+import { addMiddleware, observeCommands } from '#test/support/sdk-middleware.ts';
 import type { Site } from '#test/support/site-server.ts';
 
 type BatchInput = { RequestItems: Record<string, Array<{ PutRequest: { Item: Record<string, unknown> } }>> };
@@ -44,7 +44,8 @@ describe("the check's one BatchWriteItem", () => {
     t = await startCrawlRuntime([body], { NIANBAO_TODAY: '2025-06-01' }, undefined, ['crawl']);
     rt = t.rt;
     observeCommands(rt.ctx.repo.db, 'recordCommands', (name, input) => commands.push({ name, input }));
-    rt.ctx.repo.db.middlewareStack.add(
+    addMiddleware(
+      rt.ctx.repo.db,
       (next, context) => async (args) => {
         const input = args.input as BatchInput;
         const puts =

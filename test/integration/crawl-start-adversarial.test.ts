@@ -65,7 +65,14 @@ async function pagedSite(pages: number[][]): Promise<{ site: Site; body: Body; r
   return { site, body, requests };
 }
 
-const sv = (v: unknown) => (typeof v === 'object' && v !== null && 'S' in v ? (v as { S: string }).S : v);
+/** A value as the test reads it: DynamoDB's `{ S }`, `{ N }` or `{ BOOL }` (a low-level call's input) unwrapped. */
+const sv = (v: unknown): unknown => {
+  if (typeof v !== 'object' || v === null) return v;
+  if ('S' in v) return (v as { S: string }).S;
+  if ('N' in v) return Number((v as { N: string }).N);
+  if ('BOOL' in v) return (v as { BOOL: boolean }).BOOL;
+  return v;
+};
 /** The items a BatchWriteItem input puts. */
 function putItems(input: Record<string, unknown>): Array<Record<string, unknown>> {
   const req = input.RequestItems as Record<string, Array<{ PutRequest?: { Item: Record<string, unknown> } }>>;

@@ -6,6 +6,7 @@ import { addToDigest, digestDone, subscribersWaiting, takeEntries } from '#share
 import { loadConfig } from '#shared/config.ts';
 import { type Runtime, startRuntime } from '#shared/local/runtime.ts';
 import { queryAll } from '#shared/store/query-all.ts';
+import { addMiddleware } from '#test/support/sdk-middleware.ts';
 
 /*
  * Found in review: addToDigest marks the subscriber (PENDING#DIGEST) and then puts the entry. A digest run
@@ -24,7 +25,8 @@ describe('a digest entry whose Put lands while a digest run handles its subscrib
     dir = await mkdtemp(join(tmpdir(), 'brk12c-digest-'));
     rt = await startRuntime({ config: loadConfig({ NIANBAO_DATA_DIR: dir }), registry: [] });
     // Holds the digest entry's PutItem (a slow or retried write) until released.
-    rt.ctx.repo.db.middlewareStack.add(
+    addMiddleware(
+      rt.ctx.repo.db,
       (next, context) => async (args) => {
         const input = args.input as { Item?: { pk?: { S?: string } | string } };
         const pk = input.Item?.pk;

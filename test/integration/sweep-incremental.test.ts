@@ -10,6 +10,7 @@ import { runSweep, type SweepOptions, type SweepOutcome } from '#shared/stages/s
 import { keys } from '#shared/store/table.ts';
 import { startBackdateSite } from '#test/support/backdate-site.ts';
 import { crawlOnce } from '#test/support/crawl-runtime.ts';
+import { addMiddleware } from '#test/support/sdk-middleware.ts';
 
 /**
  * The sweep's two passes over the embedded runtime on an injected clock (noon in Beijing): two bureaux on
@@ -36,7 +37,8 @@ describe('the incremental deadline sweep', () => {
       NIANBAO_ALLOW_PRIVATE_ORIGINS: `${a.origin},${b.origin}`,
     });
     rt = await startRuntime({ config, registry: [a.body, b.body], now: () => clock });
-    rt.ctx.repo.db.middlewareStack.add(
+    addMiddleware(
+      rt.ctx.repo.db,
       (next, context) => async (args) => {
         calls.set(String(context.commandName), (calls.get(String(context.commandName)) ?? 0) + 1);
         return next(args);
