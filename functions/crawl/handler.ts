@@ -5,14 +5,18 @@ import { CrawlMessage } from '#shared/queue/queue.ts';
 import type { StageContext } from '#shared/stages/context.ts';
 import { crawlHosts } from '#shared/stages/crawl-hosts.ts';
 import { type CrawlStageOutcome, handleCrawl } from '#shared/stages/crawl-stage.ts';
+import { MAX_BATCH_IDS } from '#shared/stages/host-batches.ts';
 
-/** A record of the crawl queue (one body) or of the crawl batch queue (whole hosts, crawl tick or re-crawl). */
+/**
+ * A record of the crawl queue (one body) or of the crawl batch queue (whole hosts, crawl tick or re-crawl; a
+ * host bigger than NIANBAO_CRAWL_BATCH alone, whole: host-batches.ts).
+ */
 const CrawlRecord = z.union([
   CrawlMessage,
   z.object({
     type: z.literal('batch'),
     task: z.enum(['crawl', 'recrawl']),
-    bodyIds: z.array(z.string().min(1)).min(1).max(1000),
+    bodyIds: z.array(z.string().min(1)).min(1).max(MAX_BATCH_IDS),
   }),
 ]);
 

@@ -67,6 +67,8 @@ export class Crawl extends Construct {
     };
     this.queue = new WorkQueue(this, 'Bodies', { ...fifo, visibilityTimeout: Duration.minutes(90) });
     this.batches = new WorkQueue(this, 'Batches', {
+      // SQS's largest: a host bigger than NIANBAO_CRAWL_BATCH is one message, whole (host-batches.ts).
+      maxMessageSizeBytes: 1_048_576,
       visibilityTimeout: Duration.minutes(90),
       maxReceiveCount: 3,
       alarmAction: props.alarmAction,

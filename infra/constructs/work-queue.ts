@@ -14,6 +14,8 @@ export interface WorkQueueProps {
   alarmAction: cloudwatch.IAlarmAction;
   /** Age of the oldest message past which work is stuck (consumer down, throttled, poison loop). */
   maxMessageAge: Duration;
+  /** The largest message the queue and its dead-letter queue take (SQS: 1 KiB … 1 MiB; default 256 KiB). */
+  maxMessageSizeBytes?: number;
 }
 
 /** An alarm as soon as one message is visible in a queue that should stay empty. */
@@ -48,7 +50,8 @@ export class WorkQueue extends Construct {
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
     const fifo = props.fifo ? { fifo: true, contentBasedDeduplication: false } : {};
-    const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, ...fifo };
+    const size = props.maxMessageSizeBytes ? { maxMessageSizeBytes: props.maxMessageSizeBytes } : {};
+    const common = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, ...fifo, ...size };
     this.deadLetters = new sqs.Queue(this, 'DeadLetters', { ...common, retentionPeriod: Duration.days(14) });
     Validations.of(this.deadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',

@@ -15,7 +15,10 @@ export interface HostWalkResult {
   crawled: CrawlStageOutcome[];
   /** Not due (checked within the interval, no unfinished work). */
   skipped: string[];
-  /** Sent to the crawl queue one by one: the invocation was running out, or their crawl failed on our side. */
+  /**
+   * Handed on: the invocation was running out (the rest of each host in one crawl-batch message, or each body
+   * to the crawl queue without one), or their crawl failed on our side (each to the crawl queue).
+   */
   requeued: string[];
 }
 
@@ -24,9 +27,10 @@ export interface HostWalkResult {
  * `ctx.crawlWorkers`), each host's due bodies one after another through the one host gate, so the host
  * delay is waited here while the other hosts' requests are in flight: the invocation is billed once for
  * all the hosts waiting on the network, not once per body. A body is handed to the crawl queue (its own
- * message, its host's group, retried and dead-lettered alone) when its crawl fails on our side or when the
- * invocation has less than one fetch's worst case and 10 s left; a body needing Chromium goes to the browser queue
- * (handleCrawl). A retried batch crawls only what is still due.
+ * message, its host's group, retried and dead-lettered alone) when its crawl fails on our side; when the
+ * invocation has less than one fetch's worst case and 10 s left, the rest of each host goes on whole
+ * (handOn); a body needing Chromium goes to the browser queue (handleCrawl). A retried batch crawls only
+ * what is still due.
  */
 export async function crawlHosts(
   bodyIds: readonly string[],
@@ -45,17 +49,18 @@ export async function crawlHosts(
   const reserveMs = ctx.fetchWorstCaseMs + 10_000;
   const queue = [...hosts.values()];
   const walkHost = async (hostBodies: Body[]) => {
-    for (const body of hostBodies) {
+    for (const [i, body] of hostBodies.entries()) {
+      const remainingMs = o.remainingMs?.();
+      if (remainingMs !== undefined && remainingMs < reserveMs) {
+        // Out of time: the host's rest goes on whole (handOn), so it is still walked by one invocation.
+        await handOn(hostBodies.slice(i), o, ctx, result);
+        return;
+      }
       if (!o.force && !(await bodyIsDue(ctx, body.id))) {
         result.skipped.push(body.id);
         continue;
       }
       const message = { type: 'crawl' as const, bodyId: body.id, reason: o.force ? 'manual' : 'schedule' };
-      const remainingMs = o.remainingMs?.();
-      if (remainingMs !== undefined && remainingMs < reserveMs) {
-        await requeue(body, message, ctx, result);
-        continue;
-      }
       try {
         result.crawled.push(
           await handleCrawl(message, ctx, remainingMs === undefined ? {} : { remainingMs }),
@@ -76,6 +81,34 @@ export async function crawlHosts(
   });
   await Promise.all(workers);
   return result;
+}
+
+/**
+ * The bodies of one host this invocation has no time for, handed on: in one crawl-batch message when there
+ * is a crawl-batch queue (AWS), so the next invocation walks the rest of the host as this one did (one
+ * request in flight there, one SendMessage however many bodies), else each to the crawl queue in the host's
+ * message group. Either way the next crawl checks what is still due.
+ */
+async function handOn(
+  rest: readonly Body[],
+  o: HostWalkOptions,
+  ctx: StageContext,
+  result: HostWalkResult,
+): Promise<void> {
+  if (!ctx.crawlBatchQueue) {
+    for (const body of rest) {
+      const message = { type: 'crawl' as const, bodyId: body.id, reason: o.force ? 'manual' : 'schedule' };
+      await requeue(body, message, ctx, result);
+    }
+    return;
+  }
+  const first = rest[0];
+  if (!first) return;
+  await ctx.crawlBatchQueue.send(
+    { type: 'batch', task: o.force ? 'recrawl' : 'crawl', bodyIds: rest.map((b) => b.id) },
+    { dedupId: `${first.id}#rest@${ctx.now().toISOString()}` },
+  );
+  result.requeued.push(...rest.map((b) => b.id));
 }
 
 async function requeue(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { redriveAlerts, runDigests } from './alert-stage.ts';
 import type { StageContext } from './context.ts';
-import { hostBatches } from './host-batches.ts';
+import { hostBatches, MAX_BATCH_IDS } from './host-batches.ts';
 import { runSchedule } from './schedule-stage.ts';
 import { runSweep, type SweepRow } from './sweep-stage.ts';
 
@@ -36,11 +36,11 @@ export const CycleMessage = z.discriminatedUnion('type', [
     task: z.enum(['crawl', 'sweep', 'recrawl']),
     bodyIds: z.array(z.string().min(1)).optional(),
   }),
-  /** One batch of bodies for one task. */
+  /** One batch of bodies for one task (a crawl batch: whole hosts, one big host alone: host-batches.ts). */
   z.object({
     type: z.literal('batch'),
     task: z.enum(['crawl', 'sweep', 'recrawl']),
-    bodyIds: z.array(z.string().min(1)).min(1).max(1000),
+    bodyIds: z.array(z.string().min(1)).min(1).max(MAX_BATCH_IDS),
   }),
 ]);
 export type CycleMessage = z.infer<typeof CycleMessage>;

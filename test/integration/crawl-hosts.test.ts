@@ -5,7 +5,8 @@ import type { CrawlMessage, Queue, SendOptions } from '#shared/queue/queue.ts';
 import { HandOffBrowser } from '#shared/stages/browser-hand-off.ts';
 import type { StageContext } from '#shared/stages/context.ts';
 import { crawlHosts, type HostWalkResult } from '#shared/stages/crawl-hosts.ts';
-import { hostBatches } from '#shared/stages/host-batches.ts';
+import type { CycleMessage } from '#shared/stages/cycle-stage.ts';
+import { hostBatches, MAX_BATCH_IDS } from '#shared/stages/host-batches.ts';
 import { startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
 import { listingPageHtml, type Site, sendPage, sleep, startSite } from '#test/support/site-server.ts';
 
@@ -143,6 +144,36 @@ describe('crawlHosts: a batch of whole hosts in one invocation', () => {
       COLUMNS,
     );
   });
+
+  it('with a crawl-batch queue (AWS), hands the rest of each host on whole, in one message per host', async () => {
+    const batchQueue = recorder() as unknown as Queue<CycleMessage> & {
+      sent: Array<{ m: CycleMessage; o?: SendOptions }>;
+    };
+    const before = crawlQueue.sent.length;
+    let calls = 0;
+    // Time for the first body of each host (3 workers start at once), then none.
+    const late = await crawlHosts(
+      bodies.map((b) => b.id),
+      { ...ctx, crawlBatchQueue: batchQueue },
+      { force: true, remainingMs: () => (calls++ < HOSTS ? 600_000 : 1000) },
+    );
+    expect(late.crawled.map((o) => o.bodyId).sort()).toEqual(
+      sites.map((_, h) => `12${String(h + 1).padStart(2, '0')}01`).sort(),
+    );
+    // One message per host with its bodies after the first, in registry order; none to the crawl queue.
+    expect(crawlQueue.sent.length).toBe(before);
+    const rest = (h: number) =>
+      bodies
+        .filter((b) => b.listingUrl.startsWith(sites[h]!.origin))
+        .slice(1)
+        .map((b) => b.id);
+    expect(
+      batchQueue.sent
+        .map((s) => s.m)
+        .sort((x, y) => String(x.bodyIds?.[0]).localeCompare(String(y.bodyIds?.[0]))),
+    ).toEqual(sites.map((_, h) => ({ type: 'batch', task: 'recrawl', bodyIds: rest(h) })));
+    expect(late.requeued.sort()).toEqual(sites.flatMap((_, h) => rest(h)).sort());
+  });
 });
 
 describe('hostBatches', () => {
@@ -168,11 +199,34 @@ describe('hostBatches', () => {
       ['360802', '360821', '360803'],
       ['360822', '360823', '360824'],
     ]);
+    // Host c has more bodies than a batch holds: a batch of its own, whole, never cut in two (two batches
+    // may run at once, and the host would see two of our requests in flight).
     expect(hostBatches(bodies, 2)).toEqual([
       ['360802', '360821'],
       ['360803'],
-      ['360822', '360823'],
-      ['360824'],
+      ['360822', '360823', '360824'],
     ]);
+    expect(hostBatches(bodies, 1)).toEqual([
+      ['360802', '360821'],
+      ['360803'],
+      ['360822', '360823', '360824'],
+    ]);
+  });
+
+  it('cuts a host only past what one message carries (MAX_BATCH_IDS ids, or the bytes of their JSON)', () => {
+    const big = Array.from({ length: 2_500 }, (_, i) => body(`4401${String(i).padStart(4, '0')}`, 'big'));
+    const small = [body('360802', 'a'), body('360803', 'b')];
+    const batches = hostBatches([small[0]!, ...big, small[1]!], 1000);
+    expect(batches.map((b) => b.length)).toEqual([1, 2_500, 1]);
+    expect(batches[1]).toEqual(big.map((b) => b.id));
+    // 8-character ids: 11 bytes each in a JSON array; 2 + 100 × 11 bytes fit in 1,102, one more does not.
+    const cut = hostBatches(big, 1000, 1_102);
+    expect(cut.slice(0, -1).every((b) => b.length === 100)).toBe(true);
+    expect(cut.flat()).toEqual(big.map((b) => b.id));
+    expect(cut.every((b) => JSON.stringify(b).length <= 1_102)).toBe(true);
+    const huge = Array.from({ length: MAX_BATCH_IDS + 1 }, (_, i) =>
+      body(`45${String(i).padStart(6, '0')}`, 'huge'),
+    );
+    expect(hostBatches(huge, 1000).map((b) => b.length)).toEqual([MAX_BATCH_IDS, 1]);
   });
 });

@@ -171,6 +171,16 @@ describe('NianbaoStack', () => {
     expect(props.filter((p) => p.RedrivePolicy)).toHaveLength(6);
   });
 
+  it("takes SQS's largest messages (1 MiB) on the crawl-batch queue and its dead-letter queue only: a big host is one message", () => {
+    const props = propertiesOf('AWS::SQS::Queue');
+    const large = props.filter((p) => p.MaximumMessageSize !== undefined);
+    expect(large.map((p) => p.MaximumMessageSize)).toEqual([1_048_576, 1_048_576]);
+    // The queue (standard, 90-minute visibility, a redrive policy) and its dead-letter queue.
+    const queue = large.find((p) => p.RedrivePolicy);
+    expect(queue).toMatchObject({ VisibilityTimeout: 5400 });
+    expect(queue?.FifoQueue).toBeUndefined();
+  });
+
   it('runs seven functions on Node 22, arm64 except the browser crawl (x86_64, the only Chromium there is), each with its own role', () => {
     template.resourceCountIs('AWS::Lambda::Function', 7);
     template.allResourcesProperties('AWS::Lambda::Function', {
