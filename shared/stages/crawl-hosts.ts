@@ -1,6 +1,6 @@
 import type { Body } from '../domain/body.ts';
 import type { StageContext } from './context.ts';
-import { type CrawlStageOutcome, handleCrawl } from './crawl-stage.ts';
+import { type CrawlStageOutcome, handleCrawl, MAX_CONTINUATIONS } from './crawl-stage.ts';
 import { originOf } from './host-batches.ts';
 import { bodyIsDue } from './schedule-stage.ts';
 
@@ -12,6 +12,7 @@ export interface HostWalkOptions {
 }
 
 export interface HostWalkResult {
+  /** Each crawl's outcome: a body resumed after its budget ran out has one per part, the last one whole. */
   crawled: CrawlStageOutcome[];
   /** Not due (checked within the interval, no unfinished work). */
   skipped: string[];
@@ -45,26 +46,42 @@ export async function crawlHosts(
   for (const b of bodies) hosts.set(originOf(b), [...(hosts.get(originOf(b)) ?? []), b]);
   const result: HostWalkResult = { crawled: [], skipped: [], requeued: [] };
   // A body is started while one fetch's worst case and 10 s of wrap-up are left: its own budget is capped
-  // by the time left (budget.ts), and what it cannot finish goes on in its continuation message.
+  // by the time left (budget.ts), and what it cannot finish is resumed next or handed on with the host's rest.
   const reserveMs = ctx.fetchWorstCaseMs + 10_000;
   const queue = [...hosts.values()];
   const walkHost = async (hostBodies: Body[]) => {
-    for (const [i, body] of hostBodies.entries()) {
+    // A body cut short by its budget is resumed next, here, not sent to the crawl queue: a continuation
+    // there would crawl the host while this walk (or the rest handed on) goes on with its other bodies.
+    let resumed = 0;
+    for (let i = 0; i < hostBodies.length; ) {
+      const body = hostBodies[i]!;
       const remainingMs = o.remainingMs?.();
       if (remainingMs !== undefined && remainingMs < reserveMs) {
         // Out of time: the host's rest goes on whole (handOn), so it is still walked by one invocation.
         await handOn(hostBodies.slice(i), o, ctx, result);
         return;
       }
-      if (!o.force && !(await bodyIsDue(ctx, body.id))) {
+      if (resumed === 0 && !o.force && !(await bodyIsDue(ctx, body.id))) {
         result.skipped.push(body.id);
+        i += 1;
         continue;
       }
       const message = { type: 'crawl' as const, bodyId: body.id, reason: o.force ? 'manual' : 'schedule' };
       try {
-        result.crawled.push(
-          await handleCrawl(message, ctx, remainingMs === undefined ? {} : { remainingMs }),
-        );
+        const outcome = await handleCrawl(message, ctx, {
+          ...(remainingMs === undefined ? {} : { remainingMs }),
+          continueHere: true,
+        });
+        result.crawled.push(outcome);
+        if (outcome.continuation && resumed < MAX_CONTINUATIONS) {
+          resumed += 1;
+          continue;
+        }
+        if (outcome.continuation)
+          ctx.log('crawl continuations exhausted: the next tick resumes', {
+            stage: 'crawl',
+            bodyId: body.id,
+          });
       } catch (error) {
         ctx.log(`crawl of ${body.id} failed on our side: sent to the crawl queue`, {
           stage: 'crawl',
@@ -74,6 +91,8 @@ export async function crawlHosts(
         });
         await requeue(body, message, ctx, result);
       }
+      resumed = 0;
+      i += 1;
     }
   };
   const workers = Array.from({ length: Math.min(ctx.crawlWorkers, queue.length) }, async () => {

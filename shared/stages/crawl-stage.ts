@@ -18,11 +18,17 @@ const MAX_LISTING_PAGES = 30;
  * Continuations of one crawl at most: each invocation makes progress (budget.ts), and past this the
  * saved walk and pending links make the body due at the next tick anyway (schedule-stage.ts).
  */
-const MAX_CONTINUATIONS = 20;
+export const MAX_CONTINUATIONS = 20;
 
 export interface CrawlInvocation {
   /** Lambda: `context.getRemainingTimeInMillis()` when the record's handling starts. */
   remainingMs?: number;
+  /**
+   * The caller carries a crawl cut short by its budget on itself (a host walk, crawl-hosts.ts: it resumes the
+   * body next, or hands it on with the rest of the host): no continuation message is sent, the outcome's
+   * `continuation` says one is owed.
+   */
+  continueHere?: boolean;
 }
 
 /** A crawl's outcome; `handedOff`: the body went to the browser function, nothing was recorded here. */
@@ -103,7 +109,8 @@ async function crawlHere(
     recheckMs: ctx.reportRecheckMs ?? WEEK_MS,
     oldestYearInQuestion: due.length ? Math.min(...due) : null,
   });
-  if (outcome.continuation) await continueCrawl(body, message, outcome.continuation, ctx);
+  if (outcome.continuation && !invocation.continueHere)
+    await continueCrawl(body, message, outcome.continuation, ctx);
   if (outcome.status === 'failed') await alertIfFailing(body, ctx);
   for (const removed of outcome.removed) await alertRemoved(body, removed, ctx);
   return outcome;
