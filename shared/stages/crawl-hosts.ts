@@ -27,8 +27,9 @@ export interface HostWalkResult {
  * One crawl-tick batch walked in this process (the plain-HTTP crawl function): its hosts at once (up to
  * `ctx.crawlWorkers`), each host's due bodies one after another through the one host gate, so the host
  * delay is waited here while the other hosts' requests are in flight: the invocation is billed once for
- * all the hosts waiting on the network, not once per body. A body is handed to the crawl queue (its own
- * message, its host's group, retried and dead-lettered alone) when its crawl fails on our side; when the
+ * all the hosts waiting on the network, not once per body. A body whose crawl fails on our side is handed to
+ * the crawl queue (its own message, its host's group, retried and dead-lettered alone) once the walk has left
+ * its host; a body whose budget runs out is resumed next; when the
  * invocation has less than one fetch's worst case and 10 s left, the rest of each host goes on whole
  * (handOn); a body needing Chromium goes to the browser queue (handleCrawl). A retried batch crawls only
  * what is still due.
@@ -53,12 +54,15 @@ export async function crawlHosts(
     // A body cut short by its budget is resumed next, here, not sent to the crawl queue: a continuation
     // there would crawl the host while this walk (or the rest handed on) goes on with its other bodies.
     let resumed = 0;
+    // Bodies whose crawl failed on our side: sent on when the walk leaves the host, so no crawl of them
+    // runs beside it (to the crawl queue, retried and dead-lettered alone; in the host's rest when out of time).
+    const failed: Body[] = [];
     for (let i = 0; i < hostBodies.length; ) {
       const body = hostBodies[i]!;
       const remainingMs = o.remainingMs?.();
       if (remainingMs !== undefined && remainingMs < reserveMs) {
         // Out of time: the host's rest goes on whole (handOn), so it is still walked by one invocation.
-        await handOn(hostBodies.slice(i), o, ctx, result);
+        await handOn([...hostBodies.slice(i), ...failed], o, ctx, result);
         return;
       }
       if (resumed === 0 && !o.force && !(await bodyIsDue(ctx, body.id))) {
@@ -83,16 +87,20 @@ export async function crawlHosts(
             bodyId: body.id,
           });
       } catch (error) {
-        ctx.log(`crawl of ${body.id} failed on our side: sent to the crawl queue`, {
+        ctx.log(`crawl of ${body.id} failed on our side: sent on when the walk leaves its host`, {
           stage: 'crawl',
           bodyId: body.id,
           level: 'error',
           errorClass: error instanceof Error ? error.constructor.name : typeof error,
         });
-        await requeue(body, message, ctx, result);
+        failed.push(body);
       }
       resumed = 0;
       i += 1;
+    }
+    for (const body of failed) {
+      const message = { type: 'crawl' as const, bodyId: body.id, reason: o.force ? 'manual' : 'schedule' };
+      await requeue(body, message, ctx, result);
     }
   };
   const workers = Array.from({ length: Math.min(ctx.crawlWorkers, queue.length) }, async () => {

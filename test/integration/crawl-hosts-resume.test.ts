@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Body } from '#shared/domain/body.ts';
+import { InfrastructureError } from '#shared/errors.ts';
 import type { CrawlMessage, Queue, SendOptions } from '#shared/queue/queue.ts';
 import type { StageContext } from '#shared/stages/context.ts';
 import { crawlHosts } from '#shared/stages/crawl-hosts.ts';
 import type { CycleMessage } from '#shared/stages/cycle-stage.ts';
 import { startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
+import { observeCommands } from '#test/support/sdk-middleware.ts';
 import { listingPageHtml, type Site, sendPage, sleep, startSite } from '#test/support/site-server.ts';
 
 const HOSTS = 2;
@@ -58,14 +60,14 @@ describe('crawlHosts: a body cut short by its budget', () => {
   let bodies: Body[];
   const crawlQueue = recorder<CrawlMessage>();
   const batchQueue = recorder<CycleMessage>();
-  /** Columns 0–1 of each host for the first walk, 2–3 for the second. */
+  /** Columns 0–1 of each host for the first walk, 2–3 for the second, 4–5 for the third. */
   const ids = (cols: number[]) =>
     bodies.filter((b) => cols.some((c) => b.listingUrl.includes(`/col${c}/`))).map((b) => b.id);
 
   beforeAll(async () => {
     sites = await Promise.all(Array.from({ length: HOSTS }, (_, h) => startSite(portal(h))));
     bodies = sites.flatMap((site, h) =>
-      [0, 1, 2, 3].map((c) =>
+      [0, 1, 2, 3, 4, 5].map((c) =>
         Body.parse({
           id: `13${String(h + 1).padStart(2, '0')}0${c + 1}`,
           name: `测试${h}县第${c}部门`,
@@ -135,5 +137,41 @@ describe('crawlHosts: a body cut short by its budget', () => {
     );
     // The body cut short heads its host's rest: the next invocation resumes its saved walk first.
     expect(rest.map((m) => m.bodyIds?.[0]).sort()).toEqual(walked.crawled.map((o) => o.bodyId).sort());
+  });
+
+  it('whose crawl fails on our side goes to the crawl queue only once the walk has left its host', async () => {
+    const failing = ids([4])[0]!;
+    const host = sites[0]!;
+    let failures = 0;
+    const watch = observeCommands(t.rt.ctx.repo.db, 'failOneCheck', (name, input) => {
+      if (name !== 'BatchWriteItemCommand' || failures > 0) return;
+      if (JSON.stringify(input).includes(`"BODY#${failing}"`) && JSON.stringify(input).includes('CHECK#')) {
+        failures += 1;
+        throw new InfrastructureError('injected: check write failed', 'dynamodb');
+      }
+    });
+    const sentAt: number[] = [];
+    const timed: Queue<CrawlMessage> = {
+      send: async (m, o) => {
+        sentAt.push(Date.now());
+        await crawlQueue.send(m, o);
+      },
+    };
+    const before = crawlQueue.sent.length;
+    const walked = await crawlHosts(
+      ids([4, 5]),
+      { ...ctx, crawlQueue: timed },
+      { remainingMs: () => 600_000 },
+    );
+    expect(failures).toBe(1);
+    expect(watch.seen()).toBeGreaterThan(0);
+    expect(crawlQueue.sent.slice(before).map((s) => s.m.bodyId)).toEqual([failing]);
+    expect(walked.requeued).toEqual([failing]);
+    // Its host's other body (column 5) was walked to its end before the failed one was sent on.
+    const other = ids([5]).find((id) => id.startsWith('1301'))!;
+    expect(walked.crawled.filter((o) => o.bodyId === other).at(-1)?.continuation).toBeUndefined();
+    const col5 = host.requests.filter((r) => r.path.startsWith('/col5/'));
+    expect(col5.length).toBe(1 + YEARS.length);
+    expect(sentAt[0]).toBeGreaterThanOrEqual(Math.max(...col5.map((r) => r.end)));
   });
 });
