@@ -11,7 +11,7 @@ import { MAX_BATCH_IDS } from '#shared/stages/host-batches.ts';
  * A record of the crawl queue (one body) or of the crawl batch queue (whole hosts, crawl tick or re-crawl; a
  * host bigger than NIANBAO_CRAWL_BATCH alone, whole: host-batches.ts).
  */
-const CrawlRecord = z.union([
+export const CrawlRecord = z.discriminatedUnion('type', [
   CrawlMessage,
   z.object({
     type: z.literal('batch'),

@@ -89,6 +89,8 @@ export class Crawl extends Construct {
     });
     bindQueueProducer(this.fn, this.queue.queue, 'NIANBAO_CRAWL_QUEUE_URL');
     bindQueueProducer(this.fn, this.browserQueue.queue, 'NIANBAO_BROWSER_QUEUE_URL');
+    // A walk out of time hands the rest of each host on in one crawl-batch message (crawl-hosts.ts).
+    bindQueueProducer(this.fn, this.batches.queue, 'NIANBAO_CRAWL_BATCH_QUEUE_URL');
     this.batches.consumeWith(this.fn, { batchSize: 1, maxConcurrency: CRAWL_SIZING.batchConcurrency });
     this.queue.consumeWith(this.fn, { batchSize: 1, maxConcurrency: CRAWL_SIZING.bodyConcurrency });
 

@@ -50,6 +50,10 @@ export async function crawlHosts(
   // by the time left (budget.ts), and what it cannot finish is resumed next or handed on with the host's rest.
   const reserveMs = ctx.fetchWorstCaseMs + 10_000;
   const queue = [...hosts.values()];
+  // A worker that fails (a hand-on or due read failing on our side) stops, and the others stop before their
+  // next body (`stopped`): the first failure is thrown once every worker has stopped, so nothing of this
+  // record is still crawling when it is reported failed; its retry walks again what is still due.
+  let stopped = false;
   const walkHost = async (hostBodies: Body[]) => {
     // A body cut short by its budget is resumed next, here, not sent to the crawl queue: a continuation
     // there would crawl the host while this walk (or the rest handed on) goes on with its other bodies.
@@ -58,6 +62,7 @@ export async function crawlHosts(
     // runs beside it (to the crawl queue, retried and dead-lettered alone; in the host's rest when out of time).
     const failed: Body[] = [];
     for (let i = 0; i < hostBodies.length; ) {
+      if (stopped) return;
       const body = hostBodies[i]!;
       const remainingMs = o.remainingMs?.();
       if (remainingMs !== undefined && remainingMs < reserveMs) {
@@ -104,17 +109,25 @@ export async function crawlHosts(
     }
   };
   const workers = Array.from({ length: Math.min(ctx.crawlWorkers, queue.length) }, async () => {
-    for (let host = queue.shift(); host; host = queue.shift()) await walkHost(host);
+    try {
+      for (let host = stopped ? undefined : queue.shift(); host; host = stopped ? undefined : queue.shift())
+        await walkHost(host);
+    } catch (error) {
+      stopped = true;
+      throw error;
+    }
   });
-  await Promise.all(workers);
+  const settled = await Promise.allSettled(workers);
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
   return result;
 }
 
 /**
  * The bodies of one host this invocation has no time for, handed on: in one crawl-batch message when there
  * is a crawl-batch queue (AWS), so the next invocation walks the rest of the host as this one did (one
- * request in flight there, one SendMessage however many bodies), else each to the crawl queue in the host's
- * message group. Either way the next crawl checks what is still due.
+ * request in flight there, one SendMessage however many bodies; that walk checks what is still due), else
+ * each body still due (or every one, forced) to the crawl queue in the host's message group.
  */
 async function handOn(
   rest: readonly Body[],
@@ -124,6 +137,11 @@ async function handOn(
 ): Promise<void> {
   if (!ctx.crawlBatchQueue) {
     for (const body of rest) {
+      // A crawl message is crawled whatever is due: only what is still due is sent (a forced walk, all).
+      if (!o.force && !(await bodyIsDue(ctx, body.id))) {
+        result.skipped.push(body.id);
+        continue;
+      }
       const message = { type: 'crawl' as const, bodyId: body.id, reason: o.force ? 'manual' : 'schedule' };
       await requeue(body, message, ctx, result);
     }

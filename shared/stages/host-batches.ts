@@ -18,8 +18,8 @@ export const BATCH_IDS_MAX_BYTES = 960 * 1024;
 const idBytes = (id: string): number => id.length + 3;
 
 /**
- * Bodies grouped by portal origin, in registry order, packed into batches of at most `size` bodies
- * without ever splitting a host: a host with more than `size` bodies is a batch of its own, larger than
+ * Bodies grouped by portal origin, in registry order, packed into batches of at most `size` bodies (and
+ * `maxBytes` of ids' JSON) without ever splitting a host: a host with more than `size` bodies is a batch of its own, larger than
  * `size`, so one invocation walks it (one request in flight there) and hands what it has no time for on
  * in one message (crawl-hosts.ts). Only a host past MAX_BATCH_IDS or BATCH_IDS_MAX_BYTES (`maxBytes`)
  * is cut. Pure.
@@ -37,19 +37,23 @@ export function hostBatches(
   }
   const batches: string[][] = [];
   let current: string[] = [];
+  let currentBytes = 2;
   const flush = () => {
     if (current.length > 0) batches.push(current);
     current = [];
+    currentBytes = 2;
   };
   for (const ids of hosts.values()) {
-    if (ids.length > size) {
+    const bytes = ids.reduce((n, id) => n + idBytes(id), 0);
+    if (ids.length > size || 2 + bytes > maxBytes) {
       // A big host alone, whole (cut only past the message's limits).
       flush();
       batches.push(...cutToLimits(ids, maxBytes));
       continue;
     }
-    if (current.length + ids.length > size) flush();
+    if (current.length + ids.length > size || currentBytes + bytes > maxBytes) flush();
     current.push(...ids);
+    currentBytes += bytes;
   }
   flush();
   return batches;

@@ -1,28 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Body } from '#shared/domain/body.ts';
 import { InfrastructureError } from '#shared/errors.ts';
-import type { CrawlMessage, Queue, SendOptions } from '#shared/queue/queue.ts';
+import type { CrawlMessage, Queue } from '#shared/queue/queue.ts';
 import type { StageContext } from '#shared/stages/context.ts';
 import { crawlHosts } from '#shared/stages/crawl-hosts.ts';
 import type { CycleMessage } from '#shared/stages/cycle-stage.ts';
 import { startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
+import { recordingQueue } from '#test/support/recording-queue.ts';
 import { observeCommands } from '#test/support/sdk-middleware.ts';
 import { listingPageHtml, type Site, sendPage, sleep, startSite } from '#test/support/site-server.ts';
 
 const HOSTS = 2;
 const DELAY_MS = 50;
 const YEARS = [2023, 2022, 2021];
-
-/** Records what is sent (the SQS queues of the other functions). */
-function recorder<M>(): Queue<M> & { sent: Array<{ m: M; o?: SendOptions }> } {
-  const sent: Array<{ m: M; o?: SendOptions }> = [];
-  return {
-    sent,
-    send: async (m, o) => {
-      sent.push(o ? { m, o } : { m });
-    },
-  };
-}
 
 /** A county portal: each column (one body) lists three annual reports, 10 ms late. */
 function portal(host: number) {
@@ -58,8 +48,8 @@ describe('crawlHosts: a body cut short by its budget', () => {
   let t: TestRuntime;
   let ctx: StageContext;
   let bodies: Body[];
-  const crawlQueue = recorder<CrawlMessage>();
-  const batchQueue = recorder<CycleMessage>();
+  const crawlQueue = recordingQueue<CrawlMessage>();
+  const batchQueue = recordingQueue<CycleMessage>();
   /** Columns 0–1 of each host for the first walk, 2–3 for the second, 4–5 for the third. */
   const ids = (cols: number[]) =>
     bodies.filter((b) => cols.some((c) => b.listingUrl.includes(`/col${c}/`))).map((b) => b.id);

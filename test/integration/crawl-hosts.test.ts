@@ -1,29 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostGate } from '#shared/crawl/politeness.ts';
 import { Body } from '#shared/domain/body.ts';
-import type { CrawlMessage, Queue, SendOptions } from '#shared/queue/queue.ts';
+import type { CrawlMessage } from '#shared/queue/queue.ts';
 import { HandOffBrowser } from '#shared/stages/browser-hand-off.ts';
 import type { StageContext } from '#shared/stages/context.ts';
 import { crawlHosts, type HostWalkResult } from '#shared/stages/crawl-hosts.ts';
 import type { CycleMessage } from '#shared/stages/cycle-stage.ts';
 import { hostBatches, MAX_BATCH_IDS } from '#shared/stages/host-batches.ts';
 import { startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
+import { recordingQueue } from '#test/support/recording-queue.ts';
 import { listingPageHtml, type Site, sendPage, sleep, startSite } from '#test/support/site-server.ts';
 
 const HOSTS = 3;
 const COLUMNS = 3;
 const DELAY_MS = 100;
-
-/** A queue that only records what is sent (the SQS queues of the other functions). */
-function recorder(): Queue<CrawlMessage> & { sent: Array<{ m: CrawlMessage; o?: SendOptions }> } {
-  const sent: Array<{ m: CrawlMessage; o?: SendOptions }> = [];
-  return {
-    sent,
-    send: async (m, o) => {
-      sent.push(o ? { m, o } : { m });
-    },
-  };
-}
 
 /** A county portal: robots.txt, one column per body, 20 ms late; column 9 is behind a 瑞数 wall. */
 function portal(host: number) {
@@ -57,8 +47,8 @@ describe('crawlHosts: a batch of whole hosts in one invocation', () => {
   let ctx: StageContext;
   let bodies: Body[];
   let walked: HostWalkResult;
-  const browserQueue = recorder();
-  const crawlQueue = recorder();
+  const browserQueue = recordingQueue<CrawlMessage>();
+  const crawlQueue = recordingQueue<CrawlMessage>();
 
   beforeAll(async () => {
     sites = await Promise.all(Array.from({ length: HOSTS }, (_, h) => startSite(portal(h))));
@@ -146,9 +136,7 @@ describe('crawlHosts: a batch of whole hosts in one invocation', () => {
   });
 
   it('with a crawl-batch queue (AWS), hands the rest of each host on whole, in one message per host', async () => {
-    const batchQueue = recorder() as unknown as Queue<CycleMessage> & {
-      sent: Array<{ m: CycleMessage; o?: SendOptions }>;
-    };
+    const batchQueue = recordingQueue<CycleMessage>();
     const before = crawlQueue.sent.length;
     let calls = 0;
     // Time for the first body of each host (3 workers start at once), then none.

@@ -297,9 +297,11 @@ describe('NianbaoStack', () => {
         'NIANBAO_CRAWL_QUEUE_URL',
         'NIANBAO_CYCLE_QUEUE_URL',
       ],
+      // The crawl-batch queue: a walk out of time hands the rest of each host on there.
       crawl: [
         'NIANBAO_ALERT_QUEUE_URL',
         'NIANBAO_BROWSER_QUEUE_URL',
+        'NIANBAO_CRAWL_BATCH_QUEUE_URL',
         'NIANBAO_CRAWL_QUEUE_URL',
         'NIANBAO_PARSE_QUEUE_URL',
       ],
