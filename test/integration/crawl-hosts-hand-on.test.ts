@@ -9,6 +9,7 @@ import { crawlHosts, type HostWalkResult } from '#shared/stages/crawl-hosts.ts';
 import { handleCrawl } from '#shared/stages/crawl-stage.ts';
 import { CycleMessage } from '#shared/stages/cycle-stage.ts';
 import { originOf } from '#shared/stages/host-batches.ts';
+import { columnBody } from '#test/support/column-bodies.ts';
 import { startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
 import { listingPageHtml, type Site, sendPage, startSite } from '#test/support/site-server.ts';
 import { CrawlRecord } from '../../functions/crawl/handler.ts';
@@ -73,15 +74,8 @@ describe("crawlHosts hand-on: a fresh reviewer's probes", () => {
     sites = await Promise.all(Array.from({ length: HOSTS + 1 }, () => startSite(portal())));
     bodies = sites.slice(0, HOSTS).flatMap((site, h) =>
       Array.from({ length: PER_HOST }, (_, c) =>
-        Body.parse({
-          id: `13${String(h + 1).padStart(2, '0')}0${c + 1}`,
-          name: `测试${h}县第${c}部门`,
-          level: 'department',
-          divisionCode: `13${String(h + 1).padStart(2, '0')}00`,
-          listingUrl: `${site.origin}/col${c}/index.html`,
-          // The first body of host 0 is marked for the browser (handed to the browser queue).
-          ...(h === 0 && c === 0 ? { render: 'browser' } : {}),
-        }),
+        // The first body of host 0 is marked for the browser (handed to the browser queue).
+        columnBody('13', site.origin, h, c, h === 0 && c === 0 ? { render: 'browser' } : {}),
       ),
     );
     const rep = sites[HOSTS]!;

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Body } from '#shared/domain/body.ts';
+import type { Body } from '#shared/domain/body.ts';
 import { InfrastructureError } from '#shared/errors.ts';
 import type { CrawlMessage, Queue } from '#shared/queue/queue.ts';
 import type { StageContext } from '#shared/stages/context.ts';
 import { crawlHosts } from '#shared/stages/crawl-hosts.ts';
 import type { CycleMessage } from '#shared/stages/cycle-stage.ts';
+import { columnBody } from '#test/support/column-bodies.ts';
 import { startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
 import { recordingQueue } from '#test/support/recording-queue.ts';
 import { observeCommands } from '#test/support/sdk-middleware.ts';
@@ -56,17 +57,7 @@ describe('crawlHosts: a body cut short by its budget', () => {
 
   beforeAll(async () => {
     sites = await Promise.all(Array.from({ length: HOSTS }, (_, h) => startSite(portal(h))));
-    bodies = sites.flatMap((site, h) =>
-      [0, 1, 2, 3, 4, 5].map((c) =>
-        Body.parse({
-          id: `13${String(h + 1).padStart(2, '0')}0${c + 1}`,
-          name: `测试${h}县第${c}部门`,
-          level: 'department',
-          divisionCode: `13${String(h + 1).padStart(2, '0')}00`,
-          listingUrl: `${site.origin}/col${c}/index.html`,
-        }),
-      ),
-    );
+    bodies = sites.flatMap((site, h) => [0, 1, 2, 3, 4, 5].map((c) => columnBody('13', site.origin, h, c)));
     t = await startCrawlRuntime(
       bodies,
       { NIANBAO_HOST_DELAY_MS: String(DELAY_MS), NIANBAO_CRAWL_BUDGET_MS: '0' },

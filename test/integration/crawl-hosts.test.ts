@@ -7,6 +7,7 @@ import type { StageContext } from '#shared/stages/context.ts';
 import { crawlHosts, type HostWalkResult } from '#shared/stages/crawl-hosts.ts';
 import type { CycleMessage } from '#shared/stages/cycle-stage.ts';
 import { hostBatches, MAX_BATCH_IDS } from '#shared/stages/host-batches.ts';
+import { columnBody } from '#test/support/column-bodies.ts';
 import { startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
 import { recordingQueue } from '#test/support/recording-queue.ts';
 import { listingPageHtml, type Site, sendPage, sleep, startSite } from '#test/support/site-server.ts';
@@ -54,15 +55,8 @@ describe('crawlHosts: a batch of whole hosts in one invocation', () => {
     sites = await Promise.all(Array.from({ length: HOSTS }, (_, h) => startSite(portal(h))));
     bodies = sites.flatMap((site, h) =>
       [...Array.from({ length: COLUMNS }, (_, c) => c), ...(h === 0 ? [8, 9] : [])].map((c) =>
-        Body.parse({
-          id: `12${String(h + 1).padStart(2, '0')}0${c + 1}`,
-          name: `测试${h}县第${c}部门`,
-          level: 'department',
-          divisionCode: `12${String(h + 1).padStart(2, '0')}00`,
-          listingUrl: `${site.origin}/col${c}/index.html`,
-          // Column 8 of host 0 is marked for the browser in the registry.
-          ...(c === 8 ? { render: 'browser' } : {}),
-        }),
+        // Column 8 of host 0 is marked for the browser in the registry.
+        columnBody('12', site.origin, h, c, c === 8 ? { render: 'browser' } : {}),
       ),
     );
     t = await startCrawlRuntime(bodies, { NIANBAO_HOST_DELAY_MS: String(DELAY_MS) }, undefined, []);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Body } from '#shared/domain/body.ts';
+import { columnBody } from '#test/support/column-bodies.ts';
 import { crawlOnce, startCrawlRuntime, type TestRuntime } from '#test/support/crawl-runtime.ts';
 import {
   listingPageHtml,
@@ -62,15 +62,7 @@ describe('politeness across hosts crawled in parallel', () => {
     // Prepare: 4 hosts × 3 bodies each, host delay 100 ms, global limit 3 requests.
     sites = await Promise.all(Array.from({ length: HOSTS }, (_, h) => startSite(portalHandler(h))));
     const bodies = sites.flatMap((site, h) =>
-      Array.from({ length: COLUMNS }, (_, c) =>
-        Body.parse({
-          id: `12${String(h + 1).padStart(2, '0')}0${c + 1}`,
-          name: `测试${h}县第${c}部门`,
-          level: 'department',
-          divisionCode: `12${String(h + 1).padStart(2, '0')}00`,
-          listingUrl: `${site.origin}/col${c}/index.html`,
-        }),
-      ),
+      Array.from({ length: COLUMNS }, (_, c) => columnBody('12', site.origin, h, c)),
     );
     t = await startCrawlRuntime(bodies, {
       NIANBAO_HOST_DELAY_MS: String(DELAY_MS),
