@@ -75,7 +75,7 @@ export async function crawlHosts(
         i += 1;
         continue;
       }
-      const message = { type: 'crawl' as const, bodyId: body.id, reason: o.force ? 'manual' : 'schedule' };
+      const message = crawlMessage(body, o);
       try {
         const outcome = await handleCrawl(message, ctx, {
           ...(remainingMs === undefined ? {} : { remainingMs }),
@@ -103,10 +103,7 @@ export async function crawlHosts(
       resumed = 0;
       i += 1;
     }
-    for (const body of failed) {
-      const message = { type: 'crawl' as const, bodyId: body.id, reason: o.force ? 'manual' : 'schedule' };
-      await requeue(body, message, ctx, result);
-    }
+    for (const body of failed) await requeue(body, crawlMessage(body, o), ctx, result);
   };
   const workers = Array.from({ length: Math.min(ctx.crawlWorkers, queue.length) }, async () => {
     try {
@@ -142,8 +139,7 @@ async function handOn(
         result.skipped.push(body.id);
         continue;
       }
-      const message = { type: 'crawl' as const, bodyId: body.id, reason: o.force ? 'manual' : 'schedule' };
-      await requeue(body, message, ctx, result);
+      await requeue(body, crawlMessage(body, o), ctx, result);
     }
     return;
   }
@@ -155,6 +151,13 @@ async function handOn(
   );
   result.requeued.push(...rest.map((b) => b.id));
 }
+
+/** The crawl message of one body of a walk: a manual re-crawl when the walk is forced, else scheduled. */
+const crawlMessage = (body: Body, o: HostWalkOptions) => ({
+  type: 'crawl' as const,
+  bodyId: body.id,
+  reason: o.force ? 'manual' : 'schedule',
+});
 
 async function requeue(
   body: Body,
