@@ -29,7 +29,10 @@ describe('store verify with a daily root deleted', () => {
   let site: Site;
   let body: Body;
   const real = Date.now();
-  let clock = new Date(real - 26 * 3600_000);
+  // Yesterday at this time of day: its Beijing date is always the day before today's, so the trusted TSA's
+  // token (stamped now, on the real clock) is within a day of that root's date at any hour. 26 h back put the
+  // root two Beijing dates back when run between 16:00 and 18:00 UTC, and its token failed the time check.
+  let clock = new Date(real - 24 * 3600_000);
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'nianbao-review16-root-'));
     tsa = await startTestTsa();
