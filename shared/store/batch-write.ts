@@ -1,6 +1,7 @@
 import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { InfrastructureError } from '../errors.ts';
+import { MARSHALL_OPTIONS } from './clients.ts';
 import { withFindingIndex } from './finding-index.ts';
 import type { Repository } from './repository.ts';
 
@@ -9,8 +10,8 @@ const WRITE_LIMIT = 25;
 /** Rounds for what DynamoDB leaves unprocessed (throttling) before giving up as our own failure. */
 export const MAX_UNPROCESSED_ROUNDS = 8;
 const MAX_ROUNDS = MAX_UNPROCESSED_ROUNDS;
-/** The document client's marshalling (store/clients.ts): undefined attributes left out. */
-const MARSHALL = { removeUndefinedValues: true };
+/** Our own copy: lib-dynamodb writes `convertTopLevelContainer` into the options object it is given. */
+const MARSHALL = { ...MARSHALL_OPTIONS };
 
 /**
  * The pause before round `round` (≥ 1) of asking DynamoDB again for what a batch call left unprocessed:
@@ -29,7 +30,7 @@ const backoff = unprocessedBackoff;
  */
 export async function batchPut(repo: Repository, items: readonly Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < items.length; i += WRITE_LIMIT) {
-    // Marshalled as the document client marshals (removeUndefinedValues), sent through the low-level client.
+    // Marshalled as the document client marshals (MARSHALL_OPTIONS), sent through the low-level client.
     let pending: WriteRequest[] = items
       .slice(i, i + WRITE_LIMIT)
       .map((item) => ({ PutRequest: { Item: marshall(withFindingIndex(item), MARSHALL) } }));

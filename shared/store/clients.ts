@@ -45,6 +45,13 @@ export function standInCredentials(
   return startedHere || isLoopback(endpoint) ? { credentials: LOCAL_CREDENTIALS } : {};
 }
 
+/**
+ * How the document client marshals items (undefined attributes left out), and so how the hot calls through
+ * the low-level client marshal them too (batch-write.ts): one setting, so the two paths write alike. Pass a
+ * copy: lib-dynamodb writes `convertTopLevelContainer: true` into the options object it is given.
+ */
+export const MARSHALL_OPTIONS = { removeUndefinedValues: true } as const;
+
 /** The low-level client with a cached stack that goes with each document client (lowLevelClient). */
 const lowLevel = new WeakMap<DynamoDBDocumentClient, DynamoDBClient>();
 
@@ -61,7 +68,7 @@ export function makeDocumentClient(e: Endpoints): DynamoDBDocumentClient {
     : {};
   const client = new DynamoDBClient({ region: e.region, ...target });
   const doc = DynamoDBDocumentClient.from(withoutSdkLogging(client), {
-    marshallOptions: { removeUndefinedValues: true },
+    marshallOptions: { ...MARSHALL_OPTIONS },
   });
   const cached = new DynamoDBClient({
     region: e.region,
